@@ -1,0 +1,89 @@
+//! Loaders for the dataset files. Each loader reads raw bytes, refuses empty, truncated or
+//! non-UTF-8 input with a message naming the file and the feature or row, and returns plain
+//! model values; cross-file checks live in [`crate::validate`].
+
+mod communes;
+mod former_units;
+mod offices;
+mod rows;
+
+pub use communes::parse_communes;
+pub use former_units::parse_former_units;
+pub use offices::parse_offices;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::LoadError;
+
+/// The files of one dataset, read into memory.
+pub struct SourceFiles {
+    pub communes: (PathBuf, String),
+    pub offices: Option<(PathBuf, String)>,
+    pub former_units: Option<(PathBuf, String)>,
+}
+
+impl SourceFiles {
+    /// Reads a dataset folder. `communes.geojson` is required; the two CSV files are optional
+    /// (the national dataset has neither), and their absence is reported by validation.
+    pub fn read_dir(dir: &Path) -> Result<SourceFiles, LoadError> {
+        if !dir.is_dir() {
+            let reason = if dir.exists() { "it is not a folder" } else { "the folder does not exist" };
+            return Err(LoadError::Missing { path: dir.to_path_buf(), reason: reason.into() });
+        }
+        let communes_path = dir.join("communes.geojson");
+        if !communes_path.is_file() {
+            return Err(LoadError::Missing {
+                path: dir.to_path_buf(),
+                reason: "it holds no communes.geojson".into(),
+            });
+        }
+        let optional = |name: &str| -> Result<Option<(PathBuf, String)>, LoadError> {
+            let path = dir.join(name);
+            if path.exists() {
+                Ok(Some((path.clone(), read_text(&path)?)))
+            } else {
+                Ok(None)
+            }
+        };
+        Ok(SourceFiles {
+            communes: (communes_path.clone(), read_text(&communes_path)?),
+            offices: optional("offices.csv")?,
+            former_units: optional("former_units.csv")?,
+        })
+    }
+
+    /// A content hash of every file, so that a changed file gives a new dataset version.
+    pub fn version(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for (path, text) in std::iter::once(&self.communes).chain(&self.offices).chain(&self.former_units) {
+            hasher.update(path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+        let digest = hasher.finalize();
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Reads a whole file as UTF-8 text, refusing empty files and invalid UTF-8 by name.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    decode_text(path, bytes)
+}
+
+/// Checks raw bytes the way [`read_text`] does; exposed for loaders fed from memory.
+pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(LoadError::Empty { path: path.to_path_buf() });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    // A byte-order mark is legal in CSV exports from spreadsheets; it is not part of a header.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}

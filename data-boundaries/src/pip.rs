@@ -1,0 +1,274 @@
+//! Indexed point-in-polygon: the engine behind `locate`.
+//!
+//! A polygon's edges are bucketed into horizontal stripes ("y-stripes", as in tidwall/tg).
+//! A query looks only at the edges of the one stripe its latitude falls in and counts how
+//! many of them cross a ray cast towards +x. A stripe holds the few edges that cross its
+//! latitude band, so a query costs about as many edge tests as the ray has crossings,
+//! rather than the polygon's full vertex count.
+//!
+//! Edge semantics, spelled out because callers rely on them:
+//! - A point exactly on an edge or vertex is [`Position::OnBoundary`], decided with exact
+//!   (adaptive-precision) orientation tests, so it does not depend on floating-point luck.
+//! - Otherwise the answer is the even-odd rule over all rings, so holes work whatever their
+//!   winding, and equals GEOS `contains` off the boundary.
+//! - Non-finite coordinates are [`Position::Outside`].
+
+use geo::{Coord, Polygon};
+
+/// Where a point lies relative to a polygon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    Inside,
+    OnBoundary,
+    Outside,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    ax: f64,
+    ay: f64,
+    bx: f64,
+    by: f64,
+}
+
+/// A polygon (exterior plus holes) with its y-stripe edge index.
+#[derive(Debug, Clone)]
+pub struct IndexedPolygon {
+    min_x: f64,
+    min_y: f64,
+    max_x: f64,
+    max_y: f64,
+    /// Stripes per degree of latitude.
+    stripes_per_unit: f64,
+    stripe_count: usize,
+    /// `edges[offsets[i]..offsets[i + 1]]` are the edges whose y-range meets stripe `i`.
+    offsets: Vec<u32>,
+    edges: Vec<Edge>,
+}
+
+impl IndexedPolygon {
+    /// Builds the index. An empty polygon gives an index that answers `Outside` everywhere.
+    pub fn new(polygon: &Polygon<f64>) -> IndexedPolygon {
+        let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+        let edges: Vec<Edge> = rings
+            .flat_map(|ring| ring.lines())
+            .filter(|line| line.start != line.end)
+            .map(|line| Edge { ax: line.start.x, ay: line.start.y, bx: line.end.x, by: line.end.y })
+            .collect();
+        IndexedPolygon::from_edges(edges)
+    }
+
+    fn from_edges(edges: Vec<Edge>) -> IndexedPolygon {
+        let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
+        let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for e in &edges {
+            min_x = min_x.min(e.ax).min(e.bx);
+            max_x = max_x.max(e.ax).max(e.bx);
+            min_y = min_y.min(e.ay).min(e.by);
+            max_y = max_y.max(e.ay).max(e.by);
+        }
+        let height = max_y - min_y;
+        // One stripe per edge keeps each stripe near the ray's crossing count while the
+        // copies of tall edges stay bounded (measured in BENCHMARKS.md).
+        let stripe_count = if height > 0.0 { edges.len().max(1) } else { 1 };
+        let stripes_per_unit = if height > 0.0 { stripe_count as f64 / height } else { 0.0 };
+        let mut index = IndexedPolygon {
+            min_x,
+            min_y,
+            max_x,
+            max_y,
+            stripes_per_unit,
+            stripe_count,
+            offsets: vec![0; stripe_count + 1],
+            edges: Vec::new(),
+        };
+        // Counting pass, then fill pass: one flat array with no per-stripe allocations.
+        for e in &edges {
+            let (first, last) = index.stripe_range(e);
+            for s in first..=last {
+                index.offsets[s + 1] += 1;
+            }
+        }
+        for s in 0..stripe_count {
+            index.offsets[s + 1] += index.offsets[s];
+        }
+        let mut cursor: Vec<u32> = index.offsets[..stripe_count].to_vec();
+        let placeholder = Edge { ax: 0.0, ay: 0.0, bx: 0.0, by: 0.0 };
+        index.edges = vec![placeholder; index.offsets[stripe_count] as usize];
+        for e in &edges {
+            let (first, last) = index.stripe_range(e);
+            for s in first..=last {
+                index.edges[cursor[s] as usize] = *e;
+                cursor[s] += 1;
+            }
+        }
+        index
+    }
+
+    fn stripe_of(&self, y: f64) -> usize {
+        let s = ((y - self.min_y) * self.stripes_per_unit) as usize;
+        s.min(self.stripe_count - 1)
+    }
+
+    fn stripe_range(&self, e: &Edge) -> (usize, usize) {
+        (self.stripe_of(e.ay.min(e.by)), self.stripe_of(e.ay.max(e.by)))
+    }
+
+    /// The bounding box as `[min_x, min_y, max_x, max_y]`.
+    pub fn bounds(&self) -> [f64; 4] {
+        [self.min_x, self.min_y, self.max_x, self.max_y]
+    }
+
+    /// Number of edge slots in the index (edges copied into every stripe they meet).
+    pub fn indexed_edge_slots(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Where `(x, y)` lies: inside, outside, or exactly on an edge or vertex.
+    ///
+    /// ```
+    /// use data_boundaries::pip::{IndexedPolygon, Position};
+    /// use geo::polygon;
+    /// let square = polygon![(x: 0., y: 0.), (x: 2., y: 0.), (x: 2., y: 2.), (x: 0., y: 2.)];
+    /// let index = IndexedPolygon::new(&square);
+    /// assert_eq!(index.position(1.0, 1.0), Position::Inside);
+    /// assert_eq!(index.position(2.0, 1.0), Position::OnBoundary);
+    /// assert_eq!(index.position(3.0, 1.0), Position::Outside);
+    /// ```
+    pub fn position(&self, x: f64, y: f64) -> Position {
+        // Written so that NaN fails every comparison and lands outside.
+        if !(x >= self.min_x && x <= self.max_x && y >= self.min_y && y <= self.max_y) {
+            return Position::Outside;
+        }
+        let stripe = self.stripe_of(y);
+        let start = self.offsets[stripe] as usize;
+        let end = self.offsets[stripe + 1] as usize;
+        let mut inside = false;
+        for e in &self.edges[start..end] {
+            let a_above = e.ay > y;
+            let b_above = e.by > y;
+            if a_above != b_above {
+                // The edge straddles the ray's line (half-open in y, so a vertex counts once).
+                if x < e.ax.min(e.bx) {
+                    inside = !inside;
+                } else if x <= e.ax.max(e.bx) {
+                    let turn = orientation(e, x, y);
+                    if turn == 0.0 {
+                        return Position::OnBoundary;
+                    }
+                    // Upward edge: the crossing is east of the point iff the point is to its
+                    // left; downward edge: iff it is to its right.
+                    if (turn > 0.0) == b_above {
+                        inside = !inside;
+                    }
+                }
+            } else if (e.ay == y || e.by == y) && touches(e, x, y) {
+                return Position::OnBoundary;
+            }
+        }
+        if inside {
+            Position::Inside
+        } else {
+            Position::Outside
+        }
+    }
+}
+
+/// Exact sign of the turn a → b → p: positive when p is left of a→b, zero when collinear.
+fn orientation(e: &Edge, x: f64, y: f64) -> f64 {
+    robust::orient2d(
+        robust::Coord { x: e.ax, y: e.ay },
+        robust::Coord { x: e.bx, y: e.by },
+        robust::Coord { x, y },
+    )
+}
+
+/// True when p lies on the closed segment (used for edges that do not straddle p's line).
+fn touches(e: &Edge, x: f64, y: f64) -> bool {
+    x >= e.ax.min(e.bx)
+        && x <= e.ax.max(e.bx)
+        && y >= e.ay.min(e.by)
+        && y <= e.ay.max(e.by)
+        && orientation(e, x, y) == 0.0
+}
+
+/// Convenience for callers holding a `Coord`.
+impl IndexedPolygon {
+    pub fn position_of(&self, c: Coord<f64>) -> Position {
+        self.position(c.x, c.y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, Contains, Point};
+
+    fn square_with_hole() -> Polygon<f64> {
+        polygon!(
+            exterior: [(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.)],
+            interiors: [[(x: 4., y: 4.), (x: 6., y: 4.), (x: 6., y: 6.), (x: 4., y: 6.)]],
+        )
+    }
+
+    #[test]
+    fn inside_outside_and_hole() {
+        let index = IndexedPolygon::new(&square_with_hole());
+        assert_eq!(index.position(1.0, 1.0), Position::Inside);
+        assert_eq!(index.position(5.0, 5.0), Position::Outside, "in the hole");
+        assert_eq!(index.position(11.0, 5.0), Position::Outside);
+        assert_eq!(index.position(-0.5, 5.0), Position::Outside);
+    }
+
+    #[test]
+    fn boundary_edges_and_vertices_of_both_rings() {
+        let index = IndexedPolygon::new(&square_with_hole());
+        for (x, y) in [(0.0, 0.0), (10.0, 10.0), (5.0, 0.0), (0.0, 3.0), (4.0, 5.0), (6.0, 6.0), (5.0, 4.0)] {
+            assert_eq!(index.position(x, y), Position::OnBoundary, "({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn winding_does_not_matter() {
+        let ccw = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 0., y: 4.)];
+        let mut cw = ccw.clone();
+        cw.exterior_mut(|ring| ring.0.reverse());
+        for (x, y) in [(1.0, 1.0), (3.0, 3.0), (2.0, 2.0), (0.5, 3.4)] {
+            assert_eq!(IndexedPolygon::new(&ccw).position(x, y), IndexedPolygon::new(&cw).position(x, y));
+        }
+    }
+
+    #[test]
+    fn ray_through_vertices_counts_once() {
+        // A diamond: the ray from (0, 0) passes exactly through the vertex (2, 0).
+        let diamond = polygon![(x: 1., y: 0.), (x: 0., y: 1.), (x: -1., y: 0.), (x: 0., y: -1.)];
+        let index = IndexedPolygon::new(&diamond);
+        assert_eq!(index.position(0.0, 0.0), Position::Inside);
+        assert_eq!(index.position(-2.0, 0.0), Position::Outside);
+        let zigzag = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 2.), (x: 3., y: 1.), (x: 2., y: 2.), (x: 1., y: 1.), (x: 0., y: 2.)];
+        let index = IndexedPolygon::new(&zigzag);
+        assert_eq!(index.position(0.5, 1.0), Position::Inside);
+        assert_eq!(index.position(2.0, 1.0), Position::Inside);
+        assert_eq!(index.position(2.0, 1.5), Position::Outside);
+    }
+
+    #[test]
+    fn non_finite_is_outside() {
+        let index = IndexedPolygon::new(&square_with_hole());
+        assert_eq!(index.position(f64::NAN, 1.0), Position::Outside);
+        assert_eq!(index.position(1.0, f64::INFINITY), Position::Outside);
+    }
+
+    #[test]
+    fn agrees_with_geo_contains_on_a_grid() {
+        let poly = polygon![(x: 0., y: 0.), (x: 5., y: 1.), (x: 3., y: 3.), (x: 6., y: 6.), (x: 0.5, y: 4.)];
+        let index = IndexedPolygon::new(&poly);
+        for i in -10..70 {
+            for j in -10..70 {
+                let (x, y) = (i as f64 * 0.1 + 0.013, j as f64 * 0.1 + 0.007);
+                let expected = poly.contains(&Point::new(x, y));
+                assert_eq!(index.position(x, y) == Position::Inside, expected, "({x}, {y})");
+            }
+        }
+    }
+}
