@@ -18,6 +18,7 @@ pub mod model;
 pub mod pip;
 pub mod text;
 pub mod validate;
+pub mod validity;
 
 pub use dataset::{Dataset, Location};
 pub use error::LoadError;

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use geo::{BooleanOps, GeodesicArea, InteriorPoint, MultiPolygon, Polygon, Validation};
+use geo::{BooleanOps, GeodesicArea, InteriorPoint, MultiPolygon, Polygon};
 use serde::Serialize;
 
 use crate::index::CommuneIndex;
@@ -107,12 +107,17 @@ const FORMER_FILE: &str = "former_units.csv";
 /// Runs every check and returns the findings sorted by severity.
 pub fn quality_report(inputs: &Inputs) -> QualityReport {
     let mut findings = Vec::new();
-    check_geometry(inputs.communes, &mut findings);
-    check_duplicate_codes(inputs, &mut findings);
-    check_overlaps(inputs, &mut findings);
-    check_gaps(inputs.communes, inputs.index, &mut findings);
-    check_offices(inputs, &mut findings);
-    check_former_units(inputs, &mut findings);
+    let timed = |name: &str, findings: &mut Vec<Finding>, check: &dyn Fn(&mut Vec<Finding>)| {
+        let started = std::time::Instant::now();
+        check(findings);
+        tracing::debug!(check = name, elapsed_ms = started.elapsed().as_millis() as u64, "validation check done");
+    };
+    timed("geometry", &mut findings, &|f| check_geometry(inputs.communes, f));
+    timed("duplicate_codes", &mut findings, &|f| check_duplicate_codes(inputs, f));
+    timed("overlaps", &mut findings, &|f| check_overlaps(inputs, f));
+    timed("gaps", &mut findings, &|f| check_gaps(inputs.communes, inputs.index, f));
+    timed("offices", &mut findings, &|f| check_offices(inputs, f));
+    timed("former_units", &mut findings, &|f| check_former_units(inputs, f));
     findings.sort_by(|a, b| a.severity.cmp(&b.severity));
     QualityReport { findings }
 }
@@ -128,7 +133,7 @@ fn commune_subject(c: &Commune) -> String {
 fn check_geometry(communes: &[Commune], findings: &mut Vec<Finding>) {
     for c in communes {
         for (part, polygon) in c.geometry.0.iter().enumerate() {
-            for error in polygon.validation_errors() {
+            for error in crate::validity::polygon_problems(polygon) {
                 let mut f = finding(
                     Severity::Fatal,
                     Check::InvalidGeometry,

@@ -1,1 +1,167 @@
-fn main(){}
+//! `hue-map`: the Huế commune map service.
+//!
+//! `hue-map serve` runs the HTTP API; `hue-map check` prints the dataset's quality report and
+//! exits 0 when the data is usable, 1 when it is not.
+
+mod app;
+mod params;
+mod problem;
+mod routes;
+mod state;
+mod views;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use data_boundaries::{Dataset, Severity};
+
+#[derive(Parser)]
+#[command(name = "hue-map", version, about = "Map service for Huế's communes and wards after the 1 July 2025 reform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (the default).
+    Serve(ServeArgs),
+    /// Validate a dataset and print its quality report.
+    Check(DataArgs),
+}
+
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// The dataset folder (communes.geojson, offices.csv, former_units.csv).
+    #[arg(long, env = "HUE_MAP_DATA", default_value = "../shared/data/hue")]
+    data: PathBuf,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "HUE_MAP_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check(args)) => check(&args.data),
+        Some(Command::Serve(args)) => serve(args),
+        None => serve(cli.serve),
+    }
+}
+
+fn check(dir: &Path) -> ExitCode {
+    let dataset = match Dataset::load_for_review(dir) {
+        Ok(dataset) => dataset,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let report = &dataset.report;
+    println!("dataset {} (version {})", dir.display(), dataset.version);
+    println!(
+        "{} communes, {} offices, {} former units",
+        dataset.communes.len(),
+        dataset.offices.len(),
+        dataset.former_units.len()
+    );
+    for finding in &report.findings {
+        println!("{finding}");
+    }
+    println!(
+        "{} fatal, {} warning(s), {} note(s): {}",
+        report.count(Severity::Fatal),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+        if report.is_usable() { "usable" } else { "NOT usable" }
+    );
+    if report.is_usable() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let started = std::time::Instant::now();
+    let dataset = match Dataset::load(&args.data.data) {
+        Ok(dataset) => dataset,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing::info!(
+        communes = dataset.communes.len(),
+        offices = dataset.offices.len(),
+        former_units = dataset.former_units.len(),
+        warnings = dataset.report.count(Severity::Warning),
+        version = %dataset.version,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "dataset loaded from {}",
+        args.data.data.display()
+    );
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(run(args.listen, state::AppState::new(dataset)))
+}
+
+async fn run(listen: SocketAddr, state: state::AppState) -> ExitCode {
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: cannot listen on {listen}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| listen.to_string());
+    // Printed on stdout so scripts and tests that asked for port 0 can find the server.
+    println!("hue-map listening on http://{address}");
+    tracing::info!("listening on http://{address}");
+    let served = axum::serve(listener, app::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: server failed: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM; in-flight requests then finish before exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down; finishing in-flight requests");
+}

@@ -1,0 +1,74 @@
+//! The router: every URL the service answers, and the tower-http layers around them.
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::problem::{Problem, PROBLEM_JSON};
+use crate::routes::{communes, health, locate, nearest, offices, quality};
+use crate::state::AppState;
+
+/// Enough for 10,000 points written generously; larger bodies get a 413 problem.
+const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/locate", get(locate::locate_one).post(locate::locate_many))
+        .route("/nearest", get(nearest::nearest))
+        .route("/communes", get(communes::list))
+        .route("/communes/{code}", get(communes::one))
+        .route("/offices", get(offices::list))
+        .route("/offices/{id}", get(offices::one))
+        .route("/quality", get(quality::report));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .with_state(state)
+        .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::POST, Method::HEAD]).allow_headers([header::CONTENT_TYPE]))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged").into_response()))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn not_found(request: Request) -> Problem {
+    Problem::not_found(format!("nothing at {}; the API lives under /api/v1", request.uri().path()))
+}
+
+/// Errors produced by axum itself (405, 413 from the body limit, ...) have no body; give them
+/// the same problem+json shape as ours.
+async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if (status.is_client_error() || status.is_server_error()) && !is_problem {
+        let detail = match status {
+            StatusCode::METHOD_NOT_ALLOWED => format!("{method} is not allowed on {path}"),
+            _ => format!("{method} {path} failed"),
+        };
+        let mut problem = Problem::new(status, detail).into_response();
+        if let Some(allow) = response.headers().get(header::ALLOW) {
+            problem.headers_mut().insert(header::ALLOW, allow.clone());
+        }
+        return problem;
+    }
+    response
+}

@@ -1,0 +1,96 @@
+//! Query-string parsing with errors that name the parameter and say what was wrong.
+//!
+//! axum's `Query<T>` rejects with plain text; we parse the pairs ourselves so that every bad
+//! value becomes a problem+json naming it, and so that repeated keys (`kind=a&kind=b`) work.
+
+use data_boundaries::OfficeKind;
+
+use crate::problem::{ApiResult, Problem};
+
+pub struct QueryParams {
+    pairs: Vec<(String, String)>,
+}
+
+impl QueryParams {
+    pub fn parse(raw: Option<&str>) -> ApiResult<QueryParams> {
+        let pairs = serde_urlencoded::from_str(raw.unwrap_or(""))
+            .map_err(|e| Problem::new(axum::http::StatusCode::BAD_REQUEST, format!("the query string is malformed: {e}")))?;
+        Ok(QueryParams { pairs })
+    }
+
+    /// The single value of `name`; a repeated single-valued parameter is an error.
+    pub fn single<'a>(&'a self, name: &'a str) -> ApiResult<Option<&'a str>> {
+        let mut values = self.all(name);
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(Problem::invalid_param(name, "given more than once"));
+        }
+        Ok(first)
+    }
+
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A required, finite number.
+    pub fn number(&self, name: &str) -> ApiResult<f64> {
+        let raw = self.single(name)?.ok_or_else(|| Problem::invalid_param(name, "is required"))?;
+        parse_finite(name, raw)
+    }
+
+    /// An optional whole number within `[min, max]`.
+    pub fn integer_in(&self, name: &str, default: u64, min: u64, max: u64) -> ApiResult<u64> {
+        let Some(raw) = self.single(name)? else { return Ok(default) };
+        let value: u64 = raw
+            .trim()
+            .parse()
+            .map_err(|_| Problem::invalid_param(name, format!("must be a whole number from {min} to {max}, got {raw:?}")))?;
+        if !(min..=max).contains(&value) {
+            return Err(Problem::invalid_param(name, format!("must be from {min} to {max}, got {value}")));
+        }
+        Ok(value)
+    }
+
+    /// `lon` and `lat`, required, finite and in WGS84 range.
+    pub fn lon_lat(&self) -> ApiResult<(f64, f64)> {
+        let lon = self.number("lon")?;
+        let lat = self.number("lat")?;
+        check_lon_lat("lon", "lat", lon, lat)?;
+        Ok((lon, lat))
+    }
+
+    /// Every `kind=` value, each a known office kind.
+    pub fn office_kinds(&self) -> ApiResult<Vec<OfficeKind>> {
+        self.all("kind")
+            .flat_map(|v| v.split(','))
+            .map(|v| {
+                OfficeKind::parse(v.trim()).ok_or_else(|| {
+                    let known: Vec<&str> = OfficeKind::ALL.iter().map(|k| k.as_str()).collect();
+                    Problem::invalid_param("kind", format!("unknown office kind {v:?}; known kinds: {}", known.join(", ")))
+                })
+            })
+            .collect()
+    }
+}
+
+pub fn parse_finite(name: &str, raw: &str) -> ApiResult<f64> {
+    let value: f64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| Problem::invalid_param(name, format!("must be a number, got {raw:?}")))?;
+    if !value.is_finite() {
+        return Err(Problem::invalid_param(name, format!("must be a finite number, got {raw:?}")));
+    }
+    Ok(value)
+}
+
+/// Checks a WGS84 position; the names let batch errors say `points[3][1]`.
+pub fn check_lon_lat(lon_name: &str, lat_name: &str, lon: f64, lat: f64) -> ApiResult<()> {
+    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+        return Err(Problem::invalid_param(lon_name, format!("longitude must be within [-180, 180], got {lon}")));
+    }
+    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        return Err(Problem::invalid_param(lat_name, format!("latitude must be within [-90, 90], got {lat}")));
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! `GET /healthz`: the process is up and has a dataset.
+
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::state::AppState;
+
+pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
+    let data = state.data();
+    Json(json!({"status": "ok", "dataset_version": data.version, "communes": data.communes.len()}))
+}

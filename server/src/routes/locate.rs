@@ -1,0 +1,104 @@
+//! `GET /api/v1/locate` and `POST /api/v1/locate`: which commune holds a point, its seat,
+//! what it was formed from, and for points outside Huế the nearest commune.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use data_boundaries::Dataset;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::params::{check_lon_lat, QueryParams};
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use crate::views::{round_metres, CommuneRef, FormerUnitRef, OfficeView};
+
+/// The most points one batch may carry.
+pub const MAX_BATCH_POINTS: usize = 10_000;
+
+pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
+    let (lon, lat) = QueryParams::parse(query.as_deref())?.lon_lat()?;
+    Ok(Json(location_json(&state.data(), lon, lat)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Batch {
+    points: Vec<(f64, f64)>,
+}
+
+pub async fn locate_many(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    require_json(&headers)?;
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than the limit for {MAX_BATCH_POINTS} points")),
+        status => Problem::new(status, e.body_text()),
+    })?;
+    let batch: Batch = serde_json::from_slice(&body).map_err(|e| {
+        Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"points\": [[lon, lat], ...]}}: {e}"))
+    })?;
+    if batch.points.len() > MAX_BATCH_POINTS {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{} points sent; at most {MAX_BATCH_POINTS} per request", batch.points.len()),
+        ));
+    }
+    for (i, &(lon, lat)) in batch.points.iter().enumerate() {
+        check_lon_lat(&format!("points[{i}][0]"), &format!("points[{i}][1]"), lon, lat)?;
+    }
+    let data = state.data();
+    let results: Vec<Value> = batch.points.iter().map(|&(lon, lat)| location_json(&data, lon, lat)).collect();
+    Ok(Json(json!({ "results": results })))
+}
+
+/// Refuses bodies that do not declare JSON, with 415 as RFC 9110 says.
+pub fn require_json(headers: &HeaderMap) -> ApiResult<()> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("send the body as application/json (got {:?})", if content_type.is_empty() { "no Content-Type" } else { content_type }),
+        ))
+    }
+}
+
+/// The full answer for one point, shared by the single and batch endpoints.
+pub fn location_json(data: &Dataset, lon: f64, lat: f64) -> Value {
+    let location = data.locate(lon, lat);
+    let codes = |list: &[usize]| list.iter().map(|&i| data.communes[i].code.as_str()).collect::<Vec<_>>();
+    let Some(index) = location.commune else {
+        let nearest = data.nearest_commune(lon, lat).map(|(i, metres)| {
+            let c = &data.communes[i];
+            json!({"code": c.code, "name": c.name, "full_name": c.full_name, "distance_m": round_metres(metres)})
+        });
+        return json!({
+            "lon": lon, "lat": lat,
+            "commune": null, "on_boundary": false, "boundary_with": [], "also_in": [],
+            "seat": null, "former_units": [],
+            "nearest_commune": nearest,
+        });
+    };
+    let commune = &data.communes[index];
+    let seat = data.seat(index).map(|o| {
+        OfficeView::new(o, Some(data_boundaries::geodesy::distance_m(lon, lat, o.lon, o.lat)))
+    });
+    let former: Vec<FormerUnitRef> =
+        data.former_units_of(index).map(|u| FormerUnitRef { code: &u.old_code, name: &u.old_name }).collect();
+    json!({
+        "lon": lon, "lat": lat,
+        "commune": CommuneRef::from(commune),
+        "on_boundary": location.on_boundary,
+        "boundary_with": codes(&location.boundary_with),
+        "also_in": codes(&location.also_in),
+        "seat": seat,
+        "former_units": former,
+    })
+}

@@ -1,0 +1,8 @@
+//! One module per endpoint family; a URL's code is found from its first path segment.
+
+pub mod communes;
+pub mod health;
+pub mod locate;
+pub mod nearest;
+pub mod offices;
+pub mod quality;
