@@ -249,7 +249,9 @@ mod tests {
         let index = IndexedPolygon::new(&zigzag);
         assert_eq!(index.position(0.5, 1.0), Position::Inside);
         assert_eq!(index.position(2.0, 1.0), Position::Inside);
-        assert_eq!(index.position(2.0, 1.5), Position::Outside);
+        assert_eq!(index.position(2.0, 1.5), Position::Inside, "under the peak");
+        assert_eq!(index.position(3.0, 1.5), Position::Outside, "above the valley vertex");
+        assert_eq!(index.position(1.0, 1.5), Position::Outside);
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn as_code(value: &Value) -> Option<String> {
 /// Converts a Polygon or MultiPolygon, checking coordinate ranges and ring sizes, and orients
 /// it to RFC 7946 (exterior counter-clockwise, holes clockwise).
 fn to_multipolygon(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, String> {
+    check_rings_closed(&geometry.value)?;
     let converted: geo::Geometry<f64> =
         geo::Geometry::try_from(&geometry.value).map_err(|e| format!("unreadable geometry: {e}"))?;
     let multi = match converted {
@@ -98,15 +99,31 @@ fn to_multipolygon(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, St
             if ring.0.len() < 4 {
                 return Err(format!("part {part}, {which}: a ring needs at least 4 positions, found {}", ring.0.len()));
             }
-            if ring.0.first() != ring.0.last() {
-                return Err(format!("part {part}, {which}: the ring is not closed"));
-            }
             if let Some(c) = ring.0.iter().find(|c| !(c.x.abs() <= 180.0 && c.y.abs() <= 90.0)) {
                 return Err(format!("part {part}, {which}: position [{}, {}] is not a WGS84 longitude/latitude", c.x, c.y));
             }
         }
     }
     Ok(multi.orient(Direction::Default))
+}
+
+/// RFC 7946 rings repeat their first position at the end. geo closes open rings silently, so
+/// this is checked on the raw positions: an open ring usually means a broken export.
+fn check_rings_closed(value: &geojson::GeometryValue) -> Result<(), String> {
+    let polygons: Vec<&geojson::PolygonType> = match value {
+        geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
+        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        _ => return Ok(()),
+    };
+    for (part, rings) in polygons.into_iter().enumerate() {
+        for (ring_index, ring) in rings.iter().enumerate() {
+            if ring.len() >= 2 && ring.first() != ring.last() {
+                let which = if ring_index == 0 { "exterior ring".to_string() } else { format!("hole {}", ring_index - 1) };
+                return Err(format!("part {part}, {which}: the ring is not closed (first and last positions differ)"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn geometry_name(geometry: &geo::Geometry<f64>) -> &'static str {
