@@ -1,1 +1,154 @@
+//! Harness for the end-to-end suites: builds and starts the real `hue-map` binary on a free
+//! port, talks HTTP to it, and stops it when the test ends.
 
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub use reqwest::blocking::Client;
+pub use serde_json::{json, Value};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The shared data folder beside the repository.
+pub fn shared() -> PathBuf {
+    repo_root().join("../shared")
+}
+
+pub fn hue_data() -> PathBuf {
+    shared().join("data/hue")
+}
+
+/// The `hue-map` binary: `HUE_MAP_BIN` if set, else built once with cargo.
+pub fn binary() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Ok(path) = std::env::var("HUE_MAP_BIN") {
+            return PathBuf::from(path);
+        }
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-p", "server", "--bin", "hue-map"])
+            .current_dir(repo_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building hue-map failed");
+        let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| repo_root().join("target"));
+        target.join("debug/hue-map")
+    })
+    .clone()
+}
+
+/// Runs `hue-map ARGS` to completion (for the CLI commands).
+pub fn run(args: &[&str]) -> Output {
+    Command::new(binary()).args(args).output().expect("hue-map runs")
+}
+
+/// A running server, killed on drop.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub client: Client,
+}
+
+impl Server {
+    /// Starts the server on the reference data.
+    pub fn start() -> Server {
+        Server::start_with(&["--data", hue_data().to_str().unwrap()], &[])
+    }
+
+    /// Starts `hue-map serve --listen 127.0.0.1:0 ARGS` and waits for its address line.
+    pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = Command::new(binary());
+        command.arg("serve").args(["--listen", "127.0.0.1:0"]).args(args);
+        command.envs(env.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        let mut child = command.spawn().expect("hue-map starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(address) = line.strip_prefix("hue-map listening on ") {
+                    let _ = tx.send(address.to_string());
+                }
+            }
+        });
+        let base = match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(base) => base,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("hue-map did not report its address");
+            }
+        };
+        let client = Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+        Server { child, base, client }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GET, returning status, content type and the body parsed as JSON (Null if not JSON).
+    pub fn get(&self, path: &str) -> Reply {
+        Reply::from(self.client.get(self.url(path)).send().expect("request sent"))
+    }
+
+    pub fn post_json(&self, path: &str, body: &Value) -> Reply {
+        Reply::from(self.client.post(self.url(path)).json(body).send().expect("request sent"))
+    }
+
+    pub fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::blocking::Body>) -> Reply {
+        Reply::from(
+            self.client.post(self.url(path)).header("content-type", content_type).body(body).send().expect("request sent"),
+        )
+    }
+
+    /// Process id, for signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub json: Value,
+    pub text: String,
+}
+
+impl From<reqwest::blocking::Response> for Reply {
+    fn from(response: reqwest::blocking::Response) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let text = response.text().unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, content_type, headers, json, text }
+    }
+}
+
+impl Reply {
+    /// Asserts an RFC 9457 problem with this status, and returns its detail.
+    pub fn expect_problem(&self, status: u16) -> String {
+        assert_eq!(self.status, status, "body: {}", self.text);
+        assert_eq!(self.content_type, "application/problem+json", "body: {}", self.text);
+        assert_eq!(self.json["status"], status);
+        assert!(self.json["title"].is_string() && self.json["type"].is_string());
+        let detail = self.json["detail"].as_str().expect("a detail").to_string();
+        assert!(!detail.is_empty());
+        detail
+    }
+}

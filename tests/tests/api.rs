@@ -1,0 +1,156 @@
+//! Every endpoint of the real binary, on the reference data, including the landmarks.
+
+use e2e::{json, Server};
+
+fn commune_code(reply: &serde_json::Value) -> &str {
+    reply["commune"]["code"].as_str().unwrap_or("null")
+}
+
+#[test]
+fn healthz() {
+    let server = Server::start();
+    let reply = server.get("/healthz");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json["status"], "ok");
+}
+
+#[test]
+fn landmarks_locate_to_the_right_communes() {
+    let server = Server::start();
+    let cases = [
+        ((107.5794, 16.4668), "19753", "Phường Phú Xuân"),
+        ((107.5774, 16.4565), "19789", "Phường Thuận Hoá"),
+        ((107.7026, 16.4015), "19960", "Phường Phú Bài"),
+    ];
+    for ((lon, lat), code, full_name) in cases {
+        let reply = server.get(&format!("/api/v1/locate?lon={lon}&lat={lat}"));
+        assert_eq!(reply.status, 200);
+        assert_eq!(commune_code(&reply.json), code);
+        assert_eq!(reply.json["commune"]["full_name"], full_name);
+        assert_eq!(reply.json["on_boundary"], false);
+        let seat = &reply.json["seat"];
+        assert_eq!(seat["commune_code"], code);
+        assert_eq!(seat["position_precision"], "commune_label_point");
+        assert_eq!(seat["position_is_exact"], false, "an approximate seat is never presented as exact");
+        assert!(seat["distance_m"].as_f64().unwrap() >= 0.0);
+        assert!(!reply.json["former_units"].as_array().unwrap().is_empty());
+        assert!(reply.json.get("nearest_commune").is_none());
+    }
+    // Thuận Hoá was formed from, among others, Vĩnh Ninh.
+    let reply = server.get("/api/v1/locate?lon=107.5774&lat=16.4565");
+    let names: Vec<&str> = reply.json["former_units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Phường Vĩnh Ninh"), "{names:?}");
+}
+
+#[test]
+fn a_point_in_da_nang_is_outside_with_the_nearest_commune() {
+    let server = Server::start();
+    let reply = server.get("/api/v1/locate?lon=108.2022&lat=16.0544");
+    assert_eq!(reply.status, 200);
+    assert!(reply.json["commune"].is_null());
+    assert!(reply.json["seat"].is_null());
+    let nearest = &reply.json["nearest_commune"];
+    assert_eq!(nearest["code"], "20137");
+    assert!(nearest["distance_m"].as_f64().unwrap() > 1000.0);
+}
+
+#[test]
+fn batch_locate_keeps_order() {
+    let server = Server::start();
+    let points = json!({"points": [[107.7026, 16.4015], [108.2022, 16.0544], [107.5794, 16.4668]]});
+    let reply = server.post_json("/api/v1/locate", &points);
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let results = reply.json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(commune_code(&results[0]), "19960");
+    assert!(results[1]["commune"].is_null());
+    assert_eq!(commune_code(&results[2]), "19753");
+    // Exactly the limit is accepted.
+    let many: Vec<[f64; 2]> = (0..10_000).map(|i| [107.5 + (i % 100) as f64 * 0.001, 16.4 + (i / 100) as f64 * 0.001]).collect();
+    let reply = server.post_json("/api/v1/locate", &json!({ "points": many }));
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json["results"].as_array().unwrap().len(), 10_000);
+}
+
+#[test]
+fn nearest_offices_sorted_filtered_and_honest_about_precision() {
+    let server = Server::start();
+    let reply = server.get("/api/v1/nearest?lon=107.5794&lat=16.4668&k=5&kind=commune_seat");
+    assert_eq!(reply.status, 200);
+    let offices = reply.json["offices"].as_array().unwrap();
+    assert_eq!(offices.len(), 5);
+    let distances: Vec<f64> = offices.iter().map(|o| o["distance_m"].as_f64().unwrap()).collect();
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
+    for o in offices {
+        assert_eq!(o["kind"], "commune_seat");
+        assert!(o["position_precision"].is_string());
+        assert_eq!(o["position_is_exact"], false);
+    }
+    // Default k is 5; other kinds exist in the schema but have no rows yet.
+    assert_eq!(server.get("/api/v1/nearest?lon=107.58&lat=16.46").json["offices"].as_array().unwrap().len(), 5);
+    let none = server.get("/api/v1/nearest?lon=107.58&lat=16.46&kind=post_office&kind=city_centre");
+    assert_eq!(none.status, 200);
+    assert!(none.json["offices"].as_array().unwrap().is_empty());
+    assert_eq!(server.get("/api/v1/nearest?lon=107.58&lat=16.46&k=100").json["offices"].as_array().unwrap().len(), 40);
+}
+
+#[test]
+fn communes_list_and_feature() {
+    let server = Server::start();
+    let list = server.get("/api/v1/communes");
+    assert_eq!(list.status, 200);
+    assert_eq!(list.json["count"], 40);
+    assert!(list.json["population_caveat"].is_string());
+    let feature = server.get("/api/v1/communes/19789");
+    assert_eq!(feature.status, 200);
+    assert_eq!(feature.content_type, "application/geo+json");
+    assert_eq!(feature.json["type"], "Feature");
+    assert_eq!(feature.json["properties"]["full_name"], "Phường Thuận Hoá");
+    assert_eq!(feature.json["properties"]["seat"]["id"], "seat-19789");
+    assert!(feature.json["properties"]["former_units"].as_array().unwrap().len() >= 2);
+    // RFC 7946: exterior rings counter-clockwise (positive shoelace area).
+    let ring = feature.json["geometry"]["coordinates"][0][0].as_array().unwrap();
+    let area2: f64 = ring
+        .windows(2)
+        .map(|w| w[0][0].as_f64().unwrap() * w[1][1].as_f64().unwrap() - w[1][0].as_f64().unwrap() * w[0][1].as_f64().unwrap())
+        .sum();
+    assert!(area2 > 0.0, "exterior ring must be counter-clockwise");
+}
+
+#[test]
+fn offices_list_and_one() {
+    let server = Server::start();
+    let list = server.get("/api/v1/offices");
+    assert_eq!(list.json["count"], 40);
+    let one = server.get("/api/v1/offices/seat-19753");
+    assert_eq!(one.status, 200);
+    assert_eq!(one.json["address"], "394 Đinh Tiên Hoàng, phường Phú Xuân");
+    assert_eq!(one.json["position_precision"], "commune_label_point");
+}
+
+#[test]
+fn quality_report_names_the_five_misplaced_former_units() {
+    let server = Server::start();
+    let reply = server.get("/api/v1/quality");
+    assert_eq!(reply.status, 200);
+    let findings = reply.json["findings"].as_array().unwrap();
+    let misplaced: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["check"] == "former_unit_outside_new_unit")
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(misplaced.len(), 5, "{misplaced:?}");
+    assert_eq!(reply.json["summary"]["fatal"], 0);
+}
+
+#[test]
+fn responses_are_compressed_when_asked() {
+    let server = Server::start();
+    let response = server
+        .client
+        .get(server.url("/api/v1/communes/19819"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+}

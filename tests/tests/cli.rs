@@ -1,0 +1,54 @@
+//! The command line: `check` reports and sets its exit code; a missing dataset is one clear
+//! message.
+
+use e2e::{hue_data, run};
+
+#[test]
+fn check_reports_the_five_misplaced_points_and_exits_0() {
+    let output = run(&["check", "--data", hue_data().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    for name in ["Thuận Hòa", "Long Hồ", "Dương Nỗ", "Hương Phong", "Quảng Nhâm"] {
+        assert!(stdout.lines().any(|l| l.contains("former_units.csv") && l.contains(name)), "{name} not in:\n{stdout}");
+    }
+    assert!(stdout.contains("0 fatal, 5 warning(s)"), "{stdout}");
+    assert!(stdout.contains("usable"));
+}
+
+#[test]
+fn check_exits_1_on_a_broken_dataset() {
+    let dir = tempfile_dir();
+    for file in ["communes.geojson", "offices.csv", "former_units.csv"] {
+        std::fs::copy(hue_data().join(file), dir.join(file)).unwrap();
+    }
+    // Point one lineage row at a code that does not exist.
+    let former = std::fs::read_to_string(dir.join("former_units.csv")).unwrap().replacen(",19753,Phường Phú Xuân,", ",99999,Phường Phú Xuân,", 1);
+    std::fs::write(dir.join("former_units.csv"), former).unwrap();
+    let output = run(&["check", "--data", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Fatal former_units.csv: former unit 19750 (Phường Tây Lộc): new_code 99999"), "{stdout}");
+    // The truncated communes file is refused by name, with the position.
+    let communes = std::fs::read_to_string(hue_data().join("communes.geojson")).unwrap();
+    std::fs::write(dir.join("communes.geojson"), &communes[..communes.len() / 2]).unwrap();
+    let output = run(&["check", "--data", dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("communes.geojson: not valid JSON at line"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn serve_without_a_dataset_says_where_it_looked() {
+    let output = run(&["serve", "--data", "/nonexistent/hue-data", "--listen", "127.0.0.1:0"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("/nonexistent/hue-data") && stderr.contains("--data"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hue-map-cli-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
