@@ -9,7 +9,8 @@ if [ ! -f ../shared/data/hue/communes.geojson ]; then
   exit 2
 fi
 
-# The end-to-end suites start the binary themselves; build it once up front so a build error
-# is reported as such rather than as a failing test.
-cargo build --locked -p server --bin hue-map
+# Build every test and the hue-map binary in one feature resolution, then point the
+# end-to-end suites at that binary so they do not build it a second time.
+cargo test --locked --workspace --no-run
+export HUE_MAP_BIN="$PWD/target/debug/hue-map"
 cargo test --locked --workspace
