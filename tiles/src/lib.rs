@@ -1,0 +1,16 @@
+//! Vector tiles for the Huế map: Web Mercator tile maths, an MVT 2.1 encoder, clipping,
+//! topology-preserving simplification over shared arcs, the five layers, an in-memory
+//! pyramid, TileJSON metadata and PMTiles export. Depends on the domain model only; no HTTP.
+
+pub mod clip;
+pub mod metadata;
+pub mod mvt;
+pub mod pmtiles_export;
+pub mod pyramid;
+pub mod source;
+pub mod tile_math;
+pub mod topology;
+
+pub use pyramid::{EncodedTile, Lookup, PyramidStats, TileStore};
+pub use source::{TileSource, LAYERS, MAX_ZOOM};
+pub use tile_math::TileId;

@@ -1,0 +1,62 @@
+//! Export of the pyramid as one PMTiles v3 archive, to publish behind any CDN or object store
+//! when one server is not enough.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use pmtiles::{Compression, PmTilesWriter, TileCoord, TileType};
+
+use crate::metadata;
+use crate::TileStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{path}: cannot create the file: {source}")]
+    Create { path: String, source: std::io::Error },
+    #[error("writing the PMTiles archive failed: {0}")]
+    Write(String),
+}
+
+/// Writes every tile up to `max_zoom` (gzip-compressed, as PMTiles readers expect for MVT),
+/// with TileJSON-style metadata. Returns the number of tiles written.
+pub fn export_pmtiles(store: &TileStore, path: &Path, max_zoom: u8, version: &str) -> Result<usize, ExportError> {
+    let file = File::create(path).map_err(|source| ExportError::Create { path: path.display().to_string(), source })?;
+    let [x0, y0, x1, y1] = store.source().bounds;
+    let [west, north] = crate::tile_math::to_lon_lat(x0, y0);
+    let [east, south] = crate::tile_math::to_lon_lat(x1, y1);
+    let mut meta = metadata::tilejson(store, "", version);
+    if let Some(object) = meta.as_object_mut() {
+        object.remove("tiles");
+        object.insert("maxzoom".into(), max_zoom.into());
+    }
+    let write_error = |e: pmtiles::PmtError| ExportError::Write(e.to_string());
+    let mut writer = PmTilesWriter::new(TileType::Mvt)
+        .precompressed(Compression::Gzip)
+        .internal_compression(Compression::Gzip)
+        .min_zoom(0)
+        .max_zoom(max_zoom)
+        .bounds(west, south, east, north)
+        .center((west + east) / 2.0, (south + north) / 2.0)
+        .center_zoom(10.min(max_zoom))
+        .metadata(meta.to_string())
+        .create(BufWriter::new(file))
+        .map_err(write_error)?;
+    let mut written = 0;
+    for z in 0..=max_zoom {
+        let ids: Vec<_> = if z <= store.pyramid_max_zoom() {
+            store.pyramid_tiles().into_iter().filter(|(id, _)| id.z == z).map(|(id, _)| id).collect()
+        } else {
+            crate::tile_math::tiles_covering(store.source().bounds, z).collect()
+        };
+        for id in ids {
+            if let crate::Lookup::Tile(tile) = store.get(id) {
+                let coord = TileCoord::new(id.z, id.x, id.y).map_err(write_error)?;
+                writer.add_tile(coord, &tile.gzip).map_err(write_error)?;
+                written += 1;
+            }
+        }
+    }
+    writer.finalize().map_err(write_error)?;
+    Ok(written)
+}

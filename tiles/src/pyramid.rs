@@ -1,0 +1,171 @@
+//! The tile store: a pyramid rendered once at load, in parallel on every core, and a bounded
+//! cache for the deeper zooms rendered on demand. Tiles are kept pre-compressed (gzip and
+//! brotli) so serving one costs no more than copying bytes.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::source::{TileSource, MAX_ZOOM};
+use crate::tile_math::{tiles_covering, TileId};
+
+/// One tile in every encoding we serve.
+#[derive(Debug)]
+pub struct EncodedTile {
+    pub raw: Vec<u8>,
+    pub gzip: Vec<u8>,
+    pub brotli: Vec<u8>,
+}
+
+impl EncodedTile {
+    pub fn new(raw: Vec<u8>) -> EncodedTile {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let _ = gz.write_all(&raw);
+        let gzip = gz.finish().unwrap_or_default();
+        let mut brotli = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 9, 22);
+            let _ = writer.write_all(&raw);
+        }
+        EncodedTile { raw, gzip, brotli }
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.raw.len() + self.gzip.len() + self.brotli.len()
+    }
+}
+
+/// Figures from building the pyramid, for the log and BENCHMARKS.md.
+#[derive(Debug, Clone, Default)]
+pub struct PyramidStats {
+    pub tiles: usize,
+    pub raw_bytes: usize,
+    pub stored_bytes: usize,
+    pub seconds: f64,
+    /// (zoom, tiles with data, average raw bytes)
+    pub per_zoom: Vec<(u8, usize, usize)>,
+}
+
+/// A tile that has data, or the answer that this valid tile is empty.
+pub enum Lookup {
+    Tile(Arc<EncodedTile>),
+    Empty,
+}
+
+pub struct TileStore {
+    source: TileSource,
+    pyramid: HashMap<TileId, Arc<EncodedTile>>,
+    pyramid_max_zoom: u8,
+    deep: Mutex<DeepCache>,
+    pub stats: PyramidStats,
+}
+
+/// FIFO-bounded cache of on-demand tiles.
+struct DeepCache {
+    tiles: HashMap<TileId, Option<Arc<EncodedTile>>>,
+    order: VecDeque<TileId>,
+    capacity: usize,
+    hits: u64,
+    misses: u64,
+}
+
+impl TileStore {
+    /// Renders every tile from z0 to `pyramid_max_zoom` that holds data.
+    pub fn build(source: TileSource, pyramid_max_zoom: u8, deep_cache_tiles: usize) -> TileStore {
+        let started = Instant::now();
+        let pyramid_max_zoom = pyramid_max_zoom.min(MAX_ZOOM);
+        let ids: Vec<TileId> = (0..=pyramid_max_zoom).flat_map(|z| tiles_covering(source.bounds, z)).collect();
+        tracing::info!(candidates = ids.len(), max_zoom = pyramid_max_zoom, threads = rayon::current_num_threads(), "rendering the tile pyramid");
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let total = ids.len();
+        let tiles: Vec<(TileId, Arc<EncodedTile>)> = ids
+            .par_iter()
+            .filter_map(|&id| {
+                let rendered = source.render(id).map(|raw| (id, Arc::new(EncodedTile::new(raw))));
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if finished % 1000 == 0 {
+                    tracing::info!("pyramid: {finished}/{total} tiles rendered");
+                }
+                rendered
+            })
+            .collect();
+        let mut stats = PyramidStats { tiles: tiles.len(), seconds: started.elapsed().as_secs_f64(), ..Default::default() };
+        for z in 0..=pyramid_max_zoom {
+            let at_zoom: Vec<&Arc<EncodedTile>> = tiles.iter().filter(|(id, _)| id.z == z).map(|(_, t)| t).collect();
+            let raw: usize = at_zoom.iter().map(|t| t.raw.len()).sum();
+            stats.per_zoom.push((z, at_zoom.len(), if at_zoom.is_empty() { 0 } else { raw / at_zoom.len() }));
+        }
+        stats.raw_bytes = tiles.iter().map(|(_, t)| t.raw.len()).sum();
+        stats.stored_bytes = tiles.iter().map(|(_, t)| t.bytes()).sum();
+        tracing::info!(
+            tiles = stats.tiles,
+            seconds = format!("{:.2}", stats.seconds),
+            stored_mib = format!("{:.1}", stats.stored_bytes as f64 / 1048576.0),
+            "tile pyramid z0-z{pyramid_max_zoom} ready"
+        );
+        TileStore {
+            source,
+            pyramid: tiles.into_iter().collect(),
+            pyramid_max_zoom,
+            deep: Mutex::new(DeepCache { tiles: HashMap::new(), order: VecDeque::new(), capacity: deep_cache_tiles, hits: 0, misses: 0 }),
+            stats,
+        }
+    }
+
+    pub fn source(&self) -> &TileSource {
+        &self.source
+    }
+
+    pub fn pyramid_max_zoom(&self) -> u8 {
+        self.pyramid_max_zoom
+    }
+
+    /// Every pre-rendered tile, in z/x/y order.
+    pub fn pyramid_tiles(&self) -> Vec<(TileId, Arc<EncodedTile>)> {
+        let mut tiles: Vec<_> = self.pyramid.iter().map(|(id, t)| (*id, t.clone())).collect();
+        tiles.sort_by_key(|(id, _)| *id);
+        tiles
+    }
+
+    /// The tile at `id` (which must be valid and at most MAX_ZOOM).
+    pub fn get(&self, id: TileId) -> Lookup {
+        if id.z <= self.pyramid_max_zoom {
+            return match self.pyramid.get(&id) {
+                Some(tile) => Lookup::Tile(tile.clone()),
+                None => Lookup::Empty,
+            };
+        }
+        if let Ok(mut cache) = self.deep.lock() {
+            if let Some(found) = cache.tiles.get(&id).cloned() {
+                cache.hits += 1;
+                return found.map_or(Lookup::Empty, Lookup::Tile);
+            }
+            cache.misses += 1;
+        }
+        // Render outside the lock: two racing requests may both render, which is harmless.
+        let rendered = self.source.render(id).map(|raw| Arc::new(EncodedTile::new(raw)));
+        if let Ok(mut cache) = self.deep.lock() {
+            if cache.capacity > 0 && !cache.tiles.contains_key(&id) {
+                while cache.tiles.len() >= cache.capacity {
+                    match cache.order.pop_front() {
+                        Some(old) => {
+                            cache.tiles.remove(&old);
+                        }
+                        None => break,
+                    }
+                }
+                cache.tiles.insert(id, rendered.clone());
+                cache.order.push_back(id);
+            }
+        }
+        rendered.map_or(Lookup::Empty, Lookup::Tile)
+    }
+
+    /// (hits, misses) of the on-demand cache.
+    pub fn deep_cache_counts(&self) -> (u64, u64) {
+        self.deep.lock().map(|c| (c.hits, c.misses)).unwrap_or_default()
+    }
+}

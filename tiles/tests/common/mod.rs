@@ -1,0 +1,61 @@
+//! Shared set-up: the reference data, its tile store, and decoding with mvt-reader (an
+//! independent decoder, not ours).
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use data_boundaries::Dataset;
+use tiles::{Lookup, TileId, TileSource, TileStore};
+
+pub fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+}
+
+pub fn hue() -> &'static Dataset {
+    static DATA: OnceLock<Dataset> = OnceLock::new();
+    DATA.get_or_init(|| Dataset::load(&shared().join("data/hue")).expect("reference data"))
+}
+
+/// The store with the pyramid pre-rendered to z12 (what these tests read).
+pub fn store() -> &'static TileStore {
+    static STORE: OnceLock<TileStore> = OnceLock::new();
+    STORE.get_or_init(|| TileStore::build(TileSource::new(hue()), 12, 64))
+}
+
+/// Every tile with data at zoom z.
+pub fn tiles_at(z: u8) -> Vec<(TileId, Vec<u8>)> {
+    store()
+        .pyramid_tiles()
+        .into_iter()
+        .filter(|(id, _)| id.z == z)
+        .map(|(id, tile)| (id, tile.raw.clone()))
+        .collect()
+}
+
+pub fn raw_tile(id: TileId) -> Option<Vec<u8>> {
+    match store().get(id) {
+        Lookup::Tile(t) => Some(t.raw.clone()),
+        Lookup::Empty => None,
+    }
+}
+
+/// One decoded layer: (name, features).
+pub type Decoded = Vec<(String, Vec<mvt_reader::feature::Feature<f64>>)>;
+
+pub fn decode(bytes: &[u8]) -> Decoded {
+    let reader = mvt_reader::Reader::new(bytes.to_vec()).expect("mvt-reader parses the tile");
+    let names = reader.get_layer_names().expect("layer names");
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| (name, reader.get_features_as::<f64>(i).expect("features decode")))
+        .collect()
+}
+
+pub fn string_property(feature: &mvt_reader::feature::Feature<f64>, key: &str) -> Option<String> {
+    match feature.properties.as_ref()?.get(key)? {
+        mvt_reader::feature::Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
