@@ -114,13 +114,14 @@ pub fn zigzag(n: i32) -> u32 {
     ((n << 1) ^ (n >> 31)) as u32
 }
 
-/// Twice the signed area (surveyor's formula) of an open ring, in tile coordinates.
-pub fn signed_area2(ring: &[Coord]) -> i64 {
+/// Twice the signed area (surveyor's formula) of an open ring, in tile coordinates. Exact:
+/// i128 cannot overflow for any ring of i32 coordinates that fits in memory.
+pub fn signed_area2(ring: &[Coord]) -> i128 {
     let n = ring.len();
     (0..n)
         .map(|i| {
             let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a[0] as i64 * b[1] as i64 - b[0] as i64 * a[1] as i64
+            a[0] as i128 * b[1] as i128 - b[0] as i128 * a[1] as i128
         })
         .sum()
 }
@@ -158,8 +159,8 @@ impl Cursor {
         }
     }
     fn delta(&mut self, p: Coord) {
-        self.out.push(zigzag(p[0] - self.at[0]));
-        self.out.push(zigzag(p[1] - self.at[1]));
+        self.out.push(zigzag(p[0].wrapping_sub(self.at[0])));
+        self.out.push(zigzag(p[1].wrapping_sub(self.at[1])));
         self.at = p;
     }
 }
