@@ -15,7 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::problem::{Problem, PROBLEM_JSON};
-use crate::routes::{communes, health, locate, nearest, offices, quality};
+use crate::routes::{communes, health, locate, nearest, offices, quality, tiles};
 use crate::state::AppState;
 
 /// Enough for 10,000 points written generously; larger bodies get a 413 problem.
@@ -32,6 +32,9 @@ pub fn router(state: AppState) -> Router {
         .route("/quality", get(quality::report));
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .route("/tiles.json", get(tiles::tilejson))
+        .route("/style.json", get(tiles::style))
         .nest("/api/v1", api)
         .fallback(not_found)
         .with_state(state)

@@ -32,6 +32,19 @@ enum Command {
     Serve(ServeArgs),
     /// Validate a dataset and print its quality report.
     Check(DataArgs),
+    /// Write the vector tiles to one PMTiles v3 archive, for a CDN or object store.
+    ExportPmtiles(ExportArgs),
+}
+
+#[derive(Args, Clone)]
+struct ExportArgs {
+    /// The archive to write, e.g. hue.pmtiles.
+    out: PathBuf,
+    /// Highest zoom to include (0 to 16).
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u8).range(0..=16))]
+    maxzoom: u8,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Args, Clone)]
@@ -48,6 +61,73 @@ struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, env = "HUE_MAP_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Tiles up to this zoom are rendered at start-up; deeper ones on demand (cached).
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u8).range(0..=16))]
+    pyramid_maxzoom: u8,
+    /// The public base URL (e.g. https://maps.example.vn) used in TileJSON and the style;
+    /// by default it is taken from each request's Host header.
+    #[arg(long, env = "HUE_MAP_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// A MapLibre style URL to put under our layers (recorded in /style.json's metadata).
+    #[arg(long)]
+    basemap_style: Option<String>,
+}
+
+/// How many on-demand tiles (above the pyramid) to keep.
+const DEEP_TILE_CACHE: usize = 20_000;
+
+/// Loads, validates and indexes a dataset, then renders its tile pyramid.
+fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<state::Snapshot, data_boundaries::LoadError> {
+    let started = std::time::Instant::now();
+    let data = Dataset::load(dir)?;
+    tracing::info!(
+        communes = data.communes.len(),
+        offices = data.offices.len(),
+        former_units = data.former_units.len(),
+        warnings = data.report.count(Severity::Warning),
+        version = %data.version,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "dataset loaded from {}",
+        dir.display()
+    );
+    let tiles = tiles::TileStore::build(tiles::TileSource::new(&data), pyramid_maxzoom, DEEP_TILE_CACHE);
+    tracing::info!(
+        seconds = format!("{:.2}", tiles.stats.seconds),
+        tiles = tiles.stats.tiles,
+        stored_mib = format!("{:.1}", tiles.stats.stored_bytes as f64 / 1_048_576.0),
+        peak_rss_mib = peak_rss_mib(),
+        "tiles ready"
+    );
+    Ok(state::Snapshot { data, tiles })
+}
+
+/// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .map(|kib| kib / 1024)
+        .unwrap_or(0)
+}
+
+fn export_pmtiles(args: &ExportArgs) -> ExitCode {
+    let snapshot = match load_snapshot(&args.data.data, args.maxzoom.min(14)) {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match tiles::pmtiles_export::export_pmtiles(&snapshot.tiles, &args.out, args.maxzoom, &snapshot.data.version) {
+        Ok(count) => {
+            println!("wrote {count} tiles (z0-z{}) to {}", args.maxzoom, args.out.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -59,6 +139,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check(&args.data),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::ExportPmtiles(args)) => export_pmtiles(&args),
         None => serve(cli.serve),
     }
 }
@@ -93,24 +174,14 @@ fn check(dir: &Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let started = std::time::Instant::now();
-    let dataset = match Dataset::load(&args.data.data) {
-        Ok(dataset) => dataset,
+    let snapshot = match load_snapshot(&args.data.data, args.pyramid_maxzoom) {
+        Ok(snapshot) => snapshot,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
-    tracing::info!(
-        communes = dataset.communes.len(),
-        offices = dataset.offices.len(),
-        former_units = dataset.former_units.len(),
-        warnings = dataset.report.count(Severity::Warning),
-        version = %dataset.version,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "dataset loaded from {}",
-        args.data.data.display()
-    );
+    let settings = state::Settings { public_url: args.public_url.clone(), basemap_style: args.basemap_style.clone() };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -118,7 +189,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(run(args.listen, state::AppState::new(dataset)))
+    runtime.block_on(run(args.listen, state::AppState::new(snapshot, settings)))
 }
 
 async fn run(listen: SocketAddr, state: state::AppState) -> ExitCode {

@@ -1,29 +1,43 @@
-//! Shared state: the dataset behind an atomic pointer. Readers never lock; a reload builds a
-//! whole new dataset and swaps it in, so a request sees the old or the new one, never a mix.
+//! Shared state: one snapshot (the dataset and the tiles made from it) behind an atomic
+//! pointer. Readers never lock; a reload builds a whole new snapshot and swaps it in, so a
+//! request sees the old or the new version, never a mix of the two.
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use data_boundaries::Dataset;
+use tiles::TileStore;
+
+/// One dataset version and everything derived from it.
+pub struct Snapshot {
+    pub data: Dataset,
+    pub tiles: TileStore,
+}
+
+/// Settings that do not change with the data.
+#[derive(Clone, Default)]
+pub struct Settings {
+    /// Absolute base URL clients should use (e.g. behind a proxy); derived from the request's
+    /// Host header when unset.
+    pub public_url: Option<String>,
+    /// A MapLibre style whose sources and layers go under ours.
+    pub basemap_style: Option<String>,
+}
 
 #[derive(Clone)]
 pub struct AppState {
-    data: Arc<ArcSwap<Dataset>>,
+    current: Arc<ArcSwap<Snapshot>>,
+    pub settings: Arc<Settings>,
 }
 
 impl AppState {
-    pub fn new(data: Dataset) -> AppState {
-        AppState { data: Arc::new(ArcSwap::from_pointee(data)) }
+    pub fn new(snapshot: Snapshot, settings: Settings) -> AppState {
+        AppState { current: Arc::new(ArcSwap::from_pointee(snapshot)), settings: Arc::new(settings) }
     }
 
-    /// The current dataset; hold it for the whole request so every part of one answer comes
+    /// The current snapshot; hold it for the whole request so every part of one answer comes
     /// from the same version.
-    pub fn data(&self) -> arc_swap::Guard<Arc<Dataset>> {
-        self.data.load()
-    }
-
-    /// Replaces the dataset for every later request.
-    pub fn replace(&self, data: Dataset) {
-        self.data.store(Arc::new(data));
+    pub fn current(&self) -> arc_swap::Guard<Arc<Snapshot>> {
+        self.current.load()
     }
 }

@@ -67,6 +67,8 @@ impl Server {
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(binary());
         command.arg("serve").args(["--listen", "127.0.0.1:0"]).args(args);
+        // Quiet logs unless the developer asks for them with RUST_LOG.
+        command.env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()));
         command.envs(env.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         let mut child = command.spawn().expect("hue-map starts");
         let stdout = child.stdout.take().unwrap();

@@ -8,6 +8,7 @@ pub mod mvt;
 pub mod pmtiles_export;
 pub mod pyramid;
 pub mod source;
+pub mod style;
 pub mod tile_math;
 pub mod topology;
 

@@ -13,7 +13,8 @@ use crate::views::commune_feature;
 pub const GEOJSON: &str = "application/geo+json";
 
 pub async fn list(State(state): State<AppState>) -> Json<Value> {
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     let communes: Vec<Value> = data
         .communes
         .iter()
@@ -40,7 +41,8 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
 }
 
 pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     let index = data.commune_by_code(&code).ok_or_else(|| Problem::not_found(format!("no commune has code {code:?}")))?;
     Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(commune_feature(&data, index))).into_response())
 }

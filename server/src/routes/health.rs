@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::state::AppState;
 
 pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     Json(json!({"status": "ok", "dataset_version": data.version, "communes": data.communes.len()}))
 }

@@ -20,7 +20,7 @@ pub const MAX_BATCH_POINTS: usize = 10_000;
 
 pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
     let (lon, lat) = QueryParams::parse(query.as_deref())?.lon_lat()?;
-    Ok(Json(location_json(&state.data(), lon, lat)))
+    Ok(Json(location_json(&state.current().data, lon, lat)))
 }
 
 #[derive(Deserialize)]
@@ -51,7 +51,8 @@ pub async fn locate_many(
     for (i, &(lon, lat)) in batch.points.iter().enumerate() {
         check_lon_lat(&format!("points[{i}][0]"), &format!("points[{i}][1]"), lon, lat)?;
     }
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     let results: Vec<Value> = batch.points.iter().map(|&(lon, lat)| location_json(&data, lon, lat)).collect();
     Ok(Json(json!({ "results": results })))
 }

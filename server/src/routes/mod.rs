@@ -6,3 +6,4 @@ pub mod locate;
 pub mod nearest;
 pub mod offices;
 pub mod quality;
+pub mod tiles;

@@ -16,7 +16,8 @@ pub async fn nearest(State(state): State<AppState>, RawQuery(query): RawQuery) -
     let (lon, lat) = params.lon_lat()?;
     let k = params.integer_in("k", 5, 1, MAX_K)? as usize;
     let kinds = params.office_kinds()?;
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     let offices: Vec<OfficeView> = data
         .nearest_offices(lon, lat, k, &kinds)
         .into_iter()

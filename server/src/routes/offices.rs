@@ -11,7 +11,8 @@ use crate::views::OfficeView;
 
 pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
     let kinds = QueryParams::parse(query.as_deref())?.office_kinds()?;
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     let offices: Vec<OfficeView> = data
         .offices
         .iter()
@@ -22,7 +23,8 @@ pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> A
 }
 
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     let index = data.office_by_id(&id).ok_or_else(|| Problem::not_found(format!("no office has id {id:?}")))?;
     Ok(Json(serde_json::to_value(OfficeView::new(&data.offices[index], None)).unwrap_or_default()))
 }

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use crate::state::AppState;
 
 pub async fn report(State(state): State<AppState>) -> Json<Value> {
-    let data = state.data();
+    let snapshot = state.current();
+    let data = &snapshot.data;
     let report = &data.report;
     Json(json!({
         "dataset_version": data.version,

@@ -1,0 +1,146 @@
+//! `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` (TileJSON 3.0.0) and `GET /style.json`
+//! (a MapLibre style for our layers).
+//!
+//! Tiles are served pre-compressed (brotli or gzip, by Accept-Encoding) with a strong ETag
+//! made of the dataset version and the encoding, so a reload changes every ETag and
+//! revalidation answers 304 until then.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+use tiles::{Lookup, TileId, MAX_ZOOM};
+
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// Short enough that a data correction reaches users quickly; ETags make revalidation cheap.
+pub const TILE_CACHE_CONTROL: &str = "public, max-age=300";
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    fn tag(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+            Encoding::Identity => "identity",
+        }
+    }
+}
+
+/// The best encoding the client accepts (q=0 means refused).
+fn negotiate(headers: &HeaderMap) -> Encoding {
+    let accepted = |name: &str| {
+        headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
+            let mut parts = item.split(';');
+            let token = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| matches!(p.trim().strip_prefix("q="), Some(q) if q.trim().parse::<f32>().is_ok_and(|q| q == 0.0)));
+            token.eq_ignore_ascii_case(name) && !refused
+        })
+    };
+    if accepted("br") {
+        Encoding::Brotli
+    } else if accepted("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn parse_tile(z: &str, x: &str, y_file: &str) -> ApiResult<TileId> {
+    let y = y_file
+        .strip_suffix(".mvt")
+        .or_else(|| y_file.strip_suffix(".pbf"))
+        .ok_or_else(|| Problem::invalid_param("y", format!("tiles are served as {{z}}/{{x}}/{{y}}.mvt, got {y_file:?}")))?;
+    let z: u8 = z
+        .parse()
+        .ok()
+        .filter(|z| *z <= MAX_ZOOM)
+        .ok_or_else(|| Problem::invalid_param("z", format!("must be a whole number from 0 to {MAX_ZOOM}, got {z:?}")))?;
+    let size = 1u64 << z;
+    let coordinate = |name: &str, raw: &str| -> ApiResult<u32> {
+        raw.parse::<u32>()
+            .ok()
+            .filter(|v| (*v as u64) < size)
+            .ok_or_else(|| Problem::invalid_param(name, format!("must be a whole number from 0 to {} at zoom {z}, got {raw:?}", size - 1)))
+    };
+    let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
+    TileId::new(z, x, y).ok_or_else(|| Problem::new(StatusCode::BAD_REQUEST, "tile outside the grid"))
+}
+
+/// True when If-None-Match lists our ETag (weak comparison, as RFC 9110 §13.1.2 says).
+fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
+        let tag = tag.trim();
+        tag == "*" || tag.trim_start_matches("W/") == etag
+    })
+}
+
+pub async fn tile(State(state): State<AppState>, Path((z, x, y)): Path<(String, String, String)>, headers: HeaderMap) -> ApiResult<Response> {
+    let id = parse_tile(&z, &x, &y)?;
+    let snapshot = state.current();
+    let encoding = negotiate(&headers);
+    let etag = format!("\"{}-{}\"", snapshot.data.version, encoding.tag());
+    let mut response = if matches_etag(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        // Rendering a deep tile on demand is CPU work: keep it off the async workers.
+        let snapshot_for_render = arc_swap::Guard::into_inner(snapshot);
+        let lookup = tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id))
+            .await
+            .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "tile rendering failed"))?;
+        match lookup {
+            Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
+            Lookup::Tile(tile) => {
+                let body = match encoding {
+                    Encoding::Brotli => tile.brotli.clone(),
+                    Encoding::Gzip => tile.gzip.clone(),
+                    Encoding::Identity => tile.raw.clone(),
+                };
+                let mut response = body.into_response();
+                let headers = response.headers_mut();
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+                if encoding != Encoding::Identity {
+                    headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding.tag()));
+                }
+                response
+            }
+        }
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(TILE_CACHE_CONTROL));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(response)
+}
+
+/// The absolute base URL for links: `--public-url`, else the request's Host.
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.settings.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:8080");
+    let scheme = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+pub async fn tilejson(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
+    let base = base_url(&state, &headers);
+    let snapshot = state.current();
+    Json(tiles::metadata::tilejson(&snapshot.tiles, &format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt"), &snapshot.data.version))
+}
+
+pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
+    let base = base_url(&state, &headers);
+    Json(tiles::style::style(&base, state.settings.basemap_style.as_deref()))
+}

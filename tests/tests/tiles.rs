@@ -1,0 +1,187 @@
+//! Vector tiles over HTTP from the real binary: encodings, ETag/304, empty tiles, the bad
+//! coordinate catalogue, TileJSON against the official schema, the style, and the PMTiles
+//! export read back tile for tile.
+
+use std::io::Read;
+
+use e2e::{hue_data, run, shared, Server, Value};
+
+const NGO_MON_Z10: &str = "/tiles/10/818/464.mvt";
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).expect("gzip");
+    out
+}
+
+fn fetch(server: &Server, path: &str, accept_encoding: &str) -> reqwest::blocking::Response {
+    server.client.get(server.url(path)).header("accept-encoding", accept_encoding).send().expect("request sent")
+}
+
+fn layer_names(raw: Vec<u8>) -> Vec<String> {
+    mvt_reader::Reader::new(raw).expect("an MVT tile").get_layer_names().unwrap()
+}
+
+#[test]
+fn a_tile_in_every_encoding_with_etag_and_cache_headers() {
+    let server = Server::start();
+    let gz = fetch(&server, NGO_MON_Z10, "gzip");
+    assert_eq!(gz.status(), 200);
+    assert_eq!(gz.headers()["content-type"], "application/vnd.mapbox-vector-tile");
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert!(gz.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    let etag = gz.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "a strong ETag: {etag}");
+    let raw_from_gzip = gunzip(&gz.bytes().unwrap());
+    assert!(layer_names(raw_from_gzip.clone()).contains(&"communes".to_string()));
+
+    let br = fetch(&server, NGO_MON_Z10, "gzip, deflate, br");
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_ne!(br.headers()["etag"].to_str().unwrap(), etag, "each encoding has its own strong ETag");
+    let mut raw_from_br = Vec::new();
+    brotli::Decompressor::new(br.bytes().unwrap().as_ref(), 4096).read_to_end(&mut raw_from_br).unwrap();
+    assert_eq!(raw_from_br, raw_from_gzip);
+
+    let identity = fetch(&server, NGO_MON_Z10, "identity");
+    assert!(identity.headers().get("content-encoding").is_none());
+    assert_eq!(identity.bytes().unwrap().to_vec(), raw_from_gzip);
+
+    let revalidated = server.client.get(server.url(NGO_MON_Z10)).header("accept-encoding", "gzip").header("if-none-match", &etag).send().unwrap();
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(revalidated.headers()["etag"].to_str().unwrap(), etag);
+    let stale = server.client.get(server.url(NGO_MON_Z10)).header("accept-encoding", "gzip").header("if-none-match", "\"old-version-gzip\"").send().unwrap();
+    assert_eq!(stale.status(), 200);
+}
+
+#[test]
+fn empty_and_deep_tiles() {
+    let server = Server::start();
+    assert_eq!(fetch(&server, "/tiles/5/0/0.mvt", "gzip").status(), 204, "valid tile, no data");
+    assert_eq!(fetch(&server, "/tiles/14/0/0.mvt", "gzip").status(), 204);
+    // z15 and z16 are rendered on demand.
+    for (z, x, y) in [(15, 26178, 14853), (16, 52357, 29707)] {
+        let tile = fetch(&server, &format!("/tiles/{z}/{x}/{y}.mvt"), "gzip");
+        assert_eq!(tile.status(), 200, "z{z}");
+        assert!(layer_names(gunzip(&tile.bytes().unwrap())).contains(&"communes".to_string()));
+    }
+}
+
+#[test]
+fn bad_tile_coordinates_are_400_problems() {
+    let server = Server::start();
+    for path in [
+        "/tiles/17/0/0.mvt",
+        "/tiles/99/0/0.mvt",
+        "/tiles/3/8/0.mvt",
+        "/tiles/3/0/8.mvt",
+        "/tiles/a/0/0.mvt",
+        "/tiles/3/-1/0.mvt",
+        "/tiles/3/0/x.mvt",
+        "/tiles/3/0/0.png",
+        "/tiles/3/0/0",
+        "/tiles/3/1.5/0.mvt",
+        "/tiles/0/0/4294967296.mvt",
+    ] {
+        server.get(path).expect_problem(400);
+    }
+}
+
+#[test]
+fn tilejson_is_valid_against_the_official_schema() {
+    let server = Server::start();
+    let reply = server.get("/tiles.json");
+    assert_eq!(reply.status, 200);
+    let schema_text = std::fs::read_to_string(shared().join("external/tilejson-spec/3.0.0/schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&reply.json).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let tj = &reply.json;
+    assert_eq!(tj["tilejson"], "3.0.0");
+    assert!(tj["tiles"][0].as_str().unwrap().starts_with(&server.base));
+    let ids: Vec<&str> = tj["vector_layers"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["communes", "boundaries", "labels", "offices", "former_units"]);
+    assert!(tj["attribution"].as_str().unwrap().contains("sapnhap.bando.com.vn"));
+    let bounds: Vec<f64> = tj["bounds"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(bounds[0] > 107.0 && bounds[2] < 108.3 && bounds[1] > 15.9 && bounds[3] < 16.9, "{bounds:?}");
+    // The schema rejects a broken document, so the check above can fail.
+    let mut broken = tj.clone();
+    broken["tilejson"] = "3.0.0-beta".into();
+    broken["minzoom"] = (-1).into();
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn style_references_our_source_and_layers() {
+    let server = Server::start();
+    let style = server.get("/style.json").json;
+    assert_eq!(style["version"], 8);
+    assert_eq!(style["sources"]["hue"]["url"], format!("{}/tiles.json", server.base));
+    assert!(style["glyphs"].as_str().unwrap().starts_with(&server.base));
+    let layer_ids = ["communes", "boundaries", "labels", "offices", "former_units"];
+    for layer in style["layers"].as_array().unwrap() {
+        if let Some(source_layer) = layer["source-layer"].as_str() {
+            assert!(layer_ids.contains(&source_layer), "{source_layer}");
+        }
+    }
+    let labels = style["layers"].as_array().unwrap().iter().find(|l| l["id"] == "commune-labels").unwrap();
+    assert_eq!(labels["layout"]["text-field"], serde_json::json!(["get", "name"]));
+}
+
+#[test]
+fn pmtiles_export_matches_the_served_tiles() {
+    let dir = std::env::temp_dir().join(format!("hue-map-pmtiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let archive = dir.join("hue.pmtiles");
+    let output = run(&["export-pmtiles", archive.to_str().unwrap(), "--maxzoom", "12", "--data", hue_data().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // Read the whole archive first (the async reader), then compare over HTTP (blocking).
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (max_zoom, layer_count, archived) = runtime.block_on(async {
+        let backend = pmtiles::MmapBackend::try_from(&archive).await.unwrap();
+        let reader = pmtiles::AsyncPmTilesReader::try_from_source(backend).await.unwrap();
+        let metadata: Value = serde_json::from_str(&reader.get_metadata().await.unwrap()).unwrap();
+        let mut archived = std::collections::HashMap::new();
+        for z in 0..=12u8 {
+            let (x0, x1, y0, y1) = tile_range(z);
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    let tile = reader.get_tile_decompressed(pmtiles::TileCoord::new(z, x, y).unwrap()).await.unwrap();
+                    archived.insert((z, x, y), tile.map(|b| b.to_vec()));
+                }
+            }
+        }
+        (reader.get_header().max_zoom, metadata["vector_layers"].as_array().map_or(0, Vec::len), archived)
+    });
+    drop(runtime);
+    assert_eq!(max_zoom, 12);
+    assert_eq!(layer_count, 5);
+    let server = Server::start();
+    let mut compared = 0;
+    let mut keys: Vec<_> = archived.keys().copied().collect();
+    keys.sort();
+    for (z, x, y) in keys {
+        let served = fetch(&server, &format!("/tiles/{z}/{x}/{y}.mvt"), "identity");
+        match (served.status().as_u16(), &archived[&(z, x, y)]) {
+            (204, None) => {}
+            (200, Some(bytes)) => {
+                assert_eq!(served.bytes().unwrap().as_ref(), bytes.as_slice(), "z{z}/{x}/{y}");
+                compared += 1;
+            }
+            (status, archived) => panic!("z{z}/{x}/{y}: served {status}, archived {:?}", archived.as_ref().map(Vec::len)),
+        }
+    }
+    assert!(compared > 100, "{compared}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Tiles over Huế's extent (107.0–108.3 E, 15.9–16.9 N) at zoom z.
+fn tile_range(z: u8) -> (u32, u32, u32, u32) {
+    let n = (1u64 << z) as f64;
+    let x = |lon: f64| ((lon + 180.0) / 360.0 * n) as u32;
+    let y = |lat: f64| {
+        let r = lat.to_radians();
+        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n) as u32
+    };
+    (x(107.0), x(108.3), y(16.9), y(15.9))
+}
