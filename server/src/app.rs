@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/style.json", get(tiles::style))
+        .route("/fonts/{fontstack}/{range}", get(tiles::glyphs))
         .nest("/api/v1", api)
         .fallback(not_found)
         .with_state(state)

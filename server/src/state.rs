@@ -28,11 +28,13 @@ pub struct Settings {
 pub struct AppState {
     current: Arc<ArcSwap<Snapshot>>,
     pub settings: Arc<Settings>,
+    /// Rendered glyph ranges by start code point; they do not depend on the data.
+    pub glyphs: Arc<std::sync::Mutex<std::collections::HashMap<u32, Arc<Vec<u8>>>>>,
 }
 
 impl AppState {
     pub fn new(snapshot: Snapshot, settings: Settings) -> AppState {
-        AppState { current: Arc::new(ArcSwap::from_pointee(snapshot)), settings: Arc::new(settings) }
+        AppState { current: Arc::new(ArcSwap::from_pointee(snapshot)), settings: Arc::new(settings), glyphs: Default::default() }
     }
 
     /// The current snapshot; hold it for the whole request so every part of one answer comes

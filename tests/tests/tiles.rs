@@ -185,3 +185,20 @@ fn tile_range(z: u8) -> (u32, u32, u32, u32) {
     };
     (x(107.0), x(108.3), y(16.9), y(15.9))
 }
+
+#[test]
+fn glyphs_for_vietnamese_labels_are_served() {
+    let server = Server::start();
+    let style = server.get("/style.json").json;
+    let font = style["layers"].as_array().unwrap().iter().find(|l| l["id"] == "commune-labels").unwrap()["layout"]["text-font"][0].as_str().unwrap().to_string();
+    let template = style["glyphs"].as_str().unwrap().to_string();
+    // Latin Extended Additional holds most Vietnamese letters with tone marks.
+    let url = template.replace("{fontstack}", &font.replace(' ', "%20")).replace("{range}", "7680-7935");
+    let reply = server.client.get(&url).send().unwrap();
+    assert_eq!(reply.status(), 200, "{url}");
+    assert_eq!(reply.headers()["content-type"], "application/x-protobuf");
+    let bytes = reply.bytes().unwrap();
+    assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
+    server.get("/fonts/Comic%20Sans/0-255.pbf").expect_problem(404);
+    server.get(&format!("/fonts/{}/0-254.pbf", font.replace(' ', "%20"))).expect_problem(400);
+}

@@ -3,6 +3,7 @@
 //! pyramid, TileJSON metadata and PMTiles export. Depends on the domain model only; no HTTP.
 
 pub mod clip;
+pub mod glyphs;
 pub mod metadata;
 pub mod mvt;
 pub mod pmtiles_export;

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-/// The one font stack the server ships glyphs for.
-pub const FONT_STACK: &str = "Noto Sans Regular";
+
+pub use crate::glyphs::FONT_STACK;
 
 /// The style; `base` is the server's absolute base URL. `basemap_style` is recorded in the
 /// metadata so a client can put that basemap underneath (the server never fetches it).

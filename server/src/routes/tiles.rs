@@ -144,3 +144,34 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Json<Va
     let base = base_url(&state, &headers);
     Json(tiles::style::style(&base, state.settings.basemap_style.as_deref()))
 }
+
+/// `GET /fonts/{fontstack}/{range}.pbf`: SDF glyphs for the style's labels.
+pub async fn glyphs(State(state): State<AppState>, Path((font_stack, range_file)): Path<(String, String)>) -> ApiResult<Response> {
+    let range = range_file
+        .strip_suffix(".pbf")
+        .ok_or_else(|| Problem::invalid_param("range", format!("glyphs are served as {{start}}-{{end}}.pbf, got {range_file:?}")))?;
+    let start = tiles::glyphs::parse_range(range).map_err(|e| Problem::invalid_param("range", e.to_string()))?;
+    if !tiles::glyphs::serves(&font_stack) {
+        return Err(Problem::not_found(format!("no glyphs for font stack {font_stack:?}; this server has {:?}", tiles::glyphs::FONT_STACK)));
+    }
+    let cached = state.glyphs.lock().ok().and_then(|cache| cache.get(&start).cloned());
+    let bytes = match cached {
+        Some(bytes) => bytes,
+        None => {
+            let rendered = tokio::task::spawn_blocking(move || tiles::glyphs::glyph_range(&font_stack, start))
+                .await
+                .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "glyph rendering failed"))?
+                .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            let bytes = std::sync::Arc::new(rendered);
+            if let Ok(mut cache) = state.glyphs.lock() {
+                cache.insert(start, bytes.clone());
+            }
+            bytes
+        }
+    };
+    let mut response = bytes.as_ref().clone().into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-protobuf"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    Ok(response)
+}
