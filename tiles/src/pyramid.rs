@@ -7,17 +7,18 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use bytes::Bytes;
 use rayon::prelude::*;
 
 use crate::source::{TileSource, MAX_ZOOM};
 use crate::tile_math::{tiles_covering, TileId};
 
-/// One tile in every encoding we serve.
+/// One tile in every encoding we serve. `Bytes` so a response shares the buffer, no copy.
 #[derive(Debug)]
 pub struct EncodedTile {
-    pub raw: Vec<u8>,
-    pub gzip: Vec<u8>,
-    pub brotli: Vec<u8>,
+    pub raw: Bytes,
+    pub gzip: Bytes,
+    pub brotli: Bytes,
 }
 
 impl EncodedTile {
@@ -30,7 +31,7 @@ impl EncodedTile {
             let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 9, 22);
             let _ = writer.write_all(&raw);
         }
-        EncodedTile { raw, gzip, brotli }
+        EncodedTile { raw: raw.into(), gzip: gzip.into(), brotli: brotli.into() }
     }
 
     pub fn bytes(&self) -> usize {
@@ -130,7 +131,19 @@ impl TileStore {
         tiles
     }
 
-    /// The tile at `id` (which must be valid and at most MAX_ZOOM).
+    /// The tile at `id` if it needs no rendering (pre-rendered or already cached); `None`
+    /// when it would have to be rendered now. Lets a server answer without a thread hop.
+    pub fn get_ready(&self, id: TileId) -> Option<Lookup> {
+        if id.z <= self.pyramid_max_zoom {
+            return Some(self.pyramid.get(&id).map_or(Lookup::Empty, |t| Lookup::Tile(t.clone())));
+        }
+        let mut cache = self.deep.lock().ok()?;
+        let found = cache.tiles.get(&id).cloned()?;
+        cache.hits += 1;
+        Some(found.map_or(Lookup::Empty, Lookup::Tile))
+    }
+
+    /// The tile at `id` (which must be valid and at most MAX_ZOOM), rendering it if needed.
     pub fn get(&self, id: TileId) -> Lookup {
         if id.z <= self.pyramid_max_zoom {
             return match self.pyramid.get(&id) {

@@ -92,11 +92,16 @@ pub async fn tile(State(state): State<AppState>, Path((z, x, y)): Path<(String, 
     let mut response = if matches_etag(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        // Rendering a deep tile on demand is CPU work: keep it off the async workers.
-        let snapshot_for_render = arc_swap::Guard::into_inner(snapshot);
-        let lookup = tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id))
-            .await
-            .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "tile rendering failed"))?;
+        let lookup = match snapshot.tiles.get_ready(id) {
+            Some(lookup) => lookup,
+            None => {
+                // Rendering a deep tile on demand is CPU work: keep it off the async workers.
+                let snapshot_for_render = arc_swap::Guard::into_inner(snapshot);
+                tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id))
+                    .await
+                    .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "tile rendering failed"))?
+            }
+        };
         match lookup {
             Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
             Lookup::Tile(tile) => {

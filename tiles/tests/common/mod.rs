@@ -29,13 +29,13 @@ pub fn tiles_at(z: u8) -> Vec<(TileId, Vec<u8>)> {
         .pyramid_tiles()
         .into_iter()
         .filter(|(id, _)| id.z == z)
-        .map(|(id, tile)| (id, tile.raw.clone()))
+        .map(|(id, tile)| (id, tile.raw.to_vec()))
         .collect()
 }
 
 pub fn raw_tile(id: TileId) -> Option<Vec<u8>> {
     match store().get(id) {
-        Lookup::Tile(t) => Some(t.raw.clone()),
+        Lookup::Tile(t) => Some(t.raw.to_vec()),
         Lookup::Empty => None,
     }
 }
