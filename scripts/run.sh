@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Runs the service on http://127.0.0.1:8080 with the reference data in ../shared/data/hue.
+# Runs the service on http://127.0.0.1:8080 with the reference data in ../shared/data/hue,
+# with the web map at http://127.0.0.1:8080/.
 # Extra arguments go to `hue-map serve` (e.g. --listen 0.0.0.0:8080, --data DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# MapLibre GL JS comes from npm and is embedded into the binary at build time.
+if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ]; then
+  (cd web-viewer && npm ci --no-audit --no-fund)
+fi
 exec cargo run --locked --release -p server --bin hue-map -- serve "$@"

@@ -16,6 +16,7 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod pip;
+pub mod search;
 pub mod text;
 pub mod validate;
 pub mod validity;

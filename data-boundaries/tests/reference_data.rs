@@ -100,3 +100,26 @@ fn nearest_offices_are_sorted_and_carry_precision() {
     assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), all[..5].iter().map(|f| f.0).collect::<Vec<_>>());
     assert!(found.iter().all(|(i, _)| !data.offices[*i].position_precision.is_exact()));
 }
+
+#[test]
+fn search_folds_diacritics_and_tone_mark_placement() {
+    let index = data_boundaries::search::SearchIndex::new(hue());
+    let data = hue();
+    for query in ["thuan hoa", "Thuận Hóa", "Thuận Hoá", "THUẬN HOÁ", "Phường Thuận Hóa"] {
+        let hits = index.search(query, 5);
+        let first = hits.first().unwrap_or_else(|| panic!("{query}: nothing"));
+        match first.target {
+            data_boundaries::search::Target::Commune(i) => assert_eq!(data.communes[i].code, "19789", "{query}"),
+            other => panic!("{query}: {other:?}"),
+        }
+    }
+    // A former unit finds itself, and through it the new unit.
+    let hits = index.search("vinh ninh", 5);
+    let data_boundaries::search::Target::FormerUnit(i) = hits[0].target else { panic!("{hits:?}") };
+    assert_eq!(data.former_units[i].old_name, "Phường Vĩnh Ninh");
+    assert_eq!(data.former_units[i].new_code, "19789");
+    assert!(index.search("Phường Đúc", 5).iter().any(|h| matches!(h.target, data_boundaries::search::Target::FormerUnit(i) if data.former_units[i].old_name == "Phường Phường Đúc" || data.former_units[i].old_name.ends_with("Đúc"))));
+    // An office by its address.
+    assert!(index.search("394 dinh tien hoang", 5).iter().any(|h| matches!(h.target, data_boundaries::search::Target::Office(_))));
+    assert!(index.search("  ", 5).is_empty());
+}

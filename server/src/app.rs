@@ -15,7 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::problem::{Problem, PROBLEM_JSON};
-use crate::routes::{communes, health, locate, nearest, offices, quality, tiles};
+use crate::routes::{assets, communes, export, health, locate, nearest, offices, quality, search, tiles};
 use crate::state::AppState;
 
 /// Enough for 10,000 points written generously; larger bodies get a 413 problem.
@@ -29,8 +29,13 @@ pub fn router(state: AppState) -> Router {
         .route("/communes/{code}", get(communes::one))
         .route("/offices", get(offices::list))
         .route("/offices/{id}", get(offices::one))
-        .route("/quality", get(quality::report));
+        .route("/quality", get(quality::report))
+        .route("/search", get(search::search))
+        .route("/export/communes.geojson", get(export::communes_geojson));
     Router::new()
+        .route("/", get(assets::index))
+        .route("/viewer/{file}", get(assets::viewer_file))
+        .route("/vendor/maplibre-gl/{file}", get(assets::maplibre_file))
         .route("/healthz", get(health::healthz))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/tiles.json", get(tiles::tilejson))

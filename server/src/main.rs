@@ -98,7 +98,8 @@ fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<state::Snapshot, dat
         peak_rss_mib = peak_rss_mib(),
         "tiles ready"
     );
-    Ok(state::Snapshot { data, tiles })
+    let search = data_boundaries::search::SearchIndex::new(&data);
+    Ok(state::Snapshot { data, tiles, search })
 }
 
 /// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.

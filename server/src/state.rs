@@ -12,6 +12,7 @@ use tiles::TileStore;
 pub struct Snapshot {
     pub data: Dataset,
     pub tiles: TileStore,
+    pub search: data_boundaries::search::SearchIndex,
 }
 
 /// Settings that do not change with the data.

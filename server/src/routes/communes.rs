@@ -26,8 +26,11 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
                 "full_name": c.full_name,
                 "type": c.unit_type,
                 "area_km2": c.area_km2,
+                "area_km2_computed": (geo::GeodesicArea::geodesic_area_unsigned(&c.geometry) / 1e4).round() / 100.0,
                 "population": c.population,
                 "seat_id": data.seat(i).map(|o| o.id.as_str()),
+                "seat_name": data.seat(i).map(|o| o.name.as_str()),
+                "seat_position_precision": data.seat(i).map(|o| o.position_precision),
                 "former_unit_count": data.former_units_of(i).count(),
             })
         })

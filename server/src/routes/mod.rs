@@ -7,3 +7,6 @@ pub mod nearest;
 pub mod offices;
 pub mod quality;
 pub mod tiles;
+pub mod search;
+pub mod export;
+pub mod assets;

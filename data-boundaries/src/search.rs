@@ -1,0 +1,108 @@
+//! Name search over new communes, former units and offices.
+//!
+//! Matching is on folded text ([`crate::text::fold`]), so "thuan hoa", "Thuận Hóa" and
+//! "Thuận Hoá" are one query. The unit-type prefix is optional ("Vĩnh Ninh" finds "Phường
+//! Vĩnh Ninh"). Ranking: exact match, then prefix (of the name or of any word), then
+//! substring; ties go to new communes before former units before offices, then by name.
+
+use crate::text::fold;
+use crate::Dataset;
+
+/// What a search hit points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Commune(usize),
+    FormerUnit(usize),
+    Office(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchKind {
+    Exact,
+    Prefix,
+    Substring,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub target: Target,
+    pub kind: MatchKind,
+}
+
+/// One searchable name, folded once when the index is built.
+struct Entry {
+    target: Target,
+    /// Folded keys: the full name and the name without its type prefix.
+    keys: Vec<String>,
+    /// Folded extra text matched as substring only (an office's address).
+    extra: Option<String>,
+    order: (u8, String),
+}
+
+/// A prebuilt search index for one dataset.
+pub struct SearchIndex {
+    entries: Vec<Entry>,
+}
+
+impl SearchIndex {
+    pub fn new(data: &Dataset) -> SearchIndex {
+        let mut entries = Vec::new();
+        for (i, c) in data.communes.iter().enumerate() {
+            entries.push(Entry { target: Target::Commune(i), keys: vec![fold(&c.full_name), fold(&c.name)], extra: None, order: (0, fold(&c.name)) });
+        }
+        for (i, u) in data.former_units.iter().enumerate() {
+            entries.push(Entry {
+                target: Target::FormerUnit(i),
+                keys: vec![fold(&u.old_name), fold(strip_type(&u.old_name))],
+                extra: None,
+                order: (1, fold(&u.old_name)),
+            });
+        }
+        for (i, o) in data.offices.iter().enumerate() {
+            entries.push(Entry { target: Target::Office(i), keys: vec![fold(&o.name)], extra: Some(fold(&o.address)), order: (2, fold(&o.name)) });
+        }
+        SearchIndex { entries }
+    }
+
+    /// The best `limit` hits for `query`; empty for a query with no letters or digits.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let q = fold(query);
+        if !q.chars().any(char::is_alphanumeric) {
+            return Vec::new();
+        }
+        let mut hits: Vec<(MatchKind, &(u8, String), Target)> = self
+            .entries
+            .iter()
+            .filter_map(|e| {
+                let kind = e.keys.iter().filter_map(|k| match_kind(k, &q)).min().or_else(|| {
+                    e.extra.as_ref().filter(|x| x.contains(&q)).map(|_| MatchKind::Substring)
+                })?;
+                Some((kind, &e.order, e.target))
+            })
+            .collect();
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        hits.into_iter().take(limit).map(|(kind, _, target)| Hit { target, kind }).collect()
+    }
+}
+
+fn match_kind(key: &str, query: &str) -> Option<MatchKind> {
+    if key == query {
+        Some(MatchKind::Exact)
+    } else if key.starts_with(query) || key.split(' ').any(|w| w.starts_with(query)) && query.len() >= 2 {
+        Some(MatchKind::Prefix)
+    } else if key.contains(query) {
+        Some(MatchKind::Substring)
+    } else {
+        None
+    }
+}
+
+/// "Phường Vĩnh Ninh" → "Vĩnh Ninh"; names without a type prefix are returned unchanged.
+pub fn strip_type(name: &str) -> &str {
+    for prefix in ["Phường ", "Xã ", "Thị trấn ", "Đặc khu "] {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    name
+}

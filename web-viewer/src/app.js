@@ -1,0 +1,289 @@
+// The Huế commune map: residents click, tap, locate themselves or search; planners review the
+// 40 units, their lineage and the data-quality findings. State lives in the URL so a link
+// restores the view: ?commune=CODE&lang=en&mode=planning#map=zoom/lat/lon.
+import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
+import { STRINGS } from '/viewer/i18n.js';
+
+const params = new URLSearchParams(location.search);
+let lang = params.get('lang') === 'en' ? 'en' : 'vi';
+let planning = params.get('mode') === 'planning';
+const t = (key) => STRINGS[lang][key];
+const $ = (id) => document.getElementById(id);
+const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+async function api(path) {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+}
+
+function formatDistance(metres) {
+  return metres >= 1000 ? `${(metres / 1000).toLocaleString(lang, { maximumFractionDigits: 1 })} ${t('km')}` : `${Math.round(metres)} ${t('m')}`;
+}
+
+// ---- URL state ---------------------------------------------------------------------------
+function saveState(commune) {
+  const next = new URLSearchParams(location.search);
+  if (commune !== undefined) commune ? next.set('commune', commune) : next.delete('commune');
+  lang === 'en' ? next.set('lang', 'en') : next.delete('lang');
+  planning ? next.set('mode', 'planning') : next.delete('mode');
+  const query = next.toString();
+  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+}
+
+// ---- map ---------------------------------------------------------------------------------
+const map = new maplibregl.Map({
+  container: 'map',
+  style: '/style.json',
+  center: [107.58, 16.46],
+  zoom: 10,
+  hash: 'map',
+  attributionControl: { compact: true },
+});
+window.hueMap = map;
+map.addControl(new maplibregl.NavigationControl(), 'bottom-right');
+let marker = null;
+
+map.on('load', () => {
+  map.addLayer({
+    id: 'commune-selected', type: 'line', source: 'hue', 'source-layer': 'communes',
+    filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#9b2c1f', 'line-width': 3 },
+  });
+  map.addSource('findings', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addLayer({
+    id: 'findings', type: 'circle', source: 'findings', layout: { visibility: 'none' },
+    paint: { 'circle-radius': 8, 'circle-color': 'rgba(230,126,34,0.35)', 'circle-stroke-color': '#e67e22', 'circle-stroke-width': 2 },
+  });
+  applyMode();
+  const commune = params.get('commune');
+  if (commune) selectCommune(commune, { fit: !location.hash.includes('map=') });
+  map.once('idle', () => { window.hueMapIdle = true; });
+});
+
+function highlight(code) {
+  if (map.getLayer('commune-selected')) map.setFilter('commune-selected', ['==', ['get', 'code'], code || '']);
+}
+
+function placeMarker(lon, lat) {
+  if (marker) marker.remove();
+  marker = new maplibregl.Marker({ color: '#2b2118' }).setLngLat([lon, lat]).addTo(map);
+}
+
+// ---- the panel ---------------------------------------------------------------------------
+function showPanel(html) {
+  $('panel-body').innerHTML = html;
+  $('panel').hidden = false;
+}
+
+function officeHtml(office) {
+  const distance = office.distance_m != null ? ` · ${t('distance')}: ${formatDistance(office.distance_m)}` : '';
+  const approx = office.position_is_exact ? '' : ' (≈)';
+  return `<strong>${escape(office.name)}</strong>${approx}<br>${escape(office.address)}${distance}`;
+}
+
+async function showLocation(lon, lat) {
+  placeMarker(lon, lat);
+  try {
+    const [here, nearest] = await Promise.all([
+      api(`/api/v1/locate?lon=${lon}&lat=${lat}`),
+      api(`/api/v1/nearest?lon=${lon}&lat=${lat}&k=3`),
+    ]);
+    const offices = `<h3>${t('nearest')}</h3><ul>${nearest.offices.map((o) => `<li>${officeHtml(o)}</li>`).join('')}</ul>`;
+    if (!here.commune) {
+      const near = here.nearest_commune;
+      highlight(near?.code);
+      showPanel(`<h2>${t('outside')}</h2>${near ? `<p>${t('nearestCommune')}: <strong>${escape(near.full_name)}</strong> (${formatDistance(near.distance_m)})</p>` : ''}${offices}`);
+      saveState(null);
+      return;
+    }
+    highlight(here.commune.code);
+    saveState(here.commune.code);
+    showPanel(communeHtml(here.commune, here.former_units, here.seat, here) + offices);
+  } catch (error) {
+    showPanel(`<p class="error">${t('loadError')}</p>`);
+  }
+}
+
+function communeHtml(commune, formerUnits, seat, location = {}) {
+  const parts = [`<h2>${escape(commune.full_name)}</h2><p class="type">${t(commune.type)} · ${escape(commune.code)}</p>`];
+  if (location.on_boundary && location.boundary_with?.length) parts.push(`<p class="note">${t('onBoundary')} ${location.boundary_with.map(escape).join(', ')}.</p>`);
+  if (formerUnits?.length) parts.push(`<h3>${t('formedFrom')}</h3><ul>${formerUnits.map((u) => `<li>${escape(u.name)}</li>`).join('')}</ul>`);
+  if (seat) {
+    parts.push(`<h3>${t('seat')}</h3><p>${officeHtml(seat)}</p>`);
+    if (!seat.position_is_exact) parts.push(`<p class="note">${t('approximate')}</p>`);
+  }
+  parts.push(`<p><a href="/api/v1/communes/${encodeURIComponent(commune.code)}" download="${escape(commune.code)}.geojson">${t('downloadOne')}</a></p>`);
+  return parts.join('');
+}
+
+async function selectCommune(code, { fit = true, preface = '' } = {}) {
+  try {
+    const feature = await api(`/api/v1/communes/${encodeURIComponent(code)}`);
+    const p = feature.properties;
+    highlight(p.code);
+    saveState(p.code);
+    if (fit && feature.bbox) map.fitBounds([[feature.bbox[0], feature.bbox[1]], [feature.bbox[2], feature.bbox[3]]], { padding: 40, duration: 0 });
+    showPanel(preface + communeHtml(p, p.former_units, p.seat));
+    if (planning) markRow(p.code);
+  } catch (error) {
+    showPanel(`<p class="error">${t('loadError')}</p>`);
+  }
+}
+
+$('close-panel').addEventListener('click', () => { $('panel').hidden = true; highlight(''); saveState(null); });
+map.on('click', (event) => showLocation(+event.lngLat.lng.toFixed(6), +event.lngLat.lat.toFixed(6)));
+
+$('locate-me').addEventListener('click', () => {
+  if (!navigator.geolocation) { showPanel(`<p class="error">${t('geoUnavailable')}</p>`); return; }
+  navigator.geolocation.getCurrentPosition(
+    (position) => {
+      const { longitude, latitude } = position.coords;
+      map.jumpTo({ center: [longitude, latitude], zoom: Math.max(map.getZoom(), 13) });
+      showLocation(+longitude.toFixed(6), +latitude.toFixed(6));
+    },
+    (error) => showPanel(`<p class="error">${error.code === 1 ? t('geoDenied') : t('geoUnavailable')}</p>`),
+    { enableHighAccuracy: true, timeout: 10000 },
+  );
+});
+
+// ---- search ------------------------------------------------------------------------------
+let searchResults = [];
+let searchTimer = null;
+const resultsList = $('results');
+
+function renderResults() {
+  resultsList.innerHTML = searchResults.length
+    ? searchResults.map((r, i) => `<li role="option" id="result-${i}" tabindex="-1" data-index="${i}">${resultLabel(r)}</li>`).join('')
+    : `<li role="option" aria-disabled="true">${t('noResults')}</li>`;
+  resultsList.hidden = false;
+}
+
+function resultLabel(r) {
+  if (r.kind === 'commune') return `<strong>${escape(r.full_name)}</strong><small>${t('commune')}</small>`;
+  if (r.kind === 'former_unit') return `<strong>${escape(r.name)}</strong><small>${t('formerUnit')} → ${escape(r.new_unit?.full_name)}</small>`;
+  return `<strong>${escape(r.office.name)}</strong><small>${t('office')} · ${escape(r.office.address)}</small>`;
+}
+
+async function runSearch(query) {
+  if (!query.trim()) { resultsList.hidden = true; return; }
+  try {
+    searchResults = (await api(`/api/v1/search?q=${encodeURIComponent(query)}&limit=8`)).results;
+    renderResults();
+  } catch (error) {
+    searchResults = [];
+  }
+}
+
+function choose(r) {
+  resultsList.hidden = true;
+  if (r.kind === 'commune') selectCommune(r.code);
+  else if (r.kind === 'former_unit' && r.new_unit) {
+    selectCommune(r.new_unit.code, { preface: `<p class="note">${escape(t('formerUnitJoined')(r.name, r.new_unit.full_name))}</p>` });
+  } else if (r.kind === 'office') {
+    map.jumpTo({ center: [r.office.lon, r.office.lat], zoom: Math.max(map.getZoom(), 13) });
+    selectCommune(r.office.commune_code, { fit: false });
+  }
+}
+
+$('q').addEventListener('input', (event) => { clearTimeout(searchTimer); searchTimer = setTimeout(() => runSearch(event.target.value), 150); });
+$('search').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  await runSearch($('q').value);
+  if (searchResults.length) choose(searchResults[0]);
+});
+resultsList.addEventListener('click', (event) => {
+  const item = event.target.closest('li[data-index]');
+  if (item) choose(searchResults[+item.dataset.index]);
+});
+$('q').addEventListener('keydown', (event) => {
+  if (event.key === 'ArrowDown' && !resultsList.hidden) { resultsList.querySelector('li')?.focus(); event.preventDefault(); }
+  if (event.key === 'Escape') resultsList.hidden = true;
+});
+resultsList.addEventListener('keydown', (event) => {
+  const item = event.target.closest('li');
+  if (!item) return;
+  if (event.key === 'ArrowDown') { item.nextElementSibling?.focus(); event.preventDefault(); }
+  if (event.key === 'ArrowUp') { (item.previousElementSibling || $('q')).focus(); event.preventDefault(); }
+  if (event.key === 'Enter' && item.dataset.index) choose(searchResults[+item.dataset.index]);
+  if (event.key === 'Escape') { resultsList.hidden = true; $('q').focus(); }
+});
+
+// ---- planning mode -----------------------------------------------------------------------
+let units = [];
+let sortKey = 'code';
+let sortAscending = true;
+const COLUMNS = [
+  ['code', 'code'], ['full_name', 'name'], ['type', 'type'], ['area_km2', 'areaOfficial'], ['area_km2_computed', 'areaComputed'],
+  ['population', 'population'], ['former_unit_count', 'formerCount'], ['seat_name', 'seatCol'], ['seat_position_precision', 'precision'],
+];
+
+function renderTable() {
+  const sorted = [...units].sort((a, b) => {
+    const x = a[sortKey] ?? ''; const y = b[sortKey] ?? '';
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'vi');
+    return sortAscending ? order : -order;
+  });
+  $('units').querySelector('thead').innerHTML = `<tr>${COLUMNS.map(([key, label]) => `<th scope="col" aria-sort="${key === sortKey ? (sortAscending ? 'ascending' : 'descending') : 'none'}"><button type="button" data-key="${key}">${t(label)}</button></th>`).join('')}</tr>`;
+  $('units').querySelector('tbody').innerHTML = sorted.map((u) => `<tr tabindex="0" data-code="${escape(u.code)}">${COLUMNS.map(([key]) => {
+    let value = u[key];
+    if (key === 'type') value = t(value);
+    if (key === 'seat_position_precision') value = t('precisionLabel')[value] ?? value;
+    if (typeof value === 'number') value = value.toLocaleString(lang);
+    return `<td>${escape(value)}</td>`;
+  }).join('')}</tr>`).join('');
+}
+
+function markRow(code) {
+  for (const row of $('units').querySelectorAll('tbody tr')) row.setAttribute('aria-selected', String(row.dataset.code === code));
+}
+
+$('units').addEventListener('click', (event) => {
+  const header = event.target.closest('th button');
+  if (header) { sortAscending = header.dataset.key === sortKey ? !sortAscending : true; sortKey = header.dataset.key; renderTable(); return; }
+  const row = event.target.closest('tbody tr');
+  if (row) selectCommune(row.dataset.code);
+});
+$('units').addEventListener('keydown', (event) => {
+  const row = event.target.closest('tbody tr');
+  if (row && event.key === 'Enter') selectCommune(row.dataset.code);
+});
+
+async function loadPlanning() {
+  if (!units.length) units = (await api('/api/v1/communes')).communes;
+  renderTable();
+  const quality = await api('/api/v1/quality');
+  const located = quality.findings.filter((f) => f.location);
+  map.getSource('findings')?.setData({
+    type: 'FeatureCollection',
+    features: located.map((f) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: f.location }, properties: { message: f.message } })),
+  });
+  $('findings').innerHTML = quality.findings.map((f) => `<li><strong>${escape(f.severity)}</strong> ${escape(f.subject)}: ${escape(f.message)}</li>`).join('');
+}
+
+function applyMode() {
+  $('planner').hidden = !planning;
+  $('mode').setAttribute('aria-pressed', String(planning));
+  $('mode').textContent = planning ? t('residents') : t('planning');
+  if (map.getLayer('findings')) map.setLayoutProperty('findings', 'visibility', planning ? 'visible' : 'none');
+  if (map.getLayer('former-units')) map.setLayerZoomRange('former-units', planning ? 0 : 11, 24);
+  if (planning) loadPlanning().catch(() => showPanel(`<p class="error">${t('loadError')}</p>`));
+}
+
+$('mode').addEventListener('click', () => { planning = !planning; saveState(); applyMode(); });
+
+// ---- language ----------------------------------------------------------------------------
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
+  $('lang').textContent = lang === 'vi' ? 'EN' : 'VI';
+  $('lang').setAttribute('aria-label', lang === 'vi' ? 'English' : 'Tiếng Việt');
+  $('lang').lang = lang === 'vi' ? 'en' : 'vi';
+  document.title = t('title');
+  $('mode').textContent = planning ? t('residents') : t('planning');
+  if (planning && units.length) renderTable();
+}
+
+$('lang').addEventListener('click', () => { lang = lang === 'vi' ? 'en' : 'vi'; saveState(); applyLanguage(); });
+applyLanguage();

@@ -1,0 +1,167 @@
+// The viewer in a real browser: Debian's Chromium driven by playwright-core, against the real
+// hue-map binary on a free port. Screenshots go to ../../artifacts/ (ignored by git).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const artifacts = path.join(repo, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+let server;
+let base;
+let browser;
+
+before(async () => {
+  const binary = process.env.HUE_MAP_BIN || path.join(repo, 'target/debug/hue-map');
+  server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data', path.join(repo, '../shared/data/hue')], {
+    env: { ...process.env, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('hue-map did not start')), 120_000);
+    server.stdout.on('data', (chunk) => {
+      const match = /hue-map listening on (\S+)/.exec(chunk.toString());
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    server.on('exit', (code) => reject(new Error(`hue-map exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    // WebGL2 through ANGLE on SwiftShader; --use-gl=swiftshader would remove WebGL2.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+/** A page with the map loaded and idle, collecting console errors. */
+async function openMap(url, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(base + url);
+  await page.waitForFunction(() => window.hueMapIdle === true, null, { timeout: 90_000 });
+  return { page, errors, context };
+}
+
+/** Brings a lon/lat into view if needed, waits for the map to settle, and clicks there. */
+async function clickAt(page, lon, lat) {
+  await page.evaluate(([x, y]) => {
+    const map = window.hueMap;
+    if (!map.getBounds().contains([x, y])) map.jumpTo({ center: [x, y] });
+  }, [lon, lat]);
+  await page.evaluate(() => new Promise((resolve) => (window.hueMap.loaded() && !window.hueMap.isMoving() ? resolve() : window.hueMap.once('idle', resolve))));
+  const point = await page.evaluate(([x, y]) => window.hueMap.project([x, y]), [lon, lat]);
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + point.x, box.y + point.y);
+}
+
+async function panelText(page, expected) {
+  await page.waitForFunction((text) => !document.getElementById('panel').hidden && document.getElementById('panel').textContent.includes(text), expected, { timeout: 20_000 });
+  return page.textContent('#panel');
+}
+
+test('loads with no console errors, and a click at Ngọ Môn shows Phường Phú Xuân', async () => {
+  const { page, errors, context } = await openMap('/#map=13/16.4668/107.5794');
+  await clickAt(page, 107.5794, 16.4668);
+  const text = await panelText(page, 'Phường Phú Xuân');
+  assert.match(text, /Thành lập ngày 1\/7\/2025 từ/);
+  assert.match(text, /Phường Tây Lộc/);
+  assert.match(text, /394 Đinh Tiên Hoàng/);
+  assert.match(text, /chỉ là gần đúng/, 'an approximate seat position is said in plain words');
+  assert.match(text, /3 trụ sở gần nhất/);
+  assert.match(page.url(), /commune=19753/);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(artifacts, 'desktop.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('searching "vinh ninh" leads to Phường Thuận Hoá and says it was formed from it', async () => {
+  const { page, context } = await openMap('/');
+  await page.fill('#q', 'vinh ninh');
+  await page.waitForSelector('#results li[data-index="0"]');
+  assert.match(await page.textContent('#results li[data-index="0"]'), /Vĩnh Ninh.*Thuận Hoá/s);
+  await page.click('#results li[data-index="0"]');
+  const text = await panelText(page, 'Phường Thuận Hoá');
+  assert.match(text, /Phường Vĩnh Ninh \(trước 1\/7\/2025\) đã sáp nhập vào Phường Thuận Hoá/);
+  // Both tone-mark spellings and plain text find the same ward.
+  for (const query of ['thuan hoa', 'Thuận Hóa', 'Thuận Hoá']) {
+    await page.fill('#q', query);
+    await page.waitForFunction((q) => document.querySelector('#results li[data-index="0"]')?.textContent.includes('Phường Thuận Hoá') && document.getElementById('q').value === q, query);
+  }
+  await context.close();
+});
+
+test('a link with state restores the same selection', async () => {
+  const { page, context } = await openMap('/?commune=19789#map=13/16.456/107.58');
+  const text = await panelText(page, 'Phường Thuận Hoá');
+  assert.match(text, /Phường Vĩnh Ninh/);
+  const filter = await page.evaluate(() => window.hueMap.getFilter('commune-selected'));
+  assert.deepEqual(filter, ['==', ['get', 'code'], '19789']);
+  const center = await page.evaluate(() => window.hueMap.getCenter());
+  assert.ok(Math.abs(center.lat - 16.456) < 0.01 && Math.abs(center.lng - 107.58) < 0.01);
+  await context.close();
+});
+
+test('at 360×640 the panel is a visible, usable bottom sheet', async () => {
+  const { page, errors, context } = await openMap('/#map=12/16.46/107.58', { width: 360, height: 640 });
+  await clickAt(page, 107.7026, 16.4015);
+  await panelText(page, 'Phường Phú Bài');
+  const box = await page.locator('#panel').boundingBox();
+  assert.ok(box.width >= 340 && box.y > 200 && Math.round(box.y + box.height) <= 640, JSON.stringify(box));
+  await page.click('#close-panel');
+  assert.equal(await page.isHidden('#panel'), true);
+  await clickAt(page, 107.5774, 16.4565);
+  await panelText(page, 'Phường Thuận Hoá');
+  await page.evaluate(() => new Promise((resolve) => (window.hueMap.areTilesLoaded() ? resolve() : window.hueMap.once('idle', resolve))));
+  await page.screenshot({ path: path.join(artifacts, 'phone.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('outside Huế the panel names the nearest commune and its distance', async () => {
+  const { page, context } = await openMap('/#map=9/16.2/108.0');
+  await clickAt(page, 108.2022, 16.0544);
+  const text = await panelText(page, 'nằm ngoài Thành phố Huế');
+  assert.match(text, /Xã Chân Mây - Lăng Cô \(\d+([,.]\d)? km\)/);
+  await context.close();
+});
+
+test('English switch, and a denied location gets a clear message', async () => {
+  const { page, context } = await openMap('/');
+  await page.click('#lang');
+  assert.equal(await page.textContent('h1'), 'Communes and wards of Huế City');
+  assert.match(page.url(), /lang=en/);
+  await page.click('#locate-me');
+  const text = await panelText(page, 'location');
+  assert.match(text, /permission was denied|could not provide a location/);
+  await context.close();
+});
+
+test('planning mode: the sortable table of 40 units, lineage and quality findings', async () => {
+  const { page, context } = await openMap('/?mode=planning');
+  await page.waitForFunction(() => document.querySelectorAll('#units tbody tr').length === 40);
+  await page.waitForFunction(() => document.querySelectorAll('#findings li').length >= 5);
+  assert.match(await page.textContent('#findings'), /Dương Nỗ/);
+  await page.click('#units th button[data-key="area_km2"]');
+  await page.click('#units th button[data-key="area_km2"]');
+  const first = await page.textContent('#units tbody tr:first-child td:nth-child(2)');
+  assert.equal(first, 'Phường Phong Điền', 'largest official area first after sorting descending');
+  await page.click('#units tbody tr:first-child');
+  const text = await panelText(page, 'Phường Phong Điền');
+  assert.match(text, /Thành lập ngày 1\/7\/2025 từ/);
+  await page.screenshot({ path: path.join(artifacts, 'planning.png') });
+  await context.close();
+});
