@@ -9,6 +9,7 @@
 //! println!("{}", data.communes[here.commune.unwrap()].full_name); // Phường Phú Xuân
 //! ```
 
+pub mod address;
 pub mod dataset;
 pub mod error;
 pub mod geodesy;

@@ -58,3 +58,45 @@ mod tests {
         assert_eq!(fold(decomposed), fold("Thuận"));
     }
 }
+
+/// A key that keeps which tone a syllable has but not where the mark sits, so "Hoá" and
+/// "Hóa" (or "Thuỷ" and "Thủy") match while "Hòa" and "Hóa" do not. Vowel shapes (â, ă, ê,
+/// ô, ơ, ư, đ) are kept; case and spacing are folded. The tone is appended per word as a
+/// digit: 1 acute, 2 grave, 3 hook, 4 tilde, 5 dot below.
+///
+/// ```
+/// use data_boundaries::text::tone_key;
+/// assert_eq!(tone_key("Thuận Hoá"), tone_key("thuận hóa"));
+/// assert_ne!(tone_key("Thuận Hòa"), tone_key("Thuận Hóa"));
+/// assert_eq!(tone_key("Hương Thuỷ"), tone_key("Hương Thủy"));
+/// ```
+pub fn tone_key(text: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let mut tone = None;
+        let mut base = String::new();
+        for c in word.nfd() {
+            match c {
+                '\u{0301}' => tone = Some('1'),
+                '\u{0300}' => tone = Some('2'),
+                '\u{0309}' => tone = Some('3'),
+                '\u{0303}' => tone = Some('4'),
+                '\u{0323}' => tone = Some('5'),
+                _ => base.extend(c.to_lowercase()),
+            }
+        }
+        out.extend(base.nfc());
+        if let Some(t) = tone {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// True when the text carries any Vietnamese diacritic (then tones are worth comparing).
+pub fn has_diacritics(text: &str) -> bool {
+    text.nfd().any(is_combining_mark) || text.contains(['đ', 'Đ'])
+}

@@ -15,7 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::problem::{Problem, PROBLEM_JSON};
-use crate::routes::{assets, communes, export, health, locate, nearest, offices, quality, search, tiles};
+use crate::routes::{assets, communes, convert, export, former_units, health, locate, nearest, offices, quality, search, tiles};
 use crate::state::AppState;
 
 /// Enough for 10,000 points written generously; larger bodies get a 413 problem.
@@ -31,6 +31,9 @@ pub fn router(state: AppState) -> Router {
         .route("/offices/{id}", get(offices::one))
         .route("/quality", get(quality::report))
         .route("/search", get(search::search))
+        .route("/former-units", get(former_units::list))
+        .route("/former-units/{code}", get(former_units::one))
+        .route("/convert-address", get(convert::convert_one).post(convert::convert_many))
         .route("/export/communes.geojson", get(export::communes_geojson));
     Router::new()
         .route("/", get(assets::index))

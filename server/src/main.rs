@@ -99,7 +99,8 @@ fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<state::Snapshot, dat
         "tiles ready"
     );
     let search = data_boundaries::search::SearchIndex::new(&data);
-    Ok(state::Snapshot { data, tiles, search })
+    let addresses = data_boundaries::address::AddressIndex::new(&data);
+    Ok(state::Snapshot { data, tiles, search, addresses })
 }
 
 /// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.

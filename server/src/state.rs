@@ -13,6 +13,7 @@ pub struct Snapshot {
     pub data: Dataset,
     pub tiles: TileStore,
     pub search: data_boundaries::search::SearchIndex,
+    pub addresses: data_boundaries::address::AddressIndex,
 }
 
 /// Settings that do not change with the data.

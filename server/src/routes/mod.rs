@@ -10,3 +10,5 @@ pub mod tiles;
 pub mod search;
 pub mod export;
 pub mod assets;
+pub mod convert;
+pub mod former_units;

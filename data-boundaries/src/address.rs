@@ -1,0 +1,398 @@
+//! Converting a pre-reform address ("12 Lê Lợi, Phường Vĩnh Ninh, TP Huế, Thừa Thiên Huế")
+//! to the new one ("12 Lê Lợi, Phường Thuận Hoá, Thành phố Huế").
+//!
+//! The parser tokenises the text, recognises the province, district and unit parts with their
+//! abbreviations (P., Ph., X., TT., Q., H., TX., TP., "TT Huế", "T.T.Huế"…), with or without
+//! diacritics and with either tone-mark placement, and looks the unit up among the 133 former
+//! units. A unit type ("Phường", "Xã") or a district narrows same-named units; when nothing
+//! narrows them, every candidate is reported rather than one guessed. The street part is kept
+//! exactly as written.
+
+use crate::search::strip_type;
+use crate::text::{fold, has_diacritics, tone_key};
+use crate::Dataset;
+
+/// What kind of unit a type word announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnitKind {
+    Phuong,
+    Xa,
+    ThiTran,
+}
+
+/// One word of the input, with its place in the original text.
+#[derive(Debug, Clone)]
+struct Token {
+    folded: String,
+    toned: String,
+    marked: bool,
+    segment: usize,
+    start: usize,
+}
+
+/// A former unit as the parser matches it.
+struct UnitName {
+    former: usize,
+    kind: UnitKind,
+    folded: Vec<String>,
+    toned: Vec<String>,
+    district: usize,
+}
+
+/// A district (before 1 July 2025) and the spellings that name it.
+struct District {
+    name: String,
+    folded: Vec<String>,
+    toned: Vec<String>,
+}
+
+/// How sure the answer is, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Matched,
+    Ambiguous,
+    NotRecognised,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Index into `Dataset::former_units`.
+    pub former_unit: usize,
+    /// Index into `Dataset::communes`.
+    pub new_commune: usize,
+    pub new_address: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversion {
+    pub status: Status,
+    /// The street part as written (house number, street, hamlet…), if any.
+    pub street: Option<String>,
+    pub best: Option<Candidate>,
+    pub alternatives: Vec<Candidate>,
+    /// 0 to 1: how far the type, district and name agree on one unit.
+    pub confidence: f64,
+    pub explanation: String,
+}
+
+pub struct AddressIndex {
+    units: Vec<UnitName>,
+    districts: Vec<District>,
+}
+
+const PROVINCE_PHRASES: [&[&str]; 8] = [
+    &["tinh", "thua", "thien", "hue"],
+    &["thua", "thien", "hue"],
+    &["tt", "hue"],
+    &["t", "t", "hue"],
+    &["tth"],
+    &["viet", "nam"],
+    &["vn"],
+    &["tinh"],
+];
+
+fn words(text: &str) -> (Vec<String>, Vec<String>) {
+    let folded = fold(text).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    let toned = tone_key(text).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    (folded, toned)
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut segment = 0;
+    let mut current = String::new();
+    let mut start = 0;
+    let flush = |current: &mut String, start: usize, segment: usize, tokens: &mut Vec<Token>| {
+        if !current.is_empty() {
+            tokens.push(Token { folded: fold(current), toned: tone_key(current), marked: has_diacritics(current), segment, start });
+            current.clear();
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() || crate::text::fold(&c.to_string()).is_empty() && !c.is_whitespace() && !c.is_ascii_punctuation() {
+            if current.is_empty() {
+                start = i;
+            }
+            current.push(c);
+        } else {
+            flush(&mut current, start, segment, &mut tokens);
+            if matches!(c, ',' | ';' | '\n') {
+                segment += 1;
+            }
+        }
+    }
+    flush(&mut current, start, segment, &mut tokens);
+    tokens
+}
+
+/// Type words that announce a unit, as token sequences (folded).
+fn unit_type_at(tokens: &[Token], i: usize) -> Option<(UnitKind, usize)> {
+    let word = |k: usize| tokens.get(i + k).map(|t| t.folded.as_str());
+    match (word(0)?, word(1)) {
+        ("thi", Some("tran")) => Some((UnitKind::ThiTran, 2)),
+        // "TT" is a town (thị trấn) unless it is "TT Huế", the province.
+        ("tt", next) if next != Some("hue") => Some((UnitKind::ThiTran, 1)),
+        ("phuong" | "p" | "ph", _) => Some((UnitKind::Phuong, 1)),
+        ("xa" | "x", _) => Some((UnitKind::Xa, 1)),
+        _ => None,
+    }
+}
+
+/// Type words that announce a district: quận, huyện, thị xã, thành phố and abbreviations.
+fn district_type_at(tokens: &[Token], i: usize) -> Option<usize> {
+    let word = |k: usize| tokens.get(i + k).map(|t| t.folded.as_str());
+    match (word(0)?, word(1)) {
+        ("thi", Some("xa")) | ("thanh", Some("pho")) => Some(2),
+        ("quan" | "q" | "huyen" | "h" | "tx" | "tp", _) => Some(1),
+        _ => None,
+    }
+}
+
+/// True when the words of `name` stand at `tokens[i..]`. Words written with diacritics must
+/// match tone for tone; words written without them match on letters alone.
+fn name_at(tokens: &[Token], i: usize, folded: &[String], toned: &[String]) -> bool {
+    folded.iter().zip(toned).enumerate().all(|(k, (f, t))| {
+        tokens.get(i + k).is_some_and(|token| if token.marked { &token.toned == t } else { &token.folded == f })
+    })
+}
+
+impl AddressIndex {
+    pub fn new(data: &Dataset) -> AddressIndex {
+        let mut districts: Vec<District> = Vec::new();
+        let mut district_of = |name: &str| -> usize {
+            if let Some(i) = districts.iter().position(|d| d.name == name) {
+                return i;
+            }
+            let bare = ["Quận ", "Huyện ", "Thị xã ", "Thành phố "].iter().find_map(|p| name.strip_prefix(p)).unwrap_or(name);
+            let (folded, toned) = words(bare);
+            districts.push(District { name: name.to_string(), folded, toned });
+            districts.len() - 1
+        };
+        let units = data
+            .former_units
+            .iter()
+            .enumerate()
+            .map(|(former, u)| {
+                let kind = if u.old_name.starts_with("Phường") {
+                    UnitKind::Phuong
+                } else if u.old_name.starts_with("Thị trấn") {
+                    UnitKind::ThiTran
+                } else {
+                    UnitKind::Xa
+                };
+                let (folded, toned) = words(strip_type(&u.old_name));
+                UnitName { former, kind, folded, toned, district: district_of(&u.old_district) }
+            })
+            .collect();
+        AddressIndex { units, districts }
+    }
+
+    /// Former districts that a name found in the text may mean. Nam Đông joined Phú Lộc on
+    /// 1 January 2025, and Phong Điền was a huyện before it became a thị xã, so older spellings
+    /// lead to the same district.
+    fn districts_named(&self, tokens: &[Token], i: usize) -> Option<(Vec<usize>, usize)> {
+        let mut best: Option<(Vec<usize>, usize)> = None;
+        for (d, district) in self.districts.iter().enumerate() {
+            if name_at(tokens, i, &district.folded, &district.toned) && best.as_ref().is_none_or(|b| district.folded.len() > b.1) {
+                best = Some((vec![d], district.folded.len()));
+            }
+        }
+        if best.is_none() && name_at(tokens, i, &["nam".into(), "dong".into()], &["nam".into(), "đông".into()]) {
+            let phu_loc = self.districts.iter().position(|d| d.folded == ["phu", "loc"])?;
+            best = Some((vec![phu_loc], 2));
+        }
+        best
+    }
+
+    /// Former units whose name stands at `tokens[i..]`, longest name first.
+    fn units_named(&self, tokens: &[Token], i: usize) -> (Vec<usize>, usize) {
+        let mut length = 0;
+        let mut found = Vec::new();
+        for (u, unit) in self.units.iter().enumerate() {
+            if name_at(tokens, i, &unit.folded, &unit.toned) {
+                match unit.folded.len().cmp(&length) {
+                    std::cmp::Ordering::Greater => {
+                        length = unit.folded.len();
+                        found = vec![u];
+                    }
+                    std::cmp::Ordering::Equal => found.push(u),
+                    std::cmp::Ordering::Less => {}
+                }
+            }
+        }
+        (found, length)
+    }
+
+    pub fn convert(&self, data: &Dataset, address: &str) -> Conversion {
+        let tokens = tokenize(address);
+        let mut used = vec![false; tokens.len()];
+
+        // 1. The province, so "Huế" in it is not read as anything else.
+        let mut province_given = false;
+        for i in 0..tokens.len() {
+            for phrase in PROVINCE_PHRASES {
+                if phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.folded == *w && !used[i + k])) {
+                    if phrase.len() > 1 || phrase[0] != "tinh" {
+                        province_given |= phrase.contains(&"hue") || phrase == ["tth"];
+                    }
+                    for k in 0..phrase.len() {
+                        used[i + k] = true;
+                    }
+                }
+            }
+        }
+
+        // 2. Typed districts ("Q. Thuận Hóa", "huyện A Lưới", "TP Huế").
+        let mut district_filter: Option<Vec<usize>> = None;
+        let mut admin_start: Option<usize> = None;
+        let mut i = 0;
+        while i < tokens.len() {
+            if used[i] {
+                i += 1;
+                continue;
+            }
+            if let Some(type_len) = district_type_at(&tokens, i) {
+                let after = i + type_len;
+                if let Some((ds, len)) = self.districts_named(&tokens, after) {
+                    district_filter.get_or_insert_with(Vec::new).extend(ds);
+                    used[i..after + len].iter_mut().for_each(|u| *u = true);
+                    admin_start = Some(admin_start.map_or(i, |s: usize| s.min(i)));
+                    i = after + len;
+                    continue;
+                }
+                // "TP Huế": the old provincial city (Phú Xuân and Thuận Hóa since 2025) when a
+                // province is also named; otherwise today's Thành phố Huế, the province.
+                if tokens.get(after).is_some_and(|t| t.folded == "hue") {
+                    if province_given {
+                        let city: Vec<usize> = self.districts.iter().enumerate().filter(|(_, d)| d.folded == ["phu", "xuan"] || d.folded == ["thuan", "hoa"]).map(|(d, _)| d).collect();
+                        district_filter.get_or_insert_with(Vec::new).extend(city);
+                    }
+                    used[i..=after].iter_mut().for_each(|u| *u = true);
+                    admin_start = Some(admin_start.map_or(i, |s: usize| s.min(i)));
+                    i = after + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        // A bare "Huế" is the city itself.
+        for (i, t) in tokens.iter().enumerate() {
+            if !used[i] && t.folded == "hue" {
+                used[i] = true;
+            }
+        }
+
+        // 3. Units: typed ones first ("P. Vỹ Dạ"), else untyped names, the later the likelier.
+        struct Found {
+            units: Vec<usize>,
+            typed: Option<UnitKind>,
+            at: usize,
+        }
+        let mut typed: Vec<Found> = Vec::new();
+        let mut untyped: Vec<Found> = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            if used[i] {
+                i += 1;
+                continue;
+            }
+            if let Some((kind, type_len)) = unit_type_at(&tokens, i) {
+                let (units, len) = self.units_named(&tokens, i + type_len);
+                if !units.is_empty() {
+                    typed.push(Found { units, typed: Some(kind), at: i });
+                    i += type_len + len;
+                    continue;
+                }
+            }
+            let (units, len) = self.units_named(&tokens, i);
+            if !units.is_empty() {
+                untyped.push(Found { units, typed: None, at: i });
+                i += len;
+                continue;
+            }
+            i += 1;
+        }
+        // Untyped district names (e.g. "Hương Thủy" after the unit) narrow like typed ones
+        // when they come after the unit; they are read from what no unit took.
+        let chosen = typed.into_iter().next().or_else(|| untyped.into_iter().max_by_key(|f| (tokens[f.at].segment, f.at)));
+        let Some(found) = chosen else {
+            return Conversion {
+                status: Status::NotRecognised,
+                street: None,
+                best: None,
+                alternatives: Vec::new(),
+                confidence: 0.0,
+                explanation: "no commune, ward or town from before 1 July 2025 was recognised in the address".into(),
+            };
+        };
+        let start = admin_start.map_or(found.at, |s| s.min(found.at));
+        let street = street_before(address, &tokens, start);
+
+        let mut candidates: Vec<usize> = found.units.clone();
+        let mut reasons = Vec::new();
+        if let Some(kind) = found.typed {
+            let narrowed: Vec<usize> = candidates.iter().copied().filter(|&u| self.units[u].kind == kind).collect();
+            if !narrowed.is_empty() {
+                if narrowed.len() < candidates.len() {
+                    reasons.push("the unit type");
+                }
+                candidates = narrowed;
+            }
+        }
+        if let Some(districts) = &district_filter {
+            let narrowed: Vec<usize> = candidates.iter().copied().filter(|&u| districts.contains(&self.units[u].district)).collect();
+            if !narrowed.is_empty() {
+                if narrowed.len() < candidates.len() {
+                    reasons.push("the district");
+                }
+                candidates = narrowed;
+            }
+        }
+        let to_candidate = |u: usize| -> Option<Candidate> {
+            let former = &data.former_units[self.units[u].former];
+            let new_commune = data.commune_by_code(&former.new_code)?;
+            let new_name = &data.communes[new_commune].full_name;
+            let new_address = match &street {
+                Some(street) => format!("{street}, {new_name}, Thành phố Huế"),
+                None => format!("{new_name}, Thành phố Huế"),
+            };
+            Some(Candidate { former_unit: self.units[u].former, new_commune, new_address })
+        };
+        let mut alternatives: Vec<Candidate> = candidates.iter().filter_map(|&u| to_candidate(u)).collect();
+        let name = &data.former_units[self.units[candidates[0]].former].old_name;
+        if alternatives.len() == 1 {
+            let agreeing = found.typed.is_some() as u8 + district_filter.is_some() as u8;
+            let confidence = match agreeing {
+                2 => 0.99,
+                1 => 0.95,
+                _ => 0.85,
+            };
+            let explanation = if reasons.is_empty() {
+                format!("recognised {name}")
+            } else {
+                format!("recognised {name}; {} decided between same-named units", reasons.join(" and "))
+            };
+            Conversion { status: Status::Matched, street, best: alternatives.pop(), alternatives: Vec::new(), confidence, explanation }
+        } else {
+            let names: Vec<String> = alternatives
+                .iter()
+                .map(|c| format!("{} ({})", data.former_units[c.former_unit].old_name, data.former_units[c.former_unit].old_district))
+                .collect();
+            Conversion {
+                status: Status::Ambiguous,
+                street,
+                best: None,
+                confidence: 1.0 / alternatives.len().max(1) as f64,
+                alternatives,
+                explanation: format!("several units had this name: {}; add the unit type or the district", names.join(", ")),
+            }
+        }
+    }
+}
+
+/// The text before the first administrative word, without trailing separators.
+fn street_before(address: &str, tokens: &[Token], admin_token: usize) -> Option<String> {
+    let end = tokens.get(admin_token).map_or(address.len(), |t| t.start);
+    let street = address[..end].trim().trim_end_matches([',', ';', '-', ' ']).trim();
+    (!street.is_empty()).then(|| street.to_string())
+}

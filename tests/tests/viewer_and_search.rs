@@ -1,0 +1,68 @@
+//! The embedded viewer's assets (and that no path escapes them), the search endpoint, and the
+//! all-communes GeoJSON export.
+
+use e2e::Server;
+
+#[test]
+fn the_viewer_and_maplibre_are_served_from_the_binary() {
+    let server = Server::start();
+    let index = server.get("/");
+    assert_eq!(index.status, 200);
+    assert!(index.content_type.starts_with("text/html"));
+    assert!(index.text.contains("/viewer/app.js") && index.text.contains("lang=\"vi\""));
+    assert!(index.headers.get("content-security-policy").is_some());
+    assert_eq!(index.headers["x-content-type-options"], "nosniff");
+    let module = server.get("/vendor/maplibre-gl/maplibre-gl.mjs");
+    assert_eq!(module.status, 200);
+    assert_eq!(module.content_type, "text/javascript");
+    assert_eq!(server.get("/viewer/app.js").status, 200);
+    assert_eq!(server.get("/vendor/maplibre-gl/maplibre-gl-worker.mjs").status, 200);
+}
+
+#[test]
+fn asset_routes_do_not_traverse_paths() {
+    let server = Server::start();
+    for path in [
+        "/viewer/..%2F..%2FCargo.toml",
+        "/viewer/%2e%2e%2fserver%2fCargo.toml",
+        "/vendor/maplibre-gl/..%2Fpackage.json",
+        "/vendor/maplibre-gl/maplibre-gl.d.ts",
+        "/viewer/../../etc/passwd",
+        "/viewer/%2Fetc%2Fpasswd",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 404, "{path}: {}", reply.text);
+        assert!(!reply.text.contains("[package]") && !reply.text.contains("root:"), "{path}");
+    }
+}
+
+#[test]
+fn search_is_diacritics_insensitive_and_ranked() {
+    let server = Server::start();
+    for q in ["thuan%20hoa", "Thu%E1%BA%ADn%20H%C3%B3a", "Thu%E1%BA%ADn%20Ho%C3%A1"] {
+        let reply = server.get(&format!("/api/v1/search?q={q}"));
+        assert_eq!(reply.status, 200);
+        let first = &reply.json["results"][0];
+        assert_eq!(first["kind"], "commune", "{q}");
+        assert_eq!(first["code"], "19789", "{q}");
+        assert_eq!(first["match"], "exact", "{q}");
+    }
+    let former = server.get("/api/v1/search?q=vinh%20ninh").json;
+    assert_eq!(former["results"][0]["kind"], "former_unit");
+    assert_eq!(former["results"][0]["new_unit"]["full_name"], "Phường Thuận Hoá");
+    let office = server.get("/api/v1/search?q=dinh%20tien%20hoang").json;
+    assert!(office["results"].as_array().unwrap().iter().any(|r| r["kind"] == "office"));
+    assert!(server.get("/api/v1/search").expect_problem(400).starts_with("q: is required"));
+    server.get("/api/v1/search?q=hue&limit=0").expect_problem(400);
+    server.get(&format!("/api/v1/search?q={}", "a".repeat(300))).expect_problem(400);
+}
+
+#[test]
+fn all_communes_export_as_an_rfc7946_feature_collection() {
+    let server = Server::start();
+    let reply = server.get("/api/v1/export/communes.geojson");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.content_type, "application/geo+json");
+    assert_eq!(reply.json["type"], "FeatureCollection");
+    assert_eq!(reply.json["features"].as_array().unwrap().len(), 40);
+}
