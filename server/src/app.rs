@@ -21,7 +21,16 @@ use crate::state::AppState;
 /// Enough for 10,000 points written generously; larger bodies get a 413 problem.
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
-pub fn router(state: AppState) -> Router {
+/// Requests in flight beyond this are shed with 503 and Retry-After instead of queueing.
+pub const DEFAULT_MAX_CONCURRENT: usize = 1024;
+
+/// The optional admin surface: present only when an admin token is configured.
+pub struct Admin {
+    pub reloader: crate::reload::Reloader,
+    pub token: Option<String>,
+}
+
+pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
     let api = Router::new()
         .route("/locate", get(locate::locate_one).post(locate::locate_many))
         .route("/nearest", get(nearest::nearest))
@@ -35,7 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/former-units/{code}", get(former_units::one))
         .route("/convert-address", get(convert::convert_one).post(convert::convert_many))
         .route("/export/communes.geojson", get(export::communes_geojson));
-    Router::new()
+    let mut router = Router::new()
         .route("/", get(assets::index))
         .route("/viewer/{file}", get(assets::viewer_file))
         .route("/vendor/maplibre-gl/{file}", get(assets::maplibre_file))
@@ -44,14 +53,27 @@ pub fn router(state: AppState) -> Router {
         .route("/tiles.json", get(tiles::tilejson))
         .route("/style.json", get(tiles::style))
         .route("/fonts/{fontstack}/{range}", get(tiles::glyphs))
+        .route("/metrics", get(crate::metrics::render))
         .nest("/api/v1", api)
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state.clone());
+    if let Some(token) = admin.token.filter(|t| !t.is_empty()) {
+        let admin_state = crate::routes::admin::AdminState { app: state, reloader: admin.reloader, token };
+        router = router.merge(Router::new().route("/admin/reload", axum::routing::post(crate::routes::admin::reload)).with_state(admin_state));
+    }
+    router
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn(problem_for_bare_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())
         .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::POST, Method::HEAD]).allow_headers([header::CONTENT_TYPE]))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .concurrency_limit(max_concurrent),
+        )
         .layer(CatchPanicLayer::custom(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged").into_response()))
         .layer(TraceLayer::new_for_http())
 }
@@ -82,5 +104,12 @@ async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
         }
         return problem;
     }
+    response
+}
+
+/// Load shedding: tell clients to come back shortly rather than queue without bound.
+async fn overloaded(_: tower::BoxError) -> Response {
+    let mut response = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "the server is at capacity; retry in a moment").into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
     response
 }

@@ -4,8 +4,10 @@
 //! exits 0 when the data is usable, 1 when it is not.
 
 mod app;
+mod metrics;
 mod params;
 mod problem;
+mod reload;
 mod routes;
 mod state;
 mod views;
@@ -71,13 +73,16 @@ struct ServeArgs {
     /// A MapLibre style URL to put under our layers (recorded in /style.json's metadata).
     #[arg(long)]
     basemap_style: Option<String>,
+    /// Requests served at once; more are refused with 503 and Retry-After.
+    #[arg(long, default_value_t = app::DEFAULT_MAX_CONCURRENT)]
+    max_concurrent_requests: usize,
 }
 
 /// How many on-demand tiles (above the pyramid) to keep.
 const DEEP_TILE_CACHE: usize = 20_000;
 
 /// Loads, validates and indexes a dataset, then renders its tile pyramid.
-fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<state::Snapshot, data_boundaries::LoadError> {
+pub(crate) fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<state::Snapshot, data_boundaries::LoadError> {
     let started = std::time::Instant::now();
     let data = Dataset::load(dir)?;
     tracing::info!(
@@ -192,10 +197,17 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(run(args.listen, state::AppState::new(snapshot, settings)))
+    let metrics = metrics::install();
+    metrics::record_reload(&snapshot.data.version);
+    let state = state::AppState::new(snapshot, settings, metrics);
+    let reloader = reload::Reloader::new(reload::ReloadConfig { data_dir: args.data.data.clone(), pyramid_maxzoom: args.pyramid_maxzoom });
+    let admin = app::Admin { reloader, token: std::env::var("HUE_MAP_ADMIN_TOKEN").ok() };
+    runtime.block_on(run(args.listen, state, admin, args.max_concurrent_requests.max(1)))
 }
 
-async fn run(listen: SocketAddr, state: state::AppState) -> ExitCode {
+async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, max_concurrent: usize) -> ExitCode {
+    #[cfg(unix)]
+    reload::reload_on_sighup(state.clone(), admin.reloader.clone());
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -207,7 +219,7 @@ async fn run(listen: SocketAddr, state: state::AppState) -> ExitCode {
     // Printed on stdout so scripts and tests that asked for port 0 can find the server.
     println!("hue-map listening on http://{address}");
     tracing::info!("listening on http://{address}");
-    let served = axum::serve(listener, app::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, app::router(state, admin, max_concurrent)).with_graceful_shutdown(shutdown_signal()).await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -32,11 +32,19 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Rendered glyph ranges by start code point; they do not depend on the data.
     pub glyphs: Arc<std::sync::Mutex<std::collections::HashMap<u32, Arc<Vec<u8>>>>>,
+    /// Renders /metrics; `None` if the recorder could not be installed.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 impl AppState {
-    pub fn new(snapshot: Snapshot, settings: Settings) -> AppState {
-        AppState { current: Arc::new(ArcSwap::from_pointee(snapshot)), settings: Arc::new(settings), glyphs: Default::default() }
+    pub fn new(snapshot: Snapshot, settings: Settings, metrics: Option<metrics_exporter_prometheus::PrometheusHandle>) -> AppState {
+        AppState { current: Arc::new(ArcSwap::from_pointee(snapshot)), settings: Arc::new(settings), glyphs: Default::default(), metrics }
+    }
+
+    /// Serves `snapshot` to every request that starts from now on; requests already running
+    /// finish on the snapshot they started with.
+    pub fn replace(&self, snapshot: Snapshot) {
+        self.current.store(Arc::new(snapshot));
     }
 
     /// The current snapshot; hold it for the whole request so every part of one answer comes

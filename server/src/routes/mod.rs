@@ -9,6 +9,7 @@ pub mod quality;
 pub mod tiles;
 pub mod search;
 pub mod export;
+pub mod admin;
 pub mod assets;
 pub mod convert;
 pub mod former_units;

@@ -92,7 +92,9 @@ pub async fn tile(State(state): State<AppState>, Path((z, x, y)): Path<(String, 
     let mut response = if matches_etag(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let lookup = match snapshot.tiles.get_ready(id) {
+        let ready = snapshot.tiles.get_ready(id);
+        crate::metrics::record_tile(ready.is_some());
+        let lookup = match ready {
             Some(lookup) => lookup,
             None => {
                 // Rendering a deep tile on demand is CPU work: keep it off the async workers.

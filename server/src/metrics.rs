@@ -1,0 +1,53 @@
+//! Prometheus metrics: request counts and latency histograms by route and status, tile-cache
+//! hits (served from memory) and misses (rendered on demand), the dataset version and the time of the last reload.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::state::AppState;
+
+/// Installs the recorder once per process and returns the handle that renders it.
+pub fn install() -> Option<PrometheusHandle> {
+    PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            Matcher::Full("http_request_duration_seconds".into()),
+            &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5],
+        )
+        .ok()?
+        .install_recorder()
+        .ok()
+}
+
+pub fn record_reload(version: &str) {
+    metrics::gauge!("hue_map_dataset_info", "version" => version.to_string()).set(1.0);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+    metrics::gauge!("hue_map_last_reload_timestamp_seconds").set(now);
+}
+
+/// Counts and times every request by its route template (not the raw path, which would let
+/// clients create unbounded label values).
+pub async fn track(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "route" => route.clone(), "method" => method, "status" => status).increment(1);
+    metrics::histogram!("http_request_duration_seconds", "route" => route).record(started.elapsed().as_secs_f64());
+    response
+}
+
+pub async fn render(State(state): State<AppState>) -> Response {
+    metrics::gauge!("hue_map_pyramid_tiles").set(state.current().tiles.stats.tiles as f64);
+    let body = state.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+/// A tile answered from memory (pre-rendered or cached) or rendered for this request.
+pub fn record_tile(hit: bool) {
+    metrics::counter!("hue_map_tile_cache_total", "result" => if hit { "hit" } else { "miss" }).increment(1);
+}

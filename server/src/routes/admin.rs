@@ -1,0 +1,37 @@
+//! `POST /admin/reload`: reload the dataset. Present only when `HUE_MAP_ADMIN_TOKEN` is set;
+//! requires `Authorization: Bearer <token>`, compared in constant time.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use serde_json::{json, Value};
+use subtle::ConstantTimeEq;
+
+use crate::problem::{ApiResult, Problem};
+use crate::reload::Reloader;
+use crate::state::AppState;
+
+#[derive(Clone)]
+pub struct AdminState {
+    pub app: AppState,
+    pub reloader: Reloader,
+    pub token: String,
+}
+
+pub async fn reload(State(admin): State<AdminState>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| Problem::new(StatusCode::UNAUTHORIZED, "send Authorization: Bearer <admin token>"))?;
+    if !bool::from(presented.as_bytes().ct_eq(admin.token.as_bytes())) {
+        return Err(Problem::new(StatusCode::FORBIDDEN, "the admin token is not valid"));
+    }
+    match admin.reloader.reload(&admin.app).await {
+        Ok(version) => Ok(Json(json!({"status": "reloaded", "dataset_version": version}))),
+        Err(reason) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the new dataset was refused and the previous one ({}) is still served: {reason}", admin.app.current().data.version),
+        )),
+    }
+}
