@@ -30,7 +30,18 @@ pub struct Admin {
     pub token: Option<String>,
 }
 
+/// CORS for GET (and the JSON POSTs): any origin by default, since the data is public.
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new().allow_methods([Method::GET, Method::POST, Method::HEAD]).allow_headers([header::CONTENT_TYPE]);
+    if origins.is_empty() || origins.iter().any(|o| o == "*") {
+        return layer.allow_origin(Any);
+    }
+    let list: Vec<axum::http::HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
+    layer.allow_origin(list)
+}
+
 pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
+    let cors = cors(&state.settings.cors_origins);
     let api = Router::new()
         .route("/locate", get(locate::locate_one).post(locate::locate_many))
         .route("/nearest", get(nearest::nearest))
@@ -66,7 +77,7 @@ pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
         .layer(middleware::from_fn(problem_for_bare_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())
-        .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::POST, Method::HEAD]).allow_headers([header::CONTENT_TYPE]))
+        .layer(cors)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(
             tower::ServiceBuilder::new()

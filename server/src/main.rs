@@ -73,6 +73,10 @@ struct ServeArgs {
     /// A MapLibre style URL to put under our layers (recorded in /style.json's metadata).
     #[arg(long)]
     basemap_style: Option<String>,
+    /// Origins allowed to call the API from a browser, comma-separated; "*" (the default) lets
+    /// any site read this public data.
+    #[arg(long, env = "HUE_MAP_CORS_ORIGINS", default_value = "*")]
+    cors_origins: String,
     /// Requests served at once; more are refused with 503 and Retry-After.
     #[arg(long, default_value_t = app::DEFAULT_MAX_CONCURRENT)]
     max_concurrent_requests: usize,
@@ -189,7 +193,11 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let settings = state::Settings { public_url: args.public_url.clone(), basemap_style: args.basemap_style.clone() };
+    let settings = state::Settings {
+        public_url: args.public_url.clone(),
+        basemap_style: args.basemap_style.clone(),
+        cors_origins: args.cors_origins.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

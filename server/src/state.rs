@@ -24,6 +24,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// A MapLibre style whose sources and layers go under ours.
     pub basemap_style: Option<String>,
+    /// Browser origins allowed by CORS; empty or containing "*" means any.
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Clone)]
