@@ -43,12 +43,12 @@ pub struct Location {
 impl Dataset {
     /// Loads, validates and indexes the dataset in `dir`. Fatal findings refuse it.
     pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
-        Dataset::from_sources(SourceFiles::read_dir(dir)?)
+        Dataset::from_sources(SourceFiles::read(dir)?)
     }
 
     /// Like [`Dataset::load`], but also returns a dataset with fatal findings (for `check`).
     pub fn load_for_review(dir: &Path) -> Result<Dataset, LoadError> {
-        Dataset::build(SourceFiles::read_dir(dir)?)
+        Dataset::build(SourceFiles::read(dir)?)
     }
 
     pub fn from_sources(sources: SourceFiles) -> Result<Dataset, LoadError> {

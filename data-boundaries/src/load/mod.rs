@@ -23,6 +23,30 @@ pub struct SourceFiles {
 }
 
 impl SourceFiles {
+    /// Reads a dataset: a folder, or a single communes GeoJSON file (gzipped when its name
+    /// ends in `.gz`, like the national dataset) with no offices or lineage.
+    pub fn read(path: &Path) -> Result<SourceFiles, LoadError> {
+        if path.is_file() {
+            return SourceFiles::read_single_file(path);
+        }
+        SourceFiles::read_dir(path)
+    }
+
+    fn read_single_file(path: &Path) -> Result<SourceFiles, LoadError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+        let bytes = if path.extension().is_some_and(|e| e == "gz") {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut out).map_err(|e| LoadError::Structure {
+                path: path.to_path_buf(),
+                message: format!("not a readable gzip file: {e}"),
+            })?;
+            out
+        } else {
+            bytes
+        };
+        Ok(SourceFiles { communes: (path.to_path_buf(), decode_text(path, bytes)?), offices: None, former_units: None })
+    }
+
     /// Reads a dataset folder. `communes.geojson` is required; the two CSV files are optional
     /// (the national dataset has neither), and their absence is reported by validation.
     pub fn read_dir(dir: &Path) -> Result<SourceFiles, LoadError> {
