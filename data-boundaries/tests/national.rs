@@ -1,0 +1,40 @@
+//! The national dataset (3,321 units, 7.1 M vertices, one gzipped GeoJSON, no offices) loads,
+//! reports its real overlaps, and locate returns every containing unit where they overlap.
+
+mod common;
+
+use data_boundaries::validate::Check;
+use data_boundaries::Dataset;
+
+#[test]
+fn national_dataset_loads_reports_overlaps_and_locates_in_all_overlapping_units() {
+    let path = common::shared().join("data/vietnam-2025/communes.geojson.gz");
+    let data = Dataset::load(&path).expect("the national dataset is usable");
+    assert_eq!(data.communes.len(), 3_321);
+    assert!(data.offices.is_empty() && data.former_units.is_empty());
+    assert!(data.communes.iter().all(|c| c.province_code.is_some()));
+
+    // The same ~3.5 km² lies in three Lào Cai units at once.
+    let lao_cai = ["02647", "02683", "02746"];
+    let overlap = data
+        .report
+        .findings
+        .iter()
+        .find(|f| f.check == Check::Overlap && f.communes.iter().all(|c| lao_cai[..2].contains(&c.as_str())))
+        .expect("the Lào Cai overlap is reported");
+    let area = overlap.area_m2.unwrap();
+    assert!((3.0e6..4.0e6).contains(&area), "{area}");
+    let overlaps = data.report.findings.iter().filter(|f| f.check == Check::Overlap).count();
+    assert!((100..=240).contains(&overlaps), "{overlaps} overlapping pairs above 1 m²");
+
+    let [lon, lat] = overlap.location.unwrap();
+    let here = data.locate(lon, lat);
+    let mut codes: Vec<&str> = here.commune.into_iter().chain(here.also_in.iter().copied()).map(|i| data.communes[i].code.as_str()).collect();
+    codes.sort();
+    assert_eq!(codes, lao_cai, "every containing unit is returned, none silently dropped");
+
+    // Huế's units are identical inside the national data.
+    let ngo_mon = data.locate(107.5794, 16.4668);
+    assert_eq!(data.communes[ngo_mon.commune.unwrap()].code, "19753");
+    assert!(ngo_mon.also_in.is_empty());
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Load test of the release server on loopback with wrk (installed from Debian if missing).
+# Drives, one after another and in the same run: /healthz (the baseline), single-point
+# locate on random points across the city, POST batches of 1,000 points, nearest offices, and
+# a mix of cached z10-z14 tiles. Prints req/s, p50/p99/max latency, errors and the server's
+# RSS after each run as a Markdown table to paste into BENCHMARKS.md.
+#
+# Usage: scripts/load.sh [seconds per run, default 30] [connections, default 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-30}"
+connections="${2:-64}"
+
+if ! command -v wrk >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ]; then
+  (cd web-viewer && npm ci --no-audit --no-fund)
+fi
+cargo build --locked --release -p server --bin hue-map
+
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+RUST_LOG=info ./target/release/hue-map serve --listen 127.0.0.1:0 --max-concurrent-requests 4096 >"$work/out" 2>"$work/log" &
+server=$!
+for _ in $(seq 1 600); do grep -q "listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
+base=$(sed -n 's/^hue-map listening on //p' "$work/out")
+[ -n "$base" ] || { cat "$work/log"; echo "server did not start" >&2; exit 1; }
+pyramid=$(sed -n 's/.*tile pyramid z0-z14 ready.*seconds="\([0-9.]*\)".*/\1/p' "$work/log" | head -n1)
+
+# Request scripts. Every run goes through a Lua request() so all pay the same client cost.
+python3 - "$base" "$work" <<'PY'
+import json, math, random, sys, urllib.request
+base, work = sys.argv[1], sys.argv[2]
+random.seed(20250701)
+west, south, east, north = 107.0, 15.9, 108.3, 16.9
+def lua_list(name, items):
+    return f"{name} = {{\n" + ",\n".join(json.dumps(i) for i in items) + "\n}\n"
+points = [(round(random.uniform(west, east), 6), round(random.uniform(south, north), 6)) for _ in range(5000)]
+paths = {
+    "healthz": ["/healthz"],
+    "locate": [f"/api/v1/locate?lon={x}&lat={y}" for x, y in points],
+    "nearest": [f"/api/v1/nearest?lon={x}&lat={y}&k=5" for x, y in points],
+}
+def tile(lon, lat, z):
+    n = 2 ** z
+    r = math.radians(lat)
+    return int((lon + 180) / 360 * n), int((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * n)
+tiles = []
+for z in range(10, 15):
+    (x0, y0), (x1, y1) = tile(west, north, z), tile(east, south, z)
+    for x in range(x0, x1 + 1):
+        for y in range(y0, y1 + 1):
+            p = f"/tiles/{z}/{x}/{y}.mvt"
+            if urllib.request.urlopen(base + p).status == 200:
+                tiles.append(p)
+paths["tiles"] = tiles
+for name, items in paths.items():
+    with open(f"{work}/{name}.lua", "w") as f:
+        f.write(lua_list("paths", items))
+        f.write('request = function()\n  return wrk.format("GET", paths[math.random(#paths)], {["Accept-Encoding"] = "gzip"})\nend\n')
+bodies = [json.dumps({"points": [[round(random.uniform(west, east), 6), round(random.uniform(south, north), 6)] for _ in range(1000)]}) for _ in range(8)]
+with open(f"{work}/batch.lua", "w") as f:
+    f.write(lua_list("bodies", bodies))
+    f.write('request = function()\n  return wrk.format("POST", "/api/v1/locate", {["Content-Type"] = "application/json"}, bodies[math.random(#bodies)])\nend\n')
+with open(f"{work}/tiles.count", "w") as f:
+    f.write(str(len(tiles)))
+PY
+
+rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status"; }
+field() { sed -n "s/^ *$1 *\([0-9.]*[a-z]*\).*/\1/p" "$2" | head -n1; }
+row() {
+  local name=$1 label=$2
+  wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/$name.lua" "$base/" >"$work/$name.txt"
+  local rps errors non2xx
+  rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\)/\1/p' "$work/$name.txt")
+  errors=$(sed -n 's/.*Socket errors: \(.*\)/\1/p' "$work/$name.txt"); errors=${errors:-none}
+  non2xx=$(sed -n 's/.*Non-2xx or 3xx responses: \([0-9]*\)/\1/p' "$work/$name.txt"); non2xx=${non2xx:-0}
+  local max; max=$(awk '/^    Latency/ {print $4}' "$work/$name.txt")
+  echo "| $label | $rps | $(field 50% "$work/$name.txt") | $(field 99% "$work/$name.txt") | $max | $non2xx | $errors | $(rss) |"
+  echo "$rps" >"$work/$name.rps"
+}
+
+echo
+echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem/ {print $2}') GiB; wrk -t2 -c$connections -d${duration}s on loopback, sharing the cores with the server (release build)."
+echo "Start-up: pyramid z0-z14 in ${pyramid} s; $(cat "$work/tiles.count") tiles with data at z10-z14 in the tile mix; RSS after start-up $(rss) MiB."
+echo
+echo "| run | req/s | p50 | p99 | max | non-2xx | socket errors | RSS after (MiB) |"
+echo "|---|---:|---:|---:|---:|---:|---|---:|"
+row healthz "/healthz (baseline)"
+row locate "GET /api/v1/locate, random points"
+row batch "POST /api/v1/locate, 1,000 points"
+row nearest "GET /api/v1/nearest, k=5"
+row tiles "tile mix z10-z14, gzip"
+echo
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+r = {n: float(open(f"{w}/{n}.rps").read()) for n in ["healthz", "locate", "nearest", "tiles"]}
+for n in ["locate", "nearest", "tiles"]:
+    print(f"{n} / healthz: {r[n] / r['healthz']:.2f}")
+PY
