@@ -54,7 +54,8 @@ pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
         .route("/former-units", get(former_units::list))
         .route("/former-units/{code}", get(former_units::one))
         .route("/convert-address", get(convert::convert_one).post(convert::convert_many))
-        .route("/export/communes.geojson", get(export::communes_geojson));
+        .route("/export/communes.geojson", get(export::communes_geojson))
+        .route("/export/offices.geojson", get(export::offices_geojson));
     let mut router = Router::new()
         .route("/", get(assets::index))
         .route("/viewer/{file}", get(assets::viewer_file))

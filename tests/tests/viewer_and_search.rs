@@ -66,3 +66,15 @@ fn all_communes_export_as_an_rfc7946_feature_collection() {
     assert_eq!(reply.json["type"], "FeatureCollection");
     assert_eq!(reply.json["features"].as_array().unwrap().len(), 40);
 }
+
+#[test]
+fn offices_export_as_points_with_their_precision() {
+    let server = Server::start();
+    let reply = server.get("/api/v1/export/offices.geojson");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.content_type, "application/geo+json");
+    let features = reply.json["features"].as_array().unwrap();
+    assert_eq!(features.len(), 40);
+    assert_eq!(features[0]["geometry"]["type"], "Point");
+    assert_eq!(features[0]["properties"]["position_precision"], "commune_label_point");
+}
