@@ -25,6 +25,65 @@ pub fn min_metres_per_degree(max_abs_lat: f64) -> f64 {
     METRES_PER_DEGREE * max_abs_lat.abs().min(89.0).to_radians().cos()
 }
 
+/// Edges per chunk in [`EdgeChunks`]: small enough to skip most of a ring, large enough that
+/// the chunk boxes stay few.
+const CHUNK_EDGES: usize = 32;
+
+/// A polygon's edges in runs of [`CHUNK_EDGES`], each with its bounding box, so a distance
+/// query scans only the runs whose box could hold a closer edge.
+#[derive(Debug, Clone)]
+pub struct EdgeChunks {
+    /// (bounds [min_lon, min_lat, max_lon, max_lat], ring index, first edge, end edge)
+    chunks: Vec<([f64; 4], usize, usize, usize)>,
+}
+
+impl EdgeChunks {
+    pub fn new(polygon: &Polygon<f64>) -> EdgeChunks {
+        let mut chunks = Vec::new();
+        for (r, ring) in std::iter::once(polygon.exterior()).chain(polygon.interiors()).enumerate() {
+            let edges = ring.0.len().saturating_sub(1);
+            for start in (0..edges).step_by(CHUNK_EDGES) {
+                let end = (start + CHUNK_EDGES).min(edges);
+                let points = &ring.0[start..=end];
+                let bounds = points.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, c| {
+                    [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)]
+                });
+                chunks.push((bounds, r, start, end));
+            }
+        }
+        EdgeChunks { chunks }
+    }
+
+    /// Same answer as [`distance_to_polygon_m`], visiting only chunks that could be closer.
+    pub fn distance_m(&self, lon: f64, lat: f64, polygon: &Polygon<f64>) -> f64 {
+        let x_scale = METRES_PER_DEGREE * lat.to_radians().cos();
+        // The local projection is affine per axis, so the distance to a chunk's projected box
+        // is a true lower bound for every edge in it.
+        let lower_bound = |b: &[f64; 4]| {
+            let dx = (b[0] - lon).max(lon - b[2]).max(0.0) * x_scale;
+            let dy = (b[1] - lat).max(lat - b[3]).max(0.0) * METRES_PER_DEGREE;
+            (dx * dx + dy * dy).sqrt()
+        };
+        let mut order: Vec<(f64, usize)> = self.chunks.iter().enumerate().map(|(i, c)| (lower_bound(&c.0), i)).collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let rings: Vec<&geo::LineString<f64>> = std::iter::once(polygon.exterior()).chain(polygon.interiors()).collect();
+        let project = |c: geo::Coord<f64>| ((c.x - lon) * x_scale, (c.y - lat) * METRES_PER_DEGREE);
+        let mut best = f64::INFINITY;
+        for (bound, i) in order {
+            if bound >= best {
+                break;
+            }
+            let (_, r, start, end) = self.chunks[i];
+            for pair in rings[r].0[start..=end].windows(2) {
+                let (ax, ay) = project(pair[0]);
+                let (bx, by) = project(pair[1]);
+                best = best.min(distance_origin_to_segment(ax, ay, bx, by));
+            }
+        }
+        best
+    }
+}
+
 /// Distance in metres from a point to the boundary of a polygon (0 is not special-cased: the
 /// caller knows whether the point is inside).
 pub fn distance_to_polygon_m(lon: f64, lat: f64, polygon: &Polygon<f64>) -> f64 {
@@ -58,6 +117,23 @@ mod tests {
     fn one_degree_of_latitude_is_about_111_km() {
         let d = distance_m(107.0, 16.0, 107.0, 17.0);
         assert!((d - 111_195.0).abs() < 5.0, "{d}");
+    }
+
+    #[test]
+    fn chunked_distance_equals_the_full_scan() {
+        // A ring with many edges: a 200-gon around Huế.
+        let ring: Vec<(f64, f64)> = (0..200)
+            .map(|i| {
+                let a = i as f64 / 200.0 * std::f64::consts::TAU;
+                (107.6 + 0.3 * a.cos() * (1.0 + 0.2 * (5.0 * a).sin()), 16.4 + 0.2 * a.sin())
+            })
+            .collect();
+        let polygon = Polygon::new(geo::LineString::from(ring), vec![]);
+        let chunks = EdgeChunks::new(&polygon);
+        for (lon, lat) in [(108.2, 16.05), (107.0, 16.9), (107.6, 16.4), (107.95, 16.41), (100.0, 10.0)] {
+            let (fast, full) = (chunks.distance_m(lon, lat, &polygon), distance_to_polygon_m(lon, lat, &polygon));
+            assert_eq!(fast, full, "({lon}, {lat})");
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ struct Part {
     commune: usize,
     polygon_index: usize,
     edges: IndexedPolygon,
+    /// For distances from points outside (nearest commune).
+    chunks: geodesy::EdgeChunks,
 }
 
 /// A commune that a point touches, and how.
@@ -40,7 +42,7 @@ impl CommuneIndex {
         let mut parts = Vec::new();
         for (commune, c) in communes.iter().enumerate() {
             for (polygon_index, polygon) in c.geometry.0.iter().enumerate() {
-                parts.push(Part { commune, polygon_index, edges: IndexedPolygon::new(polygon) });
+                parts.push(Part { commune, polygon_index, edges: IndexedPolygon::new(polygon), chunks: geodesy::EdgeChunks::new(polygon) });
             }
         }
         let entries = parts
@@ -93,7 +95,7 @@ impl CommuneIndex {
             }
             let part = &self.parts[entry.data];
             let polygon = &communes[part.commune].geometry.0[part.polygon_index];
-            let metres = geodesy::distance_to_polygon_m(lon, lat, polygon);
+            let metres = part.chunks.distance_m(lon, lat, polygon);
             if best.is_none_or(|(_, b)| metres < b) {
                 best = Some((part.commune, metres));
             }

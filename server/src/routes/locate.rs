@@ -7,8 +7,8 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use data_boundaries::Dataset;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 
 use crate::params::{check_lon_lat, QueryParams};
 use crate::problem::{ApiResult, Problem};
@@ -18,9 +18,10 @@ use crate::views::{round_metres, CommuneRef, FormerUnitRef, OfficeView};
 /// The most points one batch may carry.
 pub const MAX_BATCH_POINTS: usize = 10_000;
 
-pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
+pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let (lon, lat) = QueryParams::parse(query.as_deref())?.lon_lat()?;
-    Ok(Json(location_json(&state.current().data, lon, lat)))
+    let snapshot = state.current();
+    Ok(Json(location_view(&snapshot.data, lon, lat)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -33,7 +34,7 @@ pub async fn locate_many(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     require_json(&headers)?;
     let body = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than the limit for {MAX_BATCH_POINTS} points")),
@@ -52,9 +53,8 @@ pub async fn locate_many(
         check_lon_lat(&format!("points[{i}][0]"), &format!("points[{i}][1]"), lon, lat)?;
     }
     let snapshot = state.current();
-    let data = &snapshot.data;
-    let results: Vec<Value> = batch.points.iter().map(|&(lon, lat)| location_json(&data, lon, lat)).collect();
-    Ok(Json(json!({ "results": results })))
+    let results: Vec<LocationView> = batch.points.iter().map(|&(lon, lat)| location_view(&snapshot.data, lon, lat)).collect();
+    Ok(Json(BatchView { results }).into_response())
 }
 
 /// Refuses bodies that do not declare JSON, with 415 as RFC 9110 says.
@@ -71,35 +71,67 @@ pub fn require_json(headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
+/// A commune near a point outside every commune.
+#[derive(Serialize)]
+pub struct NearestCommune<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub full_name: &'a str,
+    pub distance_m: f64,
+}
+
+/// The answer for one point, serialised straight from borrowed data (no intermediate JSON
+/// tree: batches of 10,000 answers stay cheap).
+#[derive(Serialize)]
+pub struct LocationView<'a> {
+    pub lon: f64,
+    pub lat: f64,
+    pub commune: Option<CommuneRef<'a>>,
+    pub on_boundary: bool,
+    pub boundary_with: Vec<&'a str>,
+    pub also_in: Vec<&'a str>,
+    pub seat: Option<OfficeView<'a>>,
+    pub former_units: Vec<FormerUnitRef<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_commune: Option<NearestCommune<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct BatchView<'a> {
+    pub results: Vec<LocationView<'a>>,
+}
+
 /// The full answer for one point, shared by the single and batch endpoints.
-pub fn location_json(data: &Dataset, lon: f64, lat: f64) -> Value {
+pub fn location_view(data: &Dataset, lon: f64, lat: f64) -> LocationView<'_> {
     let location = data.locate(lon, lat);
     let codes = |list: &[usize]| list.iter().map(|&i| data.communes[i].code.as_str()).collect::<Vec<_>>();
     let Some(index) = location.commune else {
-        let nearest = data.nearest_commune(lon, lat).map(|(i, metres)| {
+        let nearest_commune = data.nearest_commune(lon, lat).map(|(i, metres)| {
             let c = &data.communes[i];
-            json!({"code": c.code, "name": c.name, "full_name": c.full_name, "distance_m": round_metres(metres)})
+            NearestCommune { code: &c.code, name: &c.name, full_name: &c.full_name, distance_m: round_metres(metres) }
         });
-        return json!({
-            "lon": lon, "lat": lat,
-            "commune": null, "on_boundary": false, "boundary_with": [], "also_in": [],
-            "seat": null, "former_units": [],
-            "nearest_commune": nearest,
-        });
+        return LocationView {
+            lon,
+            lat,
+            commune: None,
+            on_boundary: false,
+            boundary_with: Vec::new(),
+            also_in: Vec::new(),
+            seat: None,
+            former_units: Vec::new(),
+            nearest_commune,
+        };
     };
-    let commune = &data.communes[index];
-    let seat = data.seat(index).map(|o| {
-        OfficeView::new(o, Some(data_boundaries::geodesy::distance_m(lon, lat, o.lon, o.lat)))
-    });
-    let former: Vec<FormerUnitRef> =
-        data.former_units_of(index).map(|u| FormerUnitRef { code: &u.old_code, name: &u.old_name }).collect();
-    json!({
-        "lon": lon, "lat": lat,
-        "commune": CommuneRef::from(commune),
-        "on_boundary": location.on_boundary,
-        "boundary_with": codes(&location.boundary_with),
-        "also_in": codes(&location.also_in),
-        "seat": seat,
-        "former_units": former,
-    })
+    let seat = data.seat(index).map(|o| OfficeView::new(o, Some(data_boundaries::geodesy::distance_m(lon, lat, o.lon, o.lat))));
+    LocationView {
+        lon,
+        lat,
+        commune: Some(CommuneRef::from(&data.communes[index])),
+        on_boundary: location.on_boundary,
+        boundary_with: codes(&location.boundary_with),
+        also_in: codes(&location.also_in),
+        seat,
+        former_units: data.former_units_of(index).map(|u| FormerUnitRef { code: &u.old_code, name: &u.old_name }).collect(),
+        nearest_commune: None,
+    }
 }
