@@ -69,8 +69,6 @@ struct DeepCache {
     tiles: HashMap<TileId, Option<Arc<EncodedTile>>>,
     order: VecDeque<TileId>,
     capacity: usize,
-    hits: u64,
-    misses: u64,
 }
 
 impl TileStore {
@@ -111,7 +109,7 @@ impl TileStore {
             source,
             pyramid: tiles.into_iter().collect(),
             pyramid_max_zoom,
-            deep: Mutex::new(DeepCache { tiles: HashMap::new(), order: VecDeque::new(), capacity: deep_cache_tiles, hits: 0, misses: 0 }),
+            deep: Mutex::new(DeepCache { tiles: HashMap::new(), order: VecDeque::new(), capacity: deep_cache_tiles }),
             stats,
         }
     }
@@ -137,26 +135,15 @@ impl TileStore {
         if id.z <= self.pyramid_max_zoom {
             return Some(self.pyramid.get(&id).map_or(Lookup::Empty, |t| Lookup::Tile(t.clone())));
         }
-        let mut cache = self.deep.lock().ok()?;
+        let cache = self.deep.lock().ok()?;
         let found = cache.tiles.get(&id).cloned()?;
-        cache.hits += 1;
         Some(found.map_or(Lookup::Empty, Lookup::Tile))
     }
 
     /// The tile at `id` (which must be valid and at most MAX_ZOOM), rendering it if needed.
     pub fn get(&self, id: TileId) -> Lookup {
-        if id.z <= self.pyramid_max_zoom {
-            return match self.pyramid.get(&id) {
-                Some(tile) => Lookup::Tile(tile.clone()),
-                None => Lookup::Empty,
-            };
-        }
-        if let Ok(mut cache) = self.deep.lock() {
-            if let Some(found) = cache.tiles.get(&id).cloned() {
-                cache.hits += 1;
-                return found.map_or(Lookup::Empty, Lookup::Tile);
-            }
-            cache.misses += 1;
+        if let Some(ready) = self.get_ready(id) {
+            return ready;
         }
         // Render outside the lock: two racing requests may both render, which is harmless.
         let rendered = self.source.render(id).map(|raw| Arc::new(EncodedTile::new(raw)));
@@ -175,10 +162,5 @@ impl TileStore {
             }
         }
         rendered.map_or(Lookup::Empty, Lookup::Tile)
-    }
-
-    /// (hits, misses) of the on-demand cache.
-    pub fn deep_cache_counts(&self) -> (u64, u64) {
-        self.deep.lock().map(|c| (c.hits, c.misses)).unwrap_or_default()
     }
 }
