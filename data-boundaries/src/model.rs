@@ -60,6 +60,8 @@ pub struct Commune {
     /// Present in the national dataset only.
     pub province_code: Option<String>,
     pub geometry: MultiPolygon<f64>,
+    /// Geodesic area of `geometry`, computed once at load for validation and the API.
+    pub computed_area_km2: f64,
 }
 
 /// The caveat that must travel with every population figure.

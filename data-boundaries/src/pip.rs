@@ -13,7 +13,7 @@
 //!   winding, and equals GEOS `contains` off the boundary.
 //! - Non-finite coordinates are [`Position::Outside`].
 
-use geo::{Coord, Polygon};
+use geo::Polygon;
 
 /// Where a point lies relative to a polygon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,11 +119,6 @@ impl IndexedPolygon {
         [self.min_x, self.min_y, self.max_x, self.max_y]
     }
 
-    /// Number of edge slots in the index (edges copied into every stripe they meet).
-    pub fn indexed_edge_slots(&self) -> usize {
-        self.edges.len()
-    }
-
     /// Where `(x, y)` lies: inside, outside, or exactly on an edge or vertex.
     ///
     /// ```
@@ -190,13 +185,6 @@ fn touches(e: &Edge, x: f64, y: f64) -> bool {
         && y >= e.ay.min(e.by)
         && y <= e.ay.max(e.by)
         && orientation(e, x, y) == 0.0
-}
-
-/// Convenience for callers holding a `Coord`.
-impl IndexedPolygon {
-    pub fn position_of(&self, c: Coord<f64>) -> Position {
-        self.position(c.x, c.y)
-    }
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ fn check_geometry(communes: &[Commune], findings: &mut Vec<Finding>) {
             }
         }
         if let Some(official) = c.area_km2.filter(|a| *a > 0.0) {
-            let computed = c.geometry.geodesic_area_unsigned() / 1e6;
+            let computed = c.computed_area_km2;
             if (computed - official).abs() / official > 0.25 {
                 let mut f = finding(
                     Severity::Info,

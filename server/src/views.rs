@@ -92,6 +92,11 @@ impl<'a> From<&'a FormerUnit> for FormerUnitView<'a> {
     }
 }
 
+/// Areas to the hectare are enough for a table; the geometry is not that precise anyway.
+pub fn round_km2(km2: f64) -> f64 {
+    (km2 * 100.0).round() / 100.0
+}
+
 /// Distances to the centimetre are noise: the positions themselves are approximate.
 pub fn round_metres(m: f64) -> f64 {
     (m * 10.0).round() / 10.0
@@ -100,7 +105,6 @@ pub fn round_metres(m: f64) -> f64 {
 /// One commune as an RFC 7946 Feature: counter-clockwise exterior rings (the loader
 /// normalised them), properties, seat and lineage.
 pub fn commune_feature(data: &Dataset, index: usize) -> Value {
-    use geo::GeodesicArea;
     let c = &data.communes[index];
     let geometry = geojson::Geometry::new(geojson::GeometryValue::from(&c.geometry));
     let bbox = geo::BoundingRect::bounding_rect(&c.geometry).map(|r| vec![r.min().x, r.min().y, r.max().x, r.max().y]);
@@ -118,7 +122,7 @@ pub fn commune_feature(data: &Dataset, index: usize) -> Value {
             "type": c.unit_type,
             "province_code": c.province_code,
             "area_km2": c.area_km2,
-            "area_km2_computed": (c.geometry.geodesic_area_unsigned() / 1e4).round() / 100.0,
+            "area_km2_computed": round_km2(c.computed_area_km2),
             "population": c.population,
             "population_caveat": c.population.map(|_| data_boundaries::POPULATION_CAVEAT),
             "seat_address": c.seat_address,

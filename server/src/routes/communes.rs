@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
-use crate::views::commune_feature;
+use crate::views::{commune_feature, round_km2};
 
 pub const GEOJSON: &str = "application/geo+json";
 
@@ -26,7 +26,7 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
                 "full_name": c.full_name,
                 "type": c.unit_type,
                 "area_km2": c.area_km2,
-                "area_km2_computed": (geo::GeodesicArea::geodesic_area_unsigned(&c.geometry) / 1e4).round() / 100.0,
+                "area_km2_computed": round_km2(c.computed_area_km2),
                 "population": c.population,
                 "seat_id": data.seat(i).map(|o| o.id.as_str()),
                 "seat_name": data.seat(i).map(|o| o.name.as_str()),
