@@ -12,6 +12,7 @@ use serde::Serialize;
 ///
 /// The special-zone type (đặc khu) exists nationally but not in Huế; it is kept so that the
 /// national dataset loads without losing the distinction.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitType {
@@ -28,6 +29,15 @@ impl UnitType {
             "xa" => Some(UnitType::Xa),
             "dac khu" | "dac_khu" | "dackhu" => Some(UnitType::DacKhu),
             _ => None,
+        }
+    }
+
+    /// The identifier as serialised: `phuong`, `xa` or `dac_khu`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitType::Phuong => "phuong",
+            UnitType::Xa => "xa",
+            UnitType::DacKhu => "dac_khu",
         }
     }
 
@@ -68,6 +78,7 @@ pub struct Commune {
 pub const POPULATION_CAVEAT: &str = "Published per-unit figures sum to 1,433,465 while the published city total is 1,236,393; treat them as indicative only.";
 
 /// What kind of public-service point an office is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum OfficeKind {
@@ -105,6 +116,7 @@ impl OfficeKind {
 
 /// How much a published position can be trusted. An approximate position must never be shown
 /// as exact; this travels with every point we serve.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PositionPrecision {

@@ -19,6 +19,7 @@ pub const OVERLAP_TOLERANCE_M2: f64 = 1.0;
 /// Gaps smaller than this are likewise ignored.
 pub const GAP_TOLERANCE_M2: f64 = 1.0;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -31,6 +32,7 @@ pub enum Severity {
 }
 
 /// Which check produced a finding.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
@@ -48,6 +50,7 @@ pub enum Check {
 }
 
 /// One thing found wrong (or worth noting) in the data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub severity: Severity,

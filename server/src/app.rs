@@ -9,13 +9,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::problem::{Problem, PROBLEM_JSON};
-use crate::routes::{assets, communes, convert, export, former_units, health, locate, nearest, offices, quality, search, tiles};
+use crate::openapi;
+use crate::routes::{assets, communes, convert, export, former_units, health, locate, nearest, offices, ogc, quality, search, tiles};
 use crate::state::AppState;
 
 /// Enough for 10,000 points written generously; larger bodies get a 413 problem.
@@ -55,9 +57,19 @@ pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
         .route("/former-units/{code}", get(former_units::one))
         .route("/convert-address", get(convert::convert_one).post(convert::convert_many))
         .route("/export/communes.geojson", get(export::communes_geojson))
-        .route("/export/offices.geojson", get(export::offices_geojson));
+        .route("/export/offices.geojson", get(export::offices_geojson))
+        .route("/export/communes.fgb", get(export::communes_fgb));
     let mut router = Router::new()
-        .route("/", get(assets::index))
+        .route("/", get(ogc::landing))
+        .route("/conformance", get(ogc::conformance))
+        .route("/collections", get(ogc::collections))
+        .route("/collections/{collection_id}", get(ogc::collection))
+        .route("/collections/{collection_id}/items", get(ogc::items::items))
+        .route("/collections/{collection_id}/items/{feature_id}", get(ogc::items::item))
+        .route("/api", get(openapi::openapi_30))
+        .route("/openapi.json", get(openapi::openapi_31))
+        .route("/docs", get(openapi::docs))
+        .route("/docs/scalar.js", get(assets::scalar_script))
         .route("/viewer/{file}", get(assets::viewer_file))
         .route("/vendor/maplibre-gl/{file}", get(assets::maplibre_file))
         .route("/healthz", get(health::healthz))
@@ -77,7 +89,8 @@ pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
         .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn(problem_for_bare_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(CompressionLayer::new())
+        // FlatGeobuf is read by byte ranges, which must address the file's own bytes.
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new(crate::routes::export::FLATGEOBUF))))
         .layer(cors)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(

@@ -3,14 +3,8 @@
 //! `hue-map serve` runs the HTTP API; `hue-map check` prints the dataset's quality report and
 //! exits 0 when the data is usable, 1 when it is not.
 
-mod app;
-mod metrics;
-mod params;
-mod problem;
-mod reload;
-mod routes;
-mod state;
-mod views;
+use server::state::load_snapshot;
+use server::{app, metrics, reload, state};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -80,45 +74,6 @@ struct ServeArgs {
     /// Requests served at once; more are refused with 503 and Retry-After.
     #[arg(long, default_value_t = app::DEFAULT_MAX_CONCURRENT)]
     max_concurrent_requests: usize,
-}
-
-/// How many on-demand tiles (above the pyramid) to keep.
-const DEEP_TILE_CACHE: usize = 20_000;
-
-/// Loads, validates and indexes a dataset, then renders its tile pyramid.
-pub(crate) fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<state::Snapshot, data_boundaries::LoadError> {
-    let started = std::time::Instant::now();
-    let data = Dataset::load(dir)?;
-    tracing::info!(
-        communes = data.communes.len(),
-        offices = data.offices.len(),
-        former_units = data.former_units.len(),
-        warnings = data.report.count(Severity::Warning),
-        version = %data.version,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "dataset loaded from {}",
-        dir.display()
-    );
-    let tiles = tiles::TileStore::build(tiles::TileSource::new(&data), pyramid_maxzoom, DEEP_TILE_CACHE);
-    tracing::info!(
-        seconds = format!("{:.2}", tiles.stats.seconds),
-        tiles = tiles.stats.tiles,
-        stored_mib = format!("{:.1}", tiles.stats.stored_bytes as f64 / 1_048_576.0),
-        peak_rss_mib = peak_rss_mib(),
-        "tiles ready"
-    );
-    let search = data_boundaries::search::SearchIndex::new(&data);
-    let addresses = data_boundaries::address::AddressIndex::new(&data);
-    Ok(state::Snapshot { data, tiles, search, addresses })
-}
-
-/// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.
-fn peak_rss_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
-        .map(|kib| kib / 1024)
-        .unwrap_or(0)
 }
 
 fn export_pmtiles(args: &ExportArgs) -> ExitCode {

@@ -32,6 +32,16 @@ impl QueryParams {
         self.pairs.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
+    /// Refuses any parameter not in `known`, naming it and the ones this endpoint takes
+    /// (OGC API – Features requires 400 for unknown parameters).
+    pub fn reject_unknown(&self, known: &[&str]) -> ApiResult<()> {
+        match self.pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            None => Ok(()),
+            Some((name, _)) if known.is_empty() => Err(Problem::invalid_param(name.clone(), "unknown parameter; this resource takes none")),
+            Some((name, _)) => Err(Problem::invalid_param(name.clone(), format!("unknown parameter; this resource takes {}", known.join(", ")))),
+        }
+    }
+
     /// A required, finite number.
     pub fn number(&self, name: &str) -> ApiResult<f64> {
         let raw = self.single(name)?.ok_or_else(|| Problem::invalid_param(name, "is required"))?;

@@ -4,16 +4,20 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// A request that could not be answered, and why, in words a client developer can act on.
-#[derive(Debug, Clone, Serialize)]
+/// A request that could not be answered, and why, in words a client developer can act on
+/// (RFC 9457 problem details, served as `application/problem+json`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
+    /// `about:blank`: the status code says what kind of problem it is.
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub title: String,
     #[serde(serialize_with = "serialize_status")]
+    #[schema(value_type = u16)]
     pub status: StatusCode,
     pub detail: String,
     /// For parameter errors: which parameter, and what was wrong with it.
@@ -21,7 +25,8 @@ pub struct Problem {
     pub invalid_params: Vec<InvalidParam>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One parameter that was wrong, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InvalidParam {
     pub name: String,
     pub reason: String,

@@ -33,7 +33,7 @@ impl Reloader {
         let dir = std::fs::canonicalize(&self.config.data_dir).unwrap_or_else(|_| self.config.data_dir.clone());
         let maxzoom = self.config.pyramid_maxzoom;
         let started = std::time::Instant::now();
-        let built = tokio::task::spawn_blocking(move || crate::load_snapshot(&dir, maxzoom))
+        let built = tokio::task::spawn_blocking(move || crate::state::load_snapshot(&dir, maxzoom))
             .await
             .map_err(|e| format!("the reload task failed: {e}"))?;
         match built {

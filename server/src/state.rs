@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use data_boundaries::Dataset;
+use std::path::Path;
+
+use data_boundaries::{Dataset, Severity};
 use tiles::TileStore;
 
 /// One dataset version and everything derived from it.
@@ -14,6 +16,14 @@ pub struct Snapshot {
     pub tiles: TileStore,
     pub search: data_boundaries::search::SearchIndex,
     pub addresses: data_boundaries::address::AddressIndex,
+    /// Download files, encoded on first request and kept as long as this version serves.
+    pub exports: Exports,
+}
+
+/// Encoded downloads of one dataset version.
+#[derive(Default)]
+pub struct Exports {
+    pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, String>>,
 }
 
 /// Settings that do not change with the data.
@@ -55,3 +65,43 @@ impl AppState {
         self.current.load()
     }
 }
+
+/// How many on-demand tiles (above the pyramid) to keep.
+const DEEP_TILE_CACHE: usize = 20_000;
+
+/// Loads, validates and indexes a dataset, then renders its tile pyramid.
+pub fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<Snapshot, data_boundaries::LoadError> {
+    let started = std::time::Instant::now();
+    let data = Dataset::load(dir)?;
+    tracing::info!(
+        communes = data.communes.len(),
+        offices = data.offices.len(),
+        former_units = data.former_units.len(),
+        warnings = data.report.count(Severity::Warning),
+        version = %data.version,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "dataset loaded from {}",
+        dir.display()
+    );
+    let tiles = tiles::TileStore::build(tiles::TileSource::new(&data), pyramid_maxzoom, DEEP_TILE_CACHE);
+    tracing::info!(
+        seconds = format!("{:.2}", tiles.stats.seconds),
+        tiles = tiles.stats.tiles,
+        stored_mib = format!("{:.1}", tiles.stats.stored_bytes as f64 / 1_048_576.0),
+        peak_rss_mib = peak_rss_mib(),
+        "tiles ready"
+    );
+    let search = data_boundaries::search::SearchIndex::new(&data);
+    let addresses = data_boundaries::address::AddressIndex::new(&data);
+    Ok(Snapshot { data, tiles, search, addresses, exports: Exports::default() })
+}
+
+/// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.
+pub fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .map(|kib| kib / 1024)
+        .unwrap_or(0)
+}
+

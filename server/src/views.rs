@@ -1,11 +1,17 @@
 //! The JSON shapes clients see. Kept apart from the domain model so the API can stay stable
-//! while the model evolves, and so that every office carries its position precision.
+//! while the model evolves, and so that every office carries its position precision. Each
+//! shape derives its JSON Schema, so the OpenAPI document is generated from the very types
+//! the handlers serialise and cannot drift from them.
 
 use data_boundaries::{Commune, Dataset, FormerUnit, Office};
 use serde::Serialize;
-use serde_json::{json, Value};
+use utoipa::ToSchema;
 
-#[derive(Serialize)]
+/// The date the 40 new units came into force.
+pub const REFORM_DATE: &str = "2025-07-01";
+
+/// A new commune or ward, named.
+#[derive(Serialize, ToSchema, Clone)]
 pub struct CommuneRef<'a> {
     pub code: &'a str,
     pub name: &'a str,
@@ -20,7 +26,8 @@ impl<'a> From<&'a Commune> for CommuneRef<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// A public-service point. Its position may be approximate: see `position_precision`.
+#[derive(Serialize, ToSchema)]
 pub struct OfficeView<'a> {
     pub id: &'a str,
     pub kind: data_boundaries::OfficeKind,
@@ -34,6 +41,7 @@ pub struct OfficeView<'a> {
     pub position_is_exact: bool,
     pub position_note: &'static str,
     pub source: &'a str,
+    /// Great-circle distance from the query point, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
 }
@@ -57,22 +65,26 @@ impl<'a> OfficeView<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// A unit from before 1 July 2025, named.
+#[derive(Serialize, ToSchema)]
 pub struct FormerUnitRef<'a> {
     pub code: &'a str,
     pub name: &'a str,
 }
 
-#[derive(Serialize)]
+/// A unit from before 1 July 2025 and the new unit it went into.
+#[derive(Serialize, ToSchema)]
 pub struct FormerUnitView<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub district: &'a str,
     pub new_code: &'a str,
     pub new_name: &'a str,
+    /// An approximate point inside the old unit (not a boundary).
     pub lon: f64,
     pub lat: f64,
     pub position_precision: data_boundaries::PositionPrecision,
+    /// The legal basis of the merger.
     pub resolution: &'a str,
 }
 
@@ -92,6 +104,23 @@ impl<'a> From<&'a FormerUnit> for FormerUnitView<'a> {
     }
 }
 
+/// A former unit with the new unit it joined, as the former-units endpoints return it.
+#[derive(Serialize, ToSchema)]
+pub struct FormerUnitDetail<'a> {
+    #[serde(flatten)]
+    pub unit: FormerUnitView<'a>,
+    pub new_unit: Option<CommuneRef<'a>>,
+    /// When the merger took effect.
+    pub effective_date: &'static str,
+}
+
+impl<'a> FormerUnitDetail<'a> {
+    pub fn new(data: &'a Dataset, unit: &'a FormerUnit) -> Self {
+        let new_unit = data.commune_by_code(&unit.new_code).map(|i| CommuneRef::from(&data.communes[i]));
+        FormerUnitDetail { unit: FormerUnitView::from(unit), new_unit, effective_date: REFORM_DATE }
+    }
+}
+
 /// Areas to the hectare are enough for a table; the geometry is not that precise anyway.
 pub fn round_km2(km2: f64) -> f64 {
     (km2 * 100.0).round() / 100.0
@@ -102,33 +131,116 @@ pub fn round_metres(m: f64) -> f64 {
     (m * 10.0).round() / 10.0
 }
 
+/// The properties of a commune feature.
+#[derive(Serialize, ToSchema)]
+pub struct CommuneProperties<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub full_name: &'a str,
+    pub name_en: Option<&'a str>,
+    #[serde(rename = "type")]
+    pub unit_type: data_boundaries::UnitType,
+    /// Present in the national dataset only.
+    pub province_code: Option<&'a str>,
+    /// The official area as published.
+    pub area_km2: Option<f64>,
+    /// The geodesic area of the served geometry, to compare with the official one.
+    pub area_km2_computed: f64,
+    pub population: Option<u64>,
+    /// Present with every population figure: the published figures are inconsistent.
+    pub population_caveat: Option<&'static str>,
+    pub seat_address: Option<&'a str>,
+    pub legal_basis: Option<&'a str>,
+    pub seat: Option<OfficeView<'a>>,
+    pub former_units: Vec<FormerUnitView<'a>>,
+}
+
+/// One commune as an RFC 7946 Feature (MultiPolygon, counter-clockwise exteriors, lon/lat).
+#[derive(Serialize, ToSchema)]
+pub struct CommuneFeature<'a> {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub bbox: Option<[f64; 4]>,
+    /// A GeoJSON MultiPolygon.
+    #[schema(value_type = Object)]
+    pub geometry: geojson::Geometry,
+    pub properties: CommuneProperties<'a>,
+}
+
 /// One commune as an RFC 7946 Feature: counter-clockwise exterior rings (the loader
 /// normalised them), properties, seat and lineage.
-pub fn commune_feature(data: &Dataset, index: usize) -> Value {
+pub fn commune_feature(data: &Dataset, index: usize) -> CommuneFeature<'_> {
     let c = &data.communes[index];
     let geometry = geojson::Geometry::new(geojson::GeometryValue::from(&c.geometry));
-    let bbox = geo::BoundingRect::bounding_rect(&c.geometry).map(|r| vec![r.min().x, r.min().y, r.max().x, r.max().y]);
-    let former: Vec<FormerUnitView> = data.former_units_of(index).map(FormerUnitView::from).collect();
-    json!({
-        "type": "Feature",
-        "id": c.code,
-        "bbox": bbox,
-        "geometry": geometry,
-        "properties": {
-            "code": c.code,
-            "name": c.name,
-            "full_name": c.full_name,
-            "name_en": c.name_en,
-            "type": c.unit_type,
-            "province_code": c.province_code,
-            "area_km2": c.area_km2,
-            "area_km2_computed": round_km2(c.computed_area_km2),
-            "population": c.population,
-            "population_caveat": c.population.map(|_| data_boundaries::POPULATION_CAVEAT),
-            "seat_address": c.seat_address,
-            "legal_basis": c.legal_basis,
-            "seat": data.seat(index).map(|o| OfficeView::new(o, None)),
-            "former_units": former,
-        }
-    })
+    let bbox = geo::BoundingRect::bounding_rect(&c.geometry).map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    CommuneFeature {
+        kind: "Feature",
+        id: &c.code,
+        bbox,
+        geometry,
+        properties: CommuneProperties {
+            code: &c.code,
+            name: &c.name,
+            full_name: &c.full_name,
+            name_en: c.name_en.as_deref(),
+            unit_type: c.unit_type,
+            province_code: c.province_code.as_deref(),
+            area_km2: c.area_km2,
+            area_km2_computed: round_km2(c.computed_area_km2),
+            population: c.population,
+            population_caveat: c.population.map(|_| data_boundaries::POPULATION_CAVEAT),
+            seat_address: c.seat_address.as_deref(),
+            legal_basis: c.legal_basis.as_deref(),
+            seat: data.seat(index).map(|o| OfficeView::new(o, None)),
+            former_units: data.former_units_of(index).map(FormerUnitView::from).collect(),
+        },
+    }
+}
+
+/// A GeoJSON Point.
+#[derive(Serialize, ToSchema)]
+pub struct PointGeometry {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Longitude, latitude (WGS 84).
+    pub coordinates: [f64; 2],
+}
+
+impl PointGeometry {
+    pub fn new(lon: f64, lat: f64) -> PointGeometry {
+        PointGeometry { kind: "Point", coordinates: [lon, lat] }
+    }
+}
+
+/// One office as an RFC 7946 Feature; `position_precision` travels with it.
+#[derive(Serialize, ToSchema)]
+pub struct OfficeFeature<'a> {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub geometry: PointGeometry,
+    pub properties: OfficeView<'a>,
+}
+
+pub fn office_feature(o: &Office) -> OfficeFeature<'_> {
+    OfficeFeature { kind: "Feature", id: &o.id, geometry: PointGeometry::new(o.lon, o.lat), properties: OfficeView::new(o, None) }
+}
+
+/// One former unit as an RFC 7946 Feature at its approximate point.
+#[derive(Serialize, ToSchema)]
+pub struct FormerUnitFeature<'a> {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub geometry: PointGeometry,
+    pub properties: FormerUnitDetail<'a>,
+}
+
+pub fn former_unit_feature<'a>(data: &'a Dataset, u: &'a FormerUnit) -> FormerUnitFeature<'a> {
+    FormerUnitFeature { kind: "Feature", id: &u.old_code, geometry: PointGeometry::new(u.lon, u.lat), properties: FormerUnitDetail::new(data, u) }
 }

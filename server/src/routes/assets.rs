@@ -21,6 +21,16 @@ struct Viewer;
 #[include = "maplibre-gl.css"]
 struct MapLibre;
 
+/// Scalar's API reference, for `/docs`, from npm like MapLibre.
+#[derive(RustEmbed)]
+#[folder = "../web-viewer/node_modules/@scalar/api-reference/dist/browser/"]
+#[include = "standalone.js"]
+struct Scalar;
+
+pub async fn scalar_script() -> Response {
+    serve(Scalar::get("standalone.js"), "standalone.js")
+}
+
 fn serve(file: Option<rust_embed::EmbeddedFile>, name: &str) -> Response {
     let Some(file) = file else {
         return Problem::not_found(format!("no asset {name:?}")).into_response();

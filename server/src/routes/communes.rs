@@ -4,48 +4,80 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
-use crate::views::{commune_feature, round_km2};
+use crate::views::{commune_feature, round_km2, CommuneFeature};
 
 pub const GEOJSON: &str = "application/geo+json";
 
-pub async fn list(State(state): State<AppState>) -> Json<Value> {
+/// One row of the commune table.
+#[derive(Serialize, ToSchema)]
+pub struct CommuneSummary<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub full_name: &'a str,
+    #[serde(rename = "type")]
+    pub unit_type: data_boundaries::UnitType,
+    /// The official area as published.
+    pub area_km2: Option<f64>,
+    /// The geodesic area of the served geometry.
+    pub area_km2_computed: f64,
+    /// Indicative only: see `population_caveat`.
+    pub population: Option<u64>,
+    pub seat_id: Option<&'a str>,
+    pub seat_name: Option<&'a str>,
+    pub seat_position_precision: Option<data_boundaries::PositionPrecision>,
+    pub former_unit_count: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommuneList<'a> {
+    pub count: usize,
+    pub dataset_version: &'a str,
+    pub population_caveat: &'static str,
+    pub communes: Vec<CommuneSummary<'a>>,
+}
+
+/// Every commune with its official and computed area, population, seat and lineage count.
+#[utoipa::path(get, path = "/api/v1/communes", tag = "communes",
+    responses((status = 200, description = "All communes, in dataset order", body = CommuneList)))]
+pub async fn list(State(state): State<AppState>) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
-    let communes: Vec<Value> = data
+    let communes = data
         .communes
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            json!({
-                "code": c.code,
-                "name": c.name,
-                "full_name": c.full_name,
-                "type": c.unit_type,
-                "area_km2": c.area_km2,
-                "area_km2_computed": round_km2(c.computed_area_km2),
-                "population": c.population,
-                "seat_id": data.seat(i).map(|o| o.id.as_str()),
-                "seat_name": data.seat(i).map(|o| o.name.as_str()),
-                "seat_position_precision": data.seat(i).map(|o| o.position_precision),
-                "former_unit_count": data.former_units_of(i).count(),
-            })
+        .map(|(i, c)| CommuneSummary {
+            code: &c.code,
+            name: &c.name,
+            full_name: &c.full_name,
+            unit_type: c.unit_type,
+            area_km2: c.area_km2,
+            area_km2_computed: round_km2(c.computed_area_km2),
+            population: c.population,
+            seat_id: data.seat(i).map(|o| o.id.as_str()),
+            seat_name: data.seat(i).map(|o| o.name.as_str()),
+            seat_position_precision: data.seat(i).map(|o| o.position_precision),
+            former_unit_count: data.former_units_of(i).count(),
         })
-        .collect();
-    Json(json!({
-        "count": communes.len(),
-        "dataset_version": data.version,
-        "population_caveat": data_boundaries::POPULATION_CAVEAT,
-        "communes": communes,
-    }))
+        .collect::<Vec<_>>();
+    Json(CommuneList { count: communes.len(), dataset_version: &data.version, population_caveat: data_boundaries::POPULATION_CAVEAT, communes }).into_response()
 }
 
+/// One commune as a GeoJSON Feature with its geometry, seat and former units.
+#[utoipa::path(get, path = "/api/v1/communes/{code}", tag = "communes",
+    params(("code" = String, Path, description = "The official commune code, e.g. 19753")),
+    responses(
+        (status = 200, description = "The commune", body = CommuneFeature, content_type = "application/geo+json"),
+        (status = 404, description = "No commune has that code", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();
     let data = &snapshot.data;
     let index = data.commune_by_code(&code).ok_or_else(|| Problem::not_found(format!("no commune has code {code:?}")))?;
-    Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(commune_feature(&data, index))).into_response())
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(commune_feature(data, index))).into_response())
 }

@@ -7,51 +7,99 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use data_boundaries::address::{Candidate, Status};
+use data_boundaries::address::{Candidate, Conversion, Status};
 use data_boundaries::Dataset;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::params::QueryParams;
 use crate::problem::{ApiResult, Problem};
 use crate::routes::locate::require_json;
-use crate::state::{AppState, Snapshot};
+use crate::state::AppState;
+use crate::views::CommuneRef;
 
 pub const MAX_ADDRESSES: usize = 1_000;
 const MAX_ADDRESS_CHARS: usize = 500;
 
-fn candidate_json(data: &Dataset, c: &Candidate) -> Value {
-    let old = &data.former_units[c.former_unit];
-    let new = &data.communes[c.new_commune];
-    json!({
-        "new_address": c.new_address,
-        "old_unit": {"code": old.old_code, "name": old.old_name, "district": old.old_district},
-        "new_unit": {"code": new.code, "name": new.name, "full_name": new.full_name, "type": new.unit_type},
-        "legal_basis": old.resolution,
-    })
+/// An old unit as the conversion matched it.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct OldUnit<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub district: &'a str,
 }
 
-fn conversion_json(snapshot: &Snapshot, address: &str) -> Value {
-    let data = &snapshot.data;
-    let c = snapshot.addresses.convert(data, address);
-    let status = match c.status {
-        Status::Matched => "matched",
-        Status::Ambiguous => "ambiguous",
-        Status::NotRecognised => "not_recognised",
-    };
-    let best = c.best.as_ref().map(|b| candidate_json(data, b));
-    json!({
-        "address": address,
-        "status": status,
-        "new_address": best.as_ref().map(|b| b["new_address"].clone()),
-        "old_unit": best.as_ref().map(|b| b["old_unit"].clone()),
-        "new_unit": best.as_ref().map(|b| b["new_unit"].clone()),
-        "street": c.street,
-        "confidence": (c.confidence * 100.0).round() / 100.0,
-        "alternatives": c.alternatives.iter().map(|a| candidate_json(data, a)).collect::<Vec<_>>(),
-        "explanation": c.explanation,
-    })
+/// One reading of an old address.
+#[derive(Serialize, ToSchema)]
+pub struct CandidateView<'a> {
+    /// The street part kept, then the new unit, then "Thành phố Huế".
+    pub new_address: &'a str,
+    pub old_unit: OldUnit<'a>,
+    pub new_unit: CommuneRef<'a>,
+    /// The resolution that merged the old unit.
+    pub legal_basis: &'a str,
+}
+
+fn candidate_view<'a>(data: &'a Dataset, c: &'a Candidate) -> CandidateView<'a> {
+    let old = &data.former_units[c.former_unit];
+    CandidateView {
+        new_address: &c.new_address,
+        old_unit: OldUnit { code: &old.old_code, name: &old.old_name, district: &old.old_district },
+        new_unit: CommuneRef::from(&data.communes[c.new_commune]),
+        legal_basis: &old.resolution,
+    }
+}
+
+/// Whether the address named one old unit, several, or none we know.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversionStatus {
+    Matched,
+    Ambiguous,
+    NotRecognised,
+}
+
+/// The answer for one address. `new_address`, `old_unit` and `new_unit` are null unless
+/// `status` is `matched`; an ambiguous address lists its readings in `alternatives`.
+#[derive(Serialize, ToSchema)]
+pub struct ConversionView<'a> {
+    pub address: &'a str,
+    pub status: ConversionStatus,
+    pub new_address: Option<&'a str>,
+    pub old_unit: Option<OldUnit<'a>>,
+    pub new_unit: Option<CommuneRef<'a>>,
+    /// The street part as written (house number, street, hamlet…).
+    pub street: Option<String>,
+    /// 0 to 1: how far the type, district and name agree on one unit.
+    pub confidence: f64,
+    pub alternatives: Vec<CandidateView<'a>>,
+    pub explanation: String,
+}
+
+fn conversion_view<'a>(data: &'a Dataset, address: &'a str, c: &'a Conversion) -> ConversionView<'a> {
+    let best = c.best.as_ref().map(|b| candidate_view(data, b));
+    ConversionView {
+        address,
+        status: match c.status {
+            Status::Matched => ConversionStatus::Matched,
+            Status::Ambiguous => ConversionStatus::Ambiguous,
+            Status::NotRecognised => ConversionStatus::NotRecognised,
+        },
+        new_address: best.as_ref().map(|b| b.new_address),
+        old_unit: best.as_ref().map(|b| b.old_unit.clone()),
+        new_unit: best.as_ref().map(|b| b.new_unit.clone()),
+        street: c.street.clone(),
+        confidence: (c.confidence * 100.0).round() / 100.0,
+        alternatives: c.alternatives.iter().map(|a| candidate_view(data, a)).collect(),
+        explanation: c.explanation.clone(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversionBatch<'a> {
+    pub results: Vec<ConversionView<'a>>,
 }
 
 fn check_length(name: &str, address: &str) -> ApiResult<()> {
@@ -61,23 +109,44 @@ fn check_length(name: &str, address: &str) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn convert_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
+/// Converts one address from before 1 July 2025 to its new form.
+#[utoipa::path(get, path = "/api/v1/convert-address", tag = "reform",
+    params(("address" = String, Query, description = "A free-text Vietnamese address from before the reform (at most 500 characters)")),
+    responses(
+        (status = 200, description = "The conversion, or a plain not_recognised", body = ConversionView),
+        (status = 400, description = "A missing or over-long address", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn convert_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let params = QueryParams::parse(query.as_deref())?;
     let address = params.single("address")?.ok_or_else(|| Problem::invalid_param("address", "is required"))?;
     check_length("address", address)?;
-    Ok(Json(conversion_json(&state.current(), address)))
+    let snapshot = state.current();
+    let conversion = snapshot.addresses.convert(&snapshot.data, address);
+    Ok(Json(conversion_view(&snapshot.data, address, &conversion)).into_response())
 }
 
-#[derive(Deserialize)]
+/// A batch of addresses to convert.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Batch {
+pub struct AddressBatch {
+    /// At most 1,000 addresses, each at most 500 characters.
+    #[schema(max_items = 1000)]
     addresses: Vec<String>,
 }
 
-pub async fn convert_many(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<Json<Value>> {
+/// Converts up to 1,000 addresses in one request, answers in the same order.
+#[utoipa::path(post, path = "/api/v1/convert-address", tag = "reform",
+    request_body = AddressBatch,
+    responses(
+        (status = 200, description = "One conversion per address", body = ConversionBatch),
+        (status = 400, description = "A malformed body or an over-long address", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "More than 1,000 addresses", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn convert_many(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
     require_json(&headers)?;
     let body = body.map_err(|e| Problem::new(e.status(), e.body_text()))?;
-    let batch: Batch = serde_json::from_slice(&body)
+    let batch: AddressBatch = serde_json::from_slice(&body)
         .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"addresses\": [\"...\", ...]}}: {e}")))?;
     if batch.addresses.len() > MAX_ADDRESSES {
         return Err(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, format!("{} addresses sent; at most {MAX_ADDRESSES} per request", batch.addresses.len())));
@@ -86,6 +155,7 @@ pub async fn convert_many(State(state): State<AppState>, headers: HeaderMap, bod
         check_length(&format!("addresses[{i}]"), address)?;
     }
     let snapshot = state.current();
-    let results: Vec<Value> = batch.addresses.iter().map(|a| conversion_json(&snapshot, a)).collect();
-    Ok(Json(json!({ "results": results })))
+    let conversions: Vec<Conversion> = batch.addresses.iter().map(|a| snapshot.addresses.convert(&snapshot.data, a)).collect();
+    let results = batch.addresses.iter().zip(&conversions).map(|(a, c)| conversion_view(&snapshot.data, a, c)).collect();
+    Ok(Json(ConversionBatch { results }).into_response())
 }

@@ -1,49 +1,137 @@
-//! `GET /api/v1/export/communes.geojson` and `GET /api/v1/export/offices.geojson`: the
-//! layers as RFC 7946 FeatureCollections (counter-clockwise exteriors, lon/lat), for GIS tools.
+//! Downloads for GIS tools: the layers as RFC 7946 FeatureCollections (counter-clockwise
+//! exteriors, lon/lat) and the communes as FlatGeobuf with its spatial index, served with
+//! byte ranges so a FlatGeobuf client can read one bbox without the whole file.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use data_boundaries::Dataset;
+use serde::Serialize;
+use utoipa::ToSchema;
 
+use crate::fgb::{Cell, Column, ColumnKind, Layer};
+use crate::problem::Problem;
 use crate::routes::communes::GEOJSON;
 use crate::state::AppState;
-use crate::views::{commune_feature, OfficeView};
+use crate::views::{commune_feature, office_feature, round_km2, CommuneFeature, OfficeFeature};
 
+pub const FLATGEOBUF: &str = "application/flatgeobuf";
+
+#[derive(Serialize, ToSchema)]
+pub struct CommuneCollection<'a> {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub dataset_version: &'a str,
+    pub features: Vec<CommuneFeature<'a>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OfficeCollection<'a> {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub dataset_version: &'a str,
+    pub features: Vec<OfficeFeature<'a>>,
+}
+
+fn attachment(filename: &str) -> String {
+    format!("attachment; filename=\"{filename}\"")
+}
+
+/// Every commune as one GeoJSON FeatureCollection.
+#[utoipa::path(get, path = "/api/v1/export/communes.geojson", tag = "exports",
+    responses((status = 200, description = "The communes", body = CommuneCollection, content_type = "application/geo+json")))]
 pub async fn communes_geojson(State(state): State<AppState>) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
-    let features: Vec<_> = (0..data.communes.len()).map(|i| commune_feature(data, i)).collect();
-    let body = json!({"type": "FeatureCollection", "dataset_version": data.version, "features": features});
-    (
-        [(header::CONTENT_TYPE, GEOJSON), (header::CONTENT_DISPOSITION, "attachment; filename=\"hue-communes.geojson\"")],
-        Json(body),
-    )
-        .into_response()
+    let features = (0..data.communes.len()).map(|i| commune_feature(data, i)).collect();
+    let body = CommuneCollection { kind: "FeatureCollection", dataset_version: &data.version, features };
+    ([(header::CONTENT_TYPE, GEOJSON.to_string()), (header::CONTENT_DISPOSITION, attachment("hue-communes.geojson"))], Json(body)).into_response()
 }
 
 /// Offices as points; every feature keeps `position_precision`, so GIS users see which
 /// positions are only approximate.
+#[utoipa::path(get, path = "/api/v1/export/offices.geojson", tag = "exports",
+    responses((status = 200, description = "The offices", body = OfficeCollection, content_type = "application/geo+json")))]
 pub async fn offices_geojson(State(state): State<AppState>) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
-    let features: Vec<_> = data
-        .offices
+    let body = OfficeCollection { kind: "FeatureCollection", dataset_version: &data.version, features: data.offices.iter().map(office_feature).collect() };
+    ([(header::CONTENT_TYPE, GEOJSON.to_string()), (header::CONTENT_DISPOSITION, attachment("hue-offices.geojson"))], Json(body)).into_response()
+}
+
+/// The communes as a flat table: nested values (seat, lineage) become plain columns.
+pub fn communes_layer(data: &Dataset) -> Layer {
+    let text = |name: &str| Column { name: name.into(), kind: ColumnKind::Text };
+    let columns = vec![
+        text("code"),
+        text("name"),
+        text("full_name"),
+        text("name_en"),
+        text("type"),
+        text("province_code"),
+        Column { name: "area_km2".into(), kind: ColumnKind::Double },
+        Column { name: "area_km2_computed".into(), kind: ColumnKind::Double },
+        Column { name: "population".into(), kind: ColumnKind::Long },
+        text("seat_address"),
+        text("legal_basis"),
+        text("seat_id"),
+        text("seat_position_precision"),
+        text("former_unit_codes"),
+    ];
+    let features = data
+        .communes
         .iter()
-        .map(|o| {
-            json!({
-                "type": "Feature",
-                "id": o.id,
-                "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
-                "properties": OfficeView::new(o, None),
-            })
+        .enumerate()
+        .map(|(i, c)| {
+            let seat = data.seat(i);
+            let former: Vec<&str> = data.former_units_of(i).map(|u| u.old_code.as_str()).collect();
+            let cells = vec![
+                Cell::Text(c.code.clone()),
+                Cell::Text(c.name.clone()),
+                Cell::Text(c.full_name.clone()),
+                Cell::from(c.name_en.as_deref()),
+                Cell::Text(c.unit_type.as_str().to_string()),
+                Cell::from(c.province_code.as_deref()),
+                Cell::from(c.area_km2),
+                Cell::Double(round_km2(c.computed_area_km2)),
+                c.population.map_or(Cell::Null, |p| Cell::Long(p as i64)),
+                Cell::from(c.seat_address.as_deref()),
+                Cell::from(c.legal_basis.as_deref()),
+                Cell::from(seat.map(|o| o.id.as_str())),
+                Cell::from(seat.map(|o| o.position_precision.as_str())),
+                if former.is_empty() { Cell::Null } else { Cell::Text(former.join(",")) },
+            ];
+            (geo::Geometry::MultiPolygon(c.geometry.clone()), cells)
         })
         .collect();
-    let body = json!({"type": "FeatureCollection", "dataset_version": data.version, "features": features});
-    (
-        [(header::CONTENT_TYPE, GEOJSON), (header::CONTENT_DISPOSITION, "attachment; filename=\"hue-offices.geojson\"")],
-        Json(body),
-    )
-        .into_response()
+    Layer { name: "communes".into(), title: Some("Huế communes and wards from 1 July 2025".into()), columns, features }
+}
+
+/// The communes as FlatGeobuf (with its packed Hilbert R-tree), with HTTP range support.
+#[utoipa::path(get, path = "/api/v1/export/communes.fgb", tag = "exports",
+    params(("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-8191`")),
+    responses(
+        (status = 200, description = "The whole file", content_type = "application/flatgeobuf", body = Vec<u8>),
+        (status = 206, description = "The requested byte range", content_type = "application/flatgeobuf", body = Vec<u8>),
+        (status = 416, description = "The range lies outside the file", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let snapshot = state.current();
+    let encoded = snapshot.exports.communes_fgb.get_or_init(|| {
+        crate::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon).map(Bytes::from).map_err(|e| e.to_string())
+    });
+    match encoded {
+        Ok(bytes) => {
+            let etag = format!("\"{}-communes-fgb\"", snapshot.data.version);
+            crate::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, "hue-communes.fgb")
+        }
+        Err(error) => {
+            tracing::error!(%error, "FlatGeobuf export failed");
+            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the FlatGeobuf export could not be built; it has been logged").into_response()
+        }
+    }
 }

@@ -2,44 +2,52 @@
 //! before 1 July 2025, each with the new unit it joined and the legal basis.
 
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::text::fold;
-use data_boundaries::{Dataset, FormerUnit};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::params::QueryParams;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
-use crate::views::FormerUnitView;
+use crate::views::FormerUnitDetail;
 
-fn with_new_unit(data: &Dataset, unit: &FormerUnit) -> Value {
-    let mut value = serde_json::to_value(FormerUnitView::from(unit)).unwrap_or_default();
-    if let Some(object) = value.as_object_mut() {
-        let new_unit = data.commune_by_code(&unit.new_code).map(|i| &data.communes[i]);
-        object.insert(
-            "new_unit".into(),
-            new_unit.map_or(Value::Null, |c| json!({"code": c.code, "name": c.name, "full_name": c.full_name, "type": c.unit_type})),
-        );
-        object.insert("effective_date".into(), "2025-07-01".into());
-    }
-    value
+#[derive(Serialize, ToSchema)]
+pub struct FormerUnitList<'a> {
+    pub count: usize,
+    pub former_units: Vec<FormerUnitDetail<'a>>,
 }
 
-pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
+/// The units before 1 July 2025, optionally filtered by name or old district.
+#[utoipa::path(get, path = "/api/v1/former-units", tag = "reform",
+    params(("q" = Option<String>, Query, description = "Part of the old unit's or old district's name, diacritics optional")),
+    responses(
+        (status = 200, description = "The former units", body = FormerUnitList),
+        (status = 400, description = "A malformed query", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let params = QueryParams::parse(query.as_deref())?;
     let q = params.single("q")?.map(fold).filter(|q| !q.is_empty());
     let snapshot = state.current();
     let data = &snapshot.data;
-    let units: Vec<Value> = data
+    let units: Vec<FormerUnitDetail> = data
         .former_units
         .iter()
         .filter(|u| q.as_ref().is_none_or(|q| fold(&u.old_name).contains(q.as_str()) || fold(&u.old_district).contains(q.as_str())))
-        .map(|u| with_new_unit(data, u))
+        .map(|u| FormerUnitDetail::new(data, u))
         .collect();
-    Ok(Json(json!({ "count": units.len(), "former_units": units })))
+    Ok(Json(FormerUnitList { count: units.len(), former_units: units }).into_response())
 }
 
-pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+/// One former unit and the new unit it joined.
+#[utoipa::path(get, path = "/api/v1/former-units/{old_code}", tag = "reform",
+    params(("old_code" = String, Path, description = "The unit's code before the reform")),
+    responses(
+        (status = 200, description = "The former unit", body = FormerUnitDetail),
+        (status = 404, description = "No former unit has that code", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();
     let data = &snapshot.data;
     let unit = data
@@ -47,5 +55,5 @@ pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> Api
         .iter()
         .find(|u| u.old_code == code)
         .ok_or_else(|| Problem::not_found(format!("no former unit has code {code:?}")))?;
-    Ok(Json(with_new_unit(data, unit)))
+    Ok(Json(FormerUnitDetail::new(data, unit)).into_response())
 }

@@ -1,13 +1,25 @@
 //! `GET /healthz`: the process is up and has a dataset.
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::state::AppState;
 
-pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
+#[derive(Serialize, ToSchema)]
+pub struct Health<'a> {
+    /// Always `ok`.
+    pub status: &'static str,
+    pub dataset_version: &'a str,
+    pub communes: usize,
+}
+
+/// Liveness and the dataset version being served.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Serving", body = Health)))]
+pub async fn healthz(State(state): State<AppState>) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
-    Json(json!({"status": "ok", "dataset_version": data.version, "communes": data.communes.len()}))
+    Json(Health { status: "ok", dataset_version: &data.version, communes: data.communes.len() }).into_response()
 }

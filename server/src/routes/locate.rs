@@ -9,6 +9,7 @@ use axum::Json;
 use data_boundaries::Dataset;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::params::{check_lon_lat, QueryParams};
 use crate::problem::{ApiResult, Problem};
@@ -18,18 +19,40 @@ use crate::views::{round_metres, CommuneRef, FormerUnitRef, OfficeView};
 /// The most points one batch may carry.
 pub const MAX_BATCH_POINTS: usize = 10_000;
 
+/// Which commune holds a point, its seat and what it was formed from; outside Huế, the nearest commune.
+#[utoipa::path(get, path = "/api/v1/locate", tag = "residents",
+    params(
+        ("lon" = f64, Query, minimum = -180, maximum = 180, description = "Longitude, WGS 84"),
+        ("lat" = f64, Query, minimum = -90, maximum = 90, description = "Latitude, WGS 84"),
+    ),
+    responses(
+        (status = 200, description = "The location", body = LocationView),
+        (status = 400, description = "A missing, malformed or out-of-range coordinate", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let (lon, lat) = QueryParams::parse(query.as_deref())?.lon_lat()?;
     let snapshot = state.current();
     Ok(Json(location_view(&snapshot.data, lon, lat)).into_response())
 }
 
-#[derive(Deserialize)]
+/// Points to locate in one request.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Batch {
-    points: Vec<(f64, f64)>,
+pub struct PointBatch {
+    /// `[lon, lat]` pairs, WGS 84; at most 10,000.
+    #[schema(max_items = 10000)]
+    points: Vec<[f64; 2]>,
 }
 
+/// Locates up to 10,000 points in one request; answers in the same order.
+#[utoipa::path(post, path = "/api/v1/locate", tag = "residents",
+    request_body = PointBatch,
+    responses(
+        (status = 200, description = "One location per point", body = BatchView),
+        (status = 400, description = "A malformed body or an out-of-range coordinate", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Too many points", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn locate_many(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -40,7 +63,7 @@ pub async fn locate_many(
         StatusCode::PAYLOAD_TOO_LARGE => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than the limit for {MAX_BATCH_POINTS} points")),
         status => Problem::new(status, e.body_text()),
     })?;
-    let batch: Batch = serde_json::from_slice(&body).map_err(|e| {
+    let batch: PointBatch = serde_json::from_slice(&body).map_err(|e| {
         Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"points\": [[lon, lat], ...]}}: {e}"))
     })?;
     if batch.points.len() > MAX_BATCH_POINTS {
@@ -49,11 +72,11 @@ pub async fn locate_many(
             format!("{} points sent; at most {MAX_BATCH_POINTS} per request", batch.points.len()),
         ));
     }
-    for (i, &(lon, lat)) in batch.points.iter().enumerate() {
+    for (i, &[lon, lat]) in batch.points.iter().enumerate() {
         check_lon_lat(&format!("points[{i}][0]"), &format!("points[{i}][1]"), lon, lat)?;
     }
     let snapshot = state.current();
-    let results: Vec<LocationView> = batch.points.iter().map(|&(lon, lat)| location_view(&snapshot.data, lon, lat)).collect();
+    let results: Vec<LocationView> = batch.points.iter().map(|&[lon, lat]| location_view(&snapshot.data, lon, lat)).collect();
     Ok(Json(BatchView { results }).into_response())
 }
 
@@ -72,7 +95,7 @@ pub fn require_json(headers: &HeaderMap) -> ApiResult<()> {
 }
 
 /// A commune near a point outside every commune.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct NearestCommune<'a> {
     pub code: &'a str,
     pub name: &'a str,
@@ -82,13 +105,16 @@ pub struct NearestCommune<'a> {
 
 /// The answer for one point, serialised straight from borrowed data (no intermediate JSON
 /// tree: batches of 10,000 answers stay cheap).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct LocationView<'a> {
     pub lon: f64,
     pub lat: f64,
     pub commune: Option<CommuneRef<'a>>,
+    /// True when the point lies on a shared border; `commune` is then the smallest code.
     pub on_boundary: bool,
+    /// The other communes whose border the point lies on.
     pub boundary_with: Vec<&'a str>,
+    /// Other communes that also contain the point, where the data overlaps.
     pub also_in: Vec<&'a str>,
     pub seat: Option<OfficeView<'a>>,
     pub former_units: Vec<FormerUnitRef<'a>>,
@@ -96,7 +122,7 @@ pub struct LocationView<'a> {
     pub nearest_commune: Option<NearestCommune<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct BatchView<'a> {
     pub results: Vec<LocationView<'a>>,
 }

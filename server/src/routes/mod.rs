@@ -13,3 +13,4 @@ pub mod admin;
 pub mod assets;
 pub mod convert;
 pub mod former_units;
+pub mod ogc;

@@ -4,21 +4,35 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::params::QueryParams;
-use crate::problem::ApiResult;
+use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use crate::views::OfficeView;
 
 pub const MAX_K: u64 = 100;
 
-#[derive(Serialize)]
-struct NearestView<'a> {
-    lon: f64,
-    lat: f64,
-    offices: Vec<OfficeView<'a>>,
+#[derive(Serialize, ToSchema)]
+pub struct NearestView<'a> {
+    pub lon: f64,
+    pub lat: f64,
+    /// Nearest first, each with `distance_m`.
+    pub offices: Vec<OfficeView<'a>>,
 }
 
+/// The k nearest offices to a point, by great-circle distance, optionally of some kinds.
+#[utoipa::path(get, path = "/api/v1/nearest", tag = "residents",
+    params(
+        ("lon" = f64, Query, minimum = -180, maximum = 180, description = "Longitude, WGS 84"),
+        ("lat" = f64, Query, minimum = -90, maximum = 90, description = "Latitude, WGS 84"),
+        ("k" = Option<u32>, Query, minimum = 1, maximum = 100, description = "How many (default 5)"),
+        ("kind" = Option<Vec<data_boundaries::OfficeKind>>, Query, explode = true, description = "Only these kinds"),
+    ),
+    responses(
+        (status = 200, description = "The nearest offices", body = NearestView),
+        (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn nearest(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let params = QueryParams::parse(query.as_deref())?;
     let (lon, lat) = params.lon_lat()?;

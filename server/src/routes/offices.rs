@@ -1,15 +1,30 @@
 //! `GET /api/v1/offices` and `GET /api/v1/offices/{id}`.
 
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::params::QueryParams;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use crate::views::OfficeView;
 
-pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
+#[derive(Serialize, ToSchema)]
+pub struct OfficeList<'a> {
+    pub count: usize,
+    pub offices: Vec<OfficeView<'a>>,
+}
+
+/// Every office, optionally only of some kinds.
+#[utoipa::path(get, path = "/api/v1/offices", tag = "offices",
+    params(("kind" = Option<Vec<data_boundaries::OfficeKind>>, Query, explode = true, description = "Only these kinds (repeat, or separate with commas)")),
+    responses(
+        (status = 200, description = "The offices", body = OfficeList),
+        (status = 400, description = "An unknown kind", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let kinds = QueryParams::parse(query.as_deref())?.office_kinds()?;
     let snapshot = state.current();
     let data = &snapshot.data;
@@ -19,12 +34,19 @@ pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> A
         .filter(|o| kinds.is_empty() || kinds.contains(&o.kind))
         .map(|o| OfficeView::new(o, None))
         .collect();
-    Ok(Json(json!({ "count": offices.len(), "offices": offices })))
+    Ok(Json(OfficeList { count: offices.len(), offices }).into_response())
 }
 
-pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+/// One office.
+#[utoipa::path(get, path = "/api/v1/offices/{id}", tag = "offices",
+    params(("id" = String, Path, description = "The office id")),
+    responses(
+        (status = 200, description = "The office", body = OfficeView),
+        (status = 404, description = "No office has that id", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();
     let data = &snapshot.data;
     let index = data.office_by_id(&id).ok_or_else(|| Problem::not_found(format!("no office has id {id:?}")))?;
-    Ok(Json(serde_json::to_value(OfficeView::new(&data.offices[index], None)).unwrap_or_default()))
+    Ok(Json(OfficeView::new(&data.offices[index], None)).into_response())
 }

@@ -2,16 +2,75 @@
 //! offices by name, diacritics-insensitive, ranked exact → prefix → substring.
 
 use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::search::{MatchKind, Target};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::params::QueryParams;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
-use crate::views::OfficeView;
+use crate::views::{CommuneRef, OfficeView};
 
-pub async fn search(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Json<Value>> {
+/// How the query matched the name.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum Match {
+    Exact,
+    Prefix,
+    Substring,
+}
+
+/// One search result: a commune, a former unit (with the unit it joined), or an office.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SearchHit<'a> {
+    Commune {
+        #[serde(rename = "match")]
+        matched: Match,
+        code: &'a str,
+        name: &'a str,
+        full_name: &'a str,
+        #[serde(rename = "type")]
+        unit_type: data_boundaries::UnitType,
+    },
+    FormerUnit {
+        #[serde(rename = "match")]
+        matched: Match,
+        code: &'a str,
+        name: &'a str,
+        district: &'a str,
+        lon: f64,
+        lat: f64,
+        position_precision: data_boundaries::PositionPrecision,
+        /// The unit it joined on 1 July 2025.
+        new_unit: Option<CommuneRef<'a>>,
+    },
+    Office {
+        #[serde(rename = "match")]
+        matched: Match,
+        office: OfficeView<'a>,
+    },
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchResults<'a> {
+    pub query: String,
+    pub results: Vec<SearchHit<'a>>,
+}
+
+/// Names of communes, former units and offices; "Thuận Hóa", "Thuận Hoá" and "thuan hoa" are one name.
+#[utoipa::path(get, path = "/api/v1/search", tag = "residents",
+    params(
+        ("q" = String, Query, description = "The text to look for (at most 200 characters)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 50, description = "At most this many results (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "Results, best first", body = SearchResults),
+        (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn search(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let params = QueryParams::parse(query.as_deref())?;
     let q = params.single("q")?.ok_or_else(|| Problem::invalid_param("q", "is required"))?.to_string();
     if q.chars().count() > 200 {
@@ -20,37 +79,37 @@ pub async fn search(State(state): State<AppState>, RawQuery(query): RawQuery) ->
     let limit = params.integer_in("limit", 10, 1, 50)? as usize;
     let snapshot = state.current();
     let data = &snapshot.data;
-    let results: Vec<Value> = snapshot
+    let results = snapshot
         .search
         .search(&q, limit)
         .into_iter()
         .map(|hit| {
             let matched = match hit.kind {
-                MatchKind::Exact => "exact",
-                MatchKind::Prefix => "prefix",
-                MatchKind::Substring => "substring",
+                MatchKind::Exact => Match::Exact,
+                MatchKind::Prefix => Match::Prefix,
+                MatchKind::Substring => Match::Substring,
             };
             match hit.target {
                 Target::Commune(i) => {
                     let c = &data.communes[i];
-                    json!({"kind": "commune", "match": matched, "code": c.code, "name": c.name, "full_name": c.full_name, "type": c.unit_type})
+                    SearchHit::Commune { matched, code: &c.code, name: &c.name, full_name: &c.full_name, unit_type: c.unit_type }
                 }
                 Target::FormerUnit(i) => {
                     let u = &data.former_units[i];
-                    let new_unit = data.commune_by_code(&u.new_code).map(|n| &data.communes[n]);
-                    json!({
-                        "kind": "former_unit", "match": matched,
-                        "code": u.old_code, "name": u.old_name, "district": u.old_district,
-                        "lon": u.lon, "lat": u.lat, "position_precision": u.position_precision,
-                        "new_unit": new_unit.map(|n| json!({"code": n.code, "name": n.name, "full_name": n.full_name})),
-                    })
+                    SearchHit::FormerUnit {
+                        matched,
+                        code: &u.old_code,
+                        name: &u.old_name,
+                        district: &u.old_district,
+                        lon: u.lon,
+                        lat: u.lat,
+                        position_precision: u.position_precision,
+                        new_unit: data.commune_by_code(&u.new_code).map(|n| CommuneRef::from(&data.communes[n])),
+                    }
                 }
-                Target::Office(i) => {
-                    let o = &data.offices[i];
-                    json!({"kind": "office", "match": matched, "office": OfficeView::new(o, None)})
-                }
+                Target::Office(i) => SearchHit::Office { matched, office: OfficeView::new(&data.offices[i], None) },
             }
         })
         .collect();
-    Ok(Json(json!({ "query": q, "results": results })))
+    Ok(Json(SearchResults { query: q, results }).into_response())
 }

@@ -55,7 +55,7 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
     }
 }
 
-fn parse_tile(z: &str, x: &str, y_file: &str) -> ApiResult<TileId> {
+pub fn parse_tile(z: &str, x: &str, y_file: &str) -> ApiResult<TileId> {
     let y = y_file
         .strip_suffix(".mvt")
         .or_else(|| y_file.strip_suffix(".pbf"))
@@ -84,6 +84,19 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
     })
 }
 
+/// One Mapbox Vector Tile (MVT 2.1) of the five layers; 204 when the tile is empty.
+#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}.mvt", tag = "tiles",
+    params(
+        ("z" = u8, Path, minimum = 0, maximum = 16, description = "Zoom"),
+        ("x" = u32, Path, description = "Column, 0 to 2^z - 1"),
+        ("y" = u32, Path, description = "Row, 0 to 2^z - 1 (XYZ scheme)"),
+    ),
+    responses(
+        (status = 200, description = "The tile (brotli or gzip by Accept-Encoding)", content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
+        (status = 204, description = "Nothing in this tile"),
+        (status = 304, description = "Unchanged since the ETag given"),
+        (status = 400, description = "Coordinates outside the grid", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn tile(State(state): State<AppState>, Path((z, x, y)): Path<(String, String, String)>, headers: HeaderMap) -> ApiResult<Response> {
     let id = parse_tile(&z, &x, &y)?;
     let snapshot = state.current();
@@ -141,12 +154,16 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// TileJSON 3.0.0 for the vector tiles, with the layer schema.
+#[utoipa::path(get, path = "/tiles.json", tag = "tiles", responses((status = 200, description = "TileJSON 3.0.0", body = Object)))]
 pub async fn tilejson(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
     let base = base_url(&state, &headers);
     let snapshot = state.current();
     Json(tiles::metadata::tilejson(&snapshot.tiles, &format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt"), &snapshot.data.version))
 }
 
+/// A MapLibre GL style for the vector tiles, with our glyphs.
+#[utoipa::path(get, path = "/style.json", tag = "tiles", responses((status = 200, description = "MapLibre style v8", body = Object)))]
 pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
     let base = base_url(&state, &headers);
     Json(tiles::style::style(&base, state.settings.basemap_style.as_deref()))

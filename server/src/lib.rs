@@ -1,0 +1,16 @@
+//! The `hue-map` service as a library: the router, its handlers and the state they share.
+//! The binary (`main.rs`) only parses the command line; keeping the rest here lets the fuzz
+//! targets and benchmarks reach the same query, tile-coordinate and loader code.
+
+pub mod app;
+pub mod fgb;
+pub mod metrics;
+pub mod params;
+pub mod openapi;
+pub mod problem;
+pub mod ranges;
+pub mod reload;
+pub mod routes;
+pub mod state;
+pub mod views;
+pub mod fuzzing;

@@ -1,0 +1,356 @@
+//! `/collections/{collectionId}/items` and `/collections/{collectionId}/items/{featureId}`.
+
+use std::time::SystemTime;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::{CollectionId, Link, CRS84, EPSG_4326};
+use crate::params::{parse_finite, QueryParams};
+use crate::problem::{ApiResult, Problem};
+use crate::routes::communes::GEOJSON;
+use crate::routes::tiles::base_url;
+use crate::state::AppState;
+
+pub const DEFAULT_LIMIT: u64 = 10;
+/// Larger limits are clamped to this, as the standard says (not refused).
+pub const MAX_LIMIT: u64 = 1_000;
+
+const ITEMS_PARAMS: [&str; 7] = ["limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "f"];
+
+/// A coordinate reference system we can answer in.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Crs {
+    /// Longitude, latitude (WGS 84): the default.
+    Crs84,
+    /// Latitude, longitude (WGS 84), the axis order EPSG defines.
+    Epsg4326,
+}
+
+impl Crs {
+    fn parse(name: &str, raw: &str) -> ApiResult<Crs> {
+        match raw.trim().trim_start_matches('<').trim_end_matches('>') {
+            CRS84 => Ok(Crs::Crs84),
+            EPSG_4326 => Ok(Crs::Epsg4326),
+            other => Err(Problem::invalid_param(name, format!("unsupported CRS {other:?}; use {CRS84} or {EPSG_4326}"))),
+        }
+    }
+
+    fn uri(self) -> &'static str {
+        match self {
+            Crs::Crs84 => CRS84,
+            Crs::Epsg4326 => EPSG_4326,
+        }
+    }
+}
+
+/// The parameters of an items request, checked.
+#[derive(Debug)]
+pub struct ItemsQuery {
+    pub limit: usize,
+    pub offset: usize,
+    /// `[west, south, east, north]` in CRS84; west > east crosses the antimeridian.
+    pub bbox: Option<[f64; 4]>,
+    pub crs: Crs,
+    /// Kept only to repeat it in paging links: our features have no time, so every feature
+    /// matches any valid datetime.
+    pub datetime: Option<String>,
+    raw_bbox: Option<String>,
+    raw_bbox_crs: Option<String>,
+}
+
+impl ItemsQuery {
+    pub fn parse(params: &QueryParams) -> ApiResult<ItemsQuery> {
+        params.reject_unknown(&ITEMS_PARAMS)?;
+        if let Some(format) = params.single("f")? {
+            if !matches!(format, "json" | "geojson") {
+                return Err(Problem::invalid_param("f", format!("must be json or geojson, got {format:?}")));
+            }
+        }
+        let limit = match params.single("limit")? {
+            None => DEFAULT_LIMIT,
+            Some(raw) => {
+                let value: u64 = raw.trim().parse().map_err(|_| Problem::invalid_param("limit", format!("must be a whole number from 1, got {raw:?}")))?;
+                if value == 0 {
+                    return Err(Problem::invalid_param("limit", "must be at least 1"));
+                }
+                value.min(MAX_LIMIT)
+            }
+        } as usize;
+        let offset = match params.single("offset")? {
+            None => 0,
+            Some(raw) => raw.trim().parse::<usize>().map_err(|_| Problem::invalid_param("offset", format!("must be a whole number from 0, got {raw:?}")))?,
+        };
+        let crs = params.single("crs")?.map(|raw| Crs::parse("crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
+        let raw_bbox_crs = params.single("bbox-crs")?.map(str::to_string);
+        let bbox_crs = raw_bbox_crs.as_deref().map(|raw| Crs::parse("bbox-crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
+        let raw_bbox = params.single("bbox")?.map(str::to_string);
+        let bbox = raw_bbox.as_deref().map(|raw| parse_bbox(raw, bbox_crs)).transpose()?;
+        if raw_bbox_crs.is_some() && raw_bbox.is_none() {
+            return Err(Problem::invalid_param("bbox-crs", "is only meaningful with bbox"));
+        }
+        let datetime = params.single("datetime")?.map(|raw| check_datetime(raw).map(|()| raw.to_string())).transpose()?;
+        Ok(ItemsQuery { limit, offset, bbox, crs, datetime, raw_bbox, raw_bbox_crs })
+    }
+
+    /// The boxes to test, split in two where the bbox crosses the antimeridian.
+    fn boxes(&self) -> Option<Vec<geo::Rect<f64>>> {
+        let [west, south, east, north] = self.bbox?;
+        let rect = |w: f64, e: f64| geo::Rect::new(geo::coord! {x: w, y: south}, geo::coord! {x: e, y: north});
+        Some(if west <= east { vec![rect(west, east)] } else { vec![rect(west, 180.0), rect(-180.0, east)] })
+    }
+
+    /// The query string of this request at another offset, for paging links.
+    fn query_at(&self, offset: usize) -> String {
+        let mut pairs: Vec<(&str, String)> = vec![("limit", self.limit.to_string()), ("offset", offset.to_string())];
+        if let Some(bbox) = &self.raw_bbox {
+            pairs.push(("bbox", bbox.clone()));
+        }
+        if let Some(bbox_crs) = &self.raw_bbox_crs {
+            pairs.push(("bbox-crs", bbox_crs.clone()));
+        }
+        if self.crs != Crs::Crs84 {
+            pairs.push(("crs", self.crs.uri().to_string()));
+        }
+        if let Some(datetime) = &self.datetime {
+            pairs.push(("datetime", datetime.clone()));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+/// 4 numbers (or 6, with heights we ignore) in the given CRS's axis order, returned as
+/// CRS84 `[west, south, east, north]`.
+fn parse_bbox(raw: &str, crs: Crs) -> ApiResult<[f64; 4]> {
+    let numbers = raw.split(',').map(|part| parse_finite("bbox", part)).collect::<ApiResult<Vec<f64>>>()?;
+    let (a0, b0, a1, b1) = match numbers.as_slice() {
+        &[a0, b0, a1, b1] => (a0, b0, a1, b1),
+        &[a0, b0, _, a1, b1, _] => (a0, b0, a1, b1),
+        _ => return Err(Problem::invalid_param("bbox", format!("must be 4 or 6 comma-separated numbers, got {}", numbers.len()))),
+    };
+    let [west, south, east, north] = match crs {
+        Crs::Crs84 => [a0, b0, a1, b1],
+        Crs::Epsg4326 => [b0, a0, b1, a1],
+    };
+    if ![west, east].iter().all(|x| (-180.0..=180.0).contains(x)) || ![south, north].iter().all(|y| (-90.0..=90.0).contains(y)) {
+        return Err(Problem::invalid_param("bbox", "longitudes must be within [-180, 180] and latitudes within [-90, 90]"));
+    }
+    if south > north {
+        return Err(Problem::invalid_param("bbox", format!("the southern edge {south} is north of the northern edge {north}")));
+    }
+    Ok([west, south, east, north])
+}
+
+/// An RFC 3339 instant or interval (`a/b`, with `..` or nothing for an open end).
+fn check_datetime(raw: &str) -> ApiResult<()> {
+    let instant = |part: &str| -> bool {
+        let part = part.trim();
+        humantime::parse_rfc3339_weak(part).is_ok() || is_date(part)
+    };
+    let valid = match raw.split_once('/') {
+        None => instant(raw),
+        Some((start, end)) => {
+            let open = |p: &str| p.is_empty() || p == "..";
+            !(open(start) && open(end)) && (open(start) || instant(start)) && (open(end) || instant(end))
+        }
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(Problem::invalid_param("datetime", format!("must be an RFC 3339 date, date-time or interval, got {raw:?}")))
+    }
+}
+
+fn is_date(text: &str) -> bool {
+    humantime::parse_rfc3339_weak(&format!("{text} 00:00:00")).is_ok()
+}
+
+/// Swaps the first two numbers of every position (and of a bbox) for latitude-first CRSs.
+fn swap_axes(value: &mut Value) {
+    fn swap_positions(value: &mut Value) {
+        if let Value::Array(items) = value {
+            if items.first().is_some_and(Value::is_number) {
+                if items.len() >= 2 {
+                    items.swap(0, 1);
+                }
+            } else {
+                items.iter_mut().for_each(swap_positions);
+            }
+        }
+    }
+    if let Some(coordinates) = value.pointer_mut("/geometry/coordinates") {
+        swap_positions(coordinates);
+    }
+    if let Some(Value::Array(bbox)) = value.get_mut("bbox") {
+        if bbox.len() == 4 {
+            bbox.swap(0, 1);
+            bbox.swap(2, 3);
+        }
+    }
+}
+
+/// A page of features, with paging links and counts.
+#[derive(Serialize, ToSchema)]
+pub struct FeatureCollectionPage {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// GeoJSON Features.
+    #[schema(value_type = Vec<Object>)]
+    pub features: Vec<Value>,
+    pub links: Vec<Link>,
+    #[serde(rename = "numberMatched")]
+    pub number_matched: usize,
+    #[serde(rename = "numberReturned")]
+    pub number_returned: usize,
+    /// When this response was made (RFC 3339).
+    #[serde(rename = "timeStamp")]
+    pub time_stamp: String,
+}
+
+fn geojson_response(body: impl Serialize, crs: Crs) -> Response {
+    let mut response = Json(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
+    if let Ok(value) = HeaderValue::from_str(&format!("<{}>", crs.uri())) {
+        headers.insert("content-crs", value);
+    }
+    response
+}
+
+/// The features of a collection, a page at a time, optionally within a bbox.
+#[utoipa::path(get, path = "/collections/{collectionId}/items", tag = "ogc",
+    params(
+        ("collectionId" = CollectionId, Path, description = "communes, offices or former_units"),
+        ("limit" = Option<u32>, Query, style = Form, explode = false, minimum = 1, description = "Features per page (default 10; more than 1,000 is clamped to 1,000)"),
+        ("offset" = Option<u32>, Query, description = "Features to skip (default 0)"),
+        ("bbox" = Option<Vec<f64>>, Query, style = Form, explode = false, min_items = 4, max_items = 6, description = "west,south,east,north (CRS84 unless bbox-crs says otherwise)"),
+        ("bbox-crs" = Option<String>, Query, description = "The CRS of bbox: CRS84 (default) or EPSG:4326 URI"),
+        ("crs" = Option<String>, Query, description = "The CRS of the response: CRS84 (default) or EPSG:4326 URI"),
+        ("datetime" = Option<String>, Query, style = Form, explode = false, description = "An RFC 3339 instant or interval; our features have no time, so all match"),
+        ("f" = Option<String>, Query, description = "json or geojson"),
+    ),
+    responses(
+        (status = 200, description = "A page of features", body = FeatureCollectionPage, content_type = "application/geo+json"),
+        (status = 400, description = "An invalid or unknown parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such collection", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn items(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, RawQuery(query): RawQuery) -> ApiResult<Response> {
+    let id = CollectionId::parse(&id)?;
+    let request = ItemsQuery::parse(&QueryParams::parse(query.as_deref())?)?;
+    let snapshot = state.current();
+    let data = &snapshot.data;
+    let matched: Vec<usize> = match request.boxes() {
+        None => (0..id.count(data)).collect(),
+        Some(boxes) => (0..id.count(data)).filter(|&i| id.intersects(data, i, &boxes)).collect(),
+    };
+    let page = matched.iter().skip(request.offset).take(request.limit);
+    let features: Vec<Value> = page
+        .map(|&i| {
+            let mut feature = id.feature(data, i);
+            if request.crs == Crs::Epsg4326 {
+                swap_axes(&mut feature);
+            }
+            feature
+        })
+        .collect();
+    let base = base_url(&state, &headers);
+    let items_url = format!("{base}/collections/{}/items", id.id());
+    let mut links = vec![
+        Link::new(format!("{items_url}?{}", request.query_at(request.offset)), "self", GEOJSON, "This page"),
+        Link::new(format!("{base}/collections/{}", id.id()), "collection", "application/json", "The collection"),
+    ];
+    if request.offset + features.len() < matched.len() {
+        links.push(Link::new(format!("{items_url}?{}", request.query_at(request.offset + request.limit)), "next", GEOJSON, "The next page"));
+    }
+    if request.offset > 0 {
+        links.push(Link::new(format!("{items_url}?{}", request.query_at(request.offset.saturating_sub(request.limit))), "prev", GEOJSON, "The previous page"));
+    }
+    let body = FeatureCollectionPage {
+        kind: "FeatureCollection",
+        number_returned: features.len(),
+        number_matched: matched.len(),
+        features,
+        links,
+        time_stamp: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+    };
+    Ok(geojson_response(body, request.crs))
+}
+
+/// One feature of a collection.
+#[utoipa::path(get, path = "/collections/{collectionId}/items/{featureId}", tag = "ogc",
+    params(
+        ("collectionId" = CollectionId, Path, description = "communes, offices or former_units"),
+        ("featureId" = String, Path, description = "A commune code, an office id or a former unit's code"),
+        ("crs" = Option<String>, Query, description = "The CRS of the response: CRS84 (default) or EPSG:4326 URI"),
+        ("f" = Option<String>, Query, description = "json or geojson"),
+    ),
+    responses(
+        (status = 200, description = "The feature (a GeoJSON Feature with links)", body = Object, content_type = "application/geo+json"),
+        (status = 400, description = "An invalid or unknown parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such collection or feature", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn item(State(state): State<AppState>, headers: HeaderMap, Path((id, feature_id)): Path<(String, String)>, RawQuery(query): RawQuery) -> ApiResult<Response> {
+    let id = CollectionId::parse(&id)?;
+    let params = QueryParams::parse(query.as_deref())?;
+    params.reject_unknown(&["crs", "f"])?;
+    if let Some(format) = params.single("f")? {
+        if !matches!(format, "json" | "geojson") {
+            return Err(Problem::invalid_param("f", format!("must be json or geojson, got {format:?}")));
+        }
+    }
+    let crs = params.single("crs")?.map(|raw| Crs::parse("crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
+    let snapshot = state.current();
+    let data = &snapshot.data;
+    let index = id.find(data, &feature_id).ok_or_else(|| Problem::not_found(format!("collection {} has no feature {feature_id:?}", id.id())))?;
+    let mut feature = id.feature(data, index);
+    if crs == Crs::Epsg4326 {
+        swap_axes(&mut feature);
+    }
+    let base = base_url(&state, &headers);
+    let links = vec![
+        Link::new(format!("{base}/collections/{}/items/{feature_id}", id.id()), "self", GEOJSON, "This feature"),
+        Link::new(format!("{base}/collections/{}", id.id()), "collection", "application/json", "The collection"),
+    ];
+    if let Some(object) = feature.as_object_mut() {
+        object.insert("links".into(), serde_json::to_value(links).unwrap_or_default());
+    }
+    Ok(geojson_response(feature, crs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bbox_in_epsg_4326_is_latitude_first() {
+        assert_eq!(parse_bbox("16.3,107.5,16.6,107.7", Crs::Epsg4326).unwrap(), [107.5, 16.3, 107.7, 16.6]);
+        assert_eq!(parse_bbox("107.5,16.3,0,107.7,16.6,100", Crs::Crs84).unwrap(), [107.5, 16.3, 107.7, 16.6]);
+        assert!(parse_bbox("1,2,3", Crs::Crs84).is_err());
+        assert!(parse_bbox("0,10,1,5", Crs::Crs84).is_err(), "south above north");
+        assert!(parse_bbox("0,0,200,1", Crs::Crs84).is_err());
+    }
+
+    #[test]
+    fn datetimes_follow_rfc_3339() {
+        for good in ["2025-07-01", "2025-07-01T00:00:00Z", "2015-01-01/2024-01-01", "../2025-07-01", "2025-07-01/.."] {
+            assert!(check_datetime(good).is_ok(), "{good}");
+        }
+        for bad in ["yesterday", "../..", "2025-13-01", "/"] {
+            assert!(check_datetime(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn axes_swap_in_positions_and_bbox() {
+        let mut feature = serde_json::json!({"bbox": [1.0, 2.0, 3.0, 4.0], "geometry": {"type": "Polygon", "coordinates": [[[1.0, 2.0], [3.0, 4.0]]]}});
+        swap_axes(&mut feature);
+        assert_eq!(feature["bbox"], serde_json::json!([2.0, 1.0, 4.0, 3.0]));
+        assert_eq!(feature["geometry"]["coordinates"], serde_json::json!([[[2.0, 1.0], [4.0, 3.0]]]));
+    }
+}
