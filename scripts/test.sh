@@ -10,11 +10,22 @@ if [ ! -f ../shared/data/hue/communes.geojson ]; then
   exit 2
 fi
 
-# Browser tests need Debian's Chromium (playwright-core drives it; it never downloads one).
-if ! command -v chromium >/dev/null; then
+# Debian packages: Chromium for the browser tests (playwright-core drives it; it never
+# downloads one), GDAL's ogrinfo for the OGC API and export checks, venv for the Python tools.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v ogrinfo >/dev/null || missing+=(gdal-bin)
+python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# External checkers from PyPI (ogctests, schemathesis), pinned, in the project's own venv.
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt -c tests/constraints.txt
+export HUE_MAP_VENV="$PWD/.venv"
 # The viewer's JS dependencies (maplibre-gl is embedded into the binary, so this comes first).
 (cd web-viewer && npm ci --no-audit --no-fund)
 

@@ -32,6 +32,7 @@ use crate::routes::{communes, convert, export, former_units, health, locate, nea
         tiles::tile, tiles::tilejson, tiles::style,
         health::healthz,
     ),
+    components(schemas(CollectionId, ogc::LandingFormat, ogc::JsonFormat, ogc::CrsUri)),
     tags(
         (name = "residents", description = "Which commune am I in, and where is its office?"),
         (name = "communes", description = "The 40 new communes and wards"),

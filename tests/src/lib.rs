@@ -154,3 +154,27 @@ impl Reply {
         detail
     }
 }
+
+/// A command-line tool the suites drive (GDAL's `ogrinfo`, or a Python tool installed in the
+/// project's virtual environment by `scripts/test.sh`). Panics with how to install it when it
+/// is missing: these checks must not be skipped silently.
+pub fn tool(name: &str) -> PathBuf {
+    let venv = std::env::var("HUE_MAP_VENV").map(PathBuf::from).unwrap_or_else(|_| repo_root().join(".venv"));
+    let in_venv = venv.join("bin").join(name);
+    if in_venv.exists() {
+        return in_venv;
+    }
+    let on_path = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|p| p.exists()))
+        .unwrap_or_default();
+    on_path.unwrap_or_else(|| panic!("{name} is not installed; scripts/test.sh installs it (gdal-bin from Debian, Python tools from tests/requirements.txt into .venv)"))
+}
+
+/// Runs a tool to completion and returns its output, asserting it exited 0.
+pub fn run_tool(name: &str, args: &[&str]) -> String {
+    let output = Command::new(tool(name)).args(args).output().unwrap_or_else(|e| panic!("{name} could not start: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{name} {args:?} failed ({}):\n{stdout}\n{stderr}", output.status);
+    stdout
+}

@@ -6,7 +6,7 @@ use e2e::Server;
 #[test]
 fn the_viewer_and_maplibre_are_served_from_the_binary() {
     let server = Server::start();
-    let index = server.get("/");
+    let index = server.get("/?f=html");
     assert_eq!(index.status, 200);
     assert!(index.content_type.starts_with("text/html"));
     assert!(index.text.contains("/viewer/app.js") && index.text.contains("lang=\"vi\""));

@@ -130,7 +130,6 @@ pub async fn convert_one(State(state): State<AppState>, RawQuery(query): RawQuer
 #[serde(deny_unknown_fields)]
 pub struct AddressBatch {
     /// At most 1,000 addresses, each at most 500 characters.
-    #[schema(max_items = 1000)]
     addresses: Vec<String>,
 }
 

@@ -113,10 +113,11 @@ pub fn communes_layer(data: &Dataset) -> Layer {
 
 /// The communes as FlatGeobuf (with its packed Hilbert R-tree), with HTTP range support.
 #[utoipa::path(get, path = "/api/v1/export/communes.fgb", tag = "exports",
-    params(("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-8191`")),
+    params(("Range" = Option<String>, Header, nullable = false, pattern = "^bytes=[0-9]{1,9}-[0-9]{0,9}$", description = "One byte range, e.g. `bytes=0-8191`")),
     responses(
         (status = 200, description = "The whole file", content_type = "application/flatgeobuf", body = Vec<u8>),
         (status = 206, description = "The requested byte range", content_type = "application/flatgeobuf", body = Vec<u8>),
+        (status = 400, description = "A malformed Range header", body = Problem, content_type = "application/problem+json"),
         (status = 416, description = "The range lies outside the file", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -40,7 +40,6 @@ pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery
 #[serde(deny_unknown_fields)]
 pub struct PointBatch {
     /// `[lon, lat]` pairs, WGS 84; at most 10,000.
-    #[schema(max_items = 10000)]
     points: Vec<[f64; 2]>,
 }
 

@@ -20,6 +20,8 @@ use crate::state::AppState;
 pub const DEFAULT_LIMIT: u64 = 10;
 /// Larger limits are clamped to this, as the standard says (not refused).
 pub const MAX_LIMIT: u64 = 1_000;
+/// The largest `limit` or `offset` accepted at all: the OpenAPI int32 range.
+const MAX_COUNT: u32 = i32::MAX as u32;
 
 const ITEMS_PARAMS: [&str; 7] = ["limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "f"];
 
@@ -75,16 +77,18 @@ impl ItemsQuery {
         let limit = match params.single("limit")? {
             None => DEFAULT_LIMIT,
             Some(raw) => {
-                let value: u64 = raw.trim().parse().map_err(|_| Problem::invalid_param("limit", format!("must be a whole number from 1, got {raw:?}")))?;
+                let value: u32 = raw.trim().parse().ok().filter(|v| *v <= MAX_COUNT).ok_or_else(|| Problem::invalid_param("limit", format!("must be a whole number from 1 to {MAX_COUNT}, got {raw:?}")))?;
                 if value == 0 {
                     return Err(Problem::invalid_param("limit", "must be at least 1"));
                 }
-                value.min(MAX_LIMIT)
+                u64::from(value).min(MAX_LIMIT)
             }
         } as usize;
         let offset = match params.single("offset")? {
             None => 0,
-            Some(raw) => raw.trim().parse::<usize>().map_err(|_| Problem::invalid_param("offset", format!("must be a whole number from 0, got {raw:?}")))?,
+            Some(raw) => {
+                raw.trim().parse::<u32>().ok().filter(|v| *v <= MAX_COUNT).ok_or_else(|| Problem::invalid_param("offset", format!("must be a whole number from 0 to {MAX_COUNT}, got {raw:?}")))? as usize
+            }
         };
         let crs = params.single("crs")?.map(|raw| Crs::parse("crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
         let raw_bbox_crs = params.single("bbox-crs")?.map(str::to_string);
@@ -227,13 +231,13 @@ fn geojson_response(body: impl Serialize, crs: Crs) -> Response {
 #[utoipa::path(get, path = "/collections/{collectionId}/items", tag = "ogc",
     params(
         ("collectionId" = CollectionId, Path, description = "communes, offices or former_units"),
-        ("limit" = Option<u32>, Query, style = Form, explode = false, minimum = 1, description = "Features per page (default 10; more than 1,000 is clamped to 1,000)"),
-        ("offset" = Option<u32>, Query, description = "Features to skip (default 0)"),
+        ("limit" = Option<u32>, Query, style = Form, explode = false, minimum = 1, maximum = 2147483647, description = "Features per page (default 10; more than 1,000 is clamped to 1,000)"),
+        ("offset" = Option<u32>, Query, maximum = 2147483647, description = "Features to skip (default 0)"),
         ("bbox" = Option<Vec<f64>>, Query, style = Form, explode = false, min_items = 4, max_items = 6, description = "west,south,east,north (CRS84 unless bbox-crs says otherwise)"),
-        ("bbox-crs" = Option<String>, Query, description = "The CRS of bbox: CRS84 (default) or EPSG:4326 URI"),
-        ("crs" = Option<String>, Query, description = "The CRS of the response: CRS84 (default) or EPSG:4326 URI"),
+        ("bbox-crs" = Option<super::CrsUri>, Query, description = "The CRS of bbox: CRS84 (default) or EPSG:4326 URI"),
+        ("crs" = Option<super::CrsUri>, Query, description = "The CRS of the response: CRS84 (default) or EPSG:4326 URI"),
         ("datetime" = Option<String>, Query, style = Form, explode = false, description = "An RFC 3339 instant or interval; our features have no time, so all match"),
-        ("f" = Option<String>, Query, description = "json or geojson"),
+        ("f" = Option<super::JsonFormat>, Query, description = "json or geojson"),
     ),
     responses(
         (status = 200, description = "A page of features", body = FeatureCollectionPage, content_type = "application/geo+json"),
@@ -287,8 +291,8 @@ pub async fn items(State(state): State<AppState>, headers: HeaderMap, Path(id): 
     params(
         ("collectionId" = CollectionId, Path, description = "communes, offices or former_units"),
         ("featureId" = String, Path, description = "A commune code, an office id or a former unit's code"),
-        ("crs" = Option<String>, Query, description = "The CRS of the response: CRS84 (default) or EPSG:4326 URI"),
-        ("f" = Option<String>, Query, description = "json or geojson"),
+        ("crs" = Option<super::CrsUri>, Query, description = "The CRS of the response: CRS84 (default) or EPSG:4326 URI"),
+        ("f" = Option<super::JsonFormat>, Query, description = "json or geojson"),
     ),
     responses(
         (status = 200, description = "The feature (a GeoJSON Feature with links)", body = Object, content_type = "application/geo+json"),

@@ -66,6 +66,37 @@ pub struct ConformanceDeclaration {
     pub conforms_to: Vec<&'static str>,
 }
 
+/// The formats `?f=` may ask for on the landing page.
+#[derive(ToSchema)]
+#[schema(as = LandingFormat)]
+#[allow(dead_code)]
+pub enum LandingFormat {
+    #[schema(rename = "json")]
+    Json,
+    #[schema(rename = "html")]
+    Html,
+}
+
+/// The formats `?f=` may ask for on the other OGC resources.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum JsonFormat {
+    #[schema(rename = "json")]
+    Json,
+    #[schema(rename = "geojson")]
+    Geojson,
+}
+
+/// The coordinate reference systems we answer in.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum CrsUri {
+    #[schema(rename = "http://www.opengis.net/def/crs/OGC/1.3/CRS84")]
+    Crs84,
+    #[schema(rename = "http://www.opengis.net/def/crs/EPSG/0/4326")]
+    Epsg4326,
+}
+
 /// Answers `?f=` and `Accept` for the OGC documents: only JSON flavours are offered.
 fn check_format(params: &QueryParams, allowed: &[&str]) -> ApiResult<()> {
     if let Some(format) = params.single("f")? {
@@ -88,9 +119,9 @@ fn wants_html(headers: &HeaderMap, params: &QueryParams) -> bool {
 
 /// `/`: the web map for browsers, the OGC landing page for everything else.
 #[utoipa::path(get, path = "/", tag = "ogc",
-    params(("f" = Option<String>, Query, description = "`json` for the landing page, `html` for the web map")),
+    params(("f" = Option<LandingFormat>, Query, description = "`json` for the landing page, `html` for the web map")),
     responses(
-        (status = 200, description = "The landing page (or, for browsers, the web map)", body = LandingPage),
+        (status = 200, description = "The landing page (or, for browsers and `f=html`, the web map)", content((LandingPage = "application/json"), (String = "text/html"))),
         (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn landing(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> ApiResult<Response> {
