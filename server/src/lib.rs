@@ -11,6 +11,7 @@ pub mod problem;
 pub mod ranges;
 pub mod reload;
 pub mod routes;
+pub mod serve;
 pub mod state;
 pub mod views;
 pub mod fuzzing;

@@ -74,6 +74,9 @@ struct ServeArgs {
     /// Requests served at once; more are refused with 503 and Retry-After.
     #[arg(long, default_value_t = app::DEFAULT_MAX_CONCURRENT)]
     max_concurrent_requests: usize,
+    /// Seconds a client may take to send a request's headers before the connection is closed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    header_read_timeout: u64,
 }
 
 fn export_pmtiles(args: &ExportArgs) -> ExitCode {
@@ -165,10 +168,17 @@ fn serve(args: ServeArgs) -> ExitCode {
     let state = state::AppState::new(snapshot, settings, metrics);
     let reloader = reload::Reloader::new(reload::ReloadConfig { data_dir: args.data.data.clone(), pyramid_maxzoom: args.pyramid_maxzoom });
     let admin = app::Admin { reloader, token: std::env::var("HUE_MAP_ADMIN_TOKEN").ok() };
-    runtime.block_on(run(args.listen, state, admin, args.max_concurrent_requests.max(1)))
+    let limits = Limits { max_concurrent: args.max_concurrent_requests.max(1), header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout) };
+    runtime.block_on(run(args.listen, state, admin, limits))
 }
 
-async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, max_concurrent: usize) -> ExitCode {
+/// Connection and request limits from the command line.
+struct Limits {
+    max_concurrent: usize,
+    header_read_timeout: std::time::Duration,
+}
+
+async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limits: Limits) -> ExitCode {
     #[cfg(unix)]
     reload::reload_on_sighup(state.clone(), admin.reloader.clone());
     let listener = match tokio::net::TcpListener::bind(listen).await {
@@ -182,14 +192,9 @@ async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, max_
     // Printed on stdout so scripts and tests that asked for port 0 can find the server.
     println!("hue-map listening on http://{address}");
     tracing::info!("listening on http://{address}");
-    let served = axum::serve(listener, app::router(state, admin, max_concurrent)).with_graceful_shutdown(shutdown_signal()).await;
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: server failed: {error}");
-            ExitCode::from(1)
-        }
-    }
+    let router = app::router(state, admin, limits.max_concurrent);
+    server::serve::serve(listener, router, limits.header_read_timeout, shutdown_signal()).await;
+    ExitCode::SUCCESS
 }
 
 /// Completes on Ctrl-C or SIGTERM; in-flight requests then finish before exit.

@@ -1,4 +1,5 @@
-//! Protective limits: load shedding with 503 and Retry-After, and configurable CORS.
+//! Protective limits: load shedding with 503 and Retry-After, configurable CORS, and the
+//! header-read timeout that disconnects slow clients.
 
 use std::sync::Arc;
 
@@ -41,4 +42,21 @@ fn cors_is_open_by_default_and_configurable() {
     assert_eq!(allowed.headers()["access-control-allow-origin"], "https://city.example");
     let other = closed.client.get(closed.url("/api/v1/communes")).header("origin", "https://other.example").send().unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use std::io::{Read, Write};
+    let server = Server::start_with(&["--data", e2e::hue_data().to_str().unwrap(), "--header-read-timeout", "1"], &[]);
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").unwrap();
+    // Never send the blank line: the server must give up on us, not wait for ever.
+    let mut buffer = Vec::new();
+    let closed = slow.read_to_end(&mut buffer);
+    assert!(closed.is_ok() || closed.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset), "{closed:?}");
+    assert!(closed.is_err() || buffer.is_empty() || String::from_utf8_lossy(&buffer).starts_with("HTTP/1.1 408"), "{:?}", String::from_utf8_lossy(&buffer));
+    // A well-behaved client on another connection is served as usual.
+    assert_eq!(server.get("/healthz").status, 200);
 }

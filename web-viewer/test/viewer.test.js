@@ -165,3 +165,17 @@ test('planning mode: the sortable table of 40 units, lineage and quality finding
   await page.screenshot({ path: path.join(artifacts, 'planning.png') });
   await context.close();
 });
+
+test('the API reference at /docs renders offline from /openapi.json', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const external = [];
+  page.on('request', (request) => { if (!request.url().startsWith(base)) external.push(request.url()); });
+  await page.goto(base + '/docs');
+  // Scalar renders the document's title and the operations' summaries from our OpenAPI.
+  await page.getByText('Which commune holds a point', { exact: false }).first().waitFor({ timeout: 60_000 });
+  await page.getByText('hue-map', { exact: false }).first().waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: path.join(artifacts, 'docs.png') });
+  assert.deepEqual(external.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:')), [], 'the docs page fetched nothing from outside');
+  await context.close();
+});
