@@ -1,6 +1,7 @@
 //! What goes into the tiles: the five layers, built once per dataset from the domain model,
 //! with per-zoom simplified arcs, and the renderer for one tile.
 
+use std::sync::OnceLock;
 use data_boundaries::Dataset;
 
 use crate::clip::{clip_line, clip_ring};
@@ -72,8 +73,10 @@ pub struct TileSource {
     topology: Topology,
     communes: Vec<CommuneAttrs>,
     arc_bounds: Vec<[f64; 4]>,
-    /// `zoom_arcs[z]`: every arc simplified for zoom z (z ≤ DETAIL_ZOOM).
-    zoom_arcs: Vec<Vec<Vec<Point>>>,
+    /// `zoom_arcs[z]`: every arc simplified for zoom z (z ≤ DETAIL_ZOOM), built the first
+    /// time a tile at that zoom is rendered, so a pyramid that stops at z10 never pays for
+    /// z11–z16 (most of the national dataset's start-up otherwise).
+    zoom_arcs: Vec<OnceLock<Vec<Vec<Point>>>>,
     labels: Vec<PointFeature>,
     offices: Vec<PointFeature>,
     former_units: Vec<PointFeature>,
@@ -117,9 +120,7 @@ impl TileSource {
                 }
             })
             .collect();
-        let zoom_arcs = (0..=DETAIL_ZOOM)
-            .map(|z| topology.simplified_arcs(TOLERANCE_TILE_UNITS / (EXTENT as f64 * (1u64 << z) as f64)))
-            .collect();
+        let zoom_arcs = (0..=DETAIL_ZOOM).map(|_| OnceLock::new()).collect();
         let labels = data
             .communes
             .iter()
@@ -174,6 +175,12 @@ impl TileSource {
         TileSource { topology, communes, arc_bounds, zoom_arcs, labels, offices, former_units, bounds }
     }
 
+    /// Every arc simplified for zoom `z` (to a tolerance of a few tile units at that zoom).
+    fn arcs_at(&self, z: u8) -> &[Vec<Point>] {
+        let z = z.min(DETAIL_ZOOM);
+        self.zoom_arcs[z as usize].get_or_init(|| self.topology.simplified_arcs(TOLERANCE_TILE_UNITS / (EXTENT as f64 * (1u64 << z) as f64)))
+    }
+
     /// Number of shared-border arcs (each border stored once).
     pub fn arc_count(&self) -> usize {
         self.topology.arcs.len()
@@ -191,7 +198,7 @@ impl TileSource {
         let [ux0, uy0, ux1, uy1] = tile.unit_bounds();
         let query = [ux0 - pad, uy0 - pad, ux1 + pad, uy1 + pad];
         let meets = |b: &[f64; 4]| b[0] <= query[2] && b[2] >= query[0] && b[1] <= query[3] && b[3] >= query[1];
-        let arcs = &self.zoom_arcs[tile.z.min(DETAIL_ZOOM) as usize];
+        let arcs = self.arcs_at(tile.z);
 
         let mut communes = LayerBuilder::new("communes");
         for (index, c) in self.communes.iter().enumerate() {
