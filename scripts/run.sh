@@ -4,8 +4,9 @@
 # Extra arguments go to `hue-map serve` (e.g. --listen 0.0.0.0:8080, --data DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# MapLibre GL JS comes from npm and is embedded into the binary at build time.
-if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ]; then
+# MapLibre GL JS (the map) and Scalar (the /docs page) come from npm and are embedded into
+# the binary at build time.
+if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ] || [ ! -f web-viewer/node_modules/@scalar/api-reference/dist/browser/standalone.js ]; then
   (cd web-viewer && npm ci --no-audit --no-fund)
 fi
 exec cargo run --locked --release -p server --bin hue-map -- serve "$@"

@@ -132,9 +132,9 @@ impl ItemsQuery {
 /// CRS84 `[west, south, east, north]`.
 fn parse_bbox(raw: &str, crs: Crs) -> ApiResult<[f64; 4]> {
     let numbers = raw.split(',').map(|part| parse_finite("bbox", part)).collect::<ApiResult<Vec<f64>>>()?;
-    let (a0, b0, a1, b1) = match numbers.as_slice() {
-        &[a0, b0, a1, b1] => (a0, b0, a1, b1),
-        &[a0, b0, _, a1, b1, _] => (a0, b0, a1, b1),
+    let (a0, b0, a1, b1) = match *numbers.as_slice() {
+        [a0, b0, a1, b1] => (a0, b0, a1, b1),
+        [a0, b0, _, a1, b1, _] => (a0, b0, a1, b1),
         _ => return Err(Problem::invalid_param("bbox", format!("must be 4 or 6 comma-separated numbers, got {}", numbers.len()))),
     };
     let [west, south, east, north] = match crs {
