@@ -81,7 +81,7 @@ fn as_code(value: &Value) -> Option<String> {
 /// Converts a Polygon or MultiPolygon, checking coordinate ranges and ring sizes, and orients
 /// it to RFC 7946 (exterior counter-clockwise, holes clockwise).
 fn to_multipolygon(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, String> {
-    check_rings_closed(&geometry.value)?;
+    check_raw_rings(&geometry.value)?;
     let converted: geo::Geometry<f64> =
         geo::Geometry::try_from(&geometry.value).map_err(|e| format!("unreadable geometry: {e}"))?;
     let multi = match converted {
@@ -108,9 +108,11 @@ fn to_multipolygon(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, St
     Ok(multi.orient(Direction::Default))
 }
 
-/// RFC 7946 rings repeat their first position at the end. geo closes open rings silently, so
-/// this is checked on the raw positions: an open ring usually means a broken export.
-fn check_rings_closed(value: &geojson::GeometryValue) -> Result<(), String> {
+/// Checks the raw positions before conversion: every position has at least longitude and
+/// latitude (the `geojson` crate's conversion indexes `[1]` unchecked, so `[10]` would panic;
+/// found by fuzzing), and every ring is closed. RFC 7946 rings repeat their first position at
+/// the end; geo closes open rings silently, and an open ring usually means a broken export.
+fn check_raw_rings(value: &geojson::GeometryValue) -> Result<(), String> {
     let polygons: Vec<&geojson::PolygonType> = match value {
         geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
         geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
@@ -118,9 +120,12 @@ fn check_rings_closed(value: &geojson::GeometryValue) -> Result<(), String> {
     };
     for (part, rings) in polygons.into_iter().enumerate() {
         for (ring_index, ring) in rings.iter().enumerate() {
+            let which = || if ring_index == 0 { "exterior ring".to_string() } else { format!("hole {}", ring_index - 1) };
+            if let Some((at, short)) = ring.iter().enumerate().find(|(_, p)| p.len() < 2) {
+                return Err(format!("part {part}, {}: position {at} has {} number(s); a position is [longitude, latitude]", which(), short.len()));
+            }
             if ring.len() >= 2 && ring.first() != ring.last() {
-                let which = if ring_index == 0 { "exterior ring".to_string() } else { format!("hole {}", ring_index - 1) };
-                return Err(format!("part {part}, {which}: the ring is not closed (first and last positions differ)"));
+                return Err(format!("part {part}, {}: the ring is not closed (first and last positions differ)", which()));
             }
         }
     }
@@ -169,5 +174,13 @@ mod tests {
         let unclosed = CLOCKWISE_SQUARE.replace("[1,0],[0,0]]", "[1,0],[0.5,0]]");
         let message = parse_communes(Path::new("t.geojson"), &unclosed).unwrap_err().to_string();
         assert!(message.contains("not closed"), "{message}");
+    }
+
+    #[test]
+    fn a_position_with_one_number_is_refused_not_a_panic() {
+        // Found by the load_communes fuzz target: geojson's conversion indexed [1] unchecked.
+        let short = CLOCKWISE_SQUARE.replace("[[[0,0],[0,1],[1,1],[1,0],[0,0]]]", "[[[10]]]");
+        let message = parse_communes(Path::new("t.geojson"), &short).unwrap_err().to_string();
+        assert_eq!(message, "t.geojson: feature #0 (code 00001): part 0, exterior ring: position 0 has 1 number(s); a position is [longitude, latitude]");
     }
 }
