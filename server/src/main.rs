@@ -181,6 +181,9 @@ struct Limits {
 async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limits: Limits) -> ExitCode {
     #[cfg(unix)]
     reload::reload_on_sighup(state.clone(), admin.reloader.clone());
+    if let Some(handle) = state.metrics.clone() {
+        metrics::spawn_upkeep(handle);
+    }
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(listener) => listener,
         Err(error) => {
