@@ -11,18 +11,24 @@ if [ ! -f ../shared/data/hue/communes.geojson ]; then
 fi
 
 # Debian packages: Chromium for the browser tests (playwright-core drives it; it never
-# downloads one), GDAL's ogrinfo for the OGC API and export checks, venv for the Python tools.
+# downloads one) and GDAL's ogrinfo for the OGC API and export checks.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v ogrinfo >/dev/null || missing+=(gdal-bin)
-python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # External checkers from PyPI (ogctests, schemathesis), pinned, in the project's own venv.
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+# (Debian's python3 lacks ensurepip without python3-venv; creating the venv is the real test.)
+if [ ! -x .venv/bin/pip ]; then
+  rm -rf .venv
+  if ! python3 -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv python3-pip >/dev/null
+    python3 -m venv .venv
+  fi
 fi
 .venv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt -c tests/constraints.txt
 export HUE_MAP_VENV="$PWD/.venv"

@@ -145,6 +145,11 @@ impl Dataset {
         self.office_by_id.get(id).copied()
     }
 
+    /// The former unit whose pre-reform code is `code` (133 of them: a scan is enough).
+    pub fn former_unit_by_code(&self, code: &str) -> Option<usize> {
+        self.former_units.iter().position(|u| u.old_code == code)
+    }
+
     /// The commune's administrative seat, if the data has one.
     pub fn seat(&self, commune: usize) -> Option<&Office> {
         self.seat_of[commune].map(|i| &self.offices[i])

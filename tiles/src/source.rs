@@ -90,14 +90,6 @@ fn bounds_of<'a>(points: impl Iterator<Item = &'a Point>) -> [f64; 4] {
     })
 }
 
-fn unit_type(t: data_boundaries::UnitType) -> &'static str {
-    match t {
-        data_boundaries::UnitType::Phuong => "phuong",
-        data_boundaries::UnitType::Xa => "xa",
-        data_boundaries::UnitType::DacKhu => "dac_khu",
-    }
-}
-
 fn code_id(code: &str) -> Option<u64> {
     code.parse().ok()
 }
@@ -115,7 +107,7 @@ impl TileSource {
                     code: c.code.clone(),
                     name: c.name.clone(),
                     full_name: c.full_name.clone(),
-                    unit_type: unit_type(c.unit_type),
+                    unit_type: c.unit_type.as_str(),
                     bounds: bounds_of(ring_points.iter()),
                 }
             })
@@ -135,7 +127,7 @@ impl TileSource {
                         ("code", c.code.as_str().into()),
                         ("name", c.name.as_str().into()),
                         ("full_name", c.full_name.as_str().into()),
-                        ("type", unit_type(c.unit_type).into()),
+                        ("type", c.unit_type.as_str().into()),
                     ],
                 })
             })

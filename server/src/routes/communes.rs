@@ -9,18 +9,15 @@ use utoipa::ToSchema;
 
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
-use crate::views::{commune_feature, round_km2, CommuneFeature};
+use crate::views::{commune_feature, round_km2, CommuneFeature, CommuneRef};
 
 pub const GEOJSON: &str = "application/geo+json";
 
 /// One row of the commune table.
 #[derive(Serialize, ToSchema)]
 pub struct CommuneSummary<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub full_name: &'a str,
-    #[serde(rename = "type")]
-    pub unit_type: data_boundaries::UnitType,
+    #[serde(flatten)]
+    pub commune: CommuneRef<'a>,
     /// The official area as published.
     pub area_km2: Option<f64>,
     /// The geodesic area of the served geometry.
@@ -52,10 +49,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
         .iter()
         .enumerate()
         .map(|(i, c)| CommuneSummary {
-            code: &c.code,
-            name: &c.name,
-            full_name: &c.full_name,
-            unit_type: c.unit_type,
+            commune: CommuneRef::from(c),
             area_km2: c.area_km2,
             area_km2_computed: round_km2(c.computed_area_km2),
             population: c.population,

@@ -50,10 +50,6 @@ pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> A
 pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();
     let data = &snapshot.data;
-    let unit = data
-        .former_units
-        .iter()
-        .find(|u| u.old_code == code)
-        .ok_or_else(|| Problem::not_found(format!("no former unit has code {code:?}")))?;
-    Ok(Json(FormerUnitDetail::new(data, unit)).into_response())
+    let index = data.former_unit_by_code(&code).ok_or_else(|| Problem::not_found(format!("no former unit has code {code:?}")))?;
+    Ok(Json(FormerUnitDetail::new(data, &data.former_units[index])).into_response())
 }

@@ -66,7 +66,7 @@ impl CollectionId {
         match self {
             CollectionId::Communes => data.commune_by_code(feature_id),
             CollectionId::Offices => data.office_by_id(feature_id),
-            CollectionId::FormerUnits => data.former_units.iter().position(|u| u.old_code == feature_id),
+            CollectionId::FormerUnits => data.former_unit_by_code(feature_id),
         }
     }
 

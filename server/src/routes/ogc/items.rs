@@ -23,7 +23,7 @@ pub const MAX_LIMIT: u64 = 1_000;
 /// The largest `limit` or `offset` accepted at all: the OpenAPI int32 range.
 const MAX_COUNT: u32 = i32::MAX as u32;
 
-const ITEMS_PARAMS: [&str; 7] = ["limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "f"];
+const ITEMS_PARAMS: [&str; 6] = ["limit", "offset", "bbox", "bbox-crs", "crs", "datetime"];
 
 /// A coordinate reference system we can answer in.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -68,12 +68,7 @@ pub struct ItemsQuery {
 
 impl ItemsQuery {
     pub fn parse(params: &QueryParams) -> ApiResult<ItemsQuery> {
-        params.reject_unknown(&ITEMS_PARAMS)?;
-        if let Some(format) = params.single("f")? {
-            if !matches!(format, "json" | "geojson") {
-                return Err(Problem::invalid_param("f", format!("must be json or geojson, got {format:?}")));
-            }
-        }
+        super::check_format(params, &ITEMS_PARAMS)?;
         let limit = match params.single("limit")? {
             None => DEFAULT_LIMIT,
             Some(raw) => {
@@ -302,12 +297,7 @@ pub async fn items(State(state): State<AppState>, headers: HeaderMap, Path(id): 
 pub async fn item(State(state): State<AppState>, headers: HeaderMap, Path((id, feature_id)): Path<(String, String)>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let id = CollectionId::parse(&id)?;
     let params = QueryParams::parse(query.as_deref())?;
-    params.reject_unknown(&["crs", "f"])?;
-    if let Some(format) = params.single("f")? {
-        if !matches!(format, "json" | "geojson") {
-            return Err(Problem::invalid_param("f", format!("must be json or geojson, got {format:?}")));
-        }
-    }
+    super::check_format(&params, &["crs"])?;
     let crs = params.single("crs")?.map(|raw| Crs::parse("crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
     let snapshot = state.current();
     let data = &snapshot.data;

@@ -97,8 +97,9 @@ pub enum CrsUri {
     Epsg4326,
 }
 
-/// Answers `?f=` and `Accept` for the OGC documents: only JSON flavours are offered.
-fn check_format(params: &QueryParams, allowed: &[&str]) -> ApiResult<()> {
+/// Checks the OGC documents' query: only the parameters in `allowed` (and `f`), and `f`, if
+/// given, a JSON flavour, the only formats offered.
+pub fn check_format(params: &QueryParams, allowed: &[&str]) -> ApiResult<()> {
     if let Some(format) = params.single("f")? {
         if !matches!(format, "json" | "geojson") {
             return Err(Problem::invalid_param("f", format!("must be json or geojson, got {format:?}")));
