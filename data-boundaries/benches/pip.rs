@@ -82,8 +82,12 @@ fn bench_tg_shapes(c: &mut Criterion) {
         group.bench_function("ours_ystripes", |b| {
             b.iter(|| points.iter().filter(|&&(x, y)| ours.position(x, y) != Position::Outside).count())
         });
-        group.bench_function("tg_natural", |b| b.iter(|| points.iter().filter(|&&(x, y)| tg_natural.intersects(x, y)).count()));
-        group.bench_function("tg_ystripes", |b| b.iter(|| points.iter().filter(|&&(x, y)| tg_ystripes.intersects(x, y)).count()));
+        group.bench_function("tg_natural", |b| {
+            b.iter(|| points.iter().filter(|&&(x, y)| tg_natural.intersects(x, y)).count())
+        });
+        group.bench_function("tg_ystripes", |b| {
+            b.iter(|| points.iter().filter(|&&(x, y)| tg_ystripes.intersects(x, y)).count())
+        });
         // geo::Contains has no index: O(vertices) per point, so fewer, longer samples.
         group.sample_size(10).measurement_time(Duration::from_secs(3));
         group.bench_function("geo_contains", |b| {
@@ -100,7 +104,9 @@ fn bench_hue(c: &mut Criterion) {
     let mut group = c.benchmark_group("hue");
     group.throughput(Throughput::Elements(points.len() as u64));
     group.warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3)).sample_size(20);
-    group.bench_function("locate", |b| b.iter(|| points.iter().filter(|&&(x, y)| data.locate(x, y).commune.is_some()).count()));
+    group.bench_function("locate", |b| {
+        b.iter(|| points.iter().filter(|&&(x, y)| data.locate(x, y).commune.is_some()).count())
+    });
     group.bench_function("nearest_5_offices", |b| {
         b.iter(|| points.iter().map(|&(x, y)| data.nearest_offices(x, y, 5, &[]).len()).sum::<usize>())
     });

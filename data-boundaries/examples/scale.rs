@@ -8,7 +8,9 @@ use std::time::Instant;
 fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .map_or(0, |kib| kib / 1024)
 }
 
@@ -26,8 +28,10 @@ fn main() {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 11) as f64 / (1u64 << 53) as f64
         };
-        let random: Vec<(f64, f64)> = (0..200_000).map(|_| (x0 + next() * (x1 - x0), y0 + next() * (y1 - y0))).collect();
-        let inside: Vec<(f64, f64)> = random.iter().copied().filter(|&(x, y)| data.locate(x, y).commune.is_some()).take(100_000).collect();
+        let random: Vec<(f64, f64)> =
+            (0..200_000).map(|_| (x0 + next() * (x1 - x0), y0 + next() * (y1 - y0))).collect();
+        let inside: Vec<(f64, f64)> =
+            random.iter().copied().filter(|&(x, y)| data.locate(x, y).commune.is_some()).take(100_000).collect();
         let time = |points: &[(f64, f64)]| {
             let started = Instant::now();
             for &(x, y) in points {

@@ -104,12 +104,20 @@ fn tokenize(text: &str) -> Vec<Token> {
     let mut start = 0;
     let flush = |current: &mut String, start: usize, segment: usize, tokens: &mut Vec<Token>| {
         if !current.is_empty() {
-            tokens.push(Token { folded: fold(current), toned: tone_key(current), marked: has_diacritics(current), segment, start });
+            tokens.push(Token {
+                folded: fold(current),
+                toned: tone_key(current),
+                marked: has_diacritics(current),
+                segment,
+                start,
+            });
             current.clear();
         }
     };
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() || crate::text::fold(&c.to_string()).is_empty() && !c.is_whitespace() && !c.is_ascii_punctuation() {
+        if c.is_alphanumeric()
+            || crate::text::fold(&c.to_string()).is_empty() && !c.is_whitespace() && !c.is_ascii_punctuation()
+        {
             if current.is_empty() {
                 start = i;
             }
@@ -163,7 +171,8 @@ impl AddressIndex {
             if let Some(i) = districts.iter().position(|d| d.name == name) {
                 return i;
             }
-            let bare = ["Quận ", "Huyện ", "Thị xã ", "Thành phố "].iter().find_map(|p| name.strip_prefix(p)).unwrap_or(name);
+            let bare =
+                ["Quận ", "Huyện ", "Thị xã ", "Thành phố "].iter().find_map(|p| name.strip_prefix(p)).unwrap_or(name);
             let (folded, toned) = words(bare);
             districts.push(District { name: name.to_string(), folded, toned });
             districts.len() - 1
@@ -193,7 +202,9 @@ impl AddressIndex {
     fn districts_named(&self, tokens: &[Token], i: usize) -> Option<(Vec<usize>, usize)> {
         let mut best: Option<(Vec<usize>, usize)> = None;
         for (d, district) in self.districts.iter().enumerate() {
-            if name_at(tokens, i, &district.folded, &district.toned) && best.as_ref().is_none_or(|b| district.folded.len() > b.1) {
+            if name_at(tokens, i, &district.folded, &district.toned)
+                && best.as_ref().is_none_or(|b| district.folded.len() > b.1)
+            {
                 best = Some((vec![d], district.folded.len()));
             }
         }
@@ -231,7 +242,11 @@ impl AddressIndex {
         let mut province_given = false;
         for i in 0..tokens.len() {
             for phrase in PROVINCE_PHRASES {
-                if phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.folded == *w && !used[i + k])) {
+                if phrase
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.folded == *w && !used[i + k]))
+                {
                     if phrase.len() > 1 || phrase[0] != "tinh" {
                         province_given |= phrase.contains(&"hue") || phrase == ["tth"];
                     }
@@ -264,7 +279,13 @@ impl AddressIndex {
                 // province is also named; otherwise today's Thành phố Huế, the province.
                 if tokens.get(after).is_some_and(|t| t.folded == "hue") {
                     if province_given {
-                        let city: Vec<usize> = self.districts.iter().enumerate().filter(|(_, d)| d.folded == ["phu", "xuan"] || d.folded == ["thuan", "hoa"]).map(|(d, _)| d).collect();
+                        let city: Vec<usize> = self
+                            .districts
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, d)| d.folded == ["phu", "xuan"] || d.folded == ["thuan", "hoa"])
+                            .map(|(d, _)| d)
+                            .collect();
                         district_filter.get_or_insert_with(Vec::new).extend(city);
                     }
                     used[i..=after].iter_mut().for_each(|u| *u = true);
@@ -314,7 +335,8 @@ impl AddressIndex {
         }
         // Untyped district names (e.g. "Hương Thủy" after the unit) narrow like typed ones
         // when they come after the unit; they are read from what no unit took.
-        let chosen = typed.into_iter().next().or_else(|| untyped.into_iter().max_by_key(|f| (tokens[f.at].segment, f.at)));
+        let chosen =
+            typed.into_iter().next().or_else(|| untyped.into_iter().max_by_key(|f| (tokens[f.at].segment, f.at)));
         let Some(found) = chosen else {
             return Conversion {
                 status: Status::NotRecognised,
@@ -340,7 +362,8 @@ impl AddressIndex {
             }
         }
         if let Some(districts) = &district_filter {
-            let narrowed: Vec<usize> = candidates.iter().copied().filter(|&u| districts.contains(&self.units[u].district)).collect();
+            let narrowed: Vec<usize> =
+                candidates.iter().copied().filter(|&u| districts.contains(&self.units[u].district)).collect();
             if !narrowed.is_empty() {
                 if narrowed.len() < candidates.len() {
                     reasons.push("the district");
@@ -372,11 +395,23 @@ impl AddressIndex {
             } else {
                 format!("recognised {name}; {} decided between same-named units", reasons.join(" and "))
             };
-            Conversion { status: Status::Matched, street, best: alternatives.pop(), alternatives: Vec::new(), confidence, explanation }
+            Conversion {
+                status: Status::Matched,
+                street,
+                best: alternatives.pop(),
+                alternatives: Vec::new(),
+                confidence,
+                explanation,
+            }
         } else {
             let names: Vec<String> = alternatives
                 .iter()
-                .map(|c| format!("{} ({})", data.former_units[c.former_unit].old_name, data.former_units[c.former_unit].old_district))
+                .map(|c| {
+                    format!(
+                        "{} ({})",
+                        data.former_units[c.former_unit].old_name, data.former_units[c.former_unit].old_district
+                    )
+                })
                 .collect();
             Conversion {
                 status: Status::Ambiguous,
@@ -384,7 +419,10 @@ impl AddressIndex {
                 best: None,
                 confidence: 1.0 / alternatives.len().max(1) as f64,
                 alternatives,
-                explanation: format!("several units had this name: {}; add the unit type or the district", names.join(", ")),
+                explanation: format!(
+                    "several units had this name: {}; add the unit type or the district",
+                    names.join(", ")
+                ),
             }
         }
     }

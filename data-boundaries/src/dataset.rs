@@ -118,11 +118,18 @@ impl Dataset {
         let mut hits = self.commune_index.hits(lon, lat);
         hits.sort_by(|a, b| self.communes[a.commune].code.cmp(&self.communes[b.commune].code));
         let inside: Vec<usize> = hits.iter().filter(|h| h.position == Position::Inside).map(|h| h.commune).collect();
-        let touching: Vec<usize> = hits.iter().filter(|h| h.position == Position::OnBoundary).map(|h| h.commune).collect();
+        let touching: Vec<usize> =
+            hits.iter().filter(|h| h.position == Position::OnBoundary).map(|h| h.commune).collect();
         match (inside.split_first(), touching.split_first()) {
-            (Some((&first, rest)), _) => Location { commune: Some(first), on_boundary: false, boundary_with: Vec::new(), also_in: rest.to_vec() },
-            (None, Some((&first, rest))) => Location { commune: Some(first), on_boundary: true, boundary_with: rest.to_vec(), also_in: Vec::new() },
-            (None, None) => Location { commune: None, on_boundary: false, boundary_with: Vec::new(), also_in: Vec::new() },
+            (Some((&first, rest)), _) => {
+                Location { commune: Some(first), on_boundary: false, boundary_with: Vec::new(), also_in: rest.to_vec() }
+            }
+            (None, Some((&first, rest))) => {
+                Location { commune: Some(first), on_boundary: true, boundary_with: rest.to_vec(), also_in: Vec::new() }
+            }
+            (None, None) => {
+                Location { commune: None, on_boundary: false, boundary_with: Vec::new(), also_in: Vec::new() }
+            }
         }
     }
 
@@ -163,10 +170,12 @@ impl Dataset {
     /// The bounding box of all communes, `[min_lon, min_lat, max_lon, max_lat]`.
     pub fn bounds(&self) -> [f64; 4] {
         use geo::BoundingRect;
-        self.communes.iter().filter_map(|c| c.geometry.bounding_rect()).fold(
-            [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
-            |b, r| [b[0].min(r.min().x), b[1].min(r.min().y), b[2].max(r.max().x), b[3].max(r.max().y)],
-        )
+        self.communes
+            .iter()
+            .filter_map(|c| c.geometry.bounding_rect())
+            .fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, r| {
+                [b[0].min(r.min().x), b[1].min(r.min().y), b[2].max(r.max().x), b[3].max(r.max().y)]
+            })
     }
 
     pub fn part_count(&self) -> usize {

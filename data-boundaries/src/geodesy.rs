@@ -45,9 +45,10 @@ impl EdgeChunks {
             for start in (0..edges).step_by(CHUNK_EDGES) {
                 let end = (start + CHUNK_EDGES).min(edges);
                 let points = &ring.0[start..=end];
-                let bounds = points.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, c| {
-                    [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)]
-                });
+                let bounds =
+                    points.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, c| {
+                        [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)]
+                    });
                 chunks.push((bounds, r, start, end));
             }
         }
@@ -65,9 +66,11 @@ impl EdgeChunks {
             let dy = (b[1] - lat).max(lat - b[3]).max(0.0) * METRES_PER_DEGREE;
             (dx * dx + dy * dy).sqrt()
         };
-        let mut order: Vec<(f64, usize)> = self.chunks.iter().enumerate().map(|(i, c)| (lower_bound(&c.0), i)).collect();
+        let mut order: Vec<(f64, usize)> =
+            self.chunks.iter().enumerate().map(|(i, c)| (lower_bound(&c.0), i)).collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let rings: Vec<&geo::LineString<f64>> = std::iter::once(polygon.exterior()).chain(polygon.interiors()).collect();
+        let rings: Vec<&geo::LineString<f64>> =
+            std::iter::once(polygon.exterior()).chain(polygon.interiors()).collect();
         let project = |c: geo::Coord<f64>| ((c.x - lon) * x_scale, (c.y - lat) * METRES_PER_DEGREE);
         let mut best = f64::INFINITY;
         for (bound, i) in order {

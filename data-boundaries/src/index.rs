@@ -42,7 +42,12 @@ impl CommuneIndex {
         let mut parts = Vec::new();
         for (commune, c) in communes.iter().enumerate() {
             for (polygon_index, polygon) in c.geometry.0.iter().enumerate() {
-                parts.push(Part { commune, polygon_index, edges: IndexedPolygon::new(polygon), chunks: geodesy::EdgeChunks::new(polygon) });
+                parts.push(Part {
+                    commune,
+                    polygon_index,
+                    edges: IndexedPolygon::new(polygon),
+                    chunks: geodesy::EdgeChunks::new(polygon),
+                });
             }
         }
         let entries = parts
@@ -113,10 +118,7 @@ impl CommuneIndex {
                 let j = other.data;
                 let other_part = &self.parts[j];
                 if j > i && other_part.commune != part.commune {
-                    pairs.push((
-                        (part.commune, part.polygon_index),
-                        (other_part.commune, other_part.polygon_index),
-                    ));
+                    pairs.push(((part.commune, part.polygon_index), (other_part.commune, other_part.polygon_index)));
                 }
             }
         }

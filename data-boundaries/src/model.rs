@@ -93,12 +93,8 @@ pub enum OfficeKind {
 }
 
 impl OfficeKind {
-    pub const ALL: [OfficeKind; 4] = [
-        OfficeKind::CommuneSeat,
-        OfficeKind::PublicServiceAgent,
-        OfficeKind::PostOffice,
-        OfficeKind::CityCentre,
-    ];
+    pub const ALL: [OfficeKind; 4] =
+        [OfficeKind::CommuneSeat, OfficeKind::PublicServiceAgent, OfficeKind::PostOffice, OfficeKind::CityCentre];
 
     pub fn as_str(self) -> &'static str {
         match self {

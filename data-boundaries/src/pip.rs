@@ -171,11 +171,7 @@ impl IndexedPolygon {
 
 /// Exact sign of the turn a → b → p: positive when p is left of a→b, zero when collinear.
 fn orientation(e: &Edge, x: f64, y: f64) -> f64 {
-    robust::orient2d(
-        robust::Coord { x: e.ax, y: e.ay },
-        robust::Coord { x: e.bx, y: e.by },
-        robust::Coord { x, y },
-    )
+    robust::orient2d(robust::Coord { x: e.ax, y: e.ay }, robust::Coord { x: e.bx, y: e.by }, robust::Coord { x, y })
 }
 
 /// True when p lies on the closed segment (used for edges that do not straddle p's line).

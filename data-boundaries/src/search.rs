@@ -48,7 +48,12 @@ impl SearchIndex {
     pub fn new(data: &Dataset) -> SearchIndex {
         let mut entries = Vec::new();
         for (i, c) in data.communes.iter().enumerate() {
-            entries.push(Entry { target: Target::Commune(i), keys: vec![fold(&c.full_name), fold(&c.name)], extra: None, order: (0, fold(&c.name)) });
+            entries.push(Entry {
+                target: Target::Commune(i),
+                keys: vec![fold(&c.full_name), fold(&c.name)],
+                extra: None,
+                order: (0, fold(&c.name)),
+            });
         }
         for (i, u) in data.former_units.iter().enumerate() {
             entries.push(Entry {
@@ -59,7 +64,12 @@ impl SearchIndex {
             });
         }
         for (i, o) in data.offices.iter().enumerate() {
-            entries.push(Entry { target: Target::Office(i), keys: vec![fold(&o.name)], extra: Some(fold(&o.address)), order: (2, fold(&o.name)) });
+            entries.push(Entry {
+                target: Target::Office(i),
+                keys: vec![fold(&o.name)],
+                extra: Some(fold(&o.address)),
+                order: (2, fold(&o.name)),
+            });
         }
         SearchIndex { entries }
     }
@@ -74,9 +84,12 @@ impl SearchIndex {
             .entries
             .iter()
             .filter_map(|e| {
-                let kind = e.keys.iter().filter_map(|k| match_kind(k, &q)).min().or_else(|| {
-                    e.extra.as_ref().filter(|x| x.contains(&q)).map(|_| MatchKind::Substring)
-                })?;
+                let kind = e
+                    .keys
+                    .iter()
+                    .filter_map(|k| match_kind(k, &q))
+                    .min()
+                    .or_else(|| e.extra.as_ref().filter(|x| x.contains(&q)).map(|_| MatchKind::Substring))?;
                 Some((kind, &e.order, e.target))
             })
             .collect();

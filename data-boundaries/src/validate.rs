@@ -126,7 +126,16 @@ pub fn quality_report(inputs: &Inputs) -> QualityReport {
 }
 
 fn finding(severity: Severity, check: Check, file: &str, subject: String, message: String) -> Finding {
-    Finding { severity, check, file: file.into(), subject, message, communes: Vec::new(), location: None, area_m2: None }
+    Finding {
+        severity,
+        check,
+        file: file.into(),
+        subject,
+        message,
+        communes: Vec::new(),
+        location: None,
+        area_m2: None,
+    }
 }
 
 fn commune_subject(c: &Commune) -> String {
@@ -156,7 +165,9 @@ fn check_geometry(communes: &[Commune], findings: &mut Vec<Finding>) {
                     Check::AreaMismatch,
                     COMMUNES_FILE,
                     commune_subject(c),
-                    format!("published area {official} km² differs from the geometry's {computed:.2} km² by more than 25%"),
+                    format!(
+                        "published area {official} km² differs from the geometry's {computed:.2} km² by more than 25%"
+                    ),
                 );
                 f.communes.push(c.code.clone());
                 findings.push(f);
@@ -175,18 +186,36 @@ fn duplicates<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 fn check_duplicate_codes(inputs: &Inputs, findings: &mut Vec<Finding>) {
     for code in duplicates(inputs.communes.iter().map(|c| c.code.as_str())) {
-        let mut f = finding(Severity::Fatal, Check::DuplicateCode, COMMUNES_FILE, format!("code {code}"), "more than one feature has this code".into());
+        let mut f = finding(
+            Severity::Fatal,
+            Check::DuplicateCode,
+            COMMUNES_FILE,
+            format!("code {code}"),
+            "more than one feature has this code".into(),
+        );
         f.communes.push(code.into());
         findings.push(f);
     }
     if let Some(offices) = inputs.offices {
         for id in duplicates(offices.iter().map(|o| o.id.as_str())) {
-            findings.push(finding(Severity::Fatal, Check::DuplicateCode, OFFICES_FILE, format!("office {id}"), "more than one row has this id".into()));
+            findings.push(finding(
+                Severity::Fatal,
+                Check::DuplicateCode,
+                OFFICES_FILE,
+                format!("office {id}"),
+                "more than one row has this id".into(),
+            ));
         }
     }
     if let Some(units) = inputs.former_units {
         for code in duplicates(units.iter().map(|u| u.old_code.as_str())) {
-            findings.push(finding(Severity::Fatal, Check::DuplicateCode, FORMER_FILE, format!("old_code {code}"), "more than one row has this old_code".into()));
+            findings.push(finding(
+                Severity::Fatal,
+                Check::DuplicateCode,
+                FORMER_FILE,
+                format!("old_code {code}"),
+                "more than one row has this old_code".into(),
+            ));
         }
     }
 }
@@ -286,7 +315,13 @@ fn holds(index: &CommuneIndex, commune: usize, lon: f64, lat: f64) -> bool {
 
 fn check_offices(inputs: &Inputs, findings: &mut Vec<Finding>) {
     let Some(offices) = inputs.offices else {
-        findings.push(finding(Severity::Warning, Check::MissingFile, OFFICES_FILE, "dataset".into(), "no offices.csv: seats and nearest-office answers are empty".into()));
+        findings.push(finding(
+            Severity::Warning,
+            Check::MissingFile,
+            OFFICES_FILE,
+            "dataset".into(),
+            "no offices.csv: seats and nearest-office answers are empty".into(),
+        ));
         return;
     };
     let codes = code_positions(inputs.communes);
@@ -294,7 +329,13 @@ fn check_offices(inputs: &Inputs, findings: &mut Vec<Finding>) {
     for o in offices {
         let subject = format!("office {} ({})", o.id, o.name);
         let Some(&commune) = codes.get(o.commune_code.as_str()) else {
-            findings.push(finding(Severity::Fatal, Check::UnknownCommuneCode, OFFICES_FILE, subject, format!("commune_code {} is not a commune in communes.geojson", o.commune_code)));
+            findings.push(finding(
+                Severity::Fatal,
+                Check::UnknownCommuneCode,
+                OFFICES_FILE,
+                subject,
+                format!("commune_code {} is not a commune in communes.geojson", o.commune_code),
+            ));
             continue;
         };
         if o.kind == OfficeKind::CommuneSeat {
@@ -306,7 +347,13 @@ fn check_offices(inputs: &Inputs, findings: &mut Vec<Finding>) {
                 Check::OfficeOutsideCommune,
                 OFFICES_FILE,
                 subject,
-                format!("position ({}, {}) is outside its commune {} (precision: {})", o.lon, o.lat, inputs.communes[commune].full_name, o.position_precision.as_str()),
+                format!(
+                    "position ({}, {}) is outside its commune {} (precision: {})",
+                    o.lon,
+                    o.lat,
+                    inputs.communes[commune].full_name,
+                    o.position_precision.as_str()
+                ),
             );
             f.communes.push(o.commune_code.clone());
             f.location = Some([o.lon, o.lat]);
@@ -316,7 +363,13 @@ fn check_offices(inputs: &Inputs, findings: &mut Vec<Finding>) {
     for c in inputs.communes {
         let n = seats.get(c.code.as_str()).copied().unwrap_or(0);
         if n != 1 {
-            let mut f = finding(Severity::Warning, Check::SeatCount, OFFICES_FILE, commune_subject(c), format!("has {n} commune seats; exactly one expected"));
+            let mut f = finding(
+                Severity::Warning,
+                Check::SeatCount,
+                OFFICES_FILE,
+                commune_subject(c),
+                format!("has {n} commune seats; exactly one expected"),
+            );
             f.communes.push(c.code.clone());
             findings.push(f);
         }
@@ -325,31 +378,57 @@ fn check_offices(inputs: &Inputs, findings: &mut Vec<Finding>) {
 
 fn check_former_units(inputs: &Inputs, findings: &mut Vec<Finding>) {
     let Some(units) = inputs.former_units else {
-        findings.push(finding(Severity::Warning, Check::MissingFile, FORMER_FILE, "dataset".into(), "no former_units.csv: lineage is not available".into()));
+        findings.push(finding(
+            Severity::Warning,
+            Check::MissingFile,
+            FORMER_FILE,
+            "dataset".into(),
+            "no former_units.csv: lineage is not available".into(),
+        ));
         return;
     };
     let codes = code_positions(inputs.communes);
     for u in units {
         let subject = format!("former unit {} ({})", u.old_code, u.old_name);
         let Some(&commune) = codes.get(u.new_code.as_str()) else {
-            findings.push(finding(Severity::Fatal, Check::UnknownCommuneCode, FORMER_FILE, subject, format!("new_code {} is not a commune in communes.geojson", u.new_code)));
+            findings.push(finding(
+                Severity::Fatal,
+                Check::UnknownCommuneCode,
+                FORMER_FILE,
+                subject,
+                format!("new_code {} is not a commune in communes.geojson", u.new_code),
+            ));
             continue;
         };
         let new_unit = &inputs.communes[commune];
         if !u.new_name.is_empty() && crate::text::fold(&u.new_name) != crate::text::fold(&new_unit.full_name) {
-            let mut f = finding(Severity::Warning, Check::LineageNameMismatch, FORMER_FILE, subject.clone(), format!("new_name {:?} does not match {} for code {}", u.new_name, new_unit.full_name, u.new_code));
+            let mut f = finding(
+                Severity::Warning,
+                Check::LineageNameMismatch,
+                FORMER_FILE,
+                subject.clone(),
+                format!("new_name {:?} does not match {} for code {}", u.new_name, new_unit.full_name, u.new_code),
+            );
             f.communes.push(u.new_code.clone());
             findings.push(f);
         }
         if !holds(inputs.index, commune, u.lon, u.lat) {
-            let actually_in: Vec<String> = inputs.index.hits(u.lon, u.lat).iter().map(|h| inputs.communes[h.commune].full_name.clone()).collect();
-            let where_it_is = if actually_in.is_empty() { "outside every unit".to_string() } else { format!("in {}", actually_in.join(", ")) };
+            let actually_in: Vec<String> =
+                inputs.index.hits(u.lon, u.lat).iter().map(|h| inputs.communes[h.commune].full_name.clone()).collect();
+            let where_it_is = if actually_in.is_empty() {
+                "outside every unit".to_string()
+            } else {
+                format!("in {}", actually_in.join(", "))
+            };
             let mut f = finding(
                 Severity::Warning,
                 Check::FormerUnitOutsideNewUnit,
                 FORMER_FILE,
                 subject,
-                format!("approximate point ({}, {}) falls {where_it_is}, not in {} which it joined", u.lon, u.lat, new_unit.full_name),
+                format!(
+                    "approximate point ({}, {}) falls {where_it_is}, not in {} which it joined",
+                    u.lon, u.lat, new_unit.full_name
+                ),
             );
             f.communes.push(u.new_code.clone());
             f.location = Some([u.lon, u.lat]);

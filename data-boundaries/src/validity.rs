@@ -32,7 +32,8 @@ pub fn polygon_problems(polygon: &Polygon<f64>) -> Vec<String> {
     if !problems.is_empty() {
         return problems;
     }
-    let lines: Vec<Vec<Line<f64>>> = rings.iter().map(|ring| ring.lines().filter(|l| l.start != l.end).collect()).collect();
+    let lines: Vec<Vec<Line<f64>>> =
+        rings.iter().map(|ring| ring.lines().filter(|l| l.start != l.end).collect()).collect();
     let entries: Vec<EdgeEntry> = lines
         .iter()
         .enumerate()
@@ -65,7 +66,14 @@ pub fn polygon_problems(polygon: &Polygon<f64>) -> Vec<String> {
         if let Some(what) = problem {
             let at = la.start;
             let message = if a.0 == b.0 {
-                format!("{} has a self-intersection (edges {} and {} {what}) near {:.6}, {:.6}", ring_name(a.0), a.1, b.1, at.x, at.y)
+                format!(
+                    "{} has a self-intersection (edges {} and {} {what}) near {:.6}, {:.6}",
+                    ring_name(a.0),
+                    a.1,
+                    b.1,
+                    at.x,
+                    at.y
+                )
             } else {
                 format!("{} and {} {what} near {:.6}, {:.6}", ring_name(a.0), ring_name(b.0), at.x, at.y)
             };

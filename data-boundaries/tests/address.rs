@@ -45,7 +45,9 @@ fn sample_cases() {
 
 #[test]
 fn abbreviations_of_unit_types() {
-    for address in ["12 Lê Lợi, P. Vĩnh Ninh", "12 Lê Lợi, Ph. Vĩnh Ninh", "12 Lê Lợi, P Vĩnh Ninh", "12 Lê Lợi, phường Vĩnh Ninh"] {
+    for address in
+        ["12 Lê Lợi, P. Vĩnh Ninh", "12 Lê Lợi, Ph. Vĩnh Ninh", "12 Lê Lợi, P Vĩnh Ninh", "12 Lê Lợi, phường Vĩnh Ninh"]
+    {
         assert_eq!(new_unit(address), "Phường Thuận Hoá", "{address}");
     }
     assert_eq!(new_unit("X. Hương Phong, H. A Lưới"), "Xã A Lưới 4");

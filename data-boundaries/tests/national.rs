@@ -29,7 +29,8 @@ fn national_dataset_loads_reports_overlaps_and_locates_in_all_overlapping_units(
 
     let [lon, lat] = overlap.location.unwrap();
     let here = data.locate(lon, lat);
-    let mut codes: Vec<&str> = here.commune.into_iter().chain(here.also_in.iter().copied()).map(|i| data.communes[i].code.as_str()).collect();
+    let mut codes: Vec<&str> =
+        here.commune.into_iter().chain(here.also_in.iter().copied()).map(|i| data.communes[i].code.as_str()).collect();
     codes.sort();
     assert_eq!(codes, lao_cai, "every containing unit is returned, none silently dropped");
 

@@ -17,7 +17,12 @@ fn agrees_with_geos_on_every_random_point_of_every_shape() {
                 disagreements.push((*x, *y, *contains));
             }
         }
-        assert!(disagreements.is_empty(), "{name}: {} disagreements, first {:?}", disagreements.len(), &disagreements[..disagreements.len().min(5)]);
+        assert!(
+            disagreements.is_empty(),
+            "{name}: {} disagreements, first {:?}",
+            disagreements.len(),
+            &disagreements[..disagreements.len().min(5)]
+        );
         let hits = random.iter().filter(|r| r.3).count();
         eprintln!("{name}: {hits} of 10,000 random points inside, all agreeing with GEOS");
     }

@@ -60,7 +60,11 @@ fn the_five_misplaced_former_unit_points_are_reported_by_name() {
 #[test]
 fn no_overlaps_or_gaps_above_tolerance_in_the_reference_data() {
     let report = &hue().report;
-    let bad: Vec<_> = report.findings.iter().filter(|f| matches!(f.check, Check::Overlap | Check::Gap | Check::InvalidGeometry)).collect();
+    let bad: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.check, Check::Overlap | Check::Gap | Check::InvalidGeometry))
+        .collect();
     assert!(bad.is_empty(), "{bad:#?}");
 }
 
@@ -82,7 +86,10 @@ fn a_shared_border_vertex_is_on_the_boundary_of_both_communes() {
     let first = data.locate(vertex.x, vertex.y);
     let again = data.locate(vertex.x, vertex.y);
     assert_eq!(first, again, "deterministic");
-    let mut codes: Vec<&str> = std::iter::once(first.commune.unwrap()).chain(first.boundary_with.iter().copied()).map(|i| data.communes[i].code.as_str()).collect();
+    let mut codes: Vec<&str> = std::iter::once(first.commune.unwrap())
+        .chain(first.boundary_with.iter().copied())
+        .map(|i| data.communes[i].code.as_str())
+        .collect();
     assert!(codes.contains(&"19753"));
     let chosen = codes.remove(0);
     assert!(codes.iter().all(|c| *c > chosen), "the smallest code wins");
@@ -95,7 +102,12 @@ fn nearest_offices_are_sorted_and_carry_precision() {
     assert_eq!(found.len(), 5);
     assert!(found.windows(2).all(|w| w[0].1 <= w[1].1));
     // Brute force agrees.
-    let mut all: Vec<(usize, f64)> = data.offices.iter().enumerate().map(|(i, o)| (i, data_boundaries::geodesy::distance_m(107.5794, 16.4668, o.lon, o.lat))).collect();
+    let mut all: Vec<(usize, f64)> = data
+        .offices
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (i, data_boundaries::geodesy::distance_m(107.5794, 16.4668, o.lon, o.lat)))
+        .collect();
     all.sort_by(|a, b| a.1.total_cmp(&b.1));
     assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), all[..5].iter().map(|f| f.0).collect::<Vec<_>>());
     assert!(found.iter().all(|(i, _)| !data.offices[*i].position_precision.is_exact()));
@@ -120,6 +132,9 @@ fn search_folds_diacritics_and_tone_mark_placement() {
     assert_eq!(data.former_units[i].new_code, "19789");
     assert!(index.search("Phường Đúc", 5).iter().any(|h| matches!(h.target, data_boundaries::search::Target::FormerUnit(i) if data.former_units[i].old_name == "Phường Phường Đúc" || data.former_units[i].old_name.ends_with("Đúc"))));
     // An office by its address.
-    assert!(index.search("394 dinh tien hoang", 5).iter().any(|h| matches!(h.target, data_boundaries::search::Target::Office(_))));
+    assert!(index
+        .search("394 dinh tien hoang", 5)
+        .iter()
+        .any(|h| matches!(h.target, data_boundaries::search::Target::Office(_))));
     assert!(index.search("  ", 5).is_empty());
 }

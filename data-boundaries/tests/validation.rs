@@ -18,7 +18,11 @@ fn square(code: &str, x: f64, y: f64, size: f64) -> String {
 fn write_dataset(dir: &Path, features: &[String], offices: &str, former: &str) {
     let collection = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
     std::fs::write(dir.join("communes.geojson"), collection).unwrap();
-    std::fs::write(dir.join("offices.csv"), format!("id,kind,commune_code,name,address,lon,lat,position_precision,source\n{offices}")).unwrap();
+    std::fs::write(
+        dir.join("offices.csv"),
+        format!("id,kind,commune_code,name,address,lon,lat,position_precision,source\n{offices}"),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("former_units.csv"),
         format!("old_code,old_name,old_district,new_code,new_name,lon,lat,position_precision,resolution\n{former}"),
@@ -27,12 +31,20 @@ fn write_dataset(dir: &Path, features: &[String], offices: &str, former: &str) {
 }
 
 fn seats(codes: &[(&str, f64, f64)]) -> String {
-    codes.iter().map(|(c, x, y)| format!("seat-{c},commune_seat,{c},Trụ sở {c},addr,{x},{y},commune_label_point,test\n")).collect()
+    codes
+        .iter()
+        .map(|(c, x, y)| format!("seat-{c},commune_seat,{c},Trụ sở {c},addr,{x},{y},commune_label_point,test\n"))
+        .collect()
 }
 
 /// A clean two-by-two grid of 0.01° squares near Huế.
 fn grid() -> Vec<String> {
-    vec![square("1", 107.0, 16.0, 0.01), square("2", 107.01, 16.0, 0.01), square("3", 107.0, 16.01, 0.01), square("4", 107.01, 16.01, 0.01)]
+    vec![
+        square("1", 107.0, 16.0, 0.01),
+        square("2", 107.01, 16.0, 0.01),
+        square("3", 107.0, 16.01, 0.01),
+        square("4", 107.01, 16.01, 0.01),
+    ]
 }
 
 fn grid_seats() -> String {
@@ -42,7 +54,12 @@ fn grid_seats() -> String {
 #[test]
 fn a_clean_grid_has_no_findings() {
     let dir = tempfile::tempdir().unwrap();
-    write_dataset(dir.path(), &grid(), &grid_seats(), "10,Xã Cũ,Huyện X,1,Xã Ô 1,107.001,16.001,approximate_geocoded,r\n");
+    write_dataset(
+        dir.path(),
+        &grid(),
+        &grid_seats(),
+        "10,Xã Cũ,Huyện X,1,Xã Ô 1,107.001,16.001,approximate_geocoded,r\n",
+    );
     let data = Dataset::load(dir.path()).unwrap();
     assert!(data.report.findings.is_empty(), "{:#?}", data.report.findings);
 }
@@ -78,7 +95,10 @@ fn a_self_intersecting_polygon_is_fatal() {
     features.push(bow_tie.to_string());
     write_dataset(dir.path(), &features, &grid_seats(), "");
     let message = Dataset::load(dir.path()).err().expect("refused").to_string();
-    assert!(message.contains("commune 5 (Xã Nơ): part 0 is invalid: the exterior ring has a self-intersection"), "{message}");
+    assert!(
+        message.contains("commune 5 (Xã Nơ): part 0 is invalid: the exterior ring has a self-intersection"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -93,7 +113,8 @@ fn overlaps_gaps_misplaced_points_and_seat_counts_are_warnings() {
         code += 1;
     }
     features.push(square("9", 106.995, 15.995, s));
-    let offices = seats(&[("1", 107.005, 16.005), ("1", 107.006, 16.006), ("3", 107.5, 16.5)]).replacen("seat-1,", "seat-1b,", 1);
+    let offices =
+        seats(&[("1", 107.005, 16.005), ("1", 107.006, 16.006), ("3", 107.5, 16.5)]).replacen("seat-1,", "seat-1b,", 1);
     let former = "10,Phường Lạc,Huyện X,2,Xã Ô 2,107.025,16.025,approximate_geocoded,r\n";
     write_dataset(dir.path(), &features, &offices, former);
     let data = Dataset::load(dir.path()).expect("warnings do not refuse the load");
@@ -118,9 +139,16 @@ fn unreadable_files_are_refused_by_name() {
     write_dataset(dir.path(), &grid(), &grid_seats(), "");
     let communes = dir.path().join("communes.geojson");
     std::fs::write(&communes, "").unwrap();
-    assert_eq!(Dataset::load(dir.path()).err().unwrap().to_string(), format!("{}: the file is empty", communes.display()));
+    assert_eq!(
+        Dataset::load(dir.path()).err().unwrap().to_string(),
+        format!("{}: the file is empty", communes.display())
+    );
     std::fs::write(&communes, b"{\"type\":\"FeatureCollection\",\"features\":[\xff]}").unwrap();
-    assert!(Dataset::load(dir.path()).err().unwrap().to_string().contains("not valid UTF-8 (first bad byte at offset 40)"));
+    assert!(Dataset::load(dir.path())
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("not valid UTF-8 (first bad byte at offset 40)"));
     write_dataset(dir.path(), &grid(), &grid_seats(), "");
     std::fs::write(dir.path().join("offices.csv"), "id,kind\nx\n").unwrap();
     let message = Dataset::load(dir.path()).err().unwrap().to_string();

@@ -8,7 +8,8 @@ use tiles::TileSource;
 fn source() -> &'static TileSource {
     static SOURCE: OnceLock<TileSource> = OnceLock::new();
     SOURCE.get_or_init(|| {
-        let dir = std::env::var("HUE_MAP_DATA").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue").into());
+        let dir = std::env::var("HUE_MAP_DATA")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue").into());
         let data = data_boundaries::Dataset::load(std::path::Path::new(&dir)).expect("the reference dataset loads");
         TileSource::new(&data)
     })

@@ -15,9 +15,11 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::problem::{Problem, PROBLEM_JSON};
 use crate::openapi;
-use crate::routes::{assets, communes, convert, export, former_units, health, locate, nearest, offices, ogc, quality, search, tiles};
+use crate::problem::{Problem, PROBLEM_JSON};
+use crate::routes::{
+    assets, communes, convert, export, former_units, health, locate, nearest, offices, ogc, quality, search, tiles,
+};
 use crate::state::AppState;
 
 /// Enough for 10,000 points written generously; larger bodies get a 413 problem.
@@ -34,7 +36,8 @@ pub struct Admin {
 
 /// CORS for GET (and the JSON POSTs): any origin by default, since the data is public.
 fn cors(origins: &[String]) -> CorsLayer {
-    let layer = CorsLayer::new().allow_methods([Method::GET, Method::POST, Method::HEAD]).allow_headers([header::CONTENT_TYPE]);
+    let layer =
+        CorsLayer::new().allow_methods([Method::GET, Method::POST, Method::HEAD]).allow_headers([header::CONTENT_TYPE]);
     if origins.is_empty() || origins.iter().any(|o| o == "*") {
         return layer.allow_origin(Any);
     }
@@ -83,14 +86,20 @@ pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
         .with_state(state.clone());
     if let Some(token) = admin.token.filter(|t| !t.is_empty()) {
         let admin_state = crate::routes::admin::AdminState { app: state, reloader: admin.reloader, token };
-        router = router.merge(Router::new().route("/admin/reload", axum::routing::post(crate::routes::admin::reload)).with_state(admin_state));
+        router = router.merge(
+            Router::new()
+                .route("/admin/reload", axum::routing::post(crate::routes::admin::reload))
+                .with_state(admin_state),
+        );
     }
     router
         .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn(problem_for_bare_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         // FlatGeobuf is read by byte ranges, which must address the file's own bytes.
-        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new(crate::routes::export::FLATGEOBUF))))
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new(crate::routes::export::FLATGEOBUF)),
+        ))
         .layer(cors)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(
@@ -99,7 +108,9 @@ pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
                 .load_shed()
                 .concurrency_limit(max_concurrent),
         )
-        .layer(CatchPanicLayer::custom(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged").into_response()))
+        .layer(CatchPanicLayer::custom(|_| {
+            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged").into_response()
+        }))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -114,10 +125,8 @@ async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if (status.is_client_error() || status.is_server_error()) && !is_problem {
         let detail = match status {
             StatusCode::METHOD_NOT_ALLOWED => format!("{method} is not allowed on {path}"),
@@ -134,7 +143,8 @@ async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
 
 /// Load shedding: tell clients to come back shortly rather than queue without bound.
 async fn overloaded(_: tower::BoxError) -> Response {
-    let mut response = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "the server is at capacity; retry in a moment").into_response();
+    let mut response =
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "the server is at capacity; retry in a moment").into_response();
     response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
     response
 }

@@ -160,7 +160,14 @@ pub fn read(bytes: &[u8], bbox: Option<[f64; 4]>) -> Result<Layer, FgbError> {
                     kind: match c.type_() {
                         ColumnType::Double | ColumnType::Float => ColumnKind::Double,
                         ColumnType::Bool => ColumnKind::Bool,
-                        ColumnType::Byte | ColumnType::UByte | ColumnType::Short | ColumnType::UShort | ColumnType::Int | ColumnType::UInt | ColumnType::Long | ColumnType::ULong => ColumnKind::Long,
+                        ColumnType::Byte
+                        | ColumnType::UByte
+                        | ColumnType::Short
+                        | ColumnType::UShort
+                        | ColumnType::Int
+                        | ColumnType::UInt
+                        | ColumnType::Long
+                        | ColumnType::ULong => ColumnKind::Long,
                         _ => ColumnKind::Text,
                     },
                 })

@@ -68,7 +68,11 @@ pub fn load_csv(bytes: &[u8]) {
     };
     let csv = Some((path, text));
     let (offices, former_units) = if selector % 2 == 0 { (csv, None) } else { (None, csv) };
-    let sources = SourceFiles { communes: ("fuzz/communes.geojson".into(), SYNTHETIC_COMMUNES.to_string()), offices, former_units };
+    let sources = SourceFiles {
+        communes: ("fuzz/communes.geojson".into(), SYNTHETIC_COMMUNES.to_string()),
+        offices,
+        former_units,
+    };
     check_loaded(Dataset::from_sources(sources), name);
 }
 

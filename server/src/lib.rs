@@ -4,9 +4,10 @@
 
 pub mod app;
 pub mod fgb;
+pub mod fuzzing;
 pub mod metrics;
-pub mod params;
 pub mod openapi;
+pub mod params;
 pub mod problem;
 pub mod ranges;
 pub mod reload;
@@ -14,4 +15,3 @@ pub mod routes;
 pub mod serve;
 pub mod state;
 pub mod views;
-pub mod fuzzing;

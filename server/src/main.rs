@@ -101,7 +101,9 @@ fn export_pmtiles(args: &ExportArgs) -> ExitCode {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
@@ -140,7 +142,11 @@ fn check(dir: &Path) -> ExitCode {
         report.count(Severity::Info),
         if report.is_usable() { "usable" } else { "NOT usable" }
     );
-    if report.is_usable() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if report.is_usable() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
@@ -166,9 +172,15 @@ fn serve(args: ServeArgs) -> ExitCode {
     let metrics = metrics::install();
     metrics::record_reload(&snapshot.data.version);
     let state = state::AppState::new(snapshot, settings, metrics);
-    let reloader = reload::Reloader::new(reload::ReloadConfig { data_dir: args.data.data.clone(), pyramid_maxzoom: args.pyramid_maxzoom });
+    let reloader = reload::Reloader::new(reload::ReloadConfig {
+        data_dir: args.data.data.clone(),
+        pyramid_maxzoom: args.pyramid_maxzoom,
+    });
     let admin = app::Admin { reloader, token: std::env::var("HUE_MAP_ADMIN_TOKEN").ok() };
-    let limits = Limits { max_concurrent: args.max_concurrent_requests.max(1), header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout) };
+    let limits = Limits {
+        max_concurrent: args.max_concurrent_requests.max(1),
+        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
+    };
     runtime.block_on(run(args.listen, state, admin, limits))
 }
 

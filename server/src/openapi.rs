@@ -13,7 +13,9 @@ use serde_json::{Map, Value};
 use utoipa::OpenApi;
 
 use crate::routes::ogc::{CollectionId, OPENAPI_30, OPENAPI_31};
-use crate::routes::{communes, convert, export, former_units, health, locate, nearest, offices, ogc, quality, search, tiles};
+use crate::routes::{
+    communes, convert, export, former_units, health, locate, nearest, offices, ogc, quality, search, tiles,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -151,7 +153,8 @@ fn downgrade_schema(object: &mut Map<String, Value>) {
     }
     for key in ["oneOf", "anyOf"] {
         let Some(Value::Array(branches)) = object.get(key) else { continue };
-        let is_null = |b: &Value| b.get("nullable") == Some(&Value::Bool(true)) && b.as_object().is_some_and(|o| o.len() == 1);
+        let is_null =
+            |b: &Value| b.get("nullable") == Some(&Value::Bool(true)) && b.as_object().is_some_and(|o| o.len() == 1);
         if !branches.iter().any(is_null) {
             continue;
         }

@@ -13,8 +13,9 @@ pub struct QueryParams {
 
 impl QueryParams {
     pub fn parse(raw: Option<&str>) -> ApiResult<QueryParams> {
-        let pairs = serde_urlencoded::from_str(raw.unwrap_or(""))
-            .map_err(|e| Problem::new(axum::http::StatusCode::BAD_REQUEST, format!("the query string is malformed: {e}")))?;
+        let pairs = serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| {
+            Problem::new(axum::http::StatusCode::BAD_REQUEST, format!("the query string is malformed: {e}"))
+        })?;
         Ok(QueryParams { pairs })
     }
 
@@ -37,8 +38,13 @@ impl QueryParams {
     pub fn reject_unknown(&self, known: &[&str]) -> ApiResult<()> {
         match self.pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
             None => Ok(()),
-            Some((name, _)) if known.is_empty() => Err(Problem::invalid_param(name.clone(), "unknown parameter; this resource takes none")),
-            Some((name, _)) => Err(Problem::invalid_param(name.clone(), format!("unknown parameter; this resource takes {}", known.join(", ")))),
+            Some((name, _)) if known.is_empty() => {
+                Err(Problem::invalid_param(name.clone(), "unknown parameter; this resource takes none"))
+            }
+            Some((name, _)) => Err(Problem::invalid_param(
+                name.clone(),
+                format!("unknown parameter; this resource takes {}", known.join(", ")),
+            )),
         }
     }
 
@@ -51,10 +57,9 @@ impl QueryParams {
     /// An optional whole number within `[min, max]`.
     pub fn integer_in(&self, name: &str, default: u64, min: u64, max: u64) -> ApiResult<u64> {
         let Some(raw) = self.single(name)? else { return Ok(default) };
-        let value: u64 = raw
-            .trim()
-            .parse()
-            .map_err(|_| Problem::invalid_param(name, format!("must be a whole number from {min} to {max}, got {raw:?}")))?;
+        let value: u64 = raw.trim().parse().map_err(|_| {
+            Problem::invalid_param(name, format!("must be a whole number from {min} to {max}, got {raw:?}"))
+        })?;
         if !(min..=max).contains(&value) {
             return Err(Problem::invalid_param(name, format!("must be from {min} to {max}, got {value}")));
         }
@@ -76,7 +81,10 @@ impl QueryParams {
             .map(|v| {
                 OfficeKind::parse(v.trim()).ok_or_else(|| {
                     let known: Vec<&str> = OfficeKind::ALL.iter().map(|k| k.as_str()).collect();
-                    Problem::invalid_param("kind", format!("unknown office kind {v:?}; known kinds: {}", known.join(", ")))
+                    Problem::invalid_param(
+                        "kind",
+                        format!("unknown office kind {v:?}; known kinds: {}", known.join(", ")),
+                    )
                 })
             })
             .collect()
@@ -84,10 +92,8 @@ impl QueryParams {
 }
 
 pub fn parse_finite(name: &str, raw: &str) -> ApiResult<f64> {
-    let value: f64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| Problem::invalid_param(name, format!("must be a number, got {raw:?}")))?;
+    let value: f64 =
+        raw.trim().parse().map_err(|_| Problem::invalid_param(name, format!("must be a number, got {raw:?}")))?;
     if !value.is_finite() {
         return Err(Problem::invalid_param(name, format!("must be a finite number, got {raw:?}")));
     }

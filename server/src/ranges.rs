@@ -1,9 +1,9 @@
 //! Byte-range responses (RFC 9110 §14) for files served from memory, so FlatGeobuf clients
 //! can fetch the header, the index and then only the features a bbox needs.
 
+use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::body::Bytes;
 
 use crate::problem::Problem;
 
@@ -23,7 +23,9 @@ pub fn respond(headers: &HeaderMap, body: Bytes, content_type: &'static str, eta
         Ok(None) => (StatusCode::OK, body).into_response(),
         Err(RangeError::Malformed(reason)) => return Problem::invalid_param("Range", reason).into_response(),
         Err(RangeError::Unsatisfiable(reason)) => {
-            let mut response = Problem::new(StatusCode::RANGE_NOT_SATISFIABLE, format!("{reason}; the file is {length} bytes")).into_response();
+            let mut response =
+                Problem::new(StatusCode::RANGE_NOT_SATISFIABLE, format!("{reason}; the file is {length} bytes"))
+                    .into_response();
             if let Ok(value) = HeaderValue::from_str(&format!("bytes */{length}")) {
                 response.headers_mut().insert(header::CONTENT_RANGE, value);
             }
@@ -62,7 +64,9 @@ fn requested_range(headers: &HeaderMap, length: u64, etag: &str) -> Result<Optio
     if length == 0 {
         return Err(RangeError::Unsatisfiable("the file is empty".into()));
     }
-    let ranges = parsed.validate(length).map_err(|e| RangeError::Unsatisfiable(format!("the range {raw:?} cannot be served ({e:?})")))?;
+    let ranges = parsed
+        .validate(length)
+        .map_err(|e| RangeError::Unsatisfiable(format!("the range {raw:?} cannot be served ({e:?})")))?;
     match ranges.as_slice() {
         [one] if one.start() <= one.end() && *one.start() < length => Ok(Some((*one.start(), *one.end()))),
         [_] => Err(RangeError::Unsatisfiable(format!("the range {raw:?} starts after the end of the file"))),

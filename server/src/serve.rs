@@ -18,7 +18,12 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// Serves `router` on `listener` until `shutdown` completes, then stops accepting, lets open
 /// connections finish their requests, and returns. A request's headers must arrive within
 /// `header_read_timeout`; the request itself then has the router's own timeout.
-pub async fn serve(listener: TcpListener, router: Router, header_read_timeout: Duration, shutdown: impl Future<Output = ()>) {
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     builder.http2().timer(TokioTimer::new());
@@ -40,7 +45,8 @@ pub async fn serve(listener: TcpListener, router: Router, header_read_timeout: D
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
-        let connection = graceful.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned());
+        let connection =
+            graceful.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned());
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection ended with an error");

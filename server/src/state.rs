@@ -49,8 +49,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(snapshot: Snapshot, settings: Settings, metrics: Option<metrics_exporter_prometheus::PrometheusHandle>) -> AppState {
-        AppState { current: Arc::new(ArcSwap::from_pointee(snapshot)), settings: Arc::new(settings), glyphs: Default::default(), metrics }
+    pub fn new(
+        snapshot: Snapshot,
+        settings: Settings,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    ) -> AppState {
+        AppState {
+            current: Arc::new(ArcSwap::from_pointee(snapshot)),
+            settings: Arc::new(settings),
+            glyphs: Default::default(),
+            metrics,
+        }
     }
 
     /// Serves `snapshot` to every request that starts from now on; requests already running
@@ -100,8 +109,9 @@ pub fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<Snapshot, data_b
 pub fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .map(|kib| kib / 1024)
         .unwrap_or(0)
 }
-

@@ -227,7 +227,12 @@ pub struct OfficeFeature<'a> {
 }
 
 pub fn office_feature(o: &Office) -> OfficeFeature<'_> {
-    OfficeFeature { kind: "Feature", id: &o.id, geometry: PointGeometry::new(o.lon, o.lat), properties: OfficeView::new(o, None) }
+    OfficeFeature {
+        kind: "Feature",
+        id: &o.id,
+        geometry: PointGeometry::new(o.lon, o.lat),
+        properties: OfficeView::new(o, None),
+    }
 }
 
 /// One former unit as an RFC 7946 Feature at its approximate point.
@@ -242,5 +247,10 @@ pub struct FormerUnitFeature<'a> {
 }
 
 pub fn former_unit_feature<'a>(data: &'a Dataset, u: &'a FormerUnit) -> FormerUnitFeature<'a> {
-    FormerUnitFeature { kind: "Feature", id: &u.old_code, geometry: PointGeometry::new(u.lon, u.lat), properties: FormerUnitDetail::new(data, u) }
+    FormerUnitFeature {
+        kind: "Feature",
+        id: &u.old_code,
+        geometry: PointGeometry::new(u.lon, u.lat),
+        properties: FormerUnitDetail::new(data, u),
+    }
 }

@@ -26,7 +26,10 @@ fn version_is_the_workspace_version() {
 
 #[test]
 fn an_out_of_range_zoom_is_refused_before_anything_loads() {
-    let output = Command::new(env!("CARGO_BIN_EXE_hue-map")).args(["export-pmtiles", "x.pmtiles", "--maxzoom", "17"]).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hue-map"))
+        .args(["export-pmtiles", "x.pmtiles", "--maxzoom", "17"])
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("17"));
 }

@@ -23,7 +23,8 @@ fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 fn hue() -> Dataset {
-    Dataset::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/hue")).expect("the reference data loads")
+    Dataset::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/hue"))
+        .expect("the reference data loads")
 }
 
 #[test]

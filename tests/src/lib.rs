@@ -39,7 +39,8 @@ pub fn binary() -> PathBuf {
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building hue-map failed");
-        let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| repo_root().join("target"));
+        let target =
+            std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| repo_root().join("target"));
         target.join("debug/hue-map")
     })
     .clone()
@@ -106,7 +107,12 @@ impl Server {
 
     pub fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::blocking::Body>) -> Reply {
         Reply::from(
-            self.client.post(self.url(path)).header("content-type", content_type).body(body).send().expect("request sent"),
+            self.client
+                .post(self.url(path))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .expect("request sent"),
         )
     }
 

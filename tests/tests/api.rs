@@ -38,7 +38,8 @@ fn landmarks_locate_to_the_right_communes() {
     }
     // Thuận Hoá was formed from, among others, Vĩnh Ninh.
     let reply = server.get("/api/v1/locate?lon=107.5774&lat=16.4565");
-    let names: Vec<&str> = reply.json["former_units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        reply.json["former_units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"Phường Vĩnh Ninh"), "{names:?}");
 }
 
@@ -66,7 +67,8 @@ fn batch_locate_keeps_order() {
     assert!(results[1]["commune"].is_null());
     assert_eq!(commune_code(&results[2]), "19753");
     // Exactly the limit is accepted.
-    let many: Vec<[f64; 2]> = (0..10_000).map(|i| [107.5 + (i % 100) as f64 * 0.001, 16.4 + (i / 100) as f64 * 0.001]).collect();
+    let many: Vec<[f64; 2]> =
+        (0..10_000).map(|i| [107.5 + (i % 100) as f64 * 0.001, 16.4 + (i / 100) as f64 * 0.001]).collect();
     let reply = server.post_json("/api/v1/locate", &json!({ "points": many }));
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json["results"].as_array().unwrap().len(), 10_000);
@@ -112,7 +114,10 @@ fn communes_list_and_feature() {
     let ring = feature.json["geometry"]["coordinates"][0][0].as_array().unwrap();
     let area2: f64 = ring
         .windows(2)
-        .map(|w| w[0][0].as_f64().unwrap() * w[1][1].as_f64().unwrap() - w[1][0].as_f64().unwrap() * w[0][1].as_f64().unwrap())
+        .map(|w| {
+            w[0][0].as_f64().unwrap() * w[1][1].as_f64().unwrap()
+                - w[1][0].as_f64().unwrap() * w[0][1].as_f64().unwrap()
+        })
         .sum();
     assert!(area2 > 0.0, "exterior ring must be counter-clockwise");
 }
@@ -146,11 +151,7 @@ fn quality_report_names_the_five_misplaced_former_units() {
 #[test]
 fn responses_are_compressed_when_asked() {
     let server = Server::start();
-    let response = server
-        .client
-        .get(server.url("/api/v1/communes/19819"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .unwrap();
+    let response =
+        server.client.get(server.url("/api/v1/communes/19819")).header("accept-encoding", "gzip").send().unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }

@@ -41,13 +41,15 @@ fn bad_k_and_kind() {
 #[test]
 fn bad_batch_bodies() {
     let server = Server::start();
-    let detail = server.post_raw("/api/v1/locate", "application/json", "{\"points\": [[107.5, 16.4]").expect_problem(400);
+    let detail =
+        server.post_raw("/api/v1/locate", "application/json", "{\"points\": [[107.5, 16.4]").expect_problem(400);
     assert!(detail.contains("EOF"), "{detail}");
     server.post_raw("/api/v1/locate", "application/json", "").expect_problem(400);
     server.post_raw("/api/v1/locate", "application/json", "{\"points\": [[107.5]]}").expect_problem(400);
     server.post_raw("/api/v1/locate", "application/json", "{\"pts\": []}").expect_problem(400);
     server.post_raw("/api/v1/locate", "application/json", "[1,2]").expect_problem(400);
-    let detail = server.post_json("/api/v1/locate", &json!({"points": [[107.5, 16.4], [200, 16.4]]})).expect_problem(400);
+    let detail =
+        server.post_json("/api/v1/locate", &json!({"points": [[107.5, 16.4], [200, 16.4]]})).expect_problem(400);
     assert!(detail.starts_with("points[1][0]: longitude must be within"), "{detail}");
     let detail = server.post_raw("/api/v1/locate", "text/plain", "{\"points\": []}").expect_problem(415);
     assert!(detail.contains("application/json"), "{detail}");

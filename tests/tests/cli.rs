@@ -22,7 +22,11 @@ fn check_exits_1_on_a_broken_dataset() {
         std::fs::copy(hue_data().join(file), dir.join(file)).unwrap();
     }
     // Point one lineage row at a code that does not exist.
-    let former = std::fs::read_to_string(dir.join("former_units.csv")).unwrap().replacen(",19753,Phường Phú Xuân,", ",99999,Phường Phú Xuân,", 1);
+    let former = std::fs::read_to_string(dir.join("former_units.csv")).unwrap().replacen(
+        ",19753,Phường Phú Xuân,",
+        ",99999,Phường Phú Xuân,",
+        1,
+    );
     std::fs::write(dir.join("former_units.csv"), former).unwrap();
     let output = run(&["check", "--data", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -48,7 +52,8 @@ fn serve_without_a_dataset_says_where_it_looked() {
 }
 
 fn tempfile_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("hue-map-cli-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir =
+        std::env::temp_dir().join(format!("hue-map-cli-{}-{:?}", std::process::id(), std::thread::current().id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

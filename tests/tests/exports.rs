@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use e2e::{run_tool, shared, Server, Value};
-use geo::BoundingRect;
 use flatgeobuf::FeatureProperties;
+use geo::BoundingRect;
 use server::fgb::{self, Cell};
 
 #[test]
@@ -16,9 +16,30 @@ fn gdal_opens_every_export_with_the_right_counts_and_fields() {
     let communes = server.get("/api/v1/communes").json["count"].as_u64().unwrap();
     let offices = server.get("/api/v1/offices").json["count"].as_u64().unwrap();
     for (path, layer, count, fields) in [
-        ("/api/v1/export/communes.fgb", "communes", communes, vec!["code: String", "full_name: String", "area_km2: Real", "population: Integer64", "seat_position_precision: String"]),
-        ("/api/v1/export/communes.geojson", "hue-communes", communes, vec!["code: String", "full_name: String", "area_km2_computed: Real"]),
-        ("/api/v1/export/offices.geojson", "hue-offices", offices, vec!["position_precision: String", "name: String", "kind: String"]),
+        (
+            "/api/v1/export/communes.fgb",
+            "communes",
+            communes,
+            vec![
+                "code: String",
+                "full_name: String",
+                "area_km2: Real",
+                "population: Integer64",
+                "seat_position_precision: String",
+            ],
+        ),
+        (
+            "/api/v1/export/communes.geojson",
+            "hue-communes",
+            communes,
+            vec!["code: String", "full_name: String", "area_km2_computed: Real"],
+        ),
+        (
+            "/api/v1/export/offices.geojson",
+            "hue-offices",
+            offices,
+            vec!["position_precision: String", "name: String", "kind: String"],
+        ),
     ] {
         let bytes = server.client.get(server.url(path)).send().unwrap().bytes().unwrap();
         let file = dir.path().join(format!("{layer}.{}", path.rsplit('.').next().unwrap()));
@@ -45,21 +66,50 @@ fn flatgeobuf_is_served_with_byte_ranges() {
     let etag = whole.headers()["etag"].to_str().unwrap().to_string();
     let bytes = whole.bytes().unwrap();
     assert_eq!(&bytes[..4], b"fgb\x03", "FlatGeobuf magic bytes");
-    let part = server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", "bytes=8-23").header("accept-encoding", "gzip, br").send().unwrap();
+    let part = server
+        .client
+        .get(server.url("/api/v1/export/communes.fgb"))
+        .header("range", "bytes=8-23")
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .unwrap();
     assert_eq!(part.status(), 206);
     assert_eq!(part.headers()["content-range"], format!("bytes 8-23/{}", bytes.len()));
     assert!(part.headers().get("content-encoding").is_none(), "ranges address the file's own bytes");
     assert_eq!(part.bytes().unwrap(), bytes.slice(8..24));
-    let tail = server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", "bytes=-10").send().unwrap();
+    let tail =
+        server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", "bytes=-10").send().unwrap();
     assert_eq!(tail.bytes().unwrap(), bytes.slice(bytes.len() - 10..));
-    let stale = server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", "bytes=0-9").header("if-range", "\"other\"").send().unwrap();
+    let stale = server
+        .client
+        .get(server.url("/api/v1/export/communes.fgb"))
+        .header("range", "bytes=0-9")
+        .header("if-range", "\"other\"")
+        .send()
+        .unwrap();
     assert_eq!(stale.status(), 200, "a stale If-Range gets the whole file");
-    let fresh = server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", "bytes=0-9").header("if-range", &etag).send().unwrap();
+    let fresh = server
+        .client
+        .get(server.url("/api/v1/export/communes.fgb"))
+        .header("range", "bytes=0-9")
+        .header("if-range", &etag)
+        .send()
+        .unwrap();
     assert_eq!(fresh.status(), 206);
-    let beyond = e2e::Reply::from(server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", format!("bytes={}-", bytes.len() + 10)).send().unwrap());
+    let beyond = e2e::Reply::from(
+        server
+            .client
+            .get(server.url("/api/v1/export/communes.fgb"))
+            .header("range", format!("bytes={}-", bytes.len() + 10))
+            .send()
+            .unwrap(),
+    );
     beyond.expect_problem(416);
     assert_eq!(beyond.headers["content-range"], format!("bytes */{}", bytes.len()));
-    e2e::Reply::from(server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", "pages=1").send().unwrap()).expect_problem(400);
+    e2e::Reply::from(
+        server.client.get(server.url("/api/v1/export/communes.fgb")).header("range", "pages=1").send().unwrap(),
+    )
+    .expect_problem(400);
 }
 
 /// Brute force: the ids of the features of a GeoJSON FeatureCollection whose bounding box
@@ -70,7 +120,8 @@ fn ids_meeting(collection: &Value, key: &str, bbox: [f64; 4]) -> Vec<String> {
         .unwrap()
         .iter()
         .filter(|f| {
-            let geometry: geo::Geometry<f64> = serde_json::from_value::<geojson::Geometry>(f["geometry"].clone()).unwrap().try_into().unwrap();
+            let geometry: geo::Geometry<f64> =
+                serde_json::from_value::<geojson::Geometry>(f["geometry"].clone()).unwrap().try_into().unwrap();
             let r = geometry.bounding_rect().unwrap();
             r.min().x <= bbox[2] && r.max().x >= bbox[0] && r.min().y <= bbox[3] && r.max().y >= bbox[1]
         })
@@ -86,7 +137,12 @@ fn the_flatgeobuf_http_client_reads_a_bbox_by_ranges() {
     let geojson = server.get("/api/v1/export/communes.geojson").json;
     let url = server.url("/api/v1/export/communes.fgb");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    for bbox in [[107.55, 16.42, 107.62, 16.48], [107.0, 16.0, 107.2, 16.2], [108.0, 16.0, 108.3, 16.3], [100.0, 10.0, 101.0, 11.0]] {
+    for bbox in [
+        [107.55, 16.42, 107.62, 16.48],
+        [107.0, 16.0, 107.2, 16.2],
+        [108.0, 16.0, 108.3, 16.3],
+        [100.0, 10.0, 101.0, 11.0],
+    ] {
         let expected = ids_meeting(&geojson, "code", bbox);
         let got = runtime.block_on(async {
             let reader = flatgeobuf::HttpFgbReader::open(&url).await.unwrap();
@@ -103,7 +159,10 @@ fn the_flatgeobuf_http_client_reads_a_bbox_by_ranges() {
 }
 
 fn countries_geojson() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(shared().join("external/flatgeobuf-testdata/test/data/countries.geojson")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(shared().join("external/flatgeobuf-testdata/test/data/countries.geojson")).unwrap(),
+    )
+    .unwrap()
 }
 
 fn countries_fgb() -> Vec<u8> {
@@ -136,9 +195,13 @@ fn the_reference_flatgeobuf_files_read_and_round_trip_through_our_code() {
         .unwrap()
         .iter()
         .map(|f| {
-            let geometry: geo::Geometry<f64> = serde_json::from_value::<geojson::Geometry>(f["geometry"].clone()).unwrap().try_into().unwrap();
+            let geometry: geo::Geometry<f64> =
+                serde_json::from_value::<geojson::Geometry>(f["geometry"].clone()).unwrap().try_into().unwrap();
             let r = geometry.bounding_rect().unwrap();
-            (f["id"].as_str().unwrap().to_string(), (f["properties"]["name"].as_str().unwrap().to_string(), [r.min().x, r.min().y, r.max().x, r.max().y]))
+            (
+                f["id"].as_str().unwrap().to_string(),
+                (f["properties"]["name"].as_str().unwrap().to_string(), [r.min().x, r.min().y, r.max().x, r.max().y]),
+            )
         })
         .collect();
     let read = fgb::read(&countries_fgb(), None).unwrap();
@@ -179,7 +242,13 @@ fn every_reference_flatgeobuf_file_reads_or_fails_cleanly() {
         let bytes = std::fs::read(&path).unwrap();
         match fgb::read(&bytes, None) {
             Ok(layer) => {
-                if let Some(count) = flatgeobuf::FgbReader::open(std::io::Cursor::new(&bytes)).unwrap().header().features_count().checked_sub(0).filter(|c| *c > 0) {
+                if let Some(count) = flatgeobuf::FgbReader::open(std::io::Cursor::new(&bytes))
+                    .unwrap()
+                    .header()
+                    .features_count()
+                    .checked_sub(0)
+                    .filter(|c| *c > 0)
+                {
                     assert_eq!(layer.features.len() as u64, count, "{}", path.display());
                 }
             }

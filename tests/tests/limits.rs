@@ -7,8 +7,10 @@ use e2e::{hue_data, json, Server};
 
 #[test]
 fn overload_is_shed_with_503_and_retry_after() {
-    let server = Arc::new(Server::start_with(&["--data", hue_data().to_str().unwrap(), "--max-concurrent-requests", "1"], &[]));
-    let points: Vec<[f64; 2]> = (0..10_000).map(|i| [107.0 + (i % 100) as f64 * 0.012, 15.9 + (i / 100) as f64 * 0.009]).collect();
+    let server =
+        Arc::new(Server::start_with(&["--data", hue_data().to_str().unwrap(), "--max-concurrent-requests", "1"], &[]));
+    let points: Vec<[f64; 2]> =
+        (0..10_000).map(|i| [107.0 + (i % 100) as f64 * 0.012, 15.9 + (i / 100) as f64 * 0.009]).collect();
     let body = Arc::new(json!({ "points": points }));
     let threads: Vec<_> = (0..12)
         .map(|_| {
@@ -37,10 +39,13 @@ fn cors_is_open_by_default_and_configurable() {
     let open = Server::start();
     let reply = open.client.get(open.url("/api/v1/communes")).header("origin", "https://bank.example").send().unwrap();
     assert_eq!(reply.headers()["access-control-allow-origin"], "*");
-    let closed = Server::start_with(&["--data", hue_data().to_str().unwrap(), "--cors-origins", "https://city.example"], &[]);
-    let allowed = closed.client.get(closed.url("/api/v1/communes")).header("origin", "https://city.example").send().unwrap();
+    let closed =
+        Server::start_with(&["--data", hue_data().to_str().unwrap(), "--cors-origins", "https://city.example"], &[]);
+    let allowed =
+        closed.client.get(closed.url("/api/v1/communes")).header("origin", "https://city.example").send().unwrap();
     assert_eq!(allowed.headers()["access-control-allow-origin"], "https://city.example");
-    let other = closed.client.get(closed.url("/api/v1/communes")).header("origin", "https://other.example").send().unwrap();
+    let other =
+        closed.client.get(closed.url("/api/v1/communes")).header("origin", "https://other.example").send().unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 
@@ -55,8 +60,15 @@ fn a_client_that_never_finishes_its_headers_is_disconnected() {
     // Never send the blank line: the server must give up on us, not wait for ever.
     let mut buffer = Vec::new();
     let closed = slow.read_to_end(&mut buffer);
-    assert!(closed.is_ok() || closed.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset), "{closed:?}");
-    assert!(closed.is_err() || buffer.is_empty() || String::from_utf8_lossy(&buffer).starts_with("HTTP/1.1 408"), "{:?}", String::from_utf8_lossy(&buffer));
+    assert!(
+        closed.is_ok() || closed.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        "{closed:?}"
+    );
+    assert!(
+        closed.is_err() || buffer.is_empty() || String::from_utf8_lossy(&buffer).starts_with("HTTP/1.1 408"),
+        "{:?}",
+        String::from_utf8_lossy(&buffer)
+    );
     // A well-behaved client on another connection is served as usual.
     assert_eq!(server.get("/healthz").status, 200);
 }

@@ -18,7 +18,11 @@ fn gdal_lists_the_layers_and_reads_every_feature() {
     for layer in ["1: communes", "2: offices", "3: former_units"] {
         assert!(layers.contains(layer), "{layers}");
     }
-    for (layer, api, key) in [("communes", "/api/v1/communes", "communes"), ("offices", "/api/v1/offices", "offices"), ("former_units", "/api/v1/former-units", "former_units")] {
+    for (layer, api, key) in [
+        ("communes", "/api/v1/communes", "communes"),
+        ("offices", "/api/v1/offices", "offices"),
+        ("former_units", "/api/v1/former-units", "former_units"),
+    ] {
         let expected = server.get(api).json[key].as_array().unwrap().len();
         // -al reads every feature through the items pages, following the next links.
         let features = run_tool("ogrinfo", &["-ro", "-al", "-q", &source, layer]);
@@ -44,7 +48,14 @@ fn items_page_with_links_counts_and_a_clamped_limit() {
     assert_eq!(total, server.get("/api/v1/former-units").json["count"].as_u64().unwrap() as usize);
     assert_eq!(first.json["numberReturned"], 50);
     assert!(first.json["timeStamp"].as_str().unwrap().ends_with('Z'));
-    let link = |page: &e2e::Value, rel: &str| page["links"].as_array().unwrap().iter().find(|l| l["rel"] == rel).map(|l| l["href"].as_str().unwrap().to_string());
+    let link = |page: &e2e::Value, rel: &str| {
+        page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == rel)
+            .map(|l| l["href"].as_str().unwrap().to_string())
+    };
     assert!(link(&first.json, "prev").is_none());
     // Walk the next links: every feature once, in order, and no next link on the last page.
     let mut ids: Vec<String> = Vec::new();
@@ -83,7 +94,8 @@ fn bbox_selects_what_intersects_it() {
         assert!(ids.contains(&office["id"].as_str().unwrap()), "{bbox}: {ids:?}");
         // The commune holding the office meets the same box.
         let communes = server.get(&format!("/collections/communes/items?limit=1000&bbox={bbox}")).json;
-        let codes: Vec<&str> = communes["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+        let codes: Vec<&str> =
+            communes["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
         let holder = server.get(&format!("/api/v1/locate?lon={lon}&lat={lat}")).json;
         if let Some(code) = holder["commune"]["code"].as_str() {
             assert!(codes.contains(&code), "{bbox}: {codes:?} lacks {code}");
@@ -103,11 +115,21 @@ fn crs_parameters_and_bad_requests() {
     let epsg = server.get("/collections/offices/items?limit=1&crs=http://www.opengis.net/def/crs/EPSG/0/4326");
     assert_eq!(epsg.headers["content-crs"], "<http://www.opengis.net/def/crs/EPSG/0/4326>");
     let [lon, lat] = [0, 1].map(|i| crs84["features"][0]["geometry"]["coordinates"][i].as_f64().unwrap());
-    assert_eq!(epsg.json["features"][0]["geometry"]["coordinates"], e2e::json!([lat, lon]), "EPSG:4326 is latitude first");
+    assert_eq!(
+        epsg.json["features"][0]["geometry"]["coordinates"],
+        e2e::json!([lat, lon]),
+        "EPSG:4326 is latitude first"
+    );
     let one = server.get(&format!("/collections/offices/items/{}", crs84["features"][0]["id"].as_str().unwrap()));
     assert_eq!(one.status, 200);
     assert!(one.json["links"].as_array().unwrap().iter().any(|l| l["rel"] == "collection"));
-    let bbox_lat_first = format!("/collections/offices/items?bbox={},{},{},{}&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326", lat - 1e-6, lon - 1e-6, lat + 1e-6, lon + 1e-6);
+    let bbox_lat_first = format!(
+        "/collections/offices/items?bbox={},{},{},{}&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326",
+        lat - 1e-6,
+        lon - 1e-6,
+        lat + 1e-6,
+        lon + 1e-6
+    );
     assert!(server.get(&bbox_lat_first).json["numberMatched"].as_u64().unwrap() >= 1);
     for bad in [
         "/collections/communes/items?limit=unlimited",
@@ -133,7 +155,8 @@ fn the_root_is_the_web_map_for_browsers_and_the_landing_page_for_clients() {
     let server = Server::start();
     let landing = server.get("/");
     assert_eq!(landing.content_type, "application/json");
-    let rels: Vec<&str> = landing.json["links"].as_array().unwrap().iter().map(|l| l["rel"].as_str().unwrap()).collect();
+    let rels: Vec<&str> =
+        landing.json["links"].as_array().unwrap().iter().map(|l| l["rel"].as_str().unwrap()).collect();
     for rel in ["self", "service-desc", "service-doc", "conformance", "data"] {
         assert!(rels.contains(&rel), "{rels:?}");
     }

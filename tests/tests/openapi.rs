@@ -36,7 +36,9 @@ fn openapi_31_documents_every_api_route_with_problem_responses() {
     for path in &routed {
         assert!(documented.contains(&shape(path)), "{path} is routed but not in /openapi.json");
     }
-    for extra in ["/", "/conformance", "/collections", "/collections/{}/items", "/tiles/{}/{}/{}", "/tiles.json", "/healthz"] {
+    for extra in
+        ["/", "/conformance", "/collections", "/collections/{}/items", "/tiles/{}/{}/{}", "/tiles.json", "/healthz"]
+    {
         assert!(documented.contains(&extra.to_string()), "{extra} missing");
     }
     // Every operation that takes input documents its 400 as a problem; ids are unique.
@@ -44,7 +46,10 @@ fn openapi_31_documents_every_api_route_with_problem_responses() {
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {
             ids.push(operation["operationId"].as_str().unwrap().to_string());
-            let takes_input = operation.get("parameters").and_then(Value::as_array).is_some_and(|p| p.iter().any(|p| p["in"] == "query"))
+            let takes_input = operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|p| p.iter().any(|p| p["in"] == "query"))
                 || operation.get("requestBody").is_some();
             if takes_input && path != "/" {
                 let bad = &operation["responses"]["400"]["content"]["application/problem+json"];

@@ -21,14 +21,22 @@ fn former_units_list_search_and_one() {
 #[test]
 fn convert_address_single_and_batch() {
     let server = Server::start();
-    let reply = server.client.get(server.url("/api/v1/convert-address")).query(&[("address", "12 Lê Lợi, Phường Vĩnh Ninh, TP Huế, Thừa Thiên Huế")]).send().unwrap();
+    let reply = server
+        .client
+        .get(server.url("/api/v1/convert-address"))
+        .query(&[("address", "12 Lê Lợi, Phường Vĩnh Ninh, TP Huế, Thừa Thiên Huế")])
+        .send()
+        .unwrap();
     let c: serde_json::Value = reply.json().unwrap();
     assert_eq!(c["status"], "matched");
     assert_eq!(c["new_address"], "12 Lê Lợi, Phường Thuận Hoá, Thành phố Huế");
     assert_eq!(c["old_unit"]["code"], "19783");
     assert!(c["confidence"].as_f64().unwrap() >= 0.95);
 
-    let batch = server.post_json("/api/v1/convert-address", &json!({"addresses": ["Hương Phong, Huế", "Phường Hương Phong", "nowhere at all"]}));
+    let batch = server.post_json(
+        "/api/v1/convert-address",
+        &json!({"addresses": ["Hương Phong, Huế", "Phường Hương Phong", "nowhere at all"]}),
+    );
     assert_eq!(batch.status, 200, "{}", batch.text);
     let results = batch.json["results"].as_array().unwrap();
     assert_eq!(results[0]["status"], "ambiguous");

@@ -29,7 +29,11 @@ fn point_link(link: &Path, target: &Path) {
 }
 
 fn locate(server: &Server, (lon, lat): (f64, f64)) -> Result<String, String> {
-    let response = server.client.get(server.url(&format!("/api/v1/locate?lon={lon}&lat={lat}"))).send().map_err(|e| e.to_string())?;
+    let response = server
+        .client
+        .get(server.url(&format!("/api/v1/locate?lon={lon}&lat={lat}")))
+        .send()
+        .map_err(|e| e.to_string())?;
     let status = response.status();
     let text = response.text().map_err(|e| e.to_string())?;
     if status != 200 {
@@ -51,8 +55,14 @@ fn reloading_under_load_loses_nothing_and_never_mixes_versions() {
     let (a, b, broken, current) = (root.join("a"), root.join("b"), root.join("broken"), root.join("current"));
     copy_dataset(&a, |_, text| text);
     // B moves every seat address: every locate answer differs between A and B.
-    copy_dataset(&b, |file, text| if file == "offices.csv" { text.replace(", phường ", ", (B) phường ") } else { text });
-    copy_dataset(&broken, |file, text| if file == "communes.geojson" { text[..text.len() / 3].to_string() } else { text });
+    copy_dataset(
+        &b,
+        |file, text| if file == "offices.csv" { text.replace(", phường ", ", (B) phường ") } else { text },
+    );
+    copy_dataset(
+        &broken,
+        |file, text| if file == "communes.geojson" { text[..text.len() / 3].to_string() } else { text },
+    );
     point_link(&current, &a);
 
     let server = Arc::new(Server::start_with(
@@ -63,7 +73,8 @@ fn reloading_under_load_loses_nothing_and_never_mixes_versions() {
     assert_eq!(server.client.post(server.url("/admin/reload")).send().unwrap().status(), 401);
     assert_eq!(server.client.post(server.url("/admin/reload")).bearer_auth("wrong").send().unwrap().status(), 403);
 
-    let version_of = |server: &Server| server.get("/api/v1/quality").json["dataset_version"].as_str().unwrap().to_string();
+    let version_of =
+        |server: &Server| server.get("/api/v1/quality").json["dataset_version"].as_str().unwrap().to_string();
     let version_a = version_of(&server);
     let answers_a: Vec<String> = POINTS.iter().map(|p| locate(&server, *p).unwrap()).collect();
     let etag_a = server.client.get(server.url("/tiles/8/204/115.mvt")).send().unwrap().headers()["etag"].clone();
@@ -79,10 +90,12 @@ fn reloading_under_load_loses_nothing_and_never_mixes_versions() {
     assert!(answers_a.iter().zip(&answers_b).all(|(x, y)| x != y));
 
     let stop = Arc::new(AtomicBool::new(false));
-    let (done, failed, mixed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (done, failed, mixed) =
+        (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let workers: Vec<_> = (0..4)
         .map(|w| {
-            let (server, stop, done, failed, mixed) = (server.clone(), stop.clone(), done.clone(), failed.clone(), mixed.clone());
+            let (server, stop, done, failed, mixed) =
+                (server.clone(), stop.clone(), done.clone(), failed.clone(), mixed.clone());
             let (answers_a, answers_b) = (answers_a.clone(), answers_b.clone());
             std::thread::spawn(move || {
                 let mut i = w;
@@ -129,7 +142,8 @@ fn reloading_under_load_loses_nothing_and_never_mixes_versions() {
     for worker in workers {
         worker.join().unwrap();
     }
-    let (done, failed, mixed) = (done.load(Ordering::Relaxed), failed.load(Ordering::Relaxed), mixed.load(Ordering::Relaxed));
+    let (done, failed, mixed) =
+        (done.load(Ordering::Relaxed), failed.load(Ordering::Relaxed), mixed.load(Ordering::Relaxed));
     eprintln!("{done} requests during 20 reloads ({refused} refused): {failed} failed, {mixed} mixed");
     assert!(done > 100, "{done}");
     assert_eq!(failed, 0);
@@ -145,7 +159,8 @@ fn reloading_under_load_loses_nothing_and_never_mixes_versions() {
 fn sighup_reloads_too() {
     let server = Server::start();
     let before = server.get("/metrics").text;
-    let stamp = |text: &str| text.lines().find(|l| l.starts_with("hue_map_last_reload_timestamp_seconds")).map(String::from);
+    let stamp =
+        |text: &str| text.lines().find(|l| l.starts_with("hue_map_last_reload_timestamp_seconds")).map(String::from);
     std::process::Command::new("kill").args(["-HUP", &server.pid().to_string()]).status().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
@@ -162,5 +177,11 @@ fn sighup_reloads_too() {
 #[test]
 fn the_admin_endpoint_is_absent_without_a_token() {
     let server = Server::start();
-    server.client.post(server.url("/admin/reload")).bearer_auth("anything").send().map(|r| assert_eq!(r.status(), 404)).unwrap();
+    server
+        .client
+        .post(server.url("/admin/reload"))
+        .bearer_auth("anything")
+        .send()
+        .map(|r| assert_eq!(r.status(), 404))
+        .unwrap();
 }

@@ -46,10 +46,22 @@ fn a_tile_in_every_encoding_with_etag_and_cache_headers() {
     assert!(identity.headers().get("content-encoding").is_none());
     assert_eq!(identity.bytes().unwrap().to_vec(), raw_from_gzip);
 
-    let revalidated = server.client.get(server.url(NGO_MON_Z10)).header("accept-encoding", "gzip").header("if-none-match", &etag).send().unwrap();
+    let revalidated = server
+        .client
+        .get(server.url(NGO_MON_Z10))
+        .header("accept-encoding", "gzip")
+        .header("if-none-match", &etag)
+        .send()
+        .unwrap();
     assert_eq!(revalidated.status(), 304);
     assert_eq!(revalidated.headers()["etag"].to_str().unwrap(), etag);
-    let stale = server.client.get(server.url(NGO_MON_Z10)).header("accept-encoding", "gzip").header("if-none-match", "\"old-version-gzip\"").send().unwrap();
+    let stale = server
+        .client
+        .get(server.url(NGO_MON_Z10))
+        .header("accept-encoding", "gzip")
+        .header("if-none-match", "\"old-version-gzip\"")
+        .send()
+        .unwrap();
     assert_eq!(stale.status(), 200);
 }
 
@@ -133,7 +145,8 @@ fn pmtiles_export_matches_the_served_tiles() {
     let dir = std::env::temp_dir().join(format!("hue-map-pmtiles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let archive = dir.join("hue.pmtiles");
-    let output = run(&["export-pmtiles", archive.to_str().unwrap(), "--maxzoom", "12", "--data", hue_data().to_str().unwrap()]);
+    let output =
+        run(&["export-pmtiles", archive.to_str().unwrap(), "--maxzoom", "12", "--data", hue_data().to_str().unwrap()]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // Read the whole archive first (the async reader), then compare over HTTP (blocking).
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -168,7 +181,9 @@ fn pmtiles_export_matches_the_served_tiles() {
                 assert_eq!(served.bytes().unwrap().as_ref(), bytes.as_slice(), "z{z}/{x}/{y}");
                 compared += 1;
             }
-            (status, archived) => panic!("z{z}/{x}/{y}: served {status}, archived {:?}", archived.as_ref().map(Vec::len)),
+            (status, archived) => {
+                panic!("z{z}/{x}/{y}: served {status}, archived {:?}", archived.as_ref().map(Vec::len))
+            }
         }
     }
     assert!(compared > 100, "{compared}");
@@ -190,7 +205,11 @@ fn tile_range(z: u8) -> (u32, u32, u32, u32) {
 fn glyphs_for_vietnamese_labels_are_served() {
     let server = Server::start();
     let style = server.get("/style.json").json;
-    let font = style["layers"].as_array().unwrap().iter().find(|l| l["id"] == "commune-labels").unwrap()["layout"]["text-font"][0].as_str().unwrap().to_string();
+    let font = style["layers"].as_array().unwrap().iter().find(|l| l["id"] == "commune-labels").unwrap()["layout"]
+        ["text-font"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
     let template = style["glyphs"].as_str().unwrap().to_string();
     // Latin Extended Additional holds most Vietnamese letters with tone marks.
     let url = template.replace("{fontstack}", &font.replace(' ', "%20")).replace("{range}", "7680-7935");

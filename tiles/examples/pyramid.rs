@@ -7,7 +7,10 @@ fn main() {
     let source = tiles::TileSource::new(&data);
     let prepared = started.elapsed() - load;
     let store = tiles::TileStore::build(source, 14, 0);
-    println!("load {load:?}, topology and simplification {prepared:?}, pyramid {:.2} s, {} tiles", store.stats.seconds, store.stats.tiles);
+    println!(
+        "load {load:?}, topology and simplification {prepared:?}, pyramid {:.2} s, {} tiles",
+        store.stats.seconds, store.stats.tiles
+    );
     for (z, n, avg) in &store.stats.per_zoom {
         println!("z{z}: {n} tiles, average {avg} bytes raw");
     }

@@ -130,7 +130,15 @@ fn clip_segment(a: Point, c: Point, b: Bounds) -> Option<(Point, Point)> {
             }
         }
     }
-    let at = |t: f64| if t == 0.0 { a } else if t == 1.0 { c } else { [a[0] + t * dx, a[1] + t * dy] };
+    let at = |t: f64| {
+        if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            c
+        } else {
+            [a[0] + t * dx, a[1] + t * dy]
+        }
+    };
     Some((at(t0), at(t1)))
 }
 

@@ -56,7 +56,9 @@ pub struct Glyphs {
 pub enum GlyphError {
     #[error("unknown font stack {0:?}; this server has {FONT_STACK:?}")]
     UnknownFontStack(String),
-    #[error("range {0:?} is not of the form START-END with START a multiple of 256 and END = START + 255, up to 65535")]
+    #[error(
+        "range {0:?} is not of the form START-END with START a multiple of 256 and END = START + 255, up to 65535"
+    )]
     BadRange(String),
     #[error("the embedded font could not be read: {0}")]
     Font(String),
@@ -106,8 +108,10 @@ pub fn glyph_range(font_stack: &str, start: u32) -> Result<Vec<u8>, GlyphError> 
                         *cell = (coverage.clamp(0.0, 1.0) * 255.0).round() as u8;
                     }
                 });
-                let bitmap = BitmapGlyph::from_unbuffered(&alpha, width, height, BUFFER).map_err(|e| GlyphError::Font(e.to_string()))?;
-                let sdf = clamp_to_u8(&bitmap.render_sdf(RADIUS), CUTOFF).map_err(|e| GlyphError::Font(e.to_string()))?;
+                let bitmap = BitmapGlyph::from_unbuffered(&alpha, width, height, BUFFER)
+                    .map_err(|e| GlyphError::Font(e.to_string()))?;
+                let sdf =
+                    clamp_to_u8(&bitmap.render_sdf(RADIUS), CUTOFF).map_err(|e| GlyphError::Font(e.to_string()))?;
                 Glyph {
                     id: code,
                     bitmap: Some(sdf),
@@ -133,14 +137,22 @@ mod tests {
     #[test]
     fn vietnamese_letters_have_real_glyphs() {
         // "Thuận Hoá, Đan Điền, Vỹ Dạ": every letter must be drawable.
-        let mut needed: Vec<u32> = "Thuận Hoá Hóa Đan Điền Vỹ Dạ Hương Thuỷ Lộc Nỗ Ưu ơ".chars().filter(|c| !c.is_whitespace()).map(|c| c as u32).collect();
+        let mut needed: Vec<u32> = "Thuận Hoá Hóa Đan Điền Vỹ Dạ Hương Thuỷ Lộc Nỗ Ưu ơ"
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c as u32)
+            .collect();
         needed.sort();
         needed.dedup();
         for code in needed {
             let start = code / 256 * 256;
             let bytes = glyph_range(FONT_STACK, start).unwrap();
             let decoded = Glyphs::decode(bytes.as_slice()).unwrap();
-            let glyph = decoded.stacks[0].glyphs.iter().find(|g| g.id == code).unwrap_or_else(|| panic!("U+{code:04X} missing"));
+            let glyph = decoded.stacks[0]
+                .glyphs
+                .iter()
+                .find(|g| g.id == code)
+                .unwrap_or_else(|| panic!("U+{code:04X} missing"));
             assert!(glyph.width > 0 && glyph.height > 0 && glyph.advance > 0, "U+{code:04X}");
             let bitmap = glyph.bitmap.as_ref().unwrap();
             assert_eq!(bitmap.len(), ((glyph.width + 6) * (glyph.height + 6)) as usize);

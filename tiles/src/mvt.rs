@@ -331,7 +331,10 @@ mod tests {
         let line = Geometry::Lines(vec![vec![[1, 1], [1, 1]], vec![[0, 0], [0, 0], [5, 5]]]);
         let (_, commands) = encode_geometry(&line).unwrap();
         assert_eq!(commands, vec![command(MOVE_TO, 1), 0, 0, command(LINE_TO, 1), 10, 10]);
-        assert!(encode_geometry(&Geometry::Polygons(vec![vec![vec![[0, 0], [5, 5], [10, 10]]]])).is_none(), "zero area");
+        assert!(
+            encode_geometry(&Geometry::Polygons(vec![vec![vec![[0, 0], [5, 5], [10, 10]]]])).is_none(),
+            "zero area"
+        );
     }
 
     /// A tiny decoder for these tests only; the real checks use an independent decoder.

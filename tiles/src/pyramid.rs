@@ -77,7 +77,12 @@ impl TileStore {
         let started = Instant::now();
         let pyramid_max_zoom = pyramid_max_zoom.min(MAX_ZOOM);
         let ids: Vec<TileId> = (0..=pyramid_max_zoom).flat_map(|z| tiles_covering(source.bounds, z)).collect();
-        tracing::info!(candidates = ids.len(), max_zoom = pyramid_max_zoom, threads = rayon::current_num_threads(), "rendering the tile pyramid");
+        tracing::info!(
+            candidates = ids.len(),
+            max_zoom = pyramid_max_zoom,
+            threads = rayon::current_num_threads(),
+            "rendering the tile pyramid"
+        );
         let done = std::sync::atomic::AtomicUsize::new(0);
         let total = ids.len();
         let tiles: Vec<(TileId, Arc<EncodedTile>)> = ids
@@ -91,7 +96,8 @@ impl TileStore {
                 rendered
             })
             .collect();
-        let mut stats = PyramidStats { tiles: tiles.len(), seconds: started.elapsed().as_secs_f64(), ..Default::default() };
+        let mut stats =
+            PyramidStats { tiles: tiles.len(), seconds: started.elapsed().as_secs_f64(), ..Default::default() };
         for z in 0..=pyramid_max_zoom {
             let at_zoom: Vec<&Arc<EncodedTile>> = tiles.iter().filter(|(id, _)| id.z == z).map(|(_, t)| t).collect();
             let raw: usize = at_zoom.iter().map(|t| t.raw.len()).sum();

@@ -1,8 +1,8 @@
 //! What goes into the tiles: the five layers, built once per dataset from the domain model,
 //! with per-zoom simplified arcs, and the renderer for one tile.
 
-use std::sync::OnceLock;
 use data_boundaries::Dataset;
+use std::sync::OnceLock;
 
 use crate::clip::{clip_line, clip_ring};
 use crate::mvt::{encode_tile, Attr, Coord, Geometry, LayerBuilder, EXTENT};
@@ -35,7 +35,11 @@ pub const LAYERS: [LayerSchema; 5] = [
     LayerSchema {
         id: "boundaries",
         description: "Each border once: internal between two units, city on the edge.",
-        fields: &[("kind", "String: internal or city"), ("left", "String: code of the unit on the left"), ("right", "String: code of the unit on the right, empty on the city edge")],
+        fields: &[
+            ("kind", "String: internal or city"),
+            ("left", "String: code of the unit on the left"),
+            ("right", "String: code of the unit on the right, empty on the city edge"),
+        ],
     },
     LayerSchema {
         id: "labels",
@@ -45,12 +49,25 @@ pub const LAYERS: [LayerSchema; 5] = [
     LayerSchema {
         id: "offices",
         description: "Public-service offices. Approximate positions have position_is_exact=false.",
-        fields: &[("id", "String"), ("kind", "String"), ("name", "String"), ("commune_code", "String"), ("position_precision", "String"), ("position_is_exact", "Boolean")],
+        fields: &[
+            ("id", "String"),
+            ("kind", "String"),
+            ("name", "String"),
+            ("commune_code", "String"),
+            ("position_precision", "String"),
+            ("position_is_exact", "Boolean"),
+        ],
     },
     LayerSchema {
         id: "former_units",
         description: "Approximate points of the 133 units before 1 July 2025, with the unit they joined.",
-        fields: &[("code", "String"), ("name", "String"), ("new_code", "String"), ("new_name", "String"), ("position_precision", "String")],
+        fields: &[
+            ("code", "String"),
+            ("name", "String"),
+            ("new_code", "String"),
+            ("new_name", "String"),
+            ("position_precision", "String"),
+        ],
     },
 ];
 
@@ -102,7 +119,13 @@ impl TileSource {
             .communes
             .iter()
             .map(|c| {
-                let ring_points = c.geometry.0.iter().flat_map(|p| p.exterior().0.iter()).map(|c| to_unit(c.x, c.y)).collect::<Vec<_>>();
+                let ring_points = c
+                    .geometry
+                    .0
+                    .iter()
+                    .flat_map(|p| p.exterior().0.iter())
+                    .map(|c| to_unit(c.x, c.y))
+                    .collect::<Vec<_>>();
                 CommuneAttrs {
                     code: c.code.clone(),
                     name: c.name.clone(),
@@ -170,7 +193,8 @@ impl TileSource {
     /// Every arc simplified for zoom `z` (to a tolerance of a few tile units at that zoom).
     fn arcs_at(&self, z: u8) -> &[Vec<Point>] {
         let z = z.min(DETAIL_ZOOM);
-        self.zoom_arcs[z as usize].get_or_init(|| self.topology.simplified_arcs(TOLERANCE_TILE_UNITS / (EXTENT as f64 * (1u64 << z) as f64)))
+        self.zoom_arcs[z as usize]
+            .get_or_init(|| self.topology.simplified_arcs(TOLERANCE_TILE_UNITS / (EXTENT as f64 * (1u64 << z) as f64)))
     }
 
     /// Number of shared-border arcs (each border stored once).
@@ -218,7 +242,12 @@ impl TileSource {
             communes.add(
                 code_id(&c.code),
                 &Geometry::Polygons(polygons),
-                &[("code", c.code.as_str().into()), ("name", c.name.as_str().into()), ("full_name", c.full_name.as_str().into()), ("type", c.unit_type.into())],
+                &[
+                    ("code", c.code.as_str().into()),
+                    ("name", c.name.as_str().into()),
+                    ("full_name", c.full_name.as_str().into()),
+                    ("type", c.unit_type.into()),
+                ],
             );
         }
 
@@ -228,13 +257,18 @@ impl TileSource {
                 continue;
             }
             let projected: Vec<[f64; 2]> = arcs[index].iter().map(project).collect();
-            let lines: Vec<Vec<Coord>> = clip_line(&projected, clip_box).into_iter().map(|l| l.into_iter().map(round).collect()).collect();
+            let lines: Vec<Vec<Coord>> =
+                clip_line(&projected, clip_box).into_iter().map(|l| l.into_iter().map(round).collect()).collect();
             if lines.is_empty() {
                 continue;
             }
             let code = |c: Option<usize>| c.map(|i| self.communes[i].code.as_str()).unwrap_or("");
             let kind = if arc.left.is_some() && arc.right.is_some() { "internal" } else { "city" };
-            boundaries.add(None, &Geometry::Lines(lines), &[("kind", kind.into()), ("left", code(arc.left).into()), ("right", code(arc.right).into())]);
+            boundaries.add(
+                None,
+                &Geometry::Lines(lines),
+                &[("kind", kind.into()), ("left", code(arc.left).into()), ("right", code(arc.right).into())],
+            );
         }
 
         let point_layer = |name: &str, features: &[PointFeature]| {

@@ -4,7 +4,6 @@
 
 use serde_json::{json, Value};
 
-
 pub use crate::glyphs::FONT_STACK;
 
 /// The style; `base` is the server's absolute base URL. `basemap_style` is recorded in the

@@ -55,7 +55,11 @@ fn key(p: Point) -> (u64, u64) {
 
 fn edge_key(a: Point, b: Point) -> ((u64, u64), (u64, u64)) {
     let (ka, kb) = (key(a), key(b));
-    if ka <= kb { (ka, kb) } else { (kb, ka) }
+    if ka <= kb {
+        (ka, kb)
+    } else {
+        (kb, ka)
+    }
 }
 
 impl Topology {

@@ -12,7 +12,8 @@ const LAYER_NAMES: [&str; 5] = ["communes", "boundaries", "labels", "offices", "
 #[test]
 fn every_tile_z0_to_z12_decodes_with_correct_attributes() {
     let data = common::hue();
-    let by_code: HashMap<&str, &data_boundaries::Commune> = data.communes.iter().map(|c| (c.code.as_str(), c)).collect();
+    let by_code: HashMap<&str, &data_boundaries::Commune> =
+        data.communes.iter().map(|c| (c.code.as_str(), c)).collect();
     let mut tiles_checked = 0;
     for z in 0..=12 {
         let tiles = tiles_at(z);
@@ -29,7 +30,10 @@ fn every_tile_z0_to_z12_decodes_with_correct_attributes() {
                             let code = string_property(feature, "code").expect("code");
                             let commune = by_code.get(code.as_str()).unwrap_or_else(|| panic!("unknown code {code}"));
                             assert_eq!(string_property(feature, "name").as_deref(), Some(commune.name.as_str()));
-                            assert_eq!(string_property(feature, "full_name").as_deref(), Some(commune.full_name.as_str()));
+                            assert_eq!(
+                                string_property(feature, "full_name").as_deref(),
+                                Some(commune.full_name.as_str())
+                            );
                             let kind = string_property(feature, "type").unwrap();
                             assert!(kind == "phuong" || kind == "xa");
                         }
@@ -40,7 +44,10 @@ fn every_tile_z0_to_z12_decodes_with_correct_attributes() {
                             assert!(by_code.contains_key(string_property(feature, "left").unwrap().as_str()));
                         }
                         "offices" => {
-                            assert_eq!(string_property(feature, "position_precision").as_deref(), Some("commune_label_point"));
+                            assert_eq!(
+                                string_property(feature, "position_precision").as_deref(),
+                                Some("commune_label_point")
+                            );
                             assert!(matches!(
                                 feature.properties.as_ref().unwrap().get("position_is_exact"),
                                 Some(mvt_reader::feature::Value::Bool(false))

@@ -11,12 +11,15 @@ use tiles::mvt::{encode_geometry, signed_area2, Coord, GeomType, Geometry, Tile}
 
 fn fixtures() -> Vec<(String, Json, Json, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/external/mvt-fixtures/fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     names
         .into_iter()
         .map(|name| {
-            let read_json = |file: &str| serde_json::from_str(&std::fs::read_to_string(dir.join(&name).join(file)).unwrap()).unwrap();
+            let read_json = |file: &str| {
+                serde_json::from_str(&std::fs::read_to_string(dir.join(&name).join(file)).unwrap()).unwrap()
+            };
             let info: Json = read_json("info.json");
             let tile: Json = read_json("tile.json");
             let bytes = std::fs::read(dir.join(&name).join("tile.mvt")).unwrap();
@@ -85,7 +88,8 @@ fn check_commands(kind: GeomType, commands: &[u32]) -> Result<(), String> {
             ring.clear();
         }
         for _ in 0..count {
-            let (dx, dy) = (*commands.get(i).ok_or("missing parameters")?, *commands.get(i + 1).ok_or("missing parameters")?);
+            let (dx, dy) =
+                (*commands.get(i).ok_or("missing parameters")?, *commands.get(i + 1).ok_or("missing parameters")?);
             i += 2;
             if id == 2 && dx == 0 && dy == 0 {
                 return Err("zero-length LineTo".into());
@@ -109,7 +113,10 @@ fn every_valid_fixture_decodes_with_mvt_reader() {
         }
         let reader = mvt_reader::Reader::new(bytes.clone()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let names = reader.get_layer_names().unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        let expected: Vec<&str> = tile["layers"].as_array().map(|l| l.iter().map(|l| l["name"].as_str().unwrap()).collect()).unwrap_or_default();
+        let expected: Vec<&str> = tile["layers"]
+            .as_array()
+            .map(|l| l.iter().map(|l| l["name"].as_str().unwrap()).collect())
+            .unwrap_or_default();
         assert_eq!(names, expected, "{name}");
         decoded += 1;
     }
@@ -127,12 +134,18 @@ fn our_protobuf_messages_read_valid_fixtures_as_their_json_says() {
         assert_eq!(ours.layers.len(), layers.len(), "{name}");
         for (layer, json) in ours.layers.iter().zip(&layers) {
             assert_eq!(layer.name, json["name"].as_str().unwrap(), "{name}");
-            assert_eq!(layer.keys, json["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect::<Vec<_>>(), "{name}");
+            assert_eq!(
+                layer.keys,
+                json["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect::<Vec<_>>(),
+                "{name}"
+            );
             assert_eq!(layer.features.len(), json["features"].as_array().unwrap().len(), "{name}");
             for (feature, fj) in layer.features.iter().zip(json["features"].as_array().unwrap()) {
-                let geometry: Vec<u32> = fj["geometry"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+                let geometry: Vec<u32> =
+                    fj["geometry"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
                 assert_eq!(feature.geometry, geometry, "{name}");
-                let tags: Vec<u32> = fj["tags"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+                let tags: Vec<u32> =
+                    fj["tags"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
                 assert_eq!(feature.tags, tags, "{name}");
             }
         }
@@ -148,7 +161,8 @@ fn valid_fixture_geometry_round_trips_through_our_encoder() {
         }
         for layer in tile["layers"].as_array().cloned().unwrap_or_default() {
             for feature in layer["features"].as_array().cloned().unwrap_or_default() {
-                let commands: Vec<u32> = feature["geometry"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+                let commands: Vec<u32> =
+                    feature["geometry"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
                 let Some(parts) = rings_of(&commands) else { continue };
                 let geometry = match feature["type"].as_u64() {
                     Some(1) => Geometry::Points(parts.concat()),

@@ -43,7 +43,13 @@ fn check_zoom(z: u8) {
     // at least one cell (1 unit²) count: any real gap between integer rings is that large.
     let all: Vec<&Polygon<f64>> = communes.values().flat_map(|m| m.0.iter()).collect();
     let union = geo::unary_union(all.into_iter());
-    let holes: Vec<f64> = union.0.iter().flat_map(|p| p.interiors()).map(|r| Polygon::new(r.clone(), vec![]).unsigned_area()).filter(|a| *a >= 1.0).collect();
+    let holes: Vec<f64> = union
+        .0
+        .iter()
+        .flat_map(|p| p.interiors())
+        .map(|r| Polygon::new(r.clone(), vec![]).unsigned_area())
+        .filter(|a| *a >= 1.0)
+        .collect();
     assert!(holes.is_empty(), "z{z}: {} gaps between communes, areas {:?} tile units²", holes.len(), holes);
     // Overlaps: no two communes share more than one quantisation cell (1 unit²).
     let codes: Vec<&String> = communes.keys().collect();

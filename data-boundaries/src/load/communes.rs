@@ -28,11 +28,7 @@ pub fn parse_communes(path: &Path, text: &str) -> Result<Vec<Commune>, LoadError
     if features.is_empty() {
         return Err(structure("the FeatureCollection has no features"));
     }
-    features
-        .iter()
-        .enumerate()
-        .map(|(index, feature)| parse_feature(path, index, feature))
-        .collect()
+    features.iter().enumerate().map(|(index, feature)| parse_feature(path, index, feature)).collect()
 }
 
 fn parse_feature(path: &Path, index: usize, value: &Value) -> Result<Commune, LoadError> {
@@ -41,9 +37,11 @@ fn parse_feature(path: &Path, index: usize, value: &Value) -> Result<Commune, Lo
     let code = props.get("code").and_then(as_code);
     let fail = |problem: String| LoadError::Feature { path: path.to_path_buf(), index, code: code.clone(), problem };
 
-    let feature = <geojson::Feature as serde::Deserialize>::deserialize(value).map_err(|e| fail(format!("not a GeoJSON Feature: {e}")))?;
+    let feature = <geojson::Feature as serde::Deserialize>::deserialize(value)
+        .map_err(|e| fail(format!("not a GeoJSON Feature: {e}")))?;
     let code = code.clone().ok_or_else(|| fail("property \"code\" is missing".into()))?;
-    let text = |key: &str| props.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let text =
+        |key: &str| props.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
     let name = text("name").ok_or_else(|| fail("property \"name\" is missing".into()))?;
     let type_text = text("type").ok_or_else(|| fail("property \"type\" is missing".into()))?;
     let unit_type = UnitType::parse(&type_text)
@@ -101,7 +99,10 @@ fn to_multipolygon(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, St
                 return Err(format!("part {part}, {which}: a ring needs at least 4 positions, found {}", ring.0.len()));
             }
             if let Some(c) = ring.0.iter().find(|c| !(c.x.abs() <= 180.0 && c.y.abs() <= 90.0)) {
-                return Err(format!("part {part}, {which}: position [{}, {}] is not a WGS84 longitude/latitude", c.x, c.y));
+                return Err(format!(
+                    "part {part}, {which}: position [{}, {}] is not a WGS84 longitude/latitude",
+                    c.x, c.y
+                ));
             }
         }
     }
@@ -120,12 +121,20 @@ fn check_raw_rings(value: &geojson::GeometryValue) -> Result<(), String> {
     };
     for (part, rings) in polygons.into_iter().enumerate() {
         for (ring_index, ring) in rings.iter().enumerate() {
-            let which = || if ring_index == 0 { "exterior ring".to_string() } else { format!("hole {}", ring_index - 1) };
+            let which =
+                || if ring_index == 0 { "exterior ring".to_string() } else { format!("hole {}", ring_index - 1) };
             if let Some((at, short)) = ring.iter().enumerate().find(|(_, p)| p.len() < 2) {
-                return Err(format!("part {part}, {}: position {at} has {} number(s); a position is [longitude, latitude]", which(), short.len()));
+                return Err(format!(
+                    "part {part}, {}: position {at} has {} number(s); a position is [longitude, latitude]",
+                    which(),
+                    short.len()
+                ));
             }
             if ring.len() >= 2 && ring.first() != ring.last() {
-                return Err(format!("part {part}, {}: the ring is not closed (first and last positions differ)", which()));
+                return Err(format!(
+                    "part {part}, {}: the ring is not closed (first and last positions differ)",
+                    which()
+                ));
             }
         }
     }
@@ -168,9 +177,14 @@ mod tests {
 
     #[test]
     fn bad_feature_is_named_by_index_and_code() {
-        let bad = CLOCKWISE_SQUARE.replace(r#""type":"Polygon""#, r#""type":"Point""#).replace("[[[0,0],[0,1],[1,1],[1,0],[0,0]]]", "[0,0]");
+        let bad = CLOCKWISE_SQUARE
+            .replace(r#""type":"Polygon""#, r#""type":"Point""#)
+            .replace("[[[0,0],[0,1],[1,1],[1,0],[0,0]]]", "[0,0]");
         let message = parse_communes(Path::new("t.geojson"), &bad).unwrap_err().to_string();
-        assert_eq!(message, "t.geojson: feature #0 (code 00001): geometry is a Point, expected Polygon or MultiPolygon");
+        assert_eq!(
+            message,
+            "t.geojson: feature #0 (code 00001): geometry is a Point, expected Polygon or MultiPolygon"
+        );
         let unclosed = CLOCKWISE_SQUARE.replace("[1,0],[0,0]]", "[1,0],[0.5,0]]");
         let message = parse_communes(Path::new("t.geojson"), &unclosed).unwrap_err().to_string();
         assert!(message.contains("not closed"), "{message}");

@@ -36,9 +36,8 @@ impl SourceFiles {
         let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
         let bytes = if path.extension().is_some_and(|e| e == "gz") {
             let mut out = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut out).map_err(|e| LoadError::Structure {
-                path: path.to_path_buf(),
-                message: format!("not a readable gzip file: {e}"),
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut out).map_err(|e| {
+                LoadError::Structure { path: path.to_path_buf(), message: format!("not a readable gzip file: {e}") }
             })?;
             out
         } else {
@@ -56,10 +55,7 @@ impl SourceFiles {
         }
         let communes_path = dir.join("communes.geojson");
         if !communes_path.is_file() {
-            return Err(LoadError::Missing {
-                path: dir.to_path_buf(),
-                reason: "it holds no communes.geojson".into(),
-            });
+            return Err(LoadError::Missing { path: dir.to_path_buf(), reason: "it holds no communes.geojson".into() });
         }
         let optional = |name: &str| -> Result<Option<(PathBuf, String)>, LoadError> {
             let path = dir.join(name);
@@ -101,10 +97,8 @@ pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(LoadError::Empty { path: path.to_path_buf() });
     }
-    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| LoadError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })?;
     // A byte-order mark is legal in CSV exports from spreadsheets; it is not part of a header.
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),

@@ -8,7 +8,8 @@ use super::rows::Table;
 use crate::error::LoadError;
 use crate::model::{Office, OfficeKind};
 
-const COLUMNS: [&str; 9] = ["id", "kind", "commune_code", "name", "address", "lon", "lat", "position_precision", "source"];
+const COLUMNS: [&str; 9] =
+    ["id", "kind", "commune_code", "name", "address", "lon", "lat", "position_precision", "source"];
 
 pub fn parse_offices(path: &Path, text: &str) -> Result<Vec<Office>, LoadError> {
     let table = Table::parse(path, text, &COLUMNS)?;
@@ -63,6 +64,9 @@ mod tests {
         let message = parse_offices(Path::new("o.csv"), &bad).unwrap_err().to_string();
         assert_eq!(message, "o.csv: line 2: lon \"east\" is not a number");
         let unknown = format!("{HEADER}a,bank,19753,A,addr,107.5,16.4,surveyed,x\n");
-        assert!(parse_offices(Path::new("o.csv"), &unknown).unwrap_err().to_string().contains("unknown office kind \"bank\""));
+        assert!(parse_offices(Path::new("o.csv"), &unknown)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown office kind \"bank\""));
     }
 }

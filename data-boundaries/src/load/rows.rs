@@ -69,9 +69,7 @@ impl Row<'_> {
     /// A finite coordinate within the WGS84 range for `column` (`lon` or `lat`).
     pub fn coordinate(&self, path: &Path, column: &str) -> Result<f64, LoadError> {
         let raw = self.required(path, column)?;
-        let value: f64 = raw
-            .parse()
-            .map_err(|_| self.problem(path, format!("{column} {raw:?} is not a number")))?;
+        let value: f64 = raw.parse().map_err(|_| self.problem(path, format!("{column} {raw:?} is not a number")))?;
         let limit = if column == "lat" { 90.0 } else { 180.0 };
         if !value.is_finite() || value.abs() > limit {
             return Err(self.problem(path, format!("{column} {raw} is outside [-{limit}, {limit}]")));

@@ -31,7 +31,10 @@ pub async fn reload(State(admin): State<AdminState>, headers: HeaderMap) -> ApiR
         Ok(version) => Ok(Json(json!({"status": "reloaded", "dataset_version": version}))),
         Err(reason) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("the new dataset was refused and the previous one ({}) is still served: {reason}", admin.app.current().data.version),
+            format!(
+                "the new dataset was refused and the previous one ({}) is still served: {reason}",
+                admin.app.current().data.version
+            ),
         )),
     }
 }

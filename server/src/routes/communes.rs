@@ -59,7 +59,13 @@ pub async fn list(State(state): State<AppState>) -> Response {
             former_unit_count: data.former_units_of(i).count(),
         })
         .collect::<Vec<_>>();
-    Json(CommuneList { count: communes.len(), dataset_version: &data.version, population_caveat: data_boundaries::POPULATION_CAVEAT, communes }).into_response()
+    Json(CommuneList {
+        count: communes.len(),
+        dataset_version: &data.version,
+        population_caveat: data_boundaries::POPULATION_CAVEAT,
+        communes,
+    })
+    .into_response()
 }
 
 /// One commune as a GeoJSON Feature with its geometry, seat and former units.
@@ -72,6 +78,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
 pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();
     let data = &snapshot.data;
-    let index = data.commune_by_code(&code).ok_or_else(|| Problem::not_found(format!("no commune has code {code:?}")))?;
+    let index =
+        data.commune_by_code(&code).ok_or_else(|| Problem::not_found(format!("no commune has code {code:?}")))?;
     Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(commune_feature(data, index))).into_response())
 }

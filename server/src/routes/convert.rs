@@ -142,19 +142,29 @@ pub struct AddressBatch {
         (status = 413, description = "More than 1,000 addresses", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn convert_many(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+pub async fn convert_many(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     require_json(&headers)?;
     let body = body.map_err(|e| Problem::new(e.status(), e.body_text()))?;
-    let batch: AddressBatch = serde_json::from_slice(&body)
-        .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"addresses\": [\"...\", ...]}}: {e}")))?;
+    let batch: AddressBatch = serde_json::from_slice(&body).map_err(|e| {
+        Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"addresses\": [\"...\", ...]}}: {e}"))
+    })?;
     if batch.addresses.len() > MAX_ADDRESSES {
-        return Err(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, format!("{} addresses sent; at most {MAX_ADDRESSES} per request", batch.addresses.len())));
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{} addresses sent; at most {MAX_ADDRESSES} per request", batch.addresses.len()),
+        ));
     }
     for (i, address) in batch.addresses.iter().enumerate() {
         check_length(&format!("addresses[{i}]"), address)?;
     }
     let snapshot = state.current();
-    let conversions: Vec<Conversion> = batch.addresses.iter().map(|a| snapshot.addresses.convert(&snapshot.data, a)).collect();
-    let results = batch.addresses.iter().zip(&conversions).map(|(a, c)| conversion_view(&snapshot.data, a, c)).collect();
+    let conversions: Vec<Conversion> =
+        batch.addresses.iter().map(|a| snapshot.addresses.convert(&snapshot.data, a)).collect();
+    let results =
+        batch.addresses.iter().zip(&conversions).map(|(a, c)| conversion_view(&snapshot.data, a, c)).collect();
     Ok(Json(ConversionBatch { results }).into_response())
 }

@@ -49,7 +49,14 @@ pub async fn communes_geojson(State(state): State<AppState>) -> Response {
     let data = &snapshot.data;
     let features = (0..data.communes.len()).map(|i| commune_feature(data, i)).collect();
     let body = CommuneCollection { kind: "FeatureCollection", dataset_version: &data.version, features };
-    ([(header::CONTENT_TYPE, GEOJSON.to_string()), (header::CONTENT_DISPOSITION, attachment("hue-communes.geojson"))], Json(body)).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, GEOJSON.to_string()),
+            (header::CONTENT_DISPOSITION, attachment("hue-communes.geojson")),
+        ],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// Offices as points; every feature keeps `position_precision`, so GIS users see which
@@ -59,8 +66,16 @@ pub async fn communes_geojson(State(state): State<AppState>) -> Response {
 pub async fn offices_geojson(State(state): State<AppState>) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
-    let body = OfficeCollection { kind: "FeatureCollection", dataset_version: &data.version, features: data.offices.iter().map(office_feature).collect() };
-    ([(header::CONTENT_TYPE, GEOJSON.to_string()), (header::CONTENT_DISPOSITION, attachment("hue-offices.geojson"))], Json(body)).into_response()
+    let body = OfficeCollection {
+        kind: "FeatureCollection",
+        dataset_version: &data.version,
+        features: data.offices.iter().map(office_feature).collect(),
+    };
+    (
+        [(header::CONTENT_TYPE, GEOJSON.to_string()), (header::CONTENT_DISPOSITION, attachment("hue-offices.geojson"))],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// The communes as a flat table: nested values (seat, lineage) become plain columns.
@@ -108,7 +123,9 @@ pub fn communes_layer(data: &Dataset) -> Layer {
             (geo::Geometry::MultiPolygon(c.geometry.clone()), cells)
         })
         .collect();
-    Layer { name: "communes".into(), title: Some("Huế communes and wards from 1 July 2025".into()), columns, features }
+    Layer {
+        name: "communes".into(), title: Some("Huế communes and wards from 1 July 2025".into()), columns, features
+    }
 }
 
 /// The communes as FlatGeobuf (with its packed Hilbert R-tree), with HTTP range support.
@@ -123,7 +140,9 @@ pub fn communes_layer(data: &Dataset) -> Layer {
 pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snapshot = state.current();
     let encoded = snapshot.exports.communes_fgb.get_or_init(|| {
-        crate::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon).map(Bytes::from).map_err(|e| e.to_string())
+        crate::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon)
+            .map(Bytes::from)
+            .map_err(|e| e.to_string())
     });
     match encoded {
         Ok(bytes) => {
@@ -132,7 +151,11 @@ pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> 
         }
         Err(error) => {
             tracing::error!(%error, "FlatGeobuf export failed");
-            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the FlatGeobuf export could not be built; it has been logged").into_response()
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the FlatGeobuf export could not be built; it has been logged",
+            )
+            .into_response()
         }
     }
 }

@@ -34,7 +34,10 @@ pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> A
     let units: Vec<FormerUnitDetail> = data
         .former_units
         .iter()
-        .filter(|u| q.as_ref().is_none_or(|q| fold(&u.old_name).contains(q.as_str()) || fold(&u.old_district).contains(q.as_str())))
+        .filter(|u| {
+            q.as_ref()
+                .is_none_or(|q| fold(&u.old_name).contains(q.as_str()) || fold(&u.old_district).contains(q.as_str()))
+        })
         .map(|u| FormerUnitDetail::new(data, u))
         .collect();
     Ok(Json(FormerUnitList { count: units.len(), former_units: units }).into_response())
@@ -50,6 +53,8 @@ pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> A
 pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();
     let data = &snapshot.data;
-    let index = data.former_unit_by_code(&code).ok_or_else(|| Problem::not_found(format!("no former unit has code {code:?}")))?;
+    let index = data
+        .former_unit_by_code(&code)
+        .ok_or_else(|| Problem::not_found(format!("no former unit has code {code:?}")))?;
     Ok(Json(FormerUnitDetail::new(data, &data.former_units[index])).into_response())
 }

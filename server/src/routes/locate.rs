@@ -5,9 +5,9 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::Dataset;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -59,7 +59,10 @@ pub async fn locate_many(
 ) -> ApiResult<Response> {
     require_json(&headers)?;
     let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than the limit for {MAX_BATCH_POINTS} points")),
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is larger than the limit for {MAX_BATCH_POINTS} points"),
+        ),
         status => Problem::new(status, e.body_text()),
     })?;
     let batch: PointBatch = serde_json::from_slice(&body).map_err(|e| {
@@ -75,7 +78,8 @@ pub async fn locate_many(
         check_lon_lat(&format!("points[{i}][0]"), &format!("points[{i}][1]"), lon, lat)?;
     }
     let snapshot = state.current();
-    let results: Vec<LocationView> = batch.points.iter().map(|&[lon, lat]| location_view(&snapshot.data, lon, lat)).collect();
+    let results: Vec<LocationView> =
+        batch.points.iter().map(|&[lon, lat]| location_view(&snapshot.data, lon, lat)).collect();
     Ok(Json(BatchView { results }).into_response())
 }
 
@@ -88,7 +92,10 @@ pub fn require_json(headers: &HeaderMap) -> ApiResult<()> {
     } else {
         Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("send the body as application/json (got {:?})", if content_type.is_empty() { "no Content-Type" } else { content_type }),
+            format!(
+                "send the body as application/json (got {:?})",
+                if content_type.is_empty() { "no Content-Type" } else { content_type }
+            ),
         ))
     }
 }
@@ -147,7 +154,9 @@ pub fn location_view(data: &Dataset, lon: f64, lat: f64) -> LocationView<'_> {
             nearest_commune,
         };
     };
-    let seat = data.seat(index).map(|o| OfficeView::new(o, Some(data_boundaries::geodesy::distance_m(lon, lat, o.lon, o.lat))));
+    let seat = data
+        .seat(index)
+        .map(|o| OfficeView::new(o, Some(data_boundaries::geodesy::distance_m(lon, lat, o.lon, o.lat))));
     LocationView {
         lon,
         lat,
@@ -156,7 +165,10 @@ pub fn location_view(data: &Dataset, lon: f64, lat: f64) -> LocationView<'_> {
         boundary_with: codes(&location.boundary_with),
         also_in: codes(&location.also_in),
         seat,
-        former_units: data.former_units_of(index).map(|u| FormerUnitRef { code: &u.old_code, name: &u.old_name }).collect(),
+        former_units: data
+            .former_units_of(index)
+            .map(|u| FormerUnitRef { code: &u.old_code, name: &u.old_name })
+            .collect(),
         nearest_commune: None,
     }
 }

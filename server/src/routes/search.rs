@@ -92,7 +92,13 @@ pub async fn search(State(state): State<AppState>, RawQuery(query): RawQuery) ->
             match hit.target {
                 Target::Commune(i) => {
                     let c = &data.communes[i];
-                    SearchHit::Commune { matched, code: &c.code, name: &c.name, full_name: &c.full_name, unit_type: c.unit_type }
+                    SearchHit::Commune {
+                        matched,
+                        code: &c.code,
+                        name: &c.name,
+                        full_name: &c.full_name,
+                        unit_type: c.unit_type,
+                    }
                 }
                 Target::FormerUnit(i) => {
                     let u = &data.former_units[i];

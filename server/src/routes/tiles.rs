@@ -56,21 +56,20 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
 }
 
 pub fn parse_tile(z: &str, x: &str, y_file: &str) -> ApiResult<TileId> {
-    let y = y_file
-        .strip_suffix(".mvt")
-        .or_else(|| y_file.strip_suffix(".pbf"))
-        .ok_or_else(|| Problem::invalid_param("y", format!("tiles are served as {{z}}/{{x}}/{{y}}.mvt, got {y_file:?}")))?;
-    let z: u8 = z
-        .parse()
-        .ok()
-        .filter(|z| *z <= MAX_ZOOM)
-        .ok_or_else(|| Problem::invalid_param("z", format!("must be a whole number from 0 to {MAX_ZOOM}, got {z:?}")))?;
+    let y = y_file.strip_suffix(".mvt").or_else(|| y_file.strip_suffix(".pbf")).ok_or_else(|| {
+        Problem::invalid_param("y", format!("tiles are served as {{z}}/{{x}}/{{y}}.mvt, got {y_file:?}"))
+    })?;
+    let z: u8 = z.parse().ok().filter(|z| *z <= MAX_ZOOM).ok_or_else(|| {
+        Problem::invalid_param("z", format!("must be a whole number from 0 to {MAX_ZOOM}, got {z:?}"))
+    })?;
     let size = 1u64 << z;
     let coordinate = |name: &str, raw: &str| -> ApiResult<u32> {
-        raw.parse::<u32>()
-            .ok()
-            .filter(|v| (*v as u64) < size)
-            .ok_or_else(|| Problem::invalid_param(name, format!("must be a whole number from 0 to {} at zoom {z}, got {raw:?}", size - 1)))
+        raw.parse::<u32>().ok().filter(|v| (*v as u64) < size).ok_or_else(|| {
+            Problem::invalid_param(
+                name,
+                format!("must be a whole number from 0 to {} at zoom {z}, got {raw:?}", size - 1),
+            )
+        })
     };
     let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
     TileId::new(z, x, y).ok_or_else(|| Problem::new(StatusCode::BAD_REQUEST, "tile outside the grid"))
@@ -78,10 +77,12 @@ pub fn parse_tile(z: &str, x: &str, y_file: &str) -> ApiResult<TileId> {
 
 /// True when If-None-Match lists our ETag (weak comparison, as RFC 9110 §13.1.2 says).
 fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
-        let tag = tag.trim();
-        tag == "*" || tag.trim_start_matches("W/") == etag
-    })
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag
+        },
+    )
 }
 
 /// One Mapbox Vector Tile (MVT 2.1) of the five layers; 204 when the tile is empty.
@@ -97,7 +98,11 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         (status = 304, description = "Unchanged since the ETag given"),
         (status = 400, description = "Coordinates outside the grid", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn tile(State(state): State<AppState>, Path((z, x, y)): Path<(String, String, String)>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let id = parse_tile(&z, &x, &y)?;
     let snapshot = state.current();
     let encoding = negotiate(&headers);
@@ -159,7 +164,11 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 pub async fn tilejson(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
     let base = base_url(&state, &headers);
     let snapshot = state.current();
-    Json(tiles::metadata::tilejson(&snapshot.tiles, &format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt"), &snapshot.data.version))
+    Json(tiles::metadata::tilejson(
+        &snapshot.tiles,
+        &format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt"),
+        &snapshot.data.version,
+    ))
 }
 
 /// A MapLibre GL style for the vector tiles, with our glyphs.
@@ -170,13 +179,19 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Json<Va
 }
 
 /// `GET /fonts/{fontstack}/{range}.pbf`: SDF glyphs for the style's labels.
-pub async fn glyphs(State(state): State<AppState>, Path((font_stack, range_file)): Path<(String, String)>) -> ApiResult<Response> {
-    let range = range_file
-        .strip_suffix(".pbf")
-        .ok_or_else(|| Problem::invalid_param("range", format!("glyphs are served as {{start}}-{{end}}.pbf, got {range_file:?}")))?;
+pub async fn glyphs(
+    State(state): State<AppState>,
+    Path((font_stack, range_file)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let range = range_file.strip_suffix(".pbf").ok_or_else(|| {
+        Problem::invalid_param("range", format!("glyphs are served as {{start}}-{{end}}.pbf, got {range_file:?}"))
+    })?;
     let start = tiles::glyphs::parse_range(range).map_err(|e| Problem::invalid_param("range", e.to_string()))?;
     if !tiles::glyphs::serves(&font_stack) {
-        return Err(Problem::not_found(format!("no glyphs for font stack {font_stack:?}; this server has {:?}", tiles::glyphs::FONT_STACK)));
+        return Err(Problem::not_found(format!(
+            "no glyphs for font stack {font_stack:?}; this server has {:?}",
+            tiles::glyphs::FONT_STACK
+        )));
     }
     let cached = state.glyphs.lock().ok().and_then(|cache| cache.get(&start).cloned());
     let bytes = match cached {

@@ -25,12 +25,7 @@ pub fn store() -> &'static TileStore {
 
 /// Every tile with data at zoom z.
 pub fn tiles_at(z: u8) -> Vec<(TileId, Vec<u8>)> {
-    store()
-        .pyramid_tiles()
-        .into_iter()
-        .filter(|(id, _)| id.z == z)
-        .map(|(id, tile)| (id, tile.raw.to_vec()))
-        .collect()
+    store().pyramid_tiles().into_iter().filter(|(id, _)| id.z == z).map(|(id, tile)| (id, tile.raw.to_vec())).collect()
 }
 
 pub fn raw_tile(id: TileId) -> Option<Vec<u8>> {

@@ -23,10 +23,9 @@ impl CollectionId {
     pub const ALL: [CollectionId; 3] = [CollectionId::Communes, CollectionId::Offices, CollectionId::FormerUnits];
 
     pub fn parse(id: &str) -> ApiResult<CollectionId> {
-        CollectionId::ALL
-            .into_iter()
-            .find(|c| c.id() == id)
-            .ok_or_else(|| Problem::not_found(format!("no collection {id:?}; the collections are communes, offices and former_units")))
+        CollectionId::ALL.into_iter().find(|c| c.id() == id).ok_or_else(|| {
+            Problem::not_found(format!("no collection {id:?}; the collections are communes, offices and former_units"))
+        })
     }
 
     pub fn id(self) -> &'static str {
@@ -109,7 +108,9 @@ impl CollectionId {
         if points.is_empty() {
             return data.bounds();
         }
-        points.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |[w, s, e, n], &(x, y)| [w.min(x), s.min(y), e.max(x), n.max(y)])
+        points.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |[w, s, e, n], &(x, y)| {
+            [w.min(x), s.min(y), e.max(x), n.max(y)]
+        })
     }
 }
 
@@ -150,11 +151,26 @@ impl CollectionInfo {
             Link::new(format!("{root}/items"), "items", "application/geo+json", "The features"),
         ];
         if id == CollectionId::Communes {
-            links.push(Link::new(format!("{base}/api/v1/export/communes.fgb"), "enclosure", "application/flatgeobuf", "All communes as FlatGeobuf"));
-            links.push(Link::new(format!("{base}/api/v1/export/communes.geojson"), "enclosure", "application/geo+json", "All communes as one GeoJSON file"));
+            links.push(Link::new(
+                format!("{base}/api/v1/export/communes.fgb"),
+                "enclosure",
+                "application/flatgeobuf",
+                "All communes as FlatGeobuf",
+            ));
+            links.push(Link::new(
+                format!("{base}/api/v1/export/communes.geojson"),
+                "enclosure",
+                "application/geo+json",
+                "All communes as one GeoJSON file",
+            ));
         }
         if id == CollectionId::Offices {
-            links.push(Link::new(format!("{base}/api/v1/export/offices.geojson"), "enclosure", "application/geo+json", "All offices as one GeoJSON file"));
+            links.push(Link::new(
+                format!("{base}/api/v1/export/offices.geojson"),
+                "enclosure",
+                "application/geo+json",
+                "All offices as one GeoJSON file",
+            ));
         }
         CollectionInfo {
             id: id.id(),

@@ -39,7 +39,9 @@ impl Crs {
         match raw.trim().trim_start_matches('<').trim_end_matches('>') {
             CRS84 => Ok(Crs::Crs84),
             EPSG_4326 => Ok(Crs::Epsg4326),
-            other => Err(Problem::invalid_param(name, format!("unsupported CRS {other:?}; use {CRS84} or {EPSG_4326}"))),
+            other => {
+                Err(Problem::invalid_param(name, format!("unsupported CRS {other:?}; use {CRS84} or {EPSG_4326}")))
+            }
         }
     }
 
@@ -72,7 +74,12 @@ impl ItemsQuery {
         let limit = match params.single("limit")? {
             None => DEFAULT_LIMIT,
             Some(raw) => {
-                let value: u32 = raw.trim().parse().ok().filter(|v| *v <= MAX_COUNT).ok_or_else(|| Problem::invalid_param("limit", format!("must be a whole number from 1 to {MAX_COUNT}, got {raw:?}")))?;
+                let value: u32 = raw.trim().parse().ok().filter(|v| *v <= MAX_COUNT).ok_or_else(|| {
+                    Problem::invalid_param(
+                        "limit",
+                        format!("must be a whole number from 1 to {MAX_COUNT}, got {raw:?}"),
+                    )
+                })?;
                 if value == 0 {
                     return Err(Problem::invalid_param("limit", "must be at least 1"));
                 }
@@ -81,19 +88,21 @@ impl ItemsQuery {
         } as usize;
         let offset = match params.single("offset")? {
             None => 0,
-            Some(raw) => {
-                raw.trim().parse::<u32>().ok().filter(|v| *v <= MAX_COUNT).ok_or_else(|| Problem::invalid_param("offset", format!("must be a whole number from 0 to {MAX_COUNT}, got {raw:?}")))? as usize
-            }
+            Some(raw) => raw.trim().parse::<u32>().ok().filter(|v| *v <= MAX_COUNT).ok_or_else(|| {
+                Problem::invalid_param("offset", format!("must be a whole number from 0 to {MAX_COUNT}, got {raw:?}"))
+            })? as usize,
         };
         let crs = params.single("crs")?.map(|raw| Crs::parse("crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
         let raw_bbox_crs = params.single("bbox-crs")?.map(str::to_string);
-        let bbox_crs = raw_bbox_crs.as_deref().map(|raw| Crs::parse("bbox-crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
+        let bbox_crs =
+            raw_bbox_crs.as_deref().map(|raw| Crs::parse("bbox-crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
         let raw_bbox = params.single("bbox")?.map(str::to_string);
         let bbox = raw_bbox.as_deref().map(|raw| parse_bbox(raw, bbox_crs)).transpose()?;
         if raw_bbox_crs.is_some() && raw_bbox.is_none() {
             return Err(Problem::invalid_param("bbox-crs", "is only meaningful with bbox"));
         }
-        let datetime = params.single("datetime")?.map(|raw| check_datetime(raw).map(|()| raw.to_string())).transpose()?;
+        let datetime =
+            params.single("datetime")?.map(|raw| check_datetime(raw).map(|()| raw.to_string())).transpose()?;
         Ok(ItemsQuery { limit, offset, bbox, crs, datetime, raw_bbox, raw_bbox_crs })
     }
 
@@ -130,17 +139,30 @@ fn parse_bbox(raw: &str, crs: Crs) -> ApiResult<[f64; 4]> {
     let (a0, b0, a1, b1) = match *numbers.as_slice() {
         [a0, b0, a1, b1] => (a0, b0, a1, b1),
         [a0, b0, _, a1, b1, _] => (a0, b0, a1, b1),
-        _ => return Err(Problem::invalid_param("bbox", format!("must be 4 or 6 comma-separated numbers, got {}", numbers.len()))),
+        _ => {
+            return Err(Problem::invalid_param(
+                "bbox",
+                format!("must be 4 or 6 comma-separated numbers, got {}", numbers.len()),
+            ))
+        }
     };
     let [west, south, east, north] = match crs {
         Crs::Crs84 => [a0, b0, a1, b1],
         Crs::Epsg4326 => [b0, a0, b1, a1],
     };
-    if ![west, east].iter().all(|x| (-180.0..=180.0).contains(x)) || ![south, north].iter().all(|y| (-90.0..=90.0).contains(y)) {
-        return Err(Problem::invalid_param("bbox", "longitudes must be within [-180, 180] and latitudes within [-90, 90]"));
+    if ![west, east].iter().all(|x| (-180.0..=180.0).contains(x))
+        || ![south, north].iter().all(|y| (-90.0..=90.0).contains(y))
+    {
+        return Err(Problem::invalid_param(
+            "bbox",
+            "longitudes must be within [-180, 180] and latitudes within [-90, 90]",
+        ));
     }
     if south > north {
-        return Err(Problem::invalid_param("bbox", format!("the southern edge {south} is north of the northern edge {north}")));
+        return Err(Problem::invalid_param(
+            "bbox",
+            format!("the southern edge {south} is north of the northern edge {north}"),
+        ));
     }
     Ok([west, south, east, north])
 }
@@ -239,7 +261,12 @@ fn geojson_response(body: impl Serialize, crs: Crs) -> Response {
         (status = 400, description = "An invalid or unknown parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such collection", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn items(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, RawQuery(query): RawQuery) -> ApiResult<Response> {
+pub async fn items(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
     let id = CollectionId::parse(&id)?;
     let request = ItemsQuery::parse(&QueryParams::parse(query.as_deref())?)?;
     let snapshot = state.current();
@@ -265,10 +292,20 @@ pub async fn items(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         Link::new(format!("{base}/collections/{}", id.id()), "collection", "application/json", "The collection"),
     ];
     if request.offset + features.len() < matched.len() {
-        links.push(Link::new(format!("{items_url}?{}", request.query_at(request.offset + request.limit)), "next", GEOJSON, "The next page"));
+        links.push(Link::new(
+            format!("{items_url}?{}", request.query_at(request.offset + request.limit)),
+            "next",
+            GEOJSON,
+            "The next page",
+        ));
     }
     if request.offset > 0 {
-        links.push(Link::new(format!("{items_url}?{}", request.query_at(request.offset.saturating_sub(request.limit))), "prev", GEOJSON, "The previous page"));
+        links.push(Link::new(
+            format!("{items_url}?{}", request.query_at(request.offset.saturating_sub(request.limit))),
+            "prev",
+            GEOJSON,
+            "The previous page",
+        ));
     }
     let body = FeatureCollectionPage {
         kind: "FeatureCollection",
@@ -294,14 +331,21 @@ pub async fn items(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         (status = 400, description = "An invalid or unknown parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such collection or feature", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn item(State(state): State<AppState>, headers: HeaderMap, Path((id, feature_id)): Path<(String, String)>, RawQuery(query): RawQuery) -> ApiResult<Response> {
+pub async fn item(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, feature_id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
     let id = CollectionId::parse(&id)?;
     let params = QueryParams::parse(query.as_deref())?;
     super::check_format(&params, &["crs"])?;
     let crs = params.single("crs")?.map(|raw| Crs::parse("crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
     let snapshot = state.current();
     let data = &snapshot.data;
-    let index = id.find(data, &feature_id).ok_or_else(|| Problem::not_found(format!("collection {} has no feature {feature_id:?}", id.id())))?;
+    let index = id
+        .find(data, &feature_id)
+        .ok_or_else(|| Problem::not_found(format!("collection {} has no feature {feature_id:?}", id.id())))?;
     let mut feature = id.feature(data, index);
     if crs == Crs::Epsg4326 {
         swap_axes(&mut feature);

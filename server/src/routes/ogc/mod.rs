@@ -125,7 +125,11 @@ fn wants_html(headers: &HeaderMap, params: &QueryParams) -> bool {
         (status = 200, description = "The landing page (or, for browsers and `f=html`, the web map)", content((LandingPage = "application/json"), (String = "text/html"))),
         (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn landing(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> ApiResult<Response> {
+pub async fn landing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
     let params = QueryParams::parse(query.as_deref())?;
     if wants_html(&headers, &params) {
         let mut response = crate::routes::assets::index().await;
@@ -171,7 +175,11 @@ pub async fn conformance(RawQuery(query): RawQuery) -> ApiResult<Response> {
         (status = 200, description = "The collections", body = collections::Collections),
         (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn collections(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> ApiResult<Response> {
+pub async fn collections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
     check_format(&QueryParams::parse(query.as_deref())?, &[])?;
     let base = base_url(&state, &headers);
     let snapshot = state.current();
@@ -185,7 +193,12 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap, RawQ
         (status = 200, description = "The collection", body = collections::CollectionInfo),
         (status = 404, description = "No such collection", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn collection(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, RawQuery(query): RawQuery) -> ApiResult<Response> {
+pub async fn collection(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
     check_format(&QueryParams::parse(query.as_deref())?, &[])?;
     let id = CollectionId::parse(&id)?;
     let base = base_url(&state, &headers);
