@@ -11,10 +11,12 @@ if [ ! -f ../shared/data/hue/communes.geojson ]; then
 fi
 
 # Debian packages: Chromium for the browser tests (playwright-core drives it; it never
-# downloads one) and GDAL's ogrinfo for the OGC API and export checks.
+# downloads one), GDAL's ogrinfo for the OGC API and export checks, and PostgreSQL for the
+# registry's shared store (the tests start throwaway clusters of their own, on loopback).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v ogrinfo >/dev/null || missing+=(gdal-bin)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -34,6 +36,10 @@ fi
 export HUE_MAP_VENV="$PWD/.venv"
 # The viewer's JS dependencies (maplibre-gl is embedded into the binary, so this comes first).
 (cd web-viewer && npm ci --no-audit --no-fund)
+
+# The code's habits first: formatting and clippy's lints, as errors.
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
 
 # Build every test and the hue-map binary in one feature resolution, then point the
 # end-to-end suites at that binary so they do not build it a second time.

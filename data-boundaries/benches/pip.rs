@@ -6,6 +6,7 @@
 //! with its natural and y-stripes indexes), and `geo::Contains` with no index. Then a Huế
 //! `locate` over random points in the city's bounding box, and a 5-nearest-office query.
 //! Results and the machine are recorded in BENCHMARKS.md.
+#![allow(unsafe_code)] // tg is C: its FFI calls are the only unsafe code in the workspace
 
 use std::ffi::CString;
 use std::hint::black_box;

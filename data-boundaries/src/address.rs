@@ -39,6 +39,25 @@ struct UnitName {
     district: usize,
 }
 
+/// What the district phase read from an address.
+#[derive(Default)]
+struct DistrictReading {
+    /// The former districts a typed district phrase named; `None` when there was none.
+    filter: Option<Vec<usize>>,
+    /// The first token of the earliest district phrase: the street part ends there at the latest.
+    admin_start: Option<usize>,
+}
+
+/// Same-named former units found at one place in the address.
+struct FoundUnit {
+    /// Indexes into `AddressIndex::units`, all with the longest name matched there.
+    units: Vec<usize>,
+    /// The unit type written before the name, if any.
+    typed: Option<UnitKind>,
+    /// The first token (the type word, or the name).
+    at: usize,
+}
+
 /// A district (before 1 July 2025) and the spellings that name it.
 struct District {
     name: String,
@@ -46,35 +65,51 @@ struct District {
     toned: Vec<String>,
 }
 
-/// How sure the answer is, and why.
+/// Whether the address named exactly one former unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// One former unit: [`Conversion::best`] holds it.
     Matched,
+    /// Several former units share the name and nothing in the address decides between them:
+    /// [`Conversion::alternatives`] lists every one, and there is no `best`.
     Ambiguous,
+    /// No former unit's name was found; there is neither `best` nor alternatives.
     NotRecognised,
 }
 
+/// One former unit the address may mean, and what the address becomes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// Index into `Dataset::former_units`.
     pub former_unit: usize,
-    /// Index into `Dataset::communes`.
+    /// Index into `Dataset::communes`: the new unit the former one joined.
     pub new_commune: usize,
+    /// The street part as written, then the new unit's full name, then "Thành phố Huế".
     pub new_address: String,
 }
 
+/// The answer for one old address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversion {
+    /// Matched, ambiguous or not recognised.
     pub status: Status,
     /// The street part as written (house number, street, hamlet…), if any.
     pub street: Option<String>,
+    /// The unit, when `status` is [`Status::Matched`]; otherwise `None`.
     pub best: Option<Candidate>,
+    /// Every same-named unit when `status` is [`Status::Ambiguous`] (at least two); empty
+    /// otherwise.
     pub alternatives: Vec<Candidate>,
-    /// 0 to 1: how far the type, district and name agree on one unit.
+    /// 0 to 1: how far the type, district and name agree on one unit. 0.99 when a unit type
+    /// and a district both confirm the name, 0.95 with one of them, 0.85 with the name alone;
+    /// 1/n for n ambiguous alternatives; 0 when nothing was recognised.
     pub confidence: f64,
+    /// One sentence for people: what was recognised and what decided it, or why not.
     pub explanation: String,
 }
 
+/// The former units' names and districts, prepared once per dataset for
+/// [`AddressIndex::convert`].
 pub struct AddressIndex {
     units: Vec<UnitName>,
     districts: Vec<District>,
@@ -165,6 +200,8 @@ fn name_at(tokens: &[Token], i: usize, folded: &[String], toned: &[String]) -> b
 }
 
 impl AddressIndex {
+    /// Prepares the names of `data`'s former units and of their old districts. An index is
+    /// only good for the dataset it was built from (it holds indexes into it).
     pub fn new(data: &Dataset) -> AddressIndex {
         let mut districts: Vec<District> = Vec::new();
         let mut district_of = |name: &str| -> usize {
@@ -234,44 +271,77 @@ impl AddressIndex {
         (found, length)
     }
 
+    /// Converts one pre-reform address to the new one.
+    ///
+    /// The address is read in four phases: the province is set aside, then typed districts
+    /// ("Q. Thuận Hóa", "huyện A Lưới", "TP Huế"), then the former unit's name (a typed one
+    /// such as "P. Vỹ Dạ" first, else the last untyped name), and last the unit type and the
+    /// district narrow same-named units. Everything before the first administrative word is
+    /// the street part, kept exactly as written. Empty or unrelated text is
+    /// [`Status::NotRecognised`]; a name that two units share, with nothing to tell them
+    /// apart, is [`Status::Ambiguous`] with every candidate, never a guess.
+    ///
+    /// ```
+    /// use data_boundaries::address::{AddressIndex, Status};
+    /// use data_boundaries::Dataset;
+    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
+    /// let data = Dataset::load(hue).unwrap();
+    /// let index = AddressIndex::new(&data);
+    ///
+    /// let c = index.convert(&data, "12 Lê Lợi, Phường Vĩnh Ninh, TP Huế, Thừa Thiên Huế");
+    /// assert_eq!(c.status, Status::Matched);
+    /// assert_eq!(c.street.as_deref(), Some("12 Lê Lợi"));
+    /// assert_eq!(c.best.unwrap().new_address, "12 Lê Lợi, Phường Thuận Hoá, Thành phố Huế");
+    ///
+    /// // Abbreviations, no diacritics: the same unit.
+    /// let c = index.convert(&data, "12 le loi, p. vinh ninh");
+    /// assert_eq!(data.communes[c.best.unwrap().new_commune].full_name, "Phường Thuận Hoá");
+    ///
+    /// // A ward of Thuận Hóa and a commune of A Lưới were both called Hương Phong.
+    /// let c = index.convert(&data, "Hương Phong, Huế");
+    /// assert_eq!(c.status, Status::Ambiguous);
+    /// assert_eq!((c.best, c.alternatives.len()), (None, 2));
+    ///
+    /// assert_eq!(index.convert(&data, "Hà Nội").status, Status::NotRecognised);
+    /// ```
     pub fn convert(&self, data: &Dataset, address: &str) -> Conversion {
         let tokens = tokenize(address);
         let mut used = vec![false; tokens.len()];
+        let province_given = mark_province(&tokens, &mut used);
+        let districts = self.read_districts(&tokens, &mut used, province_given);
+        let Some(found) = self.find_unit(&tokens, &used) else {
+            return Conversion {
+                status: Status::NotRecognised,
+                street: None,
+                best: None,
+                alternatives: Vec::new(),
+                confidence: 0.0,
+                explanation: "no commune, ward or town from before 1 July 2025 was recognised in the address".into(),
+            };
+        };
+        let start = districts.admin_start.map_or(found.at, |s| s.min(found.at));
+        let street = street_before(address, &tokens, start);
+        let (candidates, reasons) = self.narrow(&found, districts.filter.as_deref());
+        let agreeing = found.typed.is_some() as u8 + districts.filter.is_some() as u8;
+        self.answer(data, street, candidates, &reasons, agreeing)
+    }
 
-        // 1. The province, so "Huế" in it is not read as anything else.
-        let mut province_given = false;
-        for i in 0..tokens.len() {
-            for phrase in PROVINCE_PHRASES {
-                if phrase
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.folded == *w && !used[i + k]))
-                {
-                    if phrase.len() > 1 || phrase[0] != "tinh" {
-                        province_given |= phrase.contains(&"hue") || phrase == ["tth"];
-                    }
-                    for k in 0..phrase.len() {
-                        used[i + k] = true;
-                    }
-                }
-            }
-        }
-
-        // 2. Typed districts ("Q. Thuận Hóa", "huyện A Lưới", "TP Huế").
-        let mut district_filter: Option<Vec<usize>> = None;
-        let mut admin_start: Option<usize> = None;
+    /// Phase 2: typed districts ("Q. Thuận Hóa", "huyện A Lưới", "TP Huế"), marked as used;
+    /// then a bare "Huế", which is the city itself.
+    fn read_districts(&self, tokens: &[Token], used: &mut [bool], province_given: bool) -> DistrictReading {
+        let mut reading = DistrictReading::default();
         let mut i = 0;
         while i < tokens.len() {
             if used[i] {
                 i += 1;
                 continue;
             }
-            if let Some(type_len) = district_type_at(&tokens, i) {
+            if let Some(type_len) = district_type_at(tokens, i) {
                 let after = i + type_len;
-                if let Some((ds, len)) = self.districts_named(&tokens, after) {
-                    district_filter.get_or_insert_with(Vec::new).extend(ds);
+                if let Some((ds, len)) = self.districts_named(tokens, after) {
+                    reading.filter.get_or_insert_with(Vec::new).extend(ds);
                     used[i..after + len].iter_mut().for_each(|u| *u = true);
-                    admin_start = Some(admin_start.map_or(i, |s: usize| s.min(i)));
+                    reading.admin_start = Some(reading.admin_start.map_or(i, |s: usize| s.min(i)));
                     i = after + len;
                     continue;
                 }
@@ -286,10 +356,10 @@ impl AddressIndex {
                             .filter(|(_, d)| d.folded == ["phu", "xuan"] || d.folded == ["thuan", "hoa"])
                             .map(|(d, _)| d)
                             .collect();
-                        district_filter.get_or_insert_with(Vec::new).extend(city);
+                        reading.filter.get_or_insert_with(Vec::new).extend(city);
                     }
                     used[i..=after].iter_mut().for_each(|u| *u = true);
-                    admin_start = Some(admin_start.map_or(i, |s: usize| s.min(i)));
+                    reading.admin_start = Some(reading.admin_start.map_or(i, |s: usize| s.min(i)));
                     i = after + 1;
                     continue;
                 }
@@ -302,54 +372,44 @@ impl AddressIndex {
                 used[i] = true;
             }
         }
+        reading
+    }
 
-        // 3. Units: typed ones first ("P. Vỹ Dạ"), else untyped names, the later the likelier.
-        struct Found {
-            units: Vec<usize>,
-            typed: Option<UnitKind>,
-            at: usize,
-        }
-        let mut typed: Vec<Found> = Vec::new();
-        let mut untyped: Vec<Found> = Vec::new();
+    /// Phase 3: the former unit's name among the unused tokens. Typed ones first ("P. Vỹ
+    /// Dạ"), else untyped names, the later the likelier (a district name after the unit, such
+    /// as "Hương Thủy", is read from what no unit took). `None` when no name is found.
+    fn find_unit(&self, tokens: &[Token], used: &[bool]) -> Option<FoundUnit> {
+        let mut typed: Vec<FoundUnit> = Vec::new();
+        let mut untyped: Vec<FoundUnit> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             if used[i] {
                 i += 1;
                 continue;
             }
-            if let Some((kind, type_len)) = unit_type_at(&tokens, i) {
-                let (units, len) = self.units_named(&tokens, i + type_len);
+            if let Some((kind, type_len)) = unit_type_at(tokens, i) {
+                let (units, len) = self.units_named(tokens, i + type_len);
                 if !units.is_empty() {
-                    typed.push(Found { units, typed: Some(kind), at: i });
+                    typed.push(FoundUnit { units, typed: Some(kind), at: i });
                     i += type_len + len;
                     continue;
                 }
             }
-            let (units, len) = self.units_named(&tokens, i);
+            let (units, len) = self.units_named(tokens, i);
             if !units.is_empty() {
-                untyped.push(Found { units, typed: None, at: i });
+                untyped.push(FoundUnit { units, typed: None, at: i });
                 i += len;
                 continue;
             }
             i += 1;
         }
-        // Untyped district names (e.g. "Hương Thủy" after the unit) narrow like typed ones
-        // when they come after the unit; they are read from what no unit took.
-        let chosen =
-            typed.into_iter().next().or_else(|| untyped.into_iter().max_by_key(|f| (tokens[f.at].segment, f.at)));
-        let Some(found) = chosen else {
-            return Conversion {
-                status: Status::NotRecognised,
-                street: None,
-                best: None,
-                alternatives: Vec::new(),
-                confidence: 0.0,
-                explanation: "no commune, ward or town from before 1 July 2025 was recognised in the address".into(),
-            };
-        };
-        let start = admin_start.map_or(found.at, |s| s.min(found.at));
-        let street = street_before(address, &tokens, start);
+        typed.into_iter().next().or_else(|| untyped.into_iter().max_by_key(|f| (tokens[f.at].segment, f.at)))
+    }
 
+    /// Phase 4a: the unit type, then the districts, narrow same-named units (each only when
+    /// some candidate survives it). Returns the candidates left (never empty) and what
+    /// decided between them.
+    fn narrow(&self, found: &FoundUnit, districts: Option<&[usize]>) -> (Vec<usize>, Vec<&'static str>) {
         let mut candidates: Vec<usize> = found.units.clone();
         let mut reasons = Vec::new();
         if let Some(kind) = found.typed {
@@ -361,7 +421,7 @@ impl AddressIndex {
                 candidates = narrowed;
             }
         }
-        if let Some(districts) = &district_filter {
+        if let Some(districts) = districts {
             let narrowed: Vec<usize> =
                 candidates.iter().copied().filter(|&u| districts.contains(&self.units[u].district)).collect();
             if !narrowed.is_empty() {
@@ -371,6 +431,19 @@ impl AddressIndex {
                 candidates = narrowed;
             }
         }
+        (candidates, reasons)
+    }
+
+    /// Phase 4b: the answer for the remaining candidates (one: matched; more: ambiguous).
+    /// `agreeing` counts what confirmed the name (a unit type, a district: 0 to 2).
+    fn answer(
+        &self,
+        data: &Dataset,
+        street: Option<String>,
+        candidates: Vec<usize>,
+        reasons: &[&str],
+        agreeing: u8,
+    ) -> Conversion {
         let to_candidate = |u: usize| -> Option<Candidate> {
             let former = &data.former_units[self.units[u].former];
             let new_commune = data.commune_by_code(&former.new_code)?;
@@ -384,7 +457,6 @@ impl AddressIndex {
         let mut alternatives: Vec<Candidate> = candidates.iter().filter_map(|&u| to_candidate(u)).collect();
         let name = &data.former_units[self.units[candidates[0]].former].old_name;
         if alternatives.len() == 1 {
-            let agreeing = found.typed.is_some() as u8 + district_filter.is_some() as u8;
             let confidence = match agreeing {
                 2 => 0.99,
                 1 => 0.95,
@@ -426,6 +498,26 @@ impl AddressIndex {
             }
         }
     }
+}
+
+/// Phase 1: marks the province's words as used, so "Huế" in it is not read as anything else.
+/// True when the province named is Thừa Thiên Huế (not just "tỉnh" or "Việt Nam").
+fn mark_province(tokens: &[Token], used: &mut [bool]) -> bool {
+    let mut province_given = false;
+    for i in 0..tokens.len() {
+        for phrase in PROVINCE_PHRASES {
+            if phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.folded == *w && !used[i + k]))
+            {
+                if phrase.len() > 1 || phrase[0] != "tinh" {
+                    province_given |= phrase.contains(&"hue") || phrase == ["tth"];
+                }
+                for k in 0..phrase.len() {
+                    used[i + k] = true;
+                }
+            }
+        }
+    }
+    province_given
 }
 
 /// The text before the first administrative word, without trailing separators.

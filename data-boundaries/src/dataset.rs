@@ -12,12 +12,23 @@ use crate::pip::Position;
 use crate::validate::{self, QualityReport};
 
 /// Everything the service serves, immutable once built. Reloading builds a new one.
+///
+/// Answers refer to communes, offices and former units by their index (`usize`) into
+/// [`Dataset::communes`], [`Dataset::offices`] and [`Dataset::former_units`]. Coordinates are
+/// WGS84 longitude/latitude in degrees; distances are metres.
 pub struct Dataset {
+    /// The new units, in the order of `communes.geojson`.
     pub communes: Vec<Commune>,
+    /// Public-service offices in the order of `offices.csv`; empty when the dataset has none.
     pub offices: Vec<Office>,
+    /// The units before 1 July 2025, in the order of `former_units.csv`; empty when the
+    /// dataset has no lineage.
     pub former_units: Vec<FormerUnit>,
-    /// A content hash of the source files; changes whenever the data does.
+    /// A content hash of the source files (16 hex digits); changes whenever the data does.
     pub version: String,
+    /// Everything validation found. A dataset from [`Dataset::load`] or
+    /// [`Dataset::from_sources`] holds no fatal finding; one from
+    /// [`Dataset::load_for_review`] may.
     pub report: QualityReport,
     commune_index: CommuneIndex,
     office_index: OfficeIndex,
@@ -41,16 +52,22 @@ pub struct Location {
 }
 
 impl Dataset {
-    /// Loads, validates and indexes the dataset in `dir`. Fatal findings refuse it.
+    /// Loads, validates and indexes the dataset at `dir`: a folder holding `communes.geojson`
+    /// (and optionally `offices.csv` and `former_units.csv`), or a single communes GeoJSON file
+    /// (gzipped when its name ends in `.gz`). Unreadable files, and fatal validation findings
+    /// ([`LoadError::Rejected`]), refuse it; warnings are kept in [`Dataset::report`].
     pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
         Dataset::from_sources(SourceFiles::read(dir)?)
     }
 
-    /// Like [`Dataset::load`], but also returns a dataset with fatal findings (for `check`).
+    /// Like [`Dataset::load`], but also returns a dataset with fatal findings, so that a
+    /// review can list everything wrong with it. Unreadable files are still an error.
     pub fn load_for_review(dir: &Path) -> Result<Dataset, LoadError> {
         Dataset::build(SourceFiles::read(dir)?)
     }
 
+    /// Parses, validates and indexes files already read into memory (by a test, a fuzzer or
+    /// [`SourceFiles::read`]). Refuses fatal findings like [`Dataset::load`].
     pub fn from_sources(sources: SourceFiles) -> Result<Dataset, LoadError> {
         let dataset = Dataset::build(sources)?;
         if dataset.report.is_usable() {
@@ -108,12 +125,48 @@ impl Dataset {
         })
     }
 
-    /// Which commune holds the point.
+    /// Which commune holds the point (`lon`, `lat` in degrees).
     ///
     /// A point inside a commune gets that commune. A point exactly on a border shared by
     /// several communes gets the one with the smallest code (deterministic), with
     /// `on_boundary` set and the others in `boundary_with`. Where the data overlaps, the
-    /// smallest code wins and every other containing commune is listed in `also_in`.
+    /// smallest code wins and every other containing commune is listed in `also_in`. A point
+    /// outside every commune, or with a non-finite coordinate, gets `commune: None`.
+    ///
+    /// ```
+    /// use data_boundaries::Dataset;
+    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
+    /// let data = Dataset::load(hue).unwrap();
+    ///
+    /// let ngo_mon = data.locate(107.5794, 16.4668);
+    /// assert_eq!(data.communes[ngo_mon.commune.unwrap()].full_name, "Phường Phú Xuân");
+    /// assert!(!ngo_mon.on_boundary && ngo_mon.also_in.is_empty());
+    ///
+    /// // Đà Nẵng is outside Huế: no commune, and no guess.
+    /// assert_eq!(data.locate(108.2022, 16.0544).commune, None);
+    /// assert_eq!(data.locate(f64::NAN, 16.4668).commune, None);
+    /// ```
+    ///
+    /// On a shared border (two synthetic squares, codes "1" and "2", sharing the edge x = 1):
+    ///
+    /// ```
+    /// use data_boundaries::load::SourceFiles;
+    /// use data_boundaries::Dataset;
+    /// let square = |code: &str, x: f64| format!(
+    ///     r#"{{"type":"Feature","properties":{{"code":"{code}","name":"Ô {code}","type":"xa"}},
+    ///     "geometry":{{"type":"Polygon","coordinates":[[[{x},0],[{x1},0],[{x1},1],[{x},1],[{x},0]]]}}}}"#,
+    ///     x1 = x + 1.0,
+    /// );
+    /// let text = format!(r#"{{"type":"FeatureCollection","features":[{},{}]}}"#, square("2", 1.0), square("1", 0.0));
+    /// let sources = SourceFiles { communes: ("communes.geojson".into(), text), offices: None, former_units: None };
+    /// let data = Dataset::from_sources(sources).unwrap();
+    /// let code = |i: usize| data.communes[i].code.as_str();
+    ///
+    /// let here = data.locate(1.0, 0.5);
+    /// assert_eq!(code(here.commune.unwrap()), "1", "the smallest code wins");
+    /// assert!(here.on_boundary);
+    /// assert_eq!(here.boundary_with.iter().map(|&i| code(i)).collect::<Vec<_>>(), ["2"]);
+    /// ```
     pub fn locate(&self, lon: f64, lat: f64) -> Location {
         let mut hits = self.commune_index.hits(lon, lat);
         hits.sort_by(|a, b| self.communes[a.commune].code.cmp(&self.communes[b.commune].code));
@@ -133,21 +186,108 @@ impl Dataset {
         }
     }
 
-    /// The commune nearest to a point, with the distance in metres to its border.
+    /// The commune whose border is nearest to the point, with the distance in metres to that
+    /// border. Meant for points outside every commune (ask [`Dataset::locate`] first): for a
+    /// point inside, the distance is to the nearest border, not 0. `None` only when the
+    /// dataset has no communes.
     pub fn nearest_commune(&self, lon: f64, lat: f64) -> Option<(usize, f64)> {
         self.commune_index.nearest(&self.communes, lon, lat)
     }
 
-    /// The `k` nearest offices (of the given kinds, or any kind when `kinds` is empty),
-    /// closest first, with distances in metres.
+    /// The `k` offices nearest to the point, of the given kinds (any kind when `kinds` is
+    /// empty), closest first, each with its great-circle (haversine) distance in metres.
+    ///
+    /// Fewer than `k` come back when fewer offices match; `k == 0` gives none. Offices at the
+    /// same distance are ordered by id, so the answer never depends on the index's layout.
+    ///
+    /// ```
+    /// use data_boundaries::{Dataset, OfficeKind};
+    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
+    /// let data = Dataset::load(hue).unwrap();
+    ///
+    /// let nearest = data.nearest_offices(107.5794, 16.4668, 3, &[OfficeKind::CommuneSeat]);
+    /// assert_eq!(nearest.len(), 3);
+    /// let (first, metres) = nearest[0];
+    /// assert_eq!(data.offices[first].id, "seat-19753"); // Phú Xuân's seat, about 1.3 km away
+    /// assert!((1_300.0..1_350.0).contains(&metres));
+    /// assert!(nearest.windows(2).all(|pair| pair[0].1 <= pair[1].1), "closest first");
+    ///
+    /// assert_eq!(data.nearest_offices(107.5794, 16.4668, 500, &[]).len(), data.offices.len());
+    /// assert!(data.nearest_offices(107.5794, 16.4668, 0, &[]).is_empty());
+    /// ```
     pub fn nearest_offices(&self, lon: f64, lat: f64, k: usize, kinds: &[OfficeKind]) -> Vec<(usize, f64)> {
         self.office_index.nearest(&self.offices, lon, lat, k, |o| kinds.is_empty() || kinds.contains(&o.kind))
     }
 
+    /// The communes whose area meets the box `west, south, east, north` (degrees), in
+    /// ascending index order, each once.
+    ///
+    /// The box is closed: a commune that only touches an edge or a corner of it is included.
+    /// The test is against the polygons themselves, not their bounding boxes; the R-tree over
+    /// commune parts picks the candidates. `west > east` means the box crosses the
+    /// antimeridian (from `west` to 180° and from -180° to `east`). A box with
+    /// `south > north` or a NaN edge meets nothing.
+    ///
+    /// ```
+    /// use data_boundaries::Dataset;
+    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
+    /// let data = Dataset::load(hue).unwrap();
+    ///
+    /// let around_ngo_mon = data.communes_in_bbox(107.578, 16.466, 107.581, 16.468);
+    /// assert_eq!(around_ngo_mon.len(), 1);
+    /// assert_eq!(data.communes[around_ngo_mon[0]].code, "19753");
+    /// let [west, south, east, north] = data.bounds();
+    /// assert_eq!(data.communes_in_bbox(west, south, east, north).len(), 40);
+    /// assert!(data.communes_in_bbox(0.0, 0.0, 1.0, 1.0).is_empty());
+    /// ```
+    pub fn communes_in_bbox(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<usize> {
+        use geo::Intersects;
+        let mut found: Vec<usize> = lon_lat_boxes(west, south, east, north)
+            .flat_map(|b| {
+                let rect = geo::Rect::new(geo::coord! { x: b[0], y: b[1] }, geo::coord! { x: b[2], y: b[3] });
+                self.commune_index
+                    .parts_meeting(b)
+                    .filter(move |&(commune, part)| rect.intersects(&self.communes[commune].geometry.0[part]))
+                    .map(|(commune, _)| commune)
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The offices whose point lies in the box `west, south, east, north` (degrees), edges
+    /// included, in ascending index order. The office R-tree answers it; the box follows the
+    /// rules of [`Dataset::communes_in_bbox`] (`west > east` crosses the antimeridian;
+    /// `south > north` or NaN meets nothing).
+    pub fn offices_in_bbox(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<usize> {
+        let mut found: Vec<usize> =
+            lon_lat_boxes(west, south, east, north).flat_map(|b| self.office_index.within(b)).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The former units whose approximate point lies in the box `west, south, east, north`
+    /// (degrees), edges included, in ascending index order, with the box rules of
+    /// [`Dataset::communes_in_bbox`]. A scan: there are 133 of them and no index.
+    pub fn former_units_in_bbox(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<usize> {
+        let boxes: Vec<[f64; 4]> = lon_lat_boxes(west, south, east, north).collect();
+        (0..self.former_units.len())
+            .filter(|&i| {
+                let u = &self.former_units[i];
+                boxes.iter().any(|b| b[0] <= u.lon && u.lon <= b[2] && b[1] <= u.lat && u.lat <= b[3])
+            })
+            .collect()
+    }
+
+    /// The index of the commune whose official code is exactly `code` (text: `"19753"`;
+    /// leading zeros count), or `None`.
     pub fn commune_by_code(&self, code: &str) -> Option<usize> {
         self.commune_by_code.get(code).copied()
     }
 
+    /// The index of the office whose id is exactly `id` (e.g. `"seat-19753"`), or `None`.
     pub fn office_by_id(&self, id: &str) -> Option<usize> {
         self.office_by_id.get(id).copied()
     }
@@ -178,7 +318,24 @@ impl Dataset {
             })
     }
 
+    /// How many polygons the communes have in all (a commune of two islands counts twice).
     pub fn part_count(&self) -> usize {
         self.commune_index.part_count()
     }
+}
+
+/// The box `west, south, east, north` as one or two `[min_lon, min_lat, max_lon, max_lat]`
+/// boxes: two when it crosses the antimeridian (`west > east`), none when `south > north` or
+/// an edge is NaN.
+fn lon_lat_boxes(west: f64, south: f64, east: f64, north: f64) -> impl Iterator<Item = [f64; 4]> {
+    // Written so that NaN fails the comparison and gives no box.
+    let valid = south <= north && !west.is_nan() && !east.is_nan();
+    let boxes = if !valid {
+        [None, None]
+    } else if west <= east {
+        [Some([west, south, east, north]), None]
+    } else {
+        [Some([west, south, 180.0, north]), Some([-180.0, south, east, north])]
+    };
+    boxes.into_iter().flatten()
 }

@@ -29,7 +29,7 @@ pub fn min_metres_per_degree(max_abs_lat: f64) -> f64 {
 /// the chunk boxes stay few.
 const CHUNK_EDGES: usize = 32;
 
-/// A polygon's edges in runs of [`CHUNK_EDGES`], each with its bounding box, so a distance
+/// A polygon's edges in runs of `CHUNK_EDGES` (32), each with its bounding box, so a distance
 /// query scans only the runs whose box could hold a closer edge.
 #[derive(Debug, Clone)]
 pub struct EdgeChunks {
@@ -38,6 +38,7 @@ pub struct EdgeChunks {
 }
 
 impl EdgeChunks {
+    /// Cuts every ring of `polygon` (exterior and holes) into runs of edges with their boxes.
     pub fn new(polygon: &Polygon<f64>) -> EdgeChunks {
         let mut chunks = Vec::new();
         for (r, ring) in std::iter::once(polygon.exterior()).chain(polygon.interiors()).enumerate() {

@@ -26,11 +26,14 @@ struct Part {
 /// A commune that a point touches, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
+    /// Index of the commune in the slice the index was built from.
     pub commune: usize,
+    /// `Inside` or `OnBoundary` (an index never reports `Outside`).
     pub position: Position,
 }
 
-/// Point-in-polygon over every commune part.
+/// Point-in-polygon over every commune part: an R-tree of part bounding boxes picks the
+/// candidates, and each part's y-stripe index ([`IndexedPolygon`]) decides exactly.
 pub struct CommuneIndex {
     parts: Vec<Part>,
     tree: RTree<PartEntry>,
@@ -38,6 +41,7 @@ pub struct CommuneIndex {
 }
 
 impl CommuneIndex {
+    /// Indexes every polygon of every commune; answers refer to positions in `communes`.
     pub fn new(communes: &[Commune]) -> CommuneIndex {
         let mut parts = Vec::new();
         for (commune, c) in communes.iter().enumerate() {
@@ -108,6 +112,18 @@ impl CommuneIndex {
         best
     }
 
+    /// The parts whose bounding box meets the closed box `[min_lon, min_lat, max_lon,
+    /// max_lat]`, as (commune, polygon index within its MultiPolygon), in no set order. A
+    /// part may meet the box's bounding box without meeting the box itself: callers test
+    /// the polygon.
+    pub fn parts_meeting(&self, bounds: [f64; 4]) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let envelope = AABB::from_corners([bounds[0], bounds[1]], [bounds[2], bounds[3]]);
+        self.tree.locate_in_envelope_intersecting(&envelope).map(|entry| {
+            let part = &self.parts[entry.data];
+            (part.commune, part.polygon_index)
+        })
+    }
+
     /// Candidate pairs of parts (of different communes) whose bounding boxes meet.
     pub fn neighbouring_parts(&self) -> Vec<((usize, usize), (usize, usize))> {
         let mut pairs = Vec::new();
@@ -125,18 +141,20 @@ impl CommuneIndex {
         pairs
     }
 
+    /// How many polygons are indexed (every part of every commune).
     pub fn part_count(&self) -> usize {
         self.parts.len()
     }
 }
 
-/// k-nearest offices by geodesic distance.
+/// An R-tree over office points: k-nearest by geodesic distance, and bounding-box queries.
 pub struct OfficeIndex {
     tree: RTree<OfficeEntry>,
     max_abs_lat: f64,
 }
 
 impl OfficeIndex {
+    /// Indexes the offices' points; answers refer to positions in `offices`.
     pub fn new(offices: &[Office]) -> OfficeIndex {
         let entries = offices.iter().enumerate().map(|(i, o)| GeomWithData::new([o.lon, o.lat], i)).collect();
         let max_abs_lat = offices.iter().map(|o| o.lat.abs()).fold(0.0, f64::max);
@@ -175,5 +193,12 @@ impl OfficeIndex {
             }
         }
         found
+    }
+
+    /// The offices whose point lies in the closed box `[min_lon, min_lat, max_lon, max_lat]`
+    /// (edges included), in no set order.
+    pub fn within(&self, bounds: [f64; 4]) -> impl Iterator<Item = usize> + '_ {
+        let envelope = AABB::from_corners([bounds[0], bounds[1]], [bounds[2], bounds[3]]);
+        self.tree.locate_in_envelope(&envelope).map(|entry| entry.data)
     }
 }

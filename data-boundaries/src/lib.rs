@@ -9,9 +9,14 @@
 //! println!("{}", data.communes[here.commune.unwrap()].full_name); // Phường Phú Xuân
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod address;
 pub mod dataset;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod geodesy;
 pub mod index;
 pub mod load;

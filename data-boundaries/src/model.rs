@@ -16,13 +16,18 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitType {
+    /// Phường: an urban ward.
     Phuong,
+    /// Xã: a rural commune.
     Xa,
+    /// Đặc khu: a special zone (islands; none in Huế).
     DacKhu,
 }
 
 impl UnitType {
-    /// Reads the type as the sources spell it: `phuong`/`xa`, or a Vietnamese prefix.
+    /// Reads the type as the sources spell it: `phuong`, `xa`, `dac_khu`, or the Vietnamese
+    /// words ("Phường", "xã", "Đặc khu"), in any case, with or without diacritics. `None` for
+    /// anything else, including a full name such as "Phường Phú Xuân".
     pub fn parse(text: &str) -> Option<UnitType> {
         match crate::text::fold(text).as_str() {
             "phuong" => Some(UnitType::Phuong),
@@ -56,19 +61,26 @@ impl UnitType {
 pub struct Commune {
     /// The official 5-digit code, kept as text because leading zeros matter nationally.
     pub code: String,
+    /// The name without its type word: "Phú Xuân".
     pub name: String,
+    /// The name with its type word, as people write it: "Phường Phú Xuân".
     pub full_name: String,
+    /// An English name, where the source gives one.
     pub name_en: Option<String>,
+    /// Ward, commune or special zone.
     pub unit_type: UnitType,
     /// Official area as published; compare with the computed one, never replace it.
     pub area_km2: Option<f64>,
     /// Published population. Known to be inconsistent with the city total: always show with
     /// [`POPULATION_CAVEAT`].
     pub population: Option<u64>,
+    /// The administrative seat's address as published, where the source gives one.
     pub seat_address: Option<String>,
+    /// The resolution that created the unit (e.g. "1675/NQ-UBTVQH15"), where given.
     pub legal_basis: Option<String>,
     /// Present in the national dataset only.
     pub province_code: Option<String>,
+    /// The unit's area in WGS84 lon/lat, RFC 7946 winding; one polygon per part.
     pub geometry: MultiPolygon<f64>,
     /// Geodesic area of `geometry`, computed once at load for validation and the API.
     pub computed_area_km2: f64,
@@ -93,9 +105,12 @@ pub enum OfficeKind {
 }
 
 impl OfficeKind {
+    /// Every kind, in the order the API documents them.
     pub const ALL: [OfficeKind; 4] =
         [OfficeKind::CommuneSeat, OfficeKind::PublicServiceAgent, OfficeKind::PostOffice, OfficeKind::CityCentre];
 
+    /// The identifier as serialised and as written in `offices.csv`: `commune_seat`,
+    /// `public_service_agent`, `post_office` or `city_centre`.
     pub fn as_str(self) -> &'static str {
         match self {
             OfficeKind::CommuneSeat => "commune_seat",
@@ -105,6 +120,8 @@ impl OfficeKind {
         }
     }
 
+    /// The kind whose identifier is exactly `text` (see [`OfficeKind::as_str`]); `None`
+    /// otherwise (no case folding: these are identifiers, not words).
     pub fn parse(text: &str) -> Option<OfficeKind> {
         OfficeKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
@@ -127,6 +144,7 @@ pub enum PositionPrecision {
 }
 
 impl PositionPrecision {
+    /// Every precision, most trustworthy first.
     pub const ALL: [PositionPrecision; 4] = [
         PositionPrecision::Surveyed,
         PositionPrecision::Geocoded,
@@ -134,6 +152,8 @@ impl PositionPrecision {
         PositionPrecision::CommuneLabelPoint,
     ];
 
+    /// The identifier as serialised and as written in the CSV files: `surveyed`, `geocoded`,
+    /// `approximate_geocoded` or `commune_label_point`.
     pub fn as_str(self) -> &'static str {
         match self {
             PositionPrecision::Surveyed => "surveyed",
@@ -143,6 +163,8 @@ impl PositionPrecision {
         }
     }
 
+    /// The precision whose identifier is exactly `text` (see [`PositionPrecision::as_str`]);
+    /// `None` otherwise.
     pub fn parse(text: &str) -> Option<PositionPrecision> {
         PositionPrecision::ALL.into_iter().find(|p| p.as_str() == text)
     }
@@ -170,28 +192,46 @@ impl PositionPrecision {
 /// A public-service point, such as a commune seat.
 #[derive(Debug, Clone)]
 pub struct Office {
+    /// A stable identifier, unique in the dataset: `seat-19753`.
     pub id: String,
+    /// Seat, agent point, post office or city centre.
     pub kind: OfficeKind,
+    /// The code of the commune the office serves (it may stand outside it).
     pub commune_code: String,
+    /// The office's name: "Trụ sở Phường Phú Xuân".
     pub name: String,
+    /// The postal address; the reliable part while positions are approximate. May be empty.
     pub address: String,
+    /// WGS84 longitude in degrees, within [-180, 180].
     pub lon: f64,
+    /// WGS84 latitude in degrees, within [-90, 90].
     pub lat: f64,
+    /// How far `lon`/`lat` can be trusted; must travel with the point.
     pub position_precision: PositionPrecision,
+    /// Where the row came from, in words or a URL.
     pub source: String,
 }
 
 /// A commune-level unit that existed before 1 July 2025, and the new unit it went into whole.
 #[derive(Debug, Clone)]
 pub struct FormerUnit {
+    /// The unit's own code before the reform (5 digits, as text).
     pub old_code: String,
+    /// Its full name with the type word: "Phường Vĩnh Ninh".
     pub old_name: String,
+    /// The district it belonged to: "Quận Thuận Hóa". May be empty.
     pub old_district: String,
+    /// The code of the new commune it went into.
     pub new_code: String,
+    /// The new commune's full name as the lineage source writes it (checked against
+    /// communes.geojson by validation). May be empty.
     pub new_name: String,
-    /// Approximate geocoded point of the old unit (not a boundary).
+    /// Approximate geocoded longitude of the old unit (a point, not a boundary), degrees.
     pub lon: f64,
+    /// Approximate geocoded latitude, degrees.
     pub lat: f64,
+    /// How far the point can be trusted (approximate for every unit in the reference data).
     pub position_precision: PositionPrecision,
+    /// The legal basis of the merger (the resolution), as given by the source.
     pub resolution: String,
 }

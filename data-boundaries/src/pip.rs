@@ -18,8 +18,11 @@ use geo::Polygon;
 /// Where a point lies relative to a polygon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Position {
+    /// In the interior: inside the exterior ring and in no hole, off every edge.
     Inside,
+    /// Exactly on an edge or a vertex of any ring, holes' included.
     OnBoundary,
+    /// Neither: outside the exterior ring, in a hole, or not a finite point.
     Outside,
 }
 
@@ -31,7 +34,30 @@ struct Edge {
     by: f64,
 }
 
-/// A polygon (exterior plus holes) with its y-stripe edge index.
+/// A polygon (exterior plus holes) with its y-stripe edge index, built once and then asked
+/// [`IndexedPolygon::position`] for as many points as needed. Coordinates are plain x/y (the
+/// index knows nothing of longitude wrapping); the answer follows the module's edge rules.
+///
+/// ```
+/// use data_boundaries::pip::{IndexedPolygon, Position};
+/// use geo::polygon;
+/// // A 10 × 10 square with a 2 × 2 hole in the middle; the hole's winding does not matter.
+/// let with_hole = polygon!(
+///     exterior: [(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.)],
+///     interiors: [[(x: 4., y: 4.), (x: 6., y: 4.), (x: 6., y: 6.), (x: 4., y: 6.)]],
+/// );
+/// let index = IndexedPolygon::new(&with_hole);
+/// assert_eq!(index.bounds(), [0.0, 0.0, 10.0, 10.0]);
+/// assert_eq!(index.position(1.0, 1.0), Position::Inside);
+/// assert_eq!(index.position(5.0, 5.0), Position::Outside, "in the hole");
+/// assert_eq!(index.position(4.0, 5.0), Position::OnBoundary, "on the hole's edge");
+/// assert_eq!(index.position(10.0, 10.0), Position::OnBoundary, "a vertex");
+/// assert_eq!(index.position(f64::NAN, 1.0), Position::Outside);
+///
+/// // An empty polygon is outside everywhere.
+/// let empty = IndexedPolygon::new(&geo::Polygon::new(geo::LineString::new(vec![]), vec![]));
+/// assert_eq!(empty.position(0.0, 0.0), Position::Outside);
+/// ```
 #[derive(Debug, Clone)]
 pub struct IndexedPolygon {
     min_x: f64,
@@ -97,9 +123,9 @@ impl IndexedPolygon {
         index.edges = vec![placeholder; index.offsets[stripe_count] as usize];
         for e in &edges {
             let (first, last) = index.stripe_range(e);
-            for s in first..=last {
-                index.edges[cursor[s] as usize] = *e;
-                cursor[s] += 1;
+            for slot in &mut cursor[first..=last] {
+                index.edges[*slot as usize] = *e;
+                *slot += 1;
             }
         }
         index
@@ -114,7 +140,8 @@ impl IndexedPolygon {
         (self.stripe_of(e.ay.min(e.by)), self.stripe_of(e.ay.max(e.by)))
     }
 
-    /// The bounding box as `[min_x, min_y, max_x, max_y]`.
+    /// The bounding box of the polygon's edges as `[min_x, min_y, max_x, max_y]`; for an
+    /// empty polygon, `[inf, inf, -inf, -inf]` (a box that holds nothing).
     pub fn bounds(&self) -> [f64; 4] {
         [self.min_x, self.min_y, self.max_x, self.max_y]
     }

@@ -11,21 +11,32 @@ use crate::Dataset;
 /// What a search hit points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// An index into `Dataset::communes`.
     Commune(usize),
+    /// An index into `Dataset::former_units`.
     FormerUnit(usize),
+    /// An index into `Dataset::offices`.
     Office(usize),
 }
 
+/// How well a name matched the query, best first (the order ranks hits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MatchKind {
+    /// The folded query is the whole folded name (with or without its type word).
     Exact,
+    /// The name, or one of its words, starts with the query (two characters at least for a
+    /// word other than the first).
     Prefix,
+    /// The query occurs anywhere in the name, or in an office's address.
     Substring,
 }
 
+/// One search result: what was found and how well it matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
+    /// The commune, former unit or office found.
     pub target: Target,
+    /// How well it matched.
     pub kind: MatchKind,
 }
 
@@ -45,6 +56,8 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// Folds every name of `data` once. The index is only good for the dataset it was built
+    /// from (it holds indexes into it).
     pub fn new(data: &Dataset) -> SearchIndex {
         let mut entries = Vec::new();
         for (i, c) in data.communes.iter().enumerate() {

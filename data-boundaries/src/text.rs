@@ -39,26 +39,6 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::fold;
-
-    #[test]
-    fn both_tone_mark_placements_and_plain_text_fold_alike() {
-        for spelling in ["Thuận Hoá", "Thuận Hóa", "thuan hoa", " THUẬN   HOÁ "] {
-            assert_eq!(fold(spelling), "thuan hoa", "{spelling:?}");
-        }
-        assert_eq!(fold("Hương Thuỷ"), fold("Hương Thủy"));
-        assert_eq!(fold("Vỹ Dạ"), "vy da");
-    }
-
-    #[test]
-    fn precomposed_and_decomposed_input_agree() {
-        let decomposed = "Thua\u{0323}\u{0302}n";
-        assert_eq!(fold(decomposed), fold("Thuận"));
-    }
-}
-
 /// A key that keeps which tone a syllable has but not where the mark sits, so "Hoá" and
 /// "Hóa" (or "Thuỷ" and "Thủy") match while "Hòa" and "Hóa" do not. Vowel shapes (â, ă, ê,
 /// ô, ơ, ư, đ) are kept; case and spacing are folded. The tone is appended per word as a
@@ -99,4 +79,24 @@ pub fn tone_key(text: &str) -> String {
 /// True when the text carries any Vietnamese diacritic (then tones are worth comparing).
 pub fn has_diacritics(text: &str) -> bool {
     text.nfd().any(is_combining_mark) || text.contains(['đ', 'Đ'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn both_tone_mark_placements_and_plain_text_fold_alike() {
+        for spelling in ["Thuận Hoá", "Thuận Hóa", "thuan hoa", " THUẬN   HOÁ "] {
+            assert_eq!(fold(spelling), "thuan hoa", "{spelling:?}");
+        }
+        assert_eq!(fold("Hương Thuỷ"), fold("Hương Thủy"));
+        assert_eq!(fold("Vỹ Dạ"), "vy da");
+    }
+
+    #[test]
+    fn precomposed_and_decomposed_input_agree() {
+        let decomposed = "Thua\u{0323}\u{0302}n";
+        assert_eq!(fold(decomposed), fold("Thuận"));
+    }
 }

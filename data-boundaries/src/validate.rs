@@ -19,6 +19,7 @@ pub const OVERLAP_TOLERANCE_M2: f64 = 1.0;
 /// Gaps smaller than this are likewise ignored.
 pub const GAP_TOLERANCE_M2: f64 = 1.0;
 
+/// How much a finding matters, most severe first (the order sorts reports).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,16 +37,28 @@ pub enum Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
+    /// A polygon breaks the simple-features rules (fatal): see [`crate::validity`].
     InvalidGeometry,
+    /// Two communes, offices or former units share a code or id (fatal).
     DuplicateCode,
+    /// Two communes overlap by more than [`OVERLAP_TOLERANCE_M2`] (warning).
     Overlap,
+    /// Land inside the city belongs to no unit, beyond [`GAP_TOLERANCE_M2`] (warning).
     Gap,
+    /// An office or former unit names a commune code that does not exist (fatal).
     UnknownCommuneCode,
+    /// An office's point is outside the commune it serves (warning).
     OfficeOutsideCommune,
+    /// A former unit's point is outside the new unit it joined (warning).
     FormerUnitOutsideNewUnit,
+    /// A commune has no seat, or more than one (warning).
     SeatCount,
+    /// A former unit's `new_name` differs from the name of the commune its `new_code` names
+    /// (warning).
     LineageNameMismatch,
+    /// An optional file (offices or lineage) is absent (warning).
     MissingFile,
+    /// The published area differs from the geometry's by more than 25 % (info).
     AreaMismatch,
 }
 
@@ -53,18 +66,22 @@ pub enum Check {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// Fatal, warning or info.
     pub severity: Severity,
+    /// The check that produced it.
     pub check: Check,
     /// The file the finding is about, e.g. `former_units.csv`.
     pub file: String,
     /// The feature or row, e.g. `former unit 19807 (Phường Thuận Hòa)`.
     pub subject: String,
+    /// What is wrong, in words, with the figures that show it.
     pub message: String,
     /// Codes of the communes involved, so clients can highlight them.
     pub communes: Vec<String>,
     /// A representative lon/lat for the map, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<[f64; 2]>,
+    /// The area concerned in m², for overlaps and gaps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area_m2: Option<f64>,
 }
@@ -78,18 +95,22 @@ impl fmt::Display for Finding {
 /// Everything validation found, most severe first.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct QualityReport {
+    /// Sorted by severity (fatal first); within one severity, in the order the checks ran.
     pub findings: Vec<Finding>,
 }
 
 impl QualityReport {
+    /// The fatal findings only, in report order.
     pub fn fatal(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.severity == Severity::Fatal)
     }
 
+    /// True when nothing is fatal, so the dataset may be served (an empty report is usable).
     pub fn is_usable(&self) -> bool {
         self.fatal().next().is_none()
     }
 
+    /// How many findings have this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
@@ -97,9 +118,13 @@ impl QualityReport {
 
 /// The parsed data as validation sees it.
 pub struct Inputs<'a> {
+    /// Every commune, as parsed.
     pub communes: &'a [Commune],
+    /// The offices, or `None` when the dataset has no offices file (a warning).
     pub offices: Option<&'a [Office]>,
+    /// The former units, or `None` when the dataset has no lineage file (a warning).
     pub former_units: Option<&'a [FormerUnit]>,
+    /// The index built over `communes`, for the point and neighbour checks.
     pub index: &'a CommuneIndex,
 }
 
@@ -121,7 +146,7 @@ pub fn quality_report(inputs: &Inputs) -> QualityReport {
     timed("gaps", &mut findings, &|f| check_gaps(inputs.communes, inputs.index, f));
     timed("offices", &mut findings, &|f| check_offices(inputs, f));
     timed("former_units", &mut findings, &|f| check_former_units(inputs, f));
-    findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+    findings.sort_by_key(|f| f.severity);
     QualityReport { findings }
 }
 
@@ -220,8 +245,16 @@ fn check_duplicate_codes(inputs: &Inputs, findings: &mut Vec<Finding>) {
     }
 }
 
+/// What two communes share, summed over their parts.
+#[derive(Default)]
+struct SharedArea {
+    area_m2: f64,
+    /// A point inside the largest shared piece, for the map.
+    location: Option<[f64; 2]>,
+}
+
 fn check_overlaps(inputs: &Inputs, findings: &mut Vec<Finding>) {
-    let mut by_pair: HashMap<(usize, usize), (f64, Option<[f64; 2]>)> = HashMap::new();
+    let mut by_pair: HashMap<(usize, usize), SharedArea> = HashMap::new();
     for ((ca, pa), (cb, pb)) in inputs.index.neighbouring_parts() {
         let a = &inputs.communes[ca].geometry.0[pa];
         let b = &inputs.communes[cb].geometry.0[pb];
@@ -231,15 +264,15 @@ fn check_overlaps(inputs: &Inputs, findings: &mut Vec<Finding>) {
             continue;
         }
         let key = (ca.min(cb), ca.max(cb));
-        let entry = by_pair.entry(key).or_insert((0.0, None));
-        entry.0 += area;
-        if entry.1.is_none() {
-            entry.1 = largest(&shared).and_then(|p| p.interior_point()).map(|p| [p.x(), p.y()]);
+        let entry = by_pair.entry(key).or_default();
+        entry.area_m2 += area;
+        if entry.location.is_none() {
+            entry.location = largest(&shared).and_then(|p| p.interior_point()).map(|p| [p.x(), p.y()]);
         }
     }
-    let mut pairs: Vec<_> = by_pair.into_iter().filter(|(_, (area, _))| *area > OVERLAP_TOLERANCE_M2).collect();
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    for ((a, b), (area, location)) in pairs {
+    let mut pairs: Vec<_> = by_pair.into_iter().filter(|(_, shared)| shared.area_m2 > OVERLAP_TOLERANCE_M2).collect();
+    pairs.sort_by_key(|(pair, _)| *pair);
+    for ((a, b), SharedArea { area_m2: area, location }) in pairs {
         let (a, b) = (&inputs.communes[a], &inputs.communes[b]);
         let mut f = finding(
             Severity::Warning,

@@ -107,10 +107,8 @@ fn overlaps_gaps_misplaced_points_and_seat_counts_are_warnings() {
     // A ring of eight squares around an empty middle: the middle is a gap. Square 9 overlaps 1.
     let s = 0.01;
     let mut features = Vec::new();
-    let mut code = 1;
-    for (i, j) in [(0, 0), (1, 0), (2, 0), (0, 1), (2, 1), (0, 2), (1, 2), (2, 2)] {
+    for (code, (i, j)) in (1..).zip([(0, 0), (1, 0), (2, 0), (0, 1), (2, 1), (0, 2), (1, 2), (2, 2)]) {
         features.push(square(&code.to_string(), 107.0 + i as f64 * s, 16.0 + j as f64 * s, s));
-        code += 1;
     }
     features.push(square("9", 106.995, 15.995, s));
     let offices =
@@ -156,7 +154,14 @@ fn unreadable_files_are_refused_by_name() {
 }
 
 #[test]
-fn a_missing_folder_says_how_to_point_elsewhere() {
+fn a_missing_folder_is_named_and_a_dataset_described_without_cli_words() {
     let message = Dataset::load(Path::new("/nonexistent/hue")).err().unwrap().to_string();
-    assert!(message.contains("/nonexistent/hue") && message.contains("--data"), "{message}");
+    assert_eq!(
+        message,
+        "no dataset at /nonexistent/hue: the folder does not exist; a dataset is a folder holding communes.geojson (and optionally offices.csv and former_units.csv), or one communes GeoJSON file, gzipped or not"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let message = Dataset::load(dir.path()).err().unwrap().to_string();
+    assert!(message.contains("it holds no communes.geojson; a dataset is a folder"), "{message}");
+    assert!(!message.contains("--data") && !message.contains("HUE_MAP_DATA"), "{message}");
 }

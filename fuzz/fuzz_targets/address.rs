@@ -19,5 +19,5 @@ fn reference() -> &'static (Dataset, AddressIndex) {
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let (dataset, index) = reference();
-    server::fuzzing::address(dataset, index, data);
+    data_boundaries::fuzzing::address(dataset, index, data);
 });

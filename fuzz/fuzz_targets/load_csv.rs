@@ -1,3 +1,3 @@
 #![no_main]
 //! Arbitrary bytes as offices.csv or former_units.csv beside a small valid communes file.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| server::fuzzing::load_csv(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| data_boundaries::fuzzing::load_csv(data));

@@ -6,8 +6,8 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
@@ -15,12 +15,14 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::openapi;
-use crate::problem::{Problem, PROBLEM_JSON};
-use crate::routes::{
-    assets, communes, convert, export, former_units, health, locate, nearest, offices, ogc, quality, search, tiles,
-};
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::http::media::{FLATGEOBUF, PROBLEM_JSON};
+use crate::http::Problem;
 use crate::state::AppState;
+use crate::{openapi, routes};
 
 /// Enough for 10,000 points written generously; larger bodies get a 413 problem.
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -30,7 +32,9 @@ pub const DEFAULT_MAX_CONCURRENT: usize = 1024;
 
 /// The optional admin surface: present only when an admin token is configured.
 pub struct Admin {
+    /// Reloads the dataset.
     pub reloader: crate::reload::Reloader,
+    /// The bearer token `/admin/reload` requires; without one the route does not exist.
     pub token: Option<String>,
 }
 
@@ -45,72 +49,45 @@ fn cors(origins: &[String]) -> CorsLayer {
     layer.allow_origin(list)
 }
 
+/// The whole service: every route, its OpenAPI document, and the layers around them.
 pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> Router {
     let cors = cors(&state.settings.cors_origins);
-    let api = Router::new()
-        .route("/locate", get(locate::locate_one).post(locate::locate_many))
-        .route("/nearest", get(nearest::nearest))
-        .route("/communes", get(communes::list))
-        .route("/communes/{code}", get(communes::one))
-        .route("/offices", get(offices::list))
-        .route("/offices/{id}", get(offices::one))
-        .route("/quality", get(quality::report))
-        .route("/search", get(search::search))
-        .route("/former-units", get(former_units::list))
-        .route("/former-units/{code}", get(former_units::one))
-        .route("/convert-address", get(convert::convert_one).post(convert::convert_many))
-        .route("/export/communes.geojson", get(export::communes_geojson))
-        .route("/export/offices.geojson", get(export::offices_geojson))
-        .route("/export/communes.fgb", get(export::communes_fgb));
-    let mut router = Router::new()
-        .route("/", get(ogc::landing))
-        .route("/conformance", get(ogc::conformance))
-        .route("/collections", get(ogc::collections))
-        .route("/collections/{collection_id}", get(ogc::collection))
-        .route("/collections/{collection_id}/items", get(ogc::items::items))
-        .route("/collections/{collection_id}/items/{feature_id}", get(ogc::items::item))
-        .route("/api", get(openapi::openapi_30))
-        .route("/openapi.json", get(openapi::openapi_31))
-        .route("/docs", get(openapi::docs))
-        .route("/docs/scalar.js", get(assets::scalar_script))
-        .route("/viewer/{file}", get(assets::viewer_file))
-        .route("/vendor/maplibre-gl/{file}", get(assets::maplibre_file))
-        .route("/healthz", get(health::healthz))
-        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
-        .route("/tiles.json", get(tiles::tilejson))
-        .route("/style.json", get(tiles::style))
-        .route("/fonts/{fontstack}/{range}", get(tiles::glyphs))
-        .route("/metrics", get(crate::metrics::render))
-        .nest("/api/v1", api)
-        .fallback(not_found)
-        .with_state(state.clone());
+    let (routes, document) =
+        OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).merge(routes::all()).split_for_parts();
+    let documents = Arc::new(openapi::Documents::new(document));
+    let mut router = routes
+        .merge(routes::openapi::router(documents.clone()))
+        .merge(routes::api::router(documents))
+        .fallback(not_found);
     if let Some(token) = admin.token.filter(|t| !t.is_empty()) {
-        let admin_state = crate::routes::admin::AdminState { app: state, reloader: admin.reloader, token };
-        router = router.merge(
-            Router::new()
-                .route("/admin/reload", axum::routing::post(crate::routes::admin::reload))
-                .with_state(admin_state),
-        );
+        let admin_state = routes::admin::AdminState { app: state.clone(), reloader: admin.reloader, token };
+        router = router.merge(routes::admin::router(admin_state));
     }
     router
+        .with_state(state)
         .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn(problem_for_bare_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         // FlatGeobuf is read by byte ranges, which must address the file's own bytes.
-        .layer(CompressionLayer::new().compress_when(
-            DefaultPredicate::new().and(NotForContentType::const_new(crate::routes::export::FLATGEOBUF)),
-        ))
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(FLATGEOBUF))),
+        )
         .layer(cors)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
                 .load_shed()
-                .concurrency_limit(max_concurrent),
+                // Global: `Router::layer` wraps each route separately, and a plain concurrency
+                // limit would then allow `max_concurrent` requests per route.
+                .layer(GlobalConcurrencyLimitLayer::new(max_concurrent)),
         )
         .layer(CatchPanicLayer::custom(|_| {
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged").into_response()
         }))
+        // Outside shedding and timeouts, so even a refused client reads its answer.
+        .layer(middleware::from_fn(|request, next| crate::http::linger::linger(BODY_LIMIT_BYTES, request, next)))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -2,13 +2,16 @@
 //! The binary (`main.rs`) only parses the command line; keeping the rest here lets the fuzz
 //! targets and benchmarks reach the same query, tile-coordinate and loader code.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
+pub mod assets;
 pub mod fgb;
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod http;
 pub mod metrics;
 pub mod openapi;
-pub mod params;
-pub mod problem;
 pub mod ranges;
 pub mod reload;
 pub mod routes;

@@ -3,6 +3,8 @@
 //! `hue-map serve` runs the HTTP API; `hue-map check` prints the dataset's quality report and
 //! exits 0 when the data is usable, 1 when it is not.
 
+#![forbid(unsafe_code)]
+
 use server::state::load_snapshot;
 use server::{app, metrics, reload, state};
 
@@ -74,6 +76,10 @@ struct ServeArgs {
     /// Requests served at once; more are refused with 503 and Retry-After.
     #[arg(long, default_value_t = app::DEFAULT_MAX_CONCURRENT)]
     max_concurrent_requests: usize,
+    /// Stop (gracefully) when standard input reaches its end: for a supervisor or test
+    /// harness that holds the server's stdin, so the server cannot outlive it.
+    #[arg(long, hide = true)]
+    stop_on_stdin_eof: bool,
     /// Seconds a client may take to send a request's headers before the connection is closed.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     header_read_timeout: u64,
@@ -83,7 +89,7 @@ fn export_pmtiles(args: &ExportArgs) -> ExitCode {
     let snapshot = match load_snapshot(&args.data.data, args.maxzoom.min(14)) {
         Ok(snapshot) => snapshot,
         Err(error) => {
-            eprintln!("error: {error}");
+            report_load_error(&error);
             return ExitCode::from(2);
         }
     };
@@ -96,6 +102,15 @@ fn export_pmtiles(args: &ExportArgs) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Prints why the dataset could not be loaded, with the command line's own hint when the
+/// folder was not found (the library's message knows nothing of flags).
+fn report_load_error(error: &data_boundaries::LoadError) {
+    eprintln!("error: {error}");
+    if matches!(error, data_boundaries::LoadError::Missing { .. }) {
+        eprintln!("hint: point --data (or HUE_MAP_DATA) at the dataset, such as ../shared/data/hue");
     }
 }
 
@@ -120,7 +135,7 @@ fn check(dir: &Path) -> ExitCode {
     let dataset = match Dataset::load_for_review(dir) {
         Ok(dataset) => dataset,
         Err(error) => {
-            eprintln!("error: {error}");
+            report_load_error(&error);
             return ExitCode::from(1);
         }
     };
@@ -153,7 +168,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let snapshot = match load_snapshot(&args.data.data, args.pyramid_maxzoom) {
         Ok(snapshot) => snapshot,
         Err(error) => {
-            eprintln!("error: {error}");
+            report_load_error(&error);
             return ExitCode::from(2);
         }
     };
@@ -178,6 +193,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     });
     let admin = app::Admin { reloader, token: std::env::var("HUE_MAP_ADMIN_TOKEN").ok() };
     let limits = Limits {
+        stop_on_stdin_eof: args.stop_on_stdin_eof,
         max_concurrent: args.max_concurrent_requests.max(1),
         header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
     };
@@ -186,6 +202,7 @@ fn serve(args: ServeArgs) -> ExitCode {
 
 /// Connection and request limits from the command line.
 struct Limits {
+    stop_on_stdin_eof: bool,
     max_concurrent: usize,
     header_read_timeout: std::time::Duration,
 }
@@ -208,12 +225,25 @@ async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limi
     println!("hue-map listening on http://{address}");
     tracing::info!("listening on http://{address}");
     let router = app::router(state, admin, limits.max_concurrent);
-    server::serve::serve(listener, router, limits.header_read_timeout, shutdown_signal()).await;
+    server::serve::serve(listener, router, limits.header_read_timeout, shutdown_signal(limits.stop_on_stdin_eof)).await;
     ExitCode::SUCCESS
 }
 
-/// Completes on Ctrl-C or SIGTERM; in-flight requests then finish before exit.
-async fn shutdown_signal() {
+/// Completes on Ctrl-C or SIGTERM (or the end of stdin, when asked); in-flight requests
+/// then finish before exit.
+async fn shutdown_signal(stop_on_stdin_eof: bool) {
+    let stdin_closed = async {
+        if !stop_on_stdin_eof {
+            return std::future::pending::<()>().await;
+        }
+        // A blocking read on its own thread: tokio's stdin would hold a runtime worker.
+        let (closed, on_close) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            let _ = closed.send(());
+        });
+        let _ = on_close.await;
+    };
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -231,6 +261,7 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+        _ = stdin_closed => {},
     }
     tracing::info!("shutting down; finishing in-flight requests");
 }

@@ -3,12 +3,10 @@
 
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-
-use crate::state::AppState;
 
 /// Installs the recorder once per process and returns the handle that renders it.
 pub fn install() -> Option<PrometheusHandle> {
@@ -55,12 +53,6 @@ pub async fn track(request: Request, next: Next) -> Response {
         .increment(1);
     metrics::histogram!("http_request_duration_seconds", "route" => route).record(started.elapsed().as_secs_f64());
     response
-}
-
-pub async fn render(State(state): State<AppState>) -> Response {
-    metrics::gauge!("hue_map_pyramid_tiles").set(state.current().tiles.stats.tiles as f64);
-    let body = state.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 /// A tile answered from memory (pre-rendered or cached) or rendered for this request.

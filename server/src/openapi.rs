@@ -5,34 +5,19 @@
 //! `/api` is the same document in OpenAPI 3.0 with one path per collection, which is what
 //! the OGC API – Features "OpenAPI 3.0" conformance class and its test suites read.
 
-use std::sync::OnceLock;
-
-use axum::http::{header, HeaderValue};
-use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 use utoipa::OpenApi;
 
-use crate::routes::ogc::{CollectionId, OPENAPI_30, OPENAPI_31};
-use crate::routes::{
-    communes, convert, export, former_units, health, locate, nearest, offices, ogc, quality, search, tiles,
-};
+use crate::routes::ogc::{self, CollectionId};
 
+/// The document's title, description, licence, tags and the schemas no handler names; the
+/// paths come from the route registrations.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "hue-map",
         description = "Map service for Huế's 40 communes and wards after the 1 July 2025 reform: locate a point, find the nearest office, convert an old address, and fetch the layers as GeoJSON, FlatGeobuf, OGC API – Features and vector tiles. Every error is an RFC 9457 problem (application/problem+json).",
         license(name = "MIT", identifier = "MIT"),
-    ),
-    paths(
-        locate::locate_one, locate::locate_many, nearest::nearest,
-        communes::list, communes::one, offices::list, offices::one,
-        quality::report, search::search,
-        former_units::list, former_units::one, convert::convert_one, convert::convert_many,
-        export::communes_geojson, export::offices_geojson, export::communes_fgb,
-        ogc::landing, ogc::conformance, ogc::collections, ogc::collection, ogc::items::items, ogc::items::item,
-        tiles::tile, tiles::tilejson, tiles::style,
-        health::healthz,
     ),
     components(schemas(CollectionId, ogc::LandingFormat, ogc::JsonFormat, ogc::CrsUri)),
     tags(
@@ -49,65 +34,26 @@ use crate::routes::{
 )]
 pub struct ApiDoc;
 
-/// The OpenAPI 3.1 document.
-pub fn document_31() -> &'static Value {
-    static DOCUMENT: OnceLock<Value> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-        name_operations(&mut document);
-        document
-    })
+/// The one API description in its two renderings, serialised once at start-up.
+pub struct Documents {
+    /// OpenAPI 3.1, for `/openapi.json`.
+    pub v31: axum::body::Bytes,
+    /// OpenAPI 3.0 with one path per collection, for `/api`.
+    pub v30: axum::body::Bytes,
 }
 
-/// The same document in OpenAPI 3.0, with concrete collection paths.
-pub fn document_30() -> &'static Value {
-    static DOCUMENT: OnceLock<Value> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let mut document = document_31().clone();
-        downgrade_to_30(&mut document);
-        expand_collection_paths(&mut document);
-        name_operations(&mut document);
-        document
-    })
-}
-
-fn with_type(body: String, media_type: &'static str) -> Response {
-    let mut response = body.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-    response
-}
-
-/// `GET /openapi.json`.
-pub async fn openapi_31() -> Response {
-    with_type(document_31().to_string(), OPENAPI_31)
-}
-
-/// `GET /api`: the OGC API's definition.
-pub async fn openapi_30() -> Response {
-    with_type(document_30().to_string(), OPENAPI_30)
-}
-
-/// `GET /docs`: Scalar's API reference over `/openapi.json`, with its script served by us
-/// (the page works offline and under our Content-Security-Policy).
-pub async fn docs() -> Response {
-    let page = r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>hue-map API</title>
-</head>
-<body>
-<script id="api-reference" data-url="/openapi.json" data-configuration='{"withDefaultFonts": false, "hideClientButton": true}'></script>
-<script src="/docs/scalar.js"></script>
-</body>
-</html>"#;
-    let mut response = Html(page).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"),
-    );
-    response
+impl Documents {
+    /// Renders the document that the route registrations built (paths and schemas), over
+    /// [`ApiDoc`]'s title, description and tags.
+    pub fn new(document: utoipa::openapi::OpenApi) -> Documents {
+        let mut v31 = serde_json::to_value(document).unwrap_or_default();
+        name_operations(&mut v31);
+        let mut v30 = v31.clone();
+        downgrade_to_30(&mut v30);
+        expand_collection_paths(&mut v30);
+        name_operations(&mut v30);
+        Documents { v31: v31.to_string().into(), v30: v30.to_string().into() }
+    }
 }
 
 /// Rewrites what OpenAPI 3.1 (JSON Schema 2020-12) allows and 3.0 does not: type arrays with

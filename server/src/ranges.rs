@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::problem::Problem;
+use crate::http::problem::Problem;
 
 /// Answers a GET for `body`: 200 with the whole body, 206 with one range, 416 when the
 /// range lies outside it, 400 when the Range header is not `bytes=…` syntax. A request with several ranges, or whose `If-Range` does not match

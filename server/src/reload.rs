@@ -10,10 +10,24 @@ use crate::state::AppState;
 /// What a reload needs to know: where the data is, and how deep to pre-render.
 #[derive(Clone)]
 pub struct ReloadConfig {
+    /// The dataset folder, read afresh on every reload.
     pub data_dir: PathBuf,
+    /// Tiles up to this zoom are rendered before the swap.
     pub pyramid_maxzoom: u8,
 }
 
+/// Why a reload did not happen; the previous dataset keeps serving in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    /// The background task that builds the snapshot panicked or was cancelled.
+    #[error("the reload task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// The new dataset could not be read, or validation found it unusable.
+    #[error(transparent)]
+    Refused(#[from] data_boundaries::LoadError),
+}
+
+/// Reloads the dataset on demand, one reload at a time.
 #[derive(Clone)]
 pub struct Reloader {
     config: ReloadConfig,
@@ -21,21 +35,20 @@ pub struct Reloader {
 }
 
 impl Reloader {
+    /// A reloader for the dataset `config` names.
     pub fn new(config: ReloadConfig) -> Reloader {
         Reloader { config, running: Arc::new(tokio::sync::Mutex::new(())) }
     }
 
     /// Reloads now; returns the new dataset version, or why the new data was refused.
-    pub async fn reload(&self, state: &AppState) -> Result<String, String> {
+    pub async fn reload(&self, state: &AppState) -> Result<String, ReloadError> {
         let _one_at_a_time = self.running.lock().await;
         // Resolve links once, so every file of this reload comes from the same folder even if
         // someone repoints a link while we read.
         let dir = std::fs::canonicalize(&self.config.data_dir).unwrap_or_else(|_| self.config.data_dir.clone());
         let maxzoom = self.config.pyramid_maxzoom;
         let started = std::time::Instant::now();
-        let built = tokio::task::spawn_blocking(move || crate::state::load_snapshot(&dir, maxzoom))
-            .await
-            .map_err(|e| format!("the reload task failed: {e}"))?;
+        let built = tokio::task::spawn_blocking(move || crate::state::load_snapshot(&dir, maxzoom)).await?;
         match built {
             Ok(snapshot) => {
                 let version = snapshot.data.version.clone();
@@ -50,7 +63,7 @@ impl Reloader {
             }
             Err(error) => {
                 tracing::error!("reload refused, still serving {}: {error}", state.current().data.version);
-                Err(error.to_string())
+                Err(error.into())
             }
         }
     }

@@ -23,7 +23,7 @@ pub struct Snapshot {
 /// Encoded downloads of one dataset version.
 #[derive(Default)]
 pub struct Exports {
-    pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, String>>,
+    pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, crate::fgb::FgbError>>,
 }
 
 /// Settings that do not change with the data.

@@ -30,10 +30,10 @@ fn hue() -> Dataset {
 #[test]
 fn loader_corpora_replay() {
     for (_, bytes) in corpus("load_communes") {
-        server::fuzzing::load_communes(&bytes);
+        data_boundaries::fuzzing::load_communes(&bytes);
     }
     for (_, bytes) in corpus("load_csv") {
-        server::fuzzing::load_csv(&bytes);
+        data_boundaries::fuzzing::load_csv(&bytes);
     }
 }
 
@@ -49,7 +49,7 @@ fn address_and_tile_corpora_replay_against_the_reference_data() {
     let data = hue();
     let index = AddressIndex::new(&data);
     for (_, bytes) in corpus("address") {
-        server::fuzzing::address(&data, &index, &bytes);
+        data_boundaries::fuzzing::address(&data, &index, &bytes);
     }
     let source = tiles::TileSource::new(&data);
     for (_, bytes) in corpus("tile_coords") {
@@ -61,7 +61,7 @@ fn address_and_tile_corpora_replay_against_the_reference_data() {
 fn the_synthetic_seed_loads_cleanly() {
     // The CSV targets rely on it being valid, or they would never reach the row checks.
     let sources = data_boundaries::load::SourceFiles {
-        communes: ("fuzz/communes.geojson".into(), server::fuzzing::SYNTHETIC_COMMUNES.to_string()),
+        communes: ("fuzz/communes.geojson".into(), data_boundaries::fuzzing::SYNTHETIC_COMMUNES.to_string()),
         offices: None,
         former_units: None,
     };

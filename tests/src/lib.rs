@@ -1,6 +1,8 @@
 //! Harness for the end-to-end suites: builds and starts the real `hue-map` binary on a free
 //! port, talks HTTP to it, and stops it when the test ends.
 
+#![forbid(unsafe_code)]
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -64,10 +66,20 @@ impl Server {
         Server::start_with(&["--data", hue_data().to_str().unwrap()], &[])
     }
 
+    /// One server on the reference data for the whole suite (each suite is one test binary),
+    /// for tests that do not change its flags or its data: started on first use, and stopped
+    /// when the suite's process ends (it watches its standard input, which closes then).
+    pub fn shared() -> &'static Server {
+        static SHARED: OnceLock<Server> = OnceLock::new();
+        SHARED.get_or_init(Server::start)
+    }
+
     /// Starts `hue-map serve --listen 127.0.0.1:0 ARGS` and waits for its address line.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(binary());
-        command.arg("serve").args(["--listen", "127.0.0.1:0"]).args(args);
+        command.arg("serve").args(["--listen", "127.0.0.1:0", "--stop-on-stdin-eof"]).args(args);
+        // The pipe closes when this process ends, however it ends, so no server outlives it.
+        command.stdin(Stdio::piped());
         // Quiet logs unless the developer asks for them with RUST_LOG.
         command.env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()));
         command.envs(env.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::inherit());
@@ -129,6 +141,70 @@ impl Drop for Server {
     }
 }
 
+/// The router in this process, on the reference data, driven with `tower::ServiceExt::oneshot`:
+/// for tests of request handling that need no socket, no process and no flags.
+pub struct InProcess {
+    router: axum::Router,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl InProcess {
+    /// One router for the whole suite (its tiles rendered to z10; deeper ones render on demand).
+    pub fn shared() -> &'static InProcess {
+        static APP: OnceLock<InProcess> = OnceLock::new();
+        APP.get_or_init(|| {
+            let snapshot = server::state::load_snapshot(&hue_data(), 10).expect("the reference data loads");
+            let state = server::state::AppState::new(snapshot, Default::default(), None);
+            let reloader = server::reload::Reloader::new(server::reload::ReloadConfig {
+                data_dir: hue_data(),
+                pyramid_maxzoom: 10,
+            });
+            let admin = server::app::Admin { reloader, token: None };
+            let router = server::app::router(state, admin, server::app::DEFAULT_MAX_CONCURRENT);
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            InProcess { router, runtime }
+        })
+    }
+
+    /// Sends one request through the router and reads the whole answer.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: impl Into<axum::body::Body>,
+    ) -> Reply {
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::builder().method(method).uri(path).header("host", "in-process.test");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let request = request.body(body.into()).expect("a valid request");
+        self.runtime.block_on(async {
+            let response = self.router.clone().oneshot(request).await.expect("the router never fails");
+            let (parts, body) = response.into_parts();
+            let bytes = http_body_util::BodyExt::collect(body).await.expect("the body is read").to_bytes();
+            Reply::new(parts.status.as_u16(), parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+        })
+    }
+
+    /// GET.
+    pub fn get(&self, path: &str) -> Reply {
+        self.send("GET", path, None, axum::body::Body::empty())
+    }
+
+    /// POST a JSON value.
+    pub fn post_json(&self, path: &str, body: &Value) -> Reply {
+        self.send("POST", path, Some("application/json"), body.to_string())
+    }
+
+    /// POST a body as it is, with its content type.
+    pub fn post_raw(&self, path: &str, content_type: &str, body: impl Into<axum::body::Body>) -> Reply {
+        self.send("POST", path, Some(content_type), body)
+    }
+}
+
+/// An answer, read whole.
 pub struct Reply {
     pub status: u16,
     pub content_type: String,
@@ -141,14 +217,18 @@ impl From<reqwest::blocking::Response> for Reply {
     fn from(response: reqwest::blocking::Response) -> Reply {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let text = response.text().unwrap_or_default();
-        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, content_type, headers, json, text }
+        Reply::new(status, headers, text)
     }
 }
 
 impl Reply {
+    fn new(status: u16, headers: reqwest::header::HeaderMap, text: String) -> Reply {
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, content_type, headers, json, text }
+    }
+
     /// Asserts an RFC 9457 problem with this status, and returns its detail.
     pub fn expect_problem(&self, status: u16) -> String {
         assert_eq!(self.status, status, "body: {}", self.text);

@@ -8,7 +8,7 @@ fn commune_code(reply: &serde_json::Value) -> &str {
 
 #[test]
 fn healthz() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server.get("/healthz");
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json["status"], "ok");
@@ -16,7 +16,7 @@ fn healthz() {
 
 #[test]
 fn landmarks_locate_to_the_right_communes() {
-    let server = Server::start();
+    let server = Server::shared();
     let cases = [
         ((107.5794, 16.4668), "19753", "Phường Phú Xuân"),
         ((107.5774, 16.4565), "19789", "Phường Thuận Hoá"),
@@ -45,7 +45,7 @@ fn landmarks_locate_to_the_right_communes() {
 
 #[test]
 fn a_point_in_da_nang_is_outside_with_the_nearest_commune() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server.get("/api/v1/locate?lon=108.2022&lat=16.0544");
     assert_eq!(reply.status, 200);
     assert!(reply.json["commune"].is_null());
@@ -57,7 +57,7 @@ fn a_point_in_da_nang_is_outside_with_the_nearest_commune() {
 
 #[test]
 fn batch_locate_keeps_order() {
-    let server = Server::start();
+    let server = Server::shared();
     let points = json!({"points": [[107.7026, 16.4015], [108.2022, 16.0544], [107.5794, 16.4668]]});
     let reply = server.post_json("/api/v1/locate", &points);
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -76,7 +76,7 @@ fn batch_locate_keeps_order() {
 
 #[test]
 fn nearest_offices_sorted_filtered_and_honest_about_precision() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server.get("/api/v1/nearest?lon=107.5794&lat=16.4668&k=5&kind=commune_seat");
     assert_eq!(reply.status, 200);
     let offices = reply.json["offices"].as_array().unwrap();
@@ -98,7 +98,7 @@ fn nearest_offices_sorted_filtered_and_honest_about_precision() {
 
 #[test]
 fn communes_list_and_feature() {
-    let server = Server::start();
+    let server = Server::shared();
     let list = server.get("/api/v1/communes");
     assert_eq!(list.status, 200);
     assert_eq!(list.json["count"], 40);
@@ -124,7 +124,7 @@ fn communes_list_and_feature() {
 
 #[test]
 fn offices_list_and_one() {
-    let server = Server::start();
+    let server = Server::shared();
     let list = server.get("/api/v1/offices");
     assert_eq!(list.json["count"], 40);
     let one = server.get("/api/v1/offices/seat-19753");
@@ -135,7 +135,7 @@ fn offices_list_and_one() {
 
 #[test]
 fn quality_report_names_the_five_misplaced_former_units() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server.get("/api/v1/quality");
     assert_eq!(reply.status, 200);
     let findings = reply.json["findings"].as_array().unwrap();
@@ -150,7 +150,7 @@ fn quality_report_names_the_five_misplaced_former_units() {
 
 #[test]
 fn responses_are_compressed_when_asked() {
-    let server = Server::start();
+    let server = Server::shared();
     let response =
         server.client.get(server.url("/api/v1/communes/19819")).header("accept-encoding", "gzip").send().unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip");

@@ -1,11 +1,11 @@
 //! The bad-input catalogue: every malformed request gets a 4xx problem+json that says what
-//! was wrong, never a 5xx, a panic or a hang.
+//! was wrong, never a 5xx, a panic or a hang. These run through the router in-process.
 
-use e2e::{json, Server};
+use e2e::{json, InProcess};
 
 #[test]
 fn bad_coordinates() {
-    let server = Server::start();
+    let server = InProcess::shared();
     let cases = [
         ("/api/v1/locate", "lon: is required"),
         ("/api/v1/locate?lon=107.5", "lat: is required"),
@@ -28,7 +28,7 @@ fn bad_coordinates() {
 
 #[test]
 fn bad_k_and_kind() {
-    let server = Server::start();
+    let server = InProcess::shared();
     for k in ["0", "101", "-1", "2.5", "five", "99999999999999999999999"] {
         let detail = server.get(&format!("/api/v1/nearest?lon=107.5&lat=16.4&k={k}")).expect_problem(400);
         assert!(detail.starts_with("k: "), "{k}: {detail}");
@@ -40,7 +40,7 @@ fn bad_k_and_kind() {
 
 #[test]
 fn bad_batch_bodies() {
-    let server = Server::start();
+    let server = InProcess::shared();
     let detail =
         server.post_raw("/api/v1/locate", "application/json", "{\"points\": [[107.5, 16.4]").expect_problem(400);
     assert!(detail.contains("EOF"), "{detail}");
@@ -58,7 +58,7 @@ fn bad_batch_bodies() {
 
 #[test]
 fn too_many_points_is_413() {
-    let server = Server::start();
+    let server = InProcess::shared();
     let points: Vec<[f64; 2]> = vec![[107.5, 16.4]; 10_001];
     let detail = server.post_json("/api/v1/locate", &json!({ "points": points })).expect_problem(413);
     assert!(detail.contains("10001 points") && detail.contains("10000"), "{detail}");
@@ -69,12 +69,10 @@ fn too_many_points_is_413() {
 
 #[test]
 fn unknown_codes_paths_and_methods() {
-    let server = Server::start();
+    let server = InProcess::shared();
     assert!(server.get("/api/v1/communes/99999").expect_problem(404).contains("99999"));
     assert!(server.get("/api/v1/offices/nope").expect_problem(404).contains("nope"));
     server.get("/api/v1/nothing-here").expect_problem(404);
     server.get("/../../etc/passwd").expect_problem(404);
-    let reply = server.client.delete(server.url("/api/v1/locate")).send().unwrap();
-    assert_eq!(reply.status(), 405);
-    assert_eq!(reply.headers()["content-type"], "application/problem+json");
+    server.send("DELETE", "/api/v1/locate", None, "").expect_problem(405);
 }

@@ -11,7 +11,7 @@ use server::fgb::{self, Cell};
 
 #[test]
 fn gdal_opens_every_export_with_the_right_counts_and_fields() {
-    let server = Server::start();
+    let server = Server::shared();
     let dir = tempfile::tempdir().unwrap();
     let communes = server.get("/api/v1/communes").json["count"].as_u64().unwrap();
     let offices = server.get("/api/v1/offices").json["count"].as_u64().unwrap();
@@ -58,7 +58,7 @@ fn gdal_opens_every_export_with_the_right_counts_and_fields() {
 
 #[test]
 fn flatgeobuf_is_served_with_byte_ranges() {
-    let server = Server::start();
+    let server = Server::shared();
     let whole = server.client.get(server.url("/api/v1/export/communes.fgb")).send().unwrap();
     assert_eq!(whole.status(), 200);
     assert_eq!(whole.headers()["accept-ranges"], "bytes");
@@ -133,7 +133,7 @@ fn ids_meeting(collection: &Value, key: &str, bbox: [f64; 4]) -> Vec<String> {
 
 #[test]
 fn the_flatgeobuf_http_client_reads_a_bbox_by_ranges() {
-    let server = Server::start();
+    let server = Server::shared();
     let geojson = server.get("/api/v1/export/communes.geojson").json;
     let url = server.url("/api/v1/export/communes.fgb");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -1,42 +1,116 @@
 //! Protective limits: load shedding with 503 and Retry-After, configurable CORS, and the
 //! header-read timeout that disconnects slow clients.
 
-use std::sync::Arc;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use e2e::{hue_data, json, Server};
 
-#[test]
-fn overload_is_shed_with_503_and_retry_after() {
-    let server =
-        Arc::new(Server::start_with(&["--data", hue_data().to_str().unwrap(), "--max-concurrent-requests", "1"], &[]));
+/// A 10,000-point batch, as a phone sends it.
+fn big_batch() -> Vec<u8> {
     let points: Vec<[f64; 2]> =
         (0..10_000).map(|i| [107.0 + (i % 100) as f64 * 0.012, 15.9 + (i / 100) as f64 * 0.009]).collect();
-    let body = Arc::new(json!({ "points": points }));
-    let threads: Vec<_> = (0..12)
-        .map(|_| {
-            let (server, body) = (server.clone(), body.clone());
-            std::thread::spawn(move || {
-                let response = server.client.post(server.url("/api/v1/locate")).json(&*body).send().unwrap();
-                let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
-                let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
-                (response.status().as_u16(), retry_after, content_type)
-            })
-        })
-        .collect();
-    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-    assert!(results.iter().all(|(s, _, _)| *s == 200 || *s == 503), "{results:?}");
-    assert!(results.iter().any(|(s, _, _)| *s == 200));
-    let shed: Vec<_> = results.iter().filter(|(s, _, _)| *s == 503).collect();
-    assert!(!shed.is_empty(), "12 concurrent 10,000-point batches against a limit of 1: {results:?}");
-    for (_, retry_after, content_type) in shed {
-        assert_eq!(retry_after.as_deref(), Some("1"));
-        assert_eq!(content_type, "application/problem+json");
+    serde_json::to_vec(&json!({ "points": points })).unwrap()
+}
+
+/// Holds the server's only request slot: a POST whose body is never finished until dropped.
+fn occupy(server: &Server) -> TcpStream {
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "POST /api/v1/locate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
+    )
+    .unwrap();
+    // The slot is taken once the server sheds everything else; wait for that condition.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.get("/healthz").status != 503 {
+        assert!(Instant::now() < deadline, "the slow request never took the only slot");
     }
+    stream
+}
+
+/// Sends `body` in 32 KB pieces, pausing between them like a phone on a slow link, and
+/// returns the raw response.
+fn slow_post(server: &Server, body: &[u8]) -> String {
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let head = format!(
+        "POST /api/v1/locate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    for piece in body.chunks(32 * 1024) {
+        stream.write_all(piece).expect("the server must read the body, not reset the connection");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn a_shed_request_reaches_a_client_still_sending_its_body_as_a_503() {
+    let server = Server::start_with(&["--data", hue_data().to_str().unwrap(), "--max-concurrent-requests", "1"], &[]);
+    let body = big_batch();
+    let slot = occupy(&server);
+
+    // reqwest, writing the whole body at once.
+    let reply = server.post_raw("/api/v1/locate", "application/json", body.clone());
+    assert!(reply.expect_problem(503).contains("capacity"));
+    assert_eq!(reply.headers["retry-after"], "1");
+
+    // curl, from a file.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &body).unwrap();
+    let curl = Command::new("curl")
+        .args(["-sS", "-i", "-H", "content-type: application/json", "--data-binary"])
+        .arg(format!("@{}", file.path().display()))
+        .arg(server.url("/api/v1/locate"))
+        .output()
+        .expect("curl runs");
+    let curl_out = String::from_utf8_lossy(&curl.stdout).to_lowercase();
+    assert!(curl.status.success(), "curl: {}", String::from_utf8_lossy(&curl.stderr));
+    assert!(curl_out.starts_with("http/1.1 503"), "{curl_out}");
+    assert!(curl_out.contains("retry-after: 1") && curl_out.contains("application/problem+json"), "{curl_out}");
+
+    // A slow client, in pieces.
+    let slow = slow_post(&server, &body);
+    assert!(slow.starts_with("HTTP/1.1 503"), "{slow}");
+    assert!(slow.to_lowercase().contains("retry-after: 1"), "{slow}");
+
+    // Once the slot is free, the same batch is answered.
+    drop(slot);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.get("/healthz").status != 200 {
+        assert!(Instant::now() < deadline, "the slot was never released");
+    }
+    let reply = server.post_raw("/api/v1/locate", "application/json", body);
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json["results"].as_array().unwrap().len(), 10_000);
+}
+
+#[test]
+fn an_early_error_reaches_a_client_still_sending_its_body() {
+    let server = Server::shared();
+    // 415 is decided from the headers alone, before a byte of the 10,000 points is read.
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let body = big_batch();
+    write!(stream, "POST /api/v1/locate HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+    for piece in body.chunks(32 * 1024) {
+        stream.write_all(piece).expect("the server must read the body, not reset the connection");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 415"), "{response}");
 }
 
 #[test]
 fn cors_is_open_by_default_and_configurable() {
-    let open = Server::start();
+    let open = Server::shared();
     let reply = open.client.get(open.url("/api/v1/communes")).header("origin", "https://bank.example").send().unwrap();
     assert_eq!(reply.headers()["access-control-allow-origin"], "*");
     let closed =
@@ -51,10 +125,9 @@ fn cors_is_open_by_default_and_configurable() {
 
 #[test]
 fn a_client_that_never_finishes_its_headers_is_disconnected() {
-    use std::io::{Read, Write};
     let server = Server::start_with(&["--data", e2e::hue_data().to_str().unwrap(), "--header-read-timeout", "1"], &[]);
     let address = server.base.trim_start_matches("http://").to_string();
-    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    let mut slow = TcpStream::connect(&address).unwrap();
     slow.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
     slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").unwrap();
     // Never send the blank line: the server must give up on us, not wait for ever.

@@ -5,14 +5,14 @@ use e2e::{run_tool, Server};
 
 #[test]
 fn the_ogctests_core_suite_passes() {
-    let server = Server::start();
+    let server = Server::shared();
     let output = run_tool("python", &["-m", "ogctests", "features/core", "-i", &server.base, "-v", "True"]);
     assert!(output.contains(" passed") && !output.contains(" failed"), "{output}");
 }
 
 #[test]
 fn gdal_lists_the_layers_and_reads_every_feature() {
-    let server = Server::start();
+    let server = Server::shared();
     let source = format!("OAPIF:{}", server.base);
     let layers = run_tool("ogrinfo", &["-ro", &source]);
     for layer in ["1: communes", "2: offices", "3: former_units"] {
@@ -39,7 +39,7 @@ fn gdal_lists_the_layers_and_reads_every_feature() {
 
 #[test]
 fn items_page_with_links_counts_and_a_clamped_limit() {
-    let server = Server::start();
+    let server = Server::shared();
     let first = server.get("/collections/former_units/items?limit=50");
     assert_eq!(first.status, 200);
     assert_eq!(first.content_type, "application/geo+json");
@@ -83,7 +83,7 @@ fn items_page_with_links_counts_and_a_clamped_limit() {
 
 #[test]
 fn bbox_selects_what_intersects_it() {
-    let server = Server::start();
+    let server = Server::shared();
     // Every office is inside a bbox drawn tightly around it; an office far away is not.
     let offices = server.get("/api/v1/offices").json["offices"].as_array().unwrap().clone();
     for office in offices.iter().take(10) {
@@ -110,7 +110,7 @@ fn bbox_selects_what_intersects_it() {
 
 #[test]
 fn crs_parameters_and_bad_requests() {
-    let server = Server::start();
+    let server = Server::shared();
     let crs84 = server.get("/collections/offices/items?limit=1").json;
     let epsg = server.get("/collections/offices/items?limit=1&crs=http://www.opengis.net/def/crs/EPSG/0/4326");
     assert_eq!(epsg.headers["content-crs"], "<http://www.opengis.net/def/crs/EPSG/0/4326>");
@@ -152,7 +152,7 @@ fn crs_parameters_and_bad_requests() {
 
 #[test]
 fn the_root_is_the_web_map_for_browsers_and_the_landing_page_for_clients() {
-    let server = Server::start();
+    let server = Server::shared();
     let landing = server.get("/");
     assert_eq!(landing.content_type, "application/json");
     let rels: Vec<&str> =

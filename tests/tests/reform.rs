@@ -5,7 +5,7 @@ use e2e::{json, Server};
 
 #[test]
 fn former_units_list_search_and_one() {
-    let server = Server::start();
+    let server = Server::shared();
     let all = server.get("/api/v1/former-units");
     assert_eq!(all.json["count"], 133);
     let found = server.get("/api/v1/former-units?q=vinh%20ninh").json;
@@ -20,7 +20,7 @@ fn former_units_list_search_and_one() {
 
 #[test]
 fn convert_address_single_and_batch() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server
         .client
         .get(server.url("/api/v1/convert-address"))

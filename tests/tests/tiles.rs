@@ -24,8 +24,8 @@ fn layer_names(raw: Vec<u8>) -> Vec<String> {
 
 #[test]
 fn a_tile_in_every_encoding_with_etag_and_cache_headers() {
-    let server = Server::start();
-    let gz = fetch(&server, NGO_MON_Z10, "gzip");
+    let server = Server::shared();
+    let gz = fetch(server, NGO_MON_Z10, "gzip");
     assert_eq!(gz.status(), 200);
     assert_eq!(gz.headers()["content-type"], "application/vnd.mapbox-vector-tile");
     assert_eq!(gz.headers()["content-encoding"], "gzip");
@@ -35,14 +35,14 @@ fn a_tile_in_every_encoding_with_etag_and_cache_headers() {
     let raw_from_gzip = gunzip(&gz.bytes().unwrap());
     assert!(layer_names(raw_from_gzip.clone()).contains(&"communes".to_string()));
 
-    let br = fetch(&server, NGO_MON_Z10, "gzip, deflate, br");
+    let br = fetch(server, NGO_MON_Z10, "gzip, deflate, br");
     assert_eq!(br.headers()["content-encoding"], "br");
     assert_ne!(br.headers()["etag"].to_str().unwrap(), etag, "each encoding has its own strong ETag");
     let mut raw_from_br = Vec::new();
     brotli::Decompressor::new(br.bytes().unwrap().as_ref(), 4096).read_to_end(&mut raw_from_br).unwrap();
     assert_eq!(raw_from_br, raw_from_gzip);
 
-    let identity = fetch(&server, NGO_MON_Z10, "identity");
+    let identity = fetch(server, NGO_MON_Z10, "identity");
     assert!(identity.headers().get("content-encoding").is_none());
     assert_eq!(identity.bytes().unwrap().to_vec(), raw_from_gzip);
 
@@ -67,12 +67,12 @@ fn a_tile_in_every_encoding_with_etag_and_cache_headers() {
 
 #[test]
 fn empty_and_deep_tiles() {
-    let server = Server::start();
-    assert_eq!(fetch(&server, "/tiles/5/0/0.mvt", "gzip").status(), 204, "valid tile, no data");
-    assert_eq!(fetch(&server, "/tiles/14/0/0.mvt", "gzip").status(), 204);
+    let server = Server::shared();
+    assert_eq!(fetch(server, "/tiles/5/0/0.mvt", "gzip").status(), 204, "valid tile, no data");
+    assert_eq!(fetch(server, "/tiles/14/0/0.mvt", "gzip").status(), 204);
     // z15 and z16 are rendered on demand.
     for (z, x, y) in [(15, 26178, 14853), (16, 52357, 29707)] {
-        let tile = fetch(&server, &format!("/tiles/{z}/{x}/{y}.mvt"), "gzip");
+        let tile = fetch(server, &format!("/tiles/{z}/{x}/{y}.mvt"), "gzip");
         assert_eq!(tile.status(), 200, "z{z}");
         assert!(layer_names(gunzip(&tile.bytes().unwrap())).contains(&"communes".to_string()));
     }
@@ -80,7 +80,7 @@ fn empty_and_deep_tiles() {
 
 #[test]
 fn bad_tile_coordinates_are_400_problems() {
-    let server = Server::start();
+    let server = Server::shared();
     for path in [
         "/tiles/17/0/0.mvt",
         "/tiles/99/0/0.mvt",
@@ -100,7 +100,7 @@ fn bad_tile_coordinates_are_400_problems() {
 
 #[test]
 fn tilejson_is_valid_against_the_official_schema() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server.get("/tiles.json");
     assert_eq!(reply.status, 200);
     let schema_text = std::fs::read_to_string(shared().join("external/tilejson-spec/3.0.0/schema.json")).unwrap();
@@ -125,7 +125,7 @@ fn tilejson_is_valid_against_the_official_schema() {
 
 #[test]
 fn style_references_our_source_and_layers() {
-    let server = Server::start();
+    let server = Server::shared();
     let style = server.get("/style.json").json;
     assert_eq!(style["version"], 8);
     assert_eq!(style["sources"]["hue"]["url"], format!("{}/tiles.json", server.base));
@@ -169,12 +169,12 @@ fn pmtiles_export_matches_the_served_tiles() {
     drop(runtime);
     assert_eq!(max_zoom, 12);
     assert_eq!(layer_count, 5);
-    let server = Server::start();
+    let server = Server::shared();
     let mut compared = 0;
     let mut keys: Vec<_> = archived.keys().copied().collect();
     keys.sort();
     for (z, x, y) in keys {
-        let served = fetch(&server, &format!("/tiles/{z}/{x}/{y}.mvt"), "identity");
+        let served = fetch(server, &format!("/tiles/{z}/{x}/{y}.mvt"), "identity");
         match (served.status().as_u16(), &archived[&(z, x, y)]) {
             (204, None) => {}
             (200, Some(bytes)) => {
@@ -203,7 +203,7 @@ fn tile_range(z: u8) -> (u32, u32, u32, u32) {
 
 #[test]
 fn glyphs_for_vietnamese_labels_are_served() {
-    let server = Server::start();
+    let server = Server::shared();
     let style = server.get("/style.json").json;
     let font = style["layers"].as_array().unwrap().iter().find(|l| l["id"] == "commune-labels").unwrap()["layout"]
         ["text-font"][0]

@@ -5,7 +5,7 @@ use e2e::Server;
 
 #[test]
 fn the_viewer_and_maplibre_are_served_from_the_binary() {
-    let server = Server::start();
+    let server = Server::shared();
     let index = server.get("/?f=html");
     assert_eq!(index.status, 200);
     assert!(index.content_type.starts_with("text/html"));
@@ -21,7 +21,7 @@ fn the_viewer_and_maplibre_are_served_from_the_binary() {
 
 #[test]
 fn asset_routes_do_not_traverse_paths() {
-    let server = Server::start();
+    let server = Server::shared();
     for path in [
         "/viewer/..%2F..%2FCargo.toml",
         "/viewer/%2e%2e%2fserver%2fCargo.toml",
@@ -38,7 +38,7 @@ fn asset_routes_do_not_traverse_paths() {
 
 #[test]
 fn search_is_diacritics_insensitive_and_ranked() {
-    let server = Server::start();
+    let server = Server::shared();
     for q in ["thuan%20hoa", "Thu%E1%BA%ADn%20H%C3%B3a", "Thu%E1%BA%ADn%20Ho%C3%A1"] {
         let reply = server.get(&format!("/api/v1/search?q={q}"));
         assert_eq!(reply.status, 200);
@@ -59,7 +59,7 @@ fn search_is_diacritics_insensitive_and_ranked() {
 
 #[test]
 fn all_communes_export_as_an_rfc7946_feature_collection() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server.get("/api/v1/export/communes.geojson");
     assert_eq!(reply.status, 200);
     assert_eq!(reply.content_type, "application/geo+json");
@@ -69,7 +69,7 @@ fn all_communes_export_as_an_rfc7946_feature_collection() {
 
 #[test]
 fn offices_export_as_points_with_their_precision() {
-    let server = Server::start();
+    let server = Server::shared();
     let reply = server.get("/api/v1/export/offices.geojson");
     assert_eq!(reply.status, 200);
     assert_eq!(reply.content_type, "application/geo+json");

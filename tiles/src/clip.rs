@@ -5,6 +5,7 @@
 //! border (walked in opposite directions) get bit-identical crossing points: topology
 //! survives the clip as well as the simplification.
 
+/// A point in tile units (x to the east, y to the south), before rounding to integers.
 pub type Point = [f64; 2];
 
 /// `[x0, y0, x1, y1]` in tile units.
@@ -44,8 +45,10 @@ fn crossing(a: Point, c: Point, side: Side, b: Bounds) -> Point {
     }
 }
 
-/// Clips a closed ring (first point repeated last, or not) to the box. The result is open
-/// (no repeated closing point) and may be empty.
+/// Clips a closed ring (first point repeated last, or not) to the box, edges included. The
+/// result is open (no repeated closing point) and may be empty. Where the ring runs outside,
+/// the result follows the box's edge: a ring that leaves and re-enters stays one ring, joined
+/// along the edge, as Sutherland–Hodgman does.
 pub fn clip_ring(ring: &[Point], b: Bounds) -> Vec<Point> {
     let mut current: Vec<Point> = ring.to_vec();
     if current.len() > 1 && current.first() == current.last() {
@@ -73,7 +76,8 @@ pub fn clip_ring(ring: &[Point], b: Bounds) -> Vec<Point> {
     current
 }
 
-/// Clips a polyline to the box; a line that leaves and re-enters becomes several lines.
+/// Clips a polyline to the box, edges included; a line that leaves and re-enters becomes
+/// several lines. Pieces shorter than two points are dropped, so the result may be empty.
 pub fn clip_line(line: &[Point], b: Bounds) -> Vec<Vec<Point>> {
     let mut out = Vec::new();
     let mut current: Vec<Point> = Vec::new();

@@ -18,70 +18,163 @@ const BUFFER: usize = 3;
 const RADIUS: usize = 8;
 const CUTOFF: f64 = 0.25;
 
+/// One glyph of the Mapbox glyph PBF format (`glyphs.proto`). Sizes are pixels at 24 px.
 #[derive(Clone, PartialEq, Message)]
 pub struct Glyph {
+    /// The Unicode code point.
     #[prost(uint32, required, tag = "1")]
     pub id: u32,
+    /// The signed distance field, `(width + 6) × (height + 6)` bytes (3 px of buffer on every
+    /// side), row by row; `None` for a glyph with no ink, such as a space.
     #[prost(bytes = "vec", optional, tag = "2")]
     pub bitmap: Option<Vec<u8>>,
+    /// Width of the ink, without the buffer.
     #[prost(uint32, required, tag = "3")]
     pub width: u32,
+    /// Height of the ink, without the buffer.
     #[prost(uint32, required, tag = "4")]
     pub height: u32,
+    /// From the pen position to the ink's left edge.
     #[prost(sint32, required, tag = "5")]
     pub left: i32,
+    /// From the baseline up to the ink's top, minus the font's ascender (the spec's convention).
     #[prost(sint32, required, tag = "6")]
     pub top: i32,
+    /// How far the pen moves after this glyph.
     #[prost(uint32, required, tag = "7")]
     pub advance: u32,
 }
 
+/// The glyphs of one font stack in one range.
 #[derive(Clone, PartialEq, Message)]
 pub struct FontStack {
+    /// The font stack's name, e.g. [`FONT_STACK`].
     #[prost(string, required, tag = "1")]
     pub name: String,
+    /// The range as `"{start}-{end}"`, e.g. `"0-255"`.
     #[prost(string, required, tag = "2")]
     pub range: String,
+    /// The glyphs the font has in the range, by code point; missing ones are left out.
     #[prost(message, repeated, tag = "3")]
     pub glyphs: Vec<Glyph>,
 }
 
+/// A glyph PBF file: what MapLibre fetches for one range.
 #[derive(Clone, PartialEq, Message)]
 pub struct Glyphs {
+    /// One entry, for our font stack.
     #[prost(message, repeated, tag = "1")]
     pub stacks: Vec<FontStack>,
 }
 
+/// Why glyphs could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum GlyphError {
+    /// The requested font stack does not include ours (see [`serves`]).
     #[error("unknown font stack {0:?}; this server has {FONT_STACK:?}")]
     UnknownFontStack(String),
-    #[error(
-        "range {0:?} is not of the form START-END with START a multiple of 256 and END = START + 255, up to 65535"
-    )]
-    BadRange(String),
+    /// The embedded font or a rendered bitmap was unusable: a build problem, not a request one.
     #[error("the embedded font could not be read: {0}")]
     Font(String),
 }
 
-/// Parses `"0-255"` into its start, checking it is one of MapLibre's 256-code-point ranges.
-pub fn parse_range(range: &str) -> Result<u32, GlyphError> {
-    let bad = || GlyphError::BadRange(range.to_string());
-    let (start, end) = range.split_once('-').ok_or_else(bad)?;
-    let (start, end): (u32, u32) = (start.parse().map_err(|_| bad())?, end.parse().map_err(|_| bad())?);
-    if start % 256 != 0 || end != start + 255 || end > 0xFFFF {
-        return Err(bad());
-    }
-    Ok(start)
+/// One of MapLibre's glyph ranges: the 256 code points from a multiple of 256, within the
+/// Basic Multilingual Plane (up to U+FFFF), so there are 256 ranges in all.
+///
+/// ```
+/// use tiles::glyphs::GlyphRange;
+/// let vietnamese = GlyphRange::new(7680, 7935).unwrap(); // Latin Extended Additional: "ậ", "ổ"…
+/// assert_eq!((vietnamese.start(), vietnamese.end()), (7680, 7935));
+/// assert_eq!(GlyphRange::containing('ậ' as u32), Some(vietnamese));
+/// assert_eq!(vietnamese.to_string(), "7680-7935");
+/// assert!(GlyphRange::new(0, 254).is_err());
+/// assert!(GlyphRange::new(65536, 65791).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GlyphRange {
+    start: u32,
 }
 
-/// Whether a requested (comma-separated) font stack can be served by ours.
+/// Why two numbers are not a glyph range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum GlyphRangeError {
+    /// The start is not a multiple of 256.
+    #[error("a glyph range starts at a multiple of 256, not at {start}")]
+    Unaligned {
+        /// The start given.
+        start: u32,
+    },
+    /// The end is not the start + 255.
+    #[error("the glyph range from {start} ends at {}, not at {end}", u64::from(*start) + 255)]
+    WrongEnd {
+        /// The start given.
+        start: u32,
+        /// The end given.
+        end: u32,
+    },
+    /// The range lies beyond U+FFFF, where MapLibre asks for no glyphs.
+    #[error("glyph ranges end at 65535 (U+FFFF); {end} is beyond")]
+    BeyondBmp {
+        /// The end given.
+        end: u32,
+    },
+}
+
+impl GlyphRange {
+    /// The last code point a range may hold (U+FFFF).
+    pub const MAX_CODE_POINT: u32 = 0xFFFF;
+
+    /// The range `start..=end`. `start` must be a multiple of 256, `end` exactly `start + 255`,
+    /// and `end` at most 65535; the error says which rule failed (checked in that order).
+    pub fn new(start: u32, end: u32) -> Result<GlyphRange, GlyphRangeError> {
+        if !start.is_multiple_of(256) {
+            return Err(GlyphRangeError::Unaligned { start });
+        }
+        if start.checked_add(255) != Some(end) {
+            return Err(GlyphRangeError::WrongEnd { start, end });
+        }
+        if end > GlyphRange::MAX_CODE_POINT {
+            return Err(GlyphRangeError::BeyondBmp { end });
+        }
+        Ok(GlyphRange { start })
+    }
+
+    /// The range holding `code_point`; `None` above U+FFFF.
+    pub fn containing(code_point: u32) -> Option<GlyphRange> {
+        (code_point <= GlyphRange::MAX_CODE_POINT).then_some(GlyphRange { start: code_point / 256 * 256 })
+    }
+
+    /// The first code point, a multiple of 256.
+    pub fn start(self) -> u32 {
+        self.start
+    }
+
+    /// The last code point, `start + 255`.
+    pub fn end(self) -> u32 {
+        self.start + 255
+    }
+}
+
+/// `"{start}-{end}"`, as the glyph PBF's `range` field and MapLibre's glyph URLs write it.
+impl std::fmt::Display for GlyphRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.start(), self.end())
+    }
+}
+
+/// Whether a requested font stack (comma-separated names, as MapLibre sends it) can be served
+/// by ours: true when any of its names is exactly [`FONT_STACK`], surrounding spaces aside.
 pub fn serves(font_stack: &str) -> bool {
     font_stack.split(',').any(|name| name.trim() == FONT_STACK)
 }
 
-/// The glyph PBF for the 256 code points from `start`.
-pub fn glyph_range(font_stack: &str, start: u32) -> Result<Vec<u8>, GlyphError> {
+/// The glyph PBF ([`Glyphs`], encoded) for `range` in our font: SDF bitmaps for every code
+/// point the font has there, in code-point order; code points it lacks (and surrogates) are
+/// left out, so a range the font does not cover gives a valid PBF with no glyphs. Fails with
+/// [`GlyphError::UnknownFontStack`] unless [`serves`] accepts `font_stack`. Every call
+/// rasterises the whole range again: cache the bytes.
+pub fn glyph_range(font_stack: &str, range: GlyphRange) -> Result<Vec<u8>, GlyphError> {
+    let start = range.start();
     if !serves(font_stack) {
         return Err(GlyphError::UnknownFontStack(font_stack.to_string()));
     }
@@ -126,7 +219,7 @@ pub fn glyph_range(font_stack: &str, start: u32) -> Result<Vec<u8>, GlyphError> 
         };
         glyphs.push(glyph);
     }
-    let stack = FontStack { name: FONT_STACK.into(), range: format!("{start}-{}", start + 255), glyphs };
+    let stack = FontStack { name: FONT_STACK.into(), range: range.to_string(), glyphs };
     Ok(Glyphs { stacks: vec![stack] }.encode_to_vec())
 }
 
@@ -145,8 +238,7 @@ mod tests {
         needed.sort();
         needed.dedup();
         for code in needed {
-            let start = code / 256 * 256;
-            let bytes = glyph_range(FONT_STACK, start).unwrap();
+            let bytes = glyph_range(FONT_STACK, GlyphRange::containing(code).unwrap()).unwrap();
             let decoded = Glyphs::decode(bytes.as_slice()).unwrap();
             let glyph = decoded.stacks[0]
                 .glyphs
@@ -162,11 +254,25 @@ mod tests {
 
     #[test]
     fn ranges_and_stacks_are_checked() {
-        assert_eq!(parse_range("7680-7935").unwrap(), 7680);
-        for bad in ["0-254", "1-256", "65536-65791", "x-255", "0255"] {
-            assert!(parse_range(bad).is_err(), "{bad}");
-        }
+        assert_eq!(GlyphRange::new(7680, 7935).map(GlyphRange::start), Ok(7680));
+        assert_eq!(GlyphRange::new(65280, 65535).map(GlyphRange::end), Ok(65535));
+        assert_eq!(GlyphRange::new(0, 254), Err(GlyphRangeError::WrongEnd { start: 0, end: 254 }));
+        assert_eq!(GlyphRange::new(1, 256), Err(GlyphRangeError::Unaligned { start: 1 }));
+        assert_eq!(GlyphRange::new(65536, 65791), Err(GlyphRangeError::BeyondBmp { end: 65791 }));
+        let last = u32::MAX / 256 * 256;
+        assert_eq!(GlyphRange::new(last, u32::MAX), Err(GlyphRangeError::BeyondBmp { end: u32::MAX }));
+        assert_eq!(GlyphRange::new(0, 254).unwrap_err().to_string(), "the glyph range from 0 ends at 255, not at 254");
+        assert_eq!(GlyphRange::containing(0x10000), None);
         assert!(serves("Noto Sans Regular,DejaVu Sans Book"));
-        assert!(glyph_range("Comic Sans", 0).is_err());
+        assert!(glyph_range("Comic Sans", GlyphRange::containing(0).unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_range_the_font_does_not_cover_is_a_valid_empty_pbf() {
+        // U+D800–U+D8FF are surrogates: no characters at all.
+        let bytes = glyph_range(FONT_STACK, GlyphRange::new(0xD800, 0xD8FF).unwrap()).unwrap();
+        let decoded = Glyphs::decode(bytes.as_slice()).unwrap();
+        assert_eq!(decoded.stacks[0].range, "55296-55551");
+        assert!(decoded.stacks[0].glyphs.is_empty());
     }
 }

@@ -2,7 +2,12 @@
 //! topology-preserving simplification over shared arcs, the five layers, an in-memory
 //! pyramid, TileJSON metadata and PMTiles export. Depends on the domain model only; no HTTP.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod clip;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod glyphs;
 pub mod metadata;
 pub mod mvt;

@@ -10,64 +10,91 @@ use std::collections::HashMap;
 
 use prost::Message;
 
+/// A vector tile: the spec's `Tile` message. Decode one with `prost::Message::decode`.
 #[derive(Clone, PartialEq, Message)]
 pub struct Tile {
+    /// The layers; ours leaves empty ones out.
     #[prost(message, repeated, tag = "3")]
     pub layers: Vec<Layer>,
 }
 
+/// One named layer of a tile.
 #[derive(Clone, PartialEq, Message)]
 pub struct Layer {
+    /// The spec version the layer follows: 2 in ours.
     #[prost(uint32, required, tag = "15")]
     pub version: u32,
+    /// The layer's name, unique in the tile (`communes`, `boundaries`…).
     #[prost(string, required, tag = "1")]
     pub name: String,
+    /// The layer's features.
     #[prost(message, repeated, tag = "2")]
     pub features: Vec<Feature>,
+    /// Attribute names, referred to by index from each feature's `tags`.
     #[prost(string, repeated, tag = "3")]
     pub keys: Vec<String>,
+    /// Attribute values, referred to by index from each feature's `tags`.
     #[prost(message, repeated, tag = "4")]
     pub values: Vec<Value>,
+    /// Coordinates across the tile; [`EXTENT`] in ours (4096 when absent, by the spec).
     #[prost(uint32, optional, tag = "5")]
     pub extent: Option<u32>,
 }
 
+/// One feature: its id, attributes and command-encoded geometry.
 #[derive(Clone, PartialEq, Message)]
 pub struct Feature {
+    /// An optional id, unique in the layer by the spec (ours: the commune's code as a number).
     #[prost(uint64, optional, tag = "1")]
     pub id: Option<u64>,
+    /// Pairs of (key index, value index) into the layer's `keys` and `values`.
     #[prost(uint32, repeated, packed = "true", tag = "2")]
     pub tags: Vec<u32>,
+    /// The [`GeomType`] as its number.
     #[prost(enumeration = "GeomType", optional, tag = "3")]
     pub r#type: Option<i32>,
+    /// MoveTo/LineTo/ClosePath commands with zigzag-encoded deltas (see [`encode_geometry`]).
     #[prost(uint32, repeated, packed = "true", tag = "4")]
     pub geometry: Vec<u32>,
 }
 
+/// An attribute value: exactly one field is set.
 #[derive(Clone, PartialEq, Message)]
 pub struct Value {
+    /// A string.
     #[prost(string, optional, tag = "1")]
     pub string_value: Option<String>,
+    /// A 32-bit float (we never write one).
     #[prost(float, optional, tag = "2")]
     pub float_value: Option<f32>,
+    /// A 64-bit float.
     #[prost(double, optional, tag = "3")]
     pub double_value: Option<f64>,
+    /// A signed integer, plainly encoded (we never write one).
     #[prost(int64, optional, tag = "4")]
     pub int_value: Option<i64>,
+    /// An unsigned integer.
     #[prost(uint64, optional, tag = "5")]
     pub uint_value: Option<u64>,
+    /// A signed integer, zigzag-encoded (we never write one).
     #[prost(sint64, optional, tag = "6")]
     pub sint_value: Option<i64>,
+    /// A boolean.
     #[prost(bool, optional, tag = "7")]
     pub bool_value: Option<bool>,
 }
 
+/// What a feature's geometry commands draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
 pub enum GeomType {
+    /// Not set; renderers skip such features (we never write it).
     Unknown = 0,
+    /// One or more points.
     Point = 1,
+    /// One or more lines.
     Linestring = 2,
+    /// One or more polygons, each an exterior ring then its holes.
     Polygon = 3,
 }
 
@@ -80,9 +107,13 @@ pub type Coord = [i32; 2];
 /// An attribute value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Attr {
+    /// Text.
     Str(String),
+    /// A whole number from 0 up.
     Uint(u64),
+    /// A number with a fraction.
     Double(f64),
+    /// True or false.
     Bool(bool),
 }
 
@@ -95,7 +126,9 @@ impl From<&str> for Attr {
 /// Geometry in tile coordinates, ready to encode.
 #[derive(Debug, Clone)]
 pub enum Geometry {
+    /// One or more points; an empty list encodes to nothing.
     Points(Vec<Coord>),
+    /// Lines; repeated consecutive points are dropped, then lines of fewer than 2 points.
     Lines(Vec<Vec<Coord>>),
     /// Polygons, each exterior ring first then holes; rings open or closed.
     Polygons(Vec<Vec<Vec<Coord>>>),
@@ -165,7 +198,17 @@ impl Cursor {
     }
 }
 
-/// Encodes geometry to MVT commands; `None` when nothing valid remains.
+/// Encodes geometry to MVT commands with deltas from (0, 0); `None` when nothing valid
+/// remains. Polygon exteriors are turned to positive area and holes to negative, whatever
+/// their input winding; a polygon whose exterior is degenerate is dropped with its holes.
+///
+/// ```
+/// use tiles::mvt::{encode_geometry, GeomType, Geometry};
+/// // MVT 2.1 §4.3.5.1: a point at (25, 17) is MoveTo(1) then the zigzagged 25 and 17.
+/// let (kind, commands) = encode_geometry(&Geometry::Points(vec![[25, 17]])).unwrap();
+/// assert_eq!((kind, commands), (GeomType::Point, vec![9, 50, 34]));
+/// assert!(encode_geometry(&Geometry::Lines(vec![vec![[1, 1], [1, 1]]])).is_none(), "zero length");
+/// ```
 pub fn encode_geometry(geometry: &Geometry) -> Option<(GeomType, Vec<u32>)> {
     let mut cursor = Cursor { at: [0, 0], out: Vec::new() };
     let kind = match geometry {
@@ -235,6 +278,7 @@ pub struct LayerBuilder {
 }
 
 impl LayerBuilder {
+    /// An empty version-2 layer called `name`, with [`EXTENT`].
     pub fn new(name: &str) -> LayerBuilder {
         LayerBuilder {
             layer: Layer { version: 2, name: name.into(), extent: Some(EXTENT), ..Default::default() },
@@ -281,10 +325,12 @@ impl LayerBuilder {
         i
     }
 
+    /// True until a feature has been added.
     pub fn is_empty(&self) -> bool {
         self.layer.features.is_empty()
     }
 
+    /// The layer message, ready to put in a [`Tile`].
     pub fn finish(self) -> Layer {
         self.layer
     }

@@ -10,10 +10,19 @@ use pmtiles::{Compression, PmTilesWriter, TileCoord, TileType};
 use crate::metadata;
 use crate::TileStore;
 
+/// Why an archive could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The output file could not be created.
     #[error("{path}: cannot create the file: {source}")]
-    Create { path: String, source: std::io::Error },
+    Create {
+        /// The path asked for, as displayed.
+        path: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The PMTiles writer failed while adding tiles or finishing the archive (the file may be
+    /// left incomplete).
     #[error("writing the PMTiles archive failed: {0}")]
     Write(String),
 }

@@ -16,12 +16,17 @@ use crate::tile_math::{tiles_covering, TileId};
 /// One tile in every encoding we serve. `Bytes` so a response shares the buffer, no copy.
 #[derive(Debug)]
 pub struct EncodedTile {
+    /// The MVT bytes, uncompressed.
     pub raw: Bytes,
+    /// `raw` gzip-compressed (default level): `Content-Encoding: gzip`, and what PMTiles holds.
     pub gzip: Bytes,
+    /// `raw` brotli-compressed (quality 9, window 22): `Content-Encoding: br`.
     pub brotli: Bytes,
 }
 
 impl EncodedTile {
+    /// Compresses `raw` both ways, once. Compression into memory cannot fail in practice; if
+    /// it ever did, that encoding would be empty rather than the tile lost.
     pub fn new(raw: Vec<u8>) -> EncodedTile {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         let _ = gz.write_all(&raw);
@@ -34,6 +39,7 @@ impl EncodedTile {
         EncodedTile { raw: raw.into(), gzip: gzip.into(), brotli: brotli.into() }
     }
 
+    /// Bytes held for the three encodings together (what the tile costs in memory).
     pub fn bytes(&self) -> usize {
         self.raw.len() + self.gzip.len() + self.brotli.len()
     }
@@ -42,9 +48,13 @@ impl EncodedTile {
 /// Figures from building the pyramid, for the log and BENCHMARKS.md.
 #[derive(Debug, Clone, Default)]
 pub struct PyramidStats {
+    /// Tiles with data in the pyramid (empty tiles are not stored).
     pub tiles: usize,
+    /// Their uncompressed MVT bytes, summed.
     pub raw_bytes: usize,
+    /// Bytes held for all three encodings, summed ([`EncodedTile::bytes`]).
     pub stored_bytes: usize,
+    /// Wall-clock time to render and compress the pyramid.
     pub seconds: f64,
     /// (zoom, tiles with data, average raw bytes)
     pub per_zoom: Vec<(u8, usize, usize)>,
@@ -52,15 +62,20 @@ pub struct PyramidStats {
 
 /// A tile that has data, or the answer that this valid tile is empty.
 pub enum Lookup {
+    /// The tile, shared (cloning the `Arc` copies no bytes).
     Tile(Arc<EncodedTile>),
+    /// No layer has a feature in this tile (an HTTP server answers 204).
     Empty,
 }
 
+/// Every tile of one dataset version: the pyramid rendered up front, deeper zooms rendered on
+/// demand into a bounded cache. Shared between threads as it is (`&self` everywhere).
 pub struct TileStore {
     source: TileSource,
     pyramid: HashMap<TileId, Arc<EncodedTile>>,
     pyramid_max_zoom: u8,
     deep: Mutex<DeepCache>,
+    /// Figures from building the pyramid.
     pub stats: PyramidStats,
 }
 
@@ -72,7 +87,9 @@ struct DeepCache {
 }
 
 impl TileStore {
-    /// Renders every tile from z0 to `pyramid_max_zoom` that holds data.
+    /// Renders every tile from z0 to `pyramid_max_zoom` (capped at [`MAX_ZOOM`]) that holds
+    /// data, on every core; deeper tiles are rendered on demand, and the last
+    /// `deep_cache_tiles` of them kept (0 keeps none: each is rendered every time).
     pub fn build(source: TileSource, pyramid_max_zoom: u8, deep_cache_tiles: usize) -> TileStore {
         let started = Instant::now();
         let pyramid_max_zoom = pyramid_max_zoom.min(MAX_ZOOM);
@@ -90,7 +107,7 @@ impl TileStore {
             .filter_map(|&id| {
                 let rendered = source.render(id).map(|raw| (id, Arc::new(EncodedTile::new(raw))));
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if finished % 1000 == 0 {
+                if finished.is_multiple_of(1000) {
                     tracing::info!("pyramid: {finished}/{total} tiles rendered");
                 }
                 rendered
@@ -120,10 +137,12 @@ impl TileStore {
         }
     }
 
+    /// The renderer the store draws from (its bounds, arc count).
     pub fn source(&self) -> &TileSource {
         &self.source
     }
 
+    /// The deepest pre-rendered zoom (after capping at [`MAX_ZOOM`]).
     pub fn pyramid_max_zoom(&self) -> u8 {
         self.pyramid_max_zoom
     }
@@ -146,7 +165,30 @@ impl TileStore {
         Some(found.map_or(Lookup::Empty, Lookup::Tile))
     }
 
-    /// The tile at `id` (which must be valid and at most MAX_ZOOM), rendering it if needed.
+    /// The tile at `id`, rendering it if it is deeper than the pyramid and not cached.
+    ///
+    /// `id` should be at most [`MAX_ZOOM`]: deeper ids are rendered too, from the
+    /// [`MAX_ZOOM`] geometry, but a server should refuse them. An id of the pyramid's zooms
+    /// that holds no data is [`Lookup::Empty`] without rendering. Two threads asking for the
+    /// same uncached tile may both render it; both get the same bytes.
+    ///
+    /// ```
+    /// use tiles::{Lookup, TileId, TileSource, TileStore};
+    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
+    /// let data = data_boundaries::Dataset::load(hue).unwrap();
+    /// // A small pyramid (z0–z6) and room for 16 deeper tiles.
+    /// let store = TileStore::build(TileSource::new(&data), 6, 16);
+    ///
+    /// // Ngọ Môn's z10 tile is below the pyramid: rendered now, then cached.
+    /// let ngo_mon = TileId::new(10, 818, 464).unwrap();
+    /// assert!(store.get_ready(ngo_mon).is_none());
+    /// let Lookup::Tile(tile) = store.get(ngo_mon) else { panic!("Huế is in this tile") };
+    /// assert!(!tile.raw.is_empty() && !tile.gzip.is_empty());
+    /// assert!(matches!(store.get_ready(ngo_mon), Some(Lookup::Tile(_))));
+    ///
+    /// // The open sea off Africa holds no data: a valid tile, but empty.
+    /// assert!(matches!(store.get(TileId::new(6, 32, 32).unwrap()), Lookup::Empty));
+    /// ```
     pub fn get(&self, id: TileId) -> Lookup {
         if let Some(ready) = self.get_ready(id) {
             return ready;

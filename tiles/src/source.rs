@@ -1,7 +1,7 @@
 //! What goes into the tiles: the five layers, built once per dataset from the domain model,
 //! with per-zoom simplified arcs, and the renderer for one tile.
 
-use data_boundaries::Dataset;
+use data_boundaries::{Commune, Dataset, FormerUnit, Office};
 use std::sync::OnceLock;
 
 use crate::clip::{clip_line, clip_ring};
@@ -21,11 +21,15 @@ pub const TOLERANCE_TILE_UNITS: f64 = 4.0;
 
 /// A layer as TileJSON's `vector_layers` describes it.
 pub struct LayerSchema {
+    /// The layer's name in the tiles.
     pub id: &'static str,
+    /// What the layer holds, for people.
     pub description: &'static str,
+    /// (attribute name, its type and meaning in words), in the order features carry them.
     pub fields: &'static [(&'static str, &'static str)],
 }
 
+/// The five layers, in the order they are drawn into every tile (bottom first).
 pub const LAYERS: [LayerSchema; 5] = [
     LayerSchema {
         id: "communes",
@@ -71,18 +75,90 @@ pub const LAYERS: [LayerSchema; 5] = [
     },
 ];
 
+/// What the `communes` layer carries for one commune, and where it is.
 struct CommuneAttrs {
     code: String,
     name: String,
     full_name: String,
     unit_type: &'static str,
+    /// Unit-square bounds of its exterior rings.
     bounds: [f64; 4],
 }
 
+impl CommuneAttrs {
+    fn new(c: &Commune) -> CommuneAttrs {
+        let ring_points =
+            c.geometry.0.iter().flat_map(|p| p.exterior().0.iter()).map(|c| to_unit(c.x, c.y)).collect::<Vec<_>>();
+        CommuneAttrs {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            full_name: c.full_name.clone(),
+            unit_type: c.unit_type.as_str(),
+            bounds: bounds_of(ring_points.iter()),
+        }
+    }
+}
+
+/// A feature of a point layer, its attributes prepared once.
 struct PointFeature {
     at: Point,
     id: Option<u64>,
     attrs: Vec<(&'static str, Attr)>,
+}
+
+impl PointFeature {
+    /// The `labels` features: one per commune part, at its pole of inaccessibility (to about
+    /// a metre: always inside, unlike a centroid). A part polylabel cannot place is skipped.
+    fn labels(communes: &[Commune]) -> Vec<PointFeature> {
+        communes
+            .iter()
+            .flat_map(|c| c.geometry.0.iter().map(move |p| (c, p)))
+            .filter_map(|(c, polygon)| {
+                let point = polylabel::polylabel(polygon, &0.00001).ok()?;
+                Some(PointFeature {
+                    at: to_unit(point.x(), point.y()),
+                    id: code_id(&c.code),
+                    attrs: vec![
+                        ("code", c.code.as_str().into()),
+                        ("name", c.name.as_str().into()),
+                        ("full_name", c.full_name.as_str().into()),
+                        ("type", c.unit_type.as_str().into()),
+                    ],
+                })
+            })
+            .collect()
+    }
+
+    /// An `offices` feature; `position_is_exact` lets a style draw approximate ones hollow.
+    fn office(o: &Office) -> PointFeature {
+        PointFeature {
+            at: to_unit(o.lon, o.lat),
+            id: None,
+            attrs: vec![
+                ("id", o.id.as_str().into()),
+                ("kind", o.kind.as_str().into()),
+                ("name", o.name.as_str().into()),
+                ("commune_code", o.commune_code.as_str().into()),
+                ("position_precision", o.position_precision.as_str().into()),
+                ("position_is_exact", Attr::Bool(o.position_precision.is_exact())),
+            ],
+        }
+    }
+
+    /// A `former_units` feature, with the unit it joined.
+    fn former_unit(u: &FormerUnit) -> PointFeature {
+        PointFeature {
+            at: to_unit(u.lon, u.lat),
+            id: code_id(&u.old_code),
+            attrs: vec![
+                ("code", u.old_code.as_str().into()),
+                ("name", u.old_name.as_str().into()),
+                ("new_code", u.new_code.as_str().into()),
+                ("new_name", u.new_name.as_str().into()),
+                ("position_precision", u.position_precision.as_str().into()),
+            ],
+        }
+    }
 }
 
 /// Everything needed to render any tile of one dataset version.
@@ -97,7 +173,7 @@ pub struct TileSource {
     labels: Vec<PointFeature>,
     offices: Vec<PointFeature>,
     former_units: Vec<PointFeature>,
-    /// Unit-square bounds of all data.
+    /// Unit-square bounds of all data, `[x0, y0, x1, y1]` with y0 the northern edge.
     pub bounds: [f64; 4],
 }
 
@@ -111,83 +187,69 @@ fn code_id(code: &str) -> Option<u64> {
     code.parse().ok()
 }
 
+/// One tile's frame: from the unit square to tile units, its buffered clip box, and the
+/// unit-square box of what can show in it.
+struct TileFrame {
+    scale: f64,
+    origin: [f64; 2],
+    clip_box: [f64; 4],
+    /// The tile's unit-square bounds grown by the buffer.
+    query: [f64; 4],
+}
+
+impl TileFrame {
+    fn new(tile: TileId) -> TileFrame {
+        let scale = EXTENT as f64 * tile.grid_size();
+        let pad = BUFFER / scale;
+        let [ux0, uy0, ux1, uy1] = tile.unit_bounds();
+        TileFrame {
+            scale,
+            origin: [tile.x as f64 * EXTENT as f64, tile.y as f64 * EXTENT as f64],
+            clip_box: [-BUFFER, -BUFFER, EXTENT as f64 + BUFFER, EXTENT as f64 + BUFFER],
+            query: [ux0 - pad, uy0 - pad, ux1 + pad, uy1 + pad],
+        }
+    }
+
+    /// A unit-square point in tile units (not yet rounded).
+    fn project(&self, p: &Point) -> [f64; 2] {
+        [p[0] * self.scale - self.origin[0], p[1] * self.scale - self.origin[1]]
+    }
+
+    /// True when unit-square bounds `b` meet the buffered tile.
+    fn meets(&self, b: &[f64; 4]) -> bool {
+        let q = &self.query;
+        b[0] <= q[2] && b[2] >= q[0] && b[1] <= q[3] && b[3] >= q[1]
+    }
+
+    /// True when a point in tile units is inside the clip box, edges included.
+    fn holds(&self, [x, y]: [f64; 2]) -> bool {
+        let c = &self.clip_box;
+        x >= c[0] && x <= c[2] && y >= c[1] && y <= c[3]
+    }
+}
+
+fn round(p: [f64; 2]) -> Coord {
+    [p[0].round() as i32, p[1].round() as i32]
+}
+
 impl TileSource {
+    /// Prepares a dataset for rendering: the shared-arc topology of the communes, the label
+    /// points, and every feature's attributes. Simplified arcs are built lazily, per zoom, on
+    /// the first tile rendered at that zoom.
     pub fn new(data: &Dataset) -> TileSource {
         let topology = Topology::build(&data.communes);
         let arc_bounds: Vec<[f64; 4]> = topology.arcs.iter().map(|a| bounds_of(a.points.iter())).collect();
-        let communes: Vec<CommuneAttrs> = data
-            .communes
-            .iter()
-            .map(|c| {
-                let ring_points = c
-                    .geometry
-                    .0
-                    .iter()
-                    .flat_map(|p| p.exterior().0.iter())
-                    .map(|c| to_unit(c.x, c.y))
-                    .collect::<Vec<_>>();
-                CommuneAttrs {
-                    code: c.code.clone(),
-                    name: c.name.clone(),
-                    full_name: c.full_name.clone(),
-                    unit_type: c.unit_type.as_str(),
-                    bounds: bounds_of(ring_points.iter()),
-                }
-            })
-            .collect();
-        let zoom_arcs = (0..=DETAIL_ZOOM).map(|_| OnceLock::new()).collect();
-        let labels = data
-            .communes
-            .iter()
-            .flat_map(|c| c.geometry.0.iter().map(move |p| (c, p)))
-            .filter_map(|(c, polygon)| {
-                // Pole of inaccessibility, to about a metre: always inside, unlike a centroid.
-                let point = polylabel::polylabel(polygon, &0.00001).ok()?;
-                Some(PointFeature {
-                    at: to_unit(point.x(), point.y()),
-                    id: code_id(&c.code),
-                    attrs: vec![
-                        ("code", c.code.as_str().into()),
-                        ("name", c.name.as_str().into()),
-                        ("full_name", c.full_name.as_str().into()),
-                        ("type", c.unit_type.as_str().into()),
-                    ],
-                })
-            })
-            .collect();
-        let offices = data
-            .offices
-            .iter()
-            .map(|o| PointFeature {
-                at: to_unit(o.lon, o.lat),
-                id: None,
-                attrs: vec![
-                    ("id", o.id.as_str().into()),
-                    ("kind", o.kind.as_str().into()),
-                    ("name", o.name.as_str().into()),
-                    ("commune_code", o.commune_code.as_str().into()),
-                    ("position_precision", o.position_precision.as_str().into()),
-                    ("position_is_exact", Attr::Bool(o.position_precision.is_exact())),
-                ],
-            })
-            .collect();
-        let former_units = data
-            .former_units
-            .iter()
-            .map(|u| PointFeature {
-                at: to_unit(u.lon, u.lat),
-                id: code_id(&u.old_code),
-                attrs: vec![
-                    ("code", u.old_code.as_str().into()),
-                    ("name", u.old_name.as_str().into()),
-                    ("new_code", u.new_code.as_str().into()),
-                    ("new_name", u.new_name.as_str().into()),
-                    ("position_precision", u.position_precision.as_str().into()),
-                ],
-            })
-            .collect();
         let bounds = bounds_of(arc_bounds.iter().flat_map(|b| [[b[0], b[1]], [b[2], b[3]]]).collect::<Vec<_>>().iter());
-        TileSource { topology, communes, arc_bounds, zoom_arcs, labels, offices, former_units, bounds }
+        TileSource {
+            topology,
+            communes: data.communes.iter().map(CommuneAttrs::new).collect(),
+            arc_bounds,
+            zoom_arcs: (0..=DETAIL_ZOOM).map(|_| OnceLock::new()).collect(),
+            labels: PointFeature::labels(&data.communes),
+            offices: data.offices.iter().map(PointFeature::office).collect(),
+            former_units: data.former_units.iter().map(PointFeature::former_unit).collect(),
+            bounds,
+        }
     }
 
     /// Every arc simplified for zoom `z` (to a tolerance of a few tile units at that zoom).
@@ -202,23 +264,27 @@ impl TileSource {
         self.topology.arcs.len()
     }
 
-    /// Renders one tile; `None` when no layer has a feature there.
+    /// Renders one tile as MVT bytes (uncompressed), layers in [`LAYERS`] order with empty
+    /// ones left out; `None` when no layer has a feature there. Geometry reaches [`BUFFER`]
+    /// tile units past the tile's edges; zooms above [`DETAIL_ZOOM`] reuse its arcs.
     pub fn render(&self, tile: TileId) -> Option<Vec<u8>> {
-        let n = tile.grid_size();
-        let scale = EXTENT as f64 * n;
-        let (origin_x, origin_y) = (tile.x as f64 * EXTENT as f64, tile.y as f64 * EXTENT as f64);
-        let project = |p: &Point| [p[0] * scale - origin_x, p[1] * scale - origin_y];
-        let round = |p: [f64; 2]| -> Coord { [p[0].round() as i32, p[1].round() as i32] };
-        let clip_box = [-BUFFER, -BUFFER, EXTENT as f64 + BUFFER, EXTENT as f64 + BUFFER];
-        let pad = BUFFER / scale;
-        let [ux0, uy0, ux1, uy1] = tile.unit_bounds();
-        let query = [ux0 - pad, uy0 - pad, ux1 + pad, uy1 + pad];
-        let meets = |b: &[f64; 4]| b[0] <= query[2] && b[2] >= query[0] && b[1] <= query[3] && b[3] >= query[1];
+        let frame = TileFrame::new(tile);
         let arcs = self.arcs_at(tile.z);
+        encode_tile(vec![
+            self.communes_layer(&frame, arcs),
+            self.boundaries_layer(&frame, arcs),
+            point_layer("labels", &self.labels, &frame),
+            point_layer("offices", &self.offices, &frame),
+            point_layer("former_units", &self.former_units, &frame),
+        ])
+    }
 
-        let mut communes = LayerBuilder::new("communes");
+    /// The `communes` layer: each commune near the tile rebuilt from the zoom's arcs and
+    /// clipped; a polygon whose exterior clips to fewer than 3 points is left out.
+    fn communes_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>]) -> LayerBuilder {
+        let mut layer = LayerBuilder::new("communes");
         for (index, c) in self.communes.iter().enumerate() {
-            if !meets(&c.bounds) {
+            if !frame.meets(&c.bounds) {
                 continue;
             }
             let polygons: Vec<Vec<Vec<Coord>>> = self
@@ -229,8 +295,8 @@ impl TileSource {
                     let clipped: Vec<Vec<Coord>> = rings
                         .iter()
                         .map(|ring| {
-                            let projected: Vec<[f64; 2]> = ring.iter().map(project).collect();
-                            clip_ring(&projected, clip_box).into_iter().map(round).collect()
+                            let projected: Vec<[f64; 2]> = ring.iter().map(|p| frame.project(p)).collect();
+                            clip_ring(&projected, frame.clip_box).into_iter().map(round).collect()
                         })
                         .collect();
                     (clipped.first().is_some_and(|e| e.len() >= 3)).then_some(clipped)
@@ -239,7 +305,7 @@ impl TileSource {
             if polygons.is_empty() {
                 continue;
             }
-            communes.add(
+            layer.add(
                 code_id(&c.code),
                 &Geometry::Polygons(polygons),
                 &[
@@ -250,43 +316,42 @@ impl TileSource {
                 ],
             );
         }
+        layer
+    }
 
-        let mut boundaries = LayerBuilder::new("boundaries");
+    /// The `boundaries` layer: every arc near the tile once, with the codes on either side.
+    fn boundaries_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>]) -> LayerBuilder {
+        let mut layer = LayerBuilder::new("boundaries");
         for (index, arc) in self.topology.arcs.iter().enumerate() {
-            if !meets(&self.arc_bounds[index]) {
+            if !frame.meets(&self.arc_bounds[index]) {
                 continue;
             }
-            let projected: Vec<[f64; 2]> = arcs[index].iter().map(project).collect();
+            let projected: Vec<[f64; 2]> = arcs[index].iter().map(|p| frame.project(p)).collect();
             let lines: Vec<Vec<Coord>> =
-                clip_line(&projected, clip_box).into_iter().map(|l| l.into_iter().map(round).collect()).collect();
+                clip_line(&projected, frame.clip_box).into_iter().map(|l| l.into_iter().map(round).collect()).collect();
             if lines.is_empty() {
                 continue;
             }
             let code = |c: Option<usize>| c.map(|i| self.communes[i].code.as_str()).unwrap_or("");
             let kind = if arc.left.is_some() && arc.right.is_some() { "internal" } else { "city" };
-            boundaries.add(
+            layer.add(
                 None,
                 &Geometry::Lines(lines),
                 &[("kind", kind.into()), ("left", code(arc.left).into()), ("right", code(arc.right).into())],
             );
         }
-
-        let point_layer = |name: &str, features: &[PointFeature]| {
-            let mut layer = LayerBuilder::new(name);
-            for f in features {
-                let [x, y] = project(&f.at);
-                if x >= clip_box[0] && x <= clip_box[2] && y >= clip_box[1] && y <= clip_box[3] {
-                    layer.add(f.id, &Geometry::Points(vec![round([x, y])]), &f.attrs);
-                }
-            }
-            layer
-        };
-        encode_tile(vec![
-            communes,
-            boundaries,
-            point_layer("labels", &self.labels),
-            point_layer("offices", &self.offices),
-            point_layer("former_units", &self.former_units),
-        ])
+        layer
     }
+}
+
+/// A point layer: the features whose point falls in the tile's clip box.
+fn point_layer(name: &str, features: &[PointFeature], frame: &TileFrame) -> LayerBuilder {
+    let mut layer = LayerBuilder::new(name);
+    for f in features {
+        let at = frame.project(&f.at);
+        if frame.holds(at) {
+            layer.add(f.id, &Geometry::Points(vec![round(at)]), &f.attrs);
+        }
+    }
+    layer
 }

@@ -6,9 +6,38 @@ use serde_json::{json, Value};
 
 pub use crate::glyphs::FONT_STACK;
 
-/// The style; `base` is the server's absolute base URL. `basemap_style` is recorded in the
-/// metadata so a client can put that basemap underneath (the server never fetches it).
-pub fn style(base: &str, basemap_style: Option<&str>) -> Value {
+/// Where a client finds what the style refers to. The caller (a server, a static export)
+/// owns its URL layout; the style only writes these strings into the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StyleUrls {
+    /// The TileJSON of the vector source (the source's `url`), e.g.
+    /// `https://example.org/tiles.json`.
+    pub tilejson: String,
+    /// The glyph URL template, with MapLibre's `{fontstack}` and `{range}` placeholders left
+    /// in, e.g. `https://example.org/fonts/{fontstack}/{range}.pbf`.
+    pub glyphs: String,
+}
+
+/// The MapLibre style (spec v8) for the five layers, labelled in [`FONT_STACK`].
+///
+/// `urls` are written as they are, so they should be absolute for a style fetched from
+/// elsewhere. `basemap_style` (a style URL) is only recorded in the metadata
+/// (`hue-map:basemap-style`, `null` when `None`) so a client can put that basemap
+/// underneath; nothing here fetches it.
+///
+/// ```
+/// use tiles::style::{style, StyleUrls};
+/// let urls = StyleUrls {
+///     tilejson: "https://maps.example/hue/tiles.json".into(),
+///     glyphs: "https://maps.example/fonts/{fontstack}/{range}.pbf".into(),
+/// };
+/// let document = style(&urls, None);
+/// assert_eq!(document["version"], 8);
+/// assert_eq!(document["sources"]["hue"]["url"], "https://maps.example/hue/tiles.json");
+/// assert_eq!(document["glyphs"], "https://maps.example/fonts/{fontstack}/{range}.pbf");
+/// assert!(document["metadata"]["hue-map:basemap-style"].is_null());
+/// ```
+pub fn style(urls: &StyleUrls, basemap_style: Option<&str>) -> Value {
     let font = json!([FONT_STACK]);
     json!({
         "version": 8,
@@ -19,9 +48,9 @@ pub fn style(base: &str, basemap_style: Option<&str>) -> Value {
         },
         "center": [107.58, 16.46],
         "zoom": 10,
-        "glyphs": format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
+        "glyphs": urls.glyphs,
         "sources": {
-            "hue": { "type": "vector", "url": format!("{base}/tiles.json") }
+            "hue": { "type": "vector", "url": urls.tilejson }
         },
         "layers": [
             { "id": "background", "type": "background", "paint": { "background-color": "#eef3f6" } },

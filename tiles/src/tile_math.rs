@@ -7,8 +7,11 @@ pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
 /// An XYZ tile address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TileId {
+    /// Zoom: the grid has 2^z × 2^z tiles.
     pub z: u8,
+    /// Column, from 0 at 180° W eastwards.
     pub x: u32,
+    /// Row, from 0 at the northern edge (85.05° N) southwards.
     pub y: u32,
 }
 

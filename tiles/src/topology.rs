@@ -21,29 +21,37 @@ pub type Point = [f64; 2];
 /// A border piece, stored once: its vertices and the communes on either side.
 #[derive(Debug, Clone)]
 pub struct Arc {
+    /// The vertices in walking order, endpoints (junctions) included.
     pub points: Vec<Point>,
     /// The commune whose interior is on the left walking the arc (exteriors are
     /// counter-clockwise in lon/lat, which is clockwise on the y-down unit square, so "left"
     /// here is in lon/lat terms).
     pub left: Option<usize>,
+    /// The commune on the other side; `None` on the city's outer edge.
     pub right: Option<usize>,
 }
 
 /// An arc as a ring uses it: forwards or backwards.
 #[derive(Debug, Clone, Copy)]
 pub struct ArcUse {
+    /// Index into [`Topology::arcs`].
     pub arc: usize,
+    /// True when the ring walks the arc from its last point to its first.
     pub reversed: bool,
 }
 
 /// A commune polygon as rings of arc uses (first ring the exterior).
 #[derive(Debug, Clone)]
 pub struct TopoPolygon {
+    /// Each ring as the arcs it walks, in order; rings of fewer than 3 distinct points are
+    /// left out.
     pub rings: Vec<Vec<ArcUse>>,
 }
 
+/// Every commune's borders cut into arcs, each shared border stored once.
 #[derive(Debug, Clone)]
 pub struct Topology {
+    /// The arcs; an arc's index is its identity.
     pub arcs: Vec<Arc>,
     /// `polygons[commune]` lists that commune's polygons.
     pub polygons: Vec<Vec<TopoPolygon>>,
@@ -62,10 +70,20 @@ fn edge_key(a: Point, b: Point) -> ((u64, u64), (u64, u64)) {
     }
 }
 
+/// A ring's vertices on the unit square, open (no closing repeat).
+type Ring = Vec<Point>;
+
+/// An arc's key: its first two and its last vertex, bit for bit.
+type ArcKey = ((u64, u64), (u64, u64), (u64, u64));
+
 impl Topology {
+    /// Cuts the communes' rings into arcs at every vertex where the set of communes sharing
+    /// the edge changes, projecting to the unit square. Vertices are compared bit for bit, so
+    /// borders that differ by a rounding error are not shared. A ring with one neighbour all
+    /// the way round (or none) is one arc starting at its smallest vertex.
     pub fn build(communes: &[Commune]) -> Topology {
         // Rings on the unit square, without repeated consecutive vertices or the closing one.
-        let rings: Vec<Vec<Vec<Vec<Point>>>> = communes
+        let rings: Vec<Vec<Vec<Ring>>> = communes
             .iter()
             .map(|c| {
                 c.geometry
@@ -105,7 +123,7 @@ impl Topology {
 
         let mut arcs: Vec<Arc> = Vec::new();
         // An arc is found again from its first two and last vertex.
-        let mut arc_index: HashMap<((u64, u64), (u64, u64), (u64, u64)), usize> = HashMap::new();
+        let mut arc_index: HashMap<ArcKey, usize> = HashMap::new();
         let mut polygons_out = Vec::with_capacity(rings.len());
         for (commune, polygons) in rings.iter().enumerate() {
             let mut topo_polygons = Vec::new();

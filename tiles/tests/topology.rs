@@ -42,7 +42,7 @@ fn check_zoom(z: u8) {
     // border crosses a tile edge (each tile rounds its own buffer crossing), so only holes of
     // at least one cell (1 unit²) count: any real gap between integer rings is that large.
     let all: Vec<&Polygon<f64>> = communes.values().flat_map(|m| m.0.iter()).collect();
-    let union = geo::unary_union(all.into_iter());
+    let union = geo::unary_union(all);
     let holes: Vec<f64> = union
         .0
         .iter()

@@ -10,6 +10,10 @@ use serde_json::{Map, Value};
 use crate::error::LoadError;
 use crate::model::{Commune, UnitType};
 
+/// Parses a communes GeoJSON FeatureCollection of Polygon or MultiPolygon features, in file
+/// order. `path` is only named in errors. Refuses an empty collection, and any feature without
+/// `code`, `name` or a known `type`, with an open ring, a ring of fewer than 4 positions, or
+/// a position outside WGS84 longitude/latitude; the error names the feature by index and code.
 pub fn parse_communes(path: &Path, text: &str) -> Result<Vec<Commune>, LoadError> {
     let root: Value = serde_json::from_str(text).map_err(|e| LoadError::Json {
         path: path.to_path_buf(),

@@ -10,6 +10,10 @@ use crate::model::FormerUnit;
 const COLUMNS: [&str; 9] =
     ["old_code", "old_name", "old_district", "new_code", "new_name", "lon", "lat", "position_precision", "resolution"];
 
+/// Parses `former_units.csv` (columns `old_code, old_name, old_district, new_code,
+/// new_name, lon, lat, position_precision, resolution`, in any order), in file order, with the
+/// row checks of [`super::parse_offices`]. `old_district`, `new_name` and `resolution` may be
+/// empty. Whether `new_code` exists is for validation.
 pub fn parse_former_units(path: &Path, text: &str) -> Result<Vec<FormerUnit>, LoadError> {
     let table = Table::parse(path, text, &COLUMNS)?;
     table

@@ -15,10 +15,14 @@ use std::path::{Path, PathBuf};
 
 use crate::error::LoadError;
 
-/// The files of one dataset, read into memory.
+/// The files of one dataset, read into memory: each as (the path that error messages name,
+/// its text). Build one by hand to load data that is not on disk.
 pub struct SourceFiles {
+    /// The communes GeoJSON (a FeatureCollection); required.
     pub communes: (PathBuf, String),
+    /// `offices.csv`, when the dataset has one.
     pub offices: Option<(PathBuf, String)>,
+    /// `former_units.csv` (the lineage), when the dataset has one.
     pub former_units: Option<(PathBuf, String)>,
 }
 

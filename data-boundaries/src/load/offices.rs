@@ -11,6 +11,11 @@ use crate::model::{Office, OfficeKind};
 const COLUMNS: [&str; 9] =
     ["id", "kind", "commune_code", "name", "address", "lon", "lat", "position_precision", "source"];
 
+/// Parses `offices.csv` (columns `id, kind, commune_code, name, address, lon, lat,
+/// position_precision, source`, in any order; extra columns are ignored), in file order.
+/// `path` is only named in errors. Refuses a missing column, a row with the wrong number of
+/// fields, an empty required field, an unknown kind or precision, and a coordinate that is
+/// not a finite WGS84 value, naming the line. Whether `commune_code` exists is for validation.
 pub fn parse_offices(path: &Path, text: &str) -> Result<Vec<Office>, LoadError> {
     let table = Table::parse(path, text, &COLUMNS)?;
     table

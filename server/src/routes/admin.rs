@@ -7,10 +7,11 @@ use axum::Json;
 use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
 
-use crate::problem::{ApiResult, Problem};
+use crate::http::problem::{ApiResult, Problem};
 use crate::reload::Reloader;
 use crate::state::AppState;
 
+/// What the admin routes need: the state to reload, the reloader and the token to check.
 #[derive(Clone)]
 pub struct AdminState {
     pub app: AppState,
@@ -18,7 +19,8 @@ pub struct AdminState {
     pub token: String,
 }
 
-pub async fn reload(State(admin): State<AdminState>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+/// Reloads the dataset now; 422 with the reason when the new data is refused.
+async fn reload(State(admin): State<AdminState>, headers: HeaderMap) -> ApiResult<Json<Value>> {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -37,4 +39,9 @@ pub async fn reload(State(admin): State<AdminState>, headers: HeaderMap) -> ApiR
             ),
         )),
     }
+}
+
+/// This module's route (not in the OpenAPI document: it is for the operator).
+pub fn router(admin: AdminState) -> axum::Router<AppState> {
+    axum::Router::new().route("/admin/reload", axum::routing::post(reload)).with_state(admin)
 }

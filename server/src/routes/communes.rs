@@ -7,11 +7,11 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::problem::{ApiResult, Problem};
+use crate::http::media::GEOJSON;
+use crate::http::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use crate::views::{commune_feature, round_km2, CommuneFeature, CommuneRef};
-
-pub const GEOJSON: &str = "application/geo+json";
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// One row of the commune table.
 #[derive(Serialize, ToSchema)]
@@ -81,4 +81,9 @@ pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> Api
     let index =
         data.commune_by_code(&code).ok_or_else(|| Problem::not_found(format!("no commune has code {code:?}")))?;
     Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(commune_feature(data, index))).into_response())
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(one))
 }

@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::Dataset;
@@ -12,12 +12,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::fgb::{Cell, Column, ColumnKind, Layer};
-use crate::problem::Problem;
-use crate::routes::communes::GEOJSON;
+use crate::http::media::{FLATGEOBUF, GEOJSON};
+use crate::http::problem::Problem;
 use crate::state::AppState;
 use crate::views::{commune_feature, office_feature, round_km2, CommuneFeature, OfficeFeature};
-
-pub const FLATGEOBUF: &str = "application/flatgeobuf";
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Serialize, ToSchema)]
 pub struct CommuneCollection<'a> {
@@ -140,22 +139,21 @@ pub fn communes_layer(data: &Dataset) -> Layer {
 pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snapshot = state.current();
     let encoded = snapshot.exports.communes_fgb.get_or_init(|| {
-        crate::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon)
-            .map(Bytes::from)
-            .map_err(|e| e.to_string())
+        crate::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon).map(Bytes::from)
     });
     match encoded {
         Ok(bytes) => {
             let etag = format!("\"{}-communes-fgb\"", snapshot.data.version);
             crate::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, "hue-communes.fgb")
         }
-        Err(error) => {
-            tracing::error!(%error, "FlatGeobuf export failed");
-            Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the FlatGeobuf export could not be built; it has been logged",
-            )
-            .into_response()
-        }
+        Err(error) => Problem::from(error).into_response(),
     }
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(communes_geojson))
+        .routes(routes!(offices_geojson))
+        .routes(routes!(communes_fgb))
 }

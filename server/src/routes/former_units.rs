@@ -1,17 +1,18 @@
 //! `GET /api/v1/former-units?q=…` and `GET /api/v1/former-units/{old_code}`: the 133 units
 //! before 1 July 2025, each with the new unit it joined and the legal basis.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::text::fold;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::params::QueryParams;
-use crate::problem::{ApiResult, Problem};
+use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::QueryParams;
 use crate::state::AppState;
 use crate::views::FormerUnitDetail;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Serialize, ToSchema)]
 pub struct FormerUnitList<'a> {
@@ -26,8 +27,7 @@ pub struct FormerUnitList<'a> {
         (status = 200, description = "The former units", body = FormerUnitList),
         (status = 400, description = "A malformed query", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let params = QueryParams::parse(query.as_deref())?;
+pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let q = params.single("q")?.map(fold).filter(|q| !q.is_empty());
     let snapshot = state.current();
     let data = &snapshot.data;
@@ -57,4 +57,9 @@ pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> Api
         .former_unit_by_code(&code)
         .ok_or_else(|| Problem::not_found(format!("no former unit has code {code:?}")))?;
     Ok(Json(FormerUnitDetail::new(data, &data.former_units[index])).into_response())
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(one))
 }

@@ -1,20 +1,18 @@
 //! `GET /api/v1/locate` and `POST /api/v1/locate`: which commune holds a point, its seat,
 //! what it was formed from, and for points outside Huế the nearest commune.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::Dataset;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::params::{check_lon_lat, QueryParams};
-use crate::problem::{ApiResult, Problem};
+use crate::http::query::check_lon_lat;
+use crate::http::{ApiResult, Batch, JsonBatch, Problem, QueryParams};
 use crate::state::AppState;
 use crate::views::{round_metres, CommuneRef, FormerUnitRef, OfficeView};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The most points one batch may carry.
 pub const MAX_BATCH_POINTS: usize = 10_000;
@@ -29,8 +27,8 @@ pub const MAX_BATCH_POINTS: usize = 10_000;
         (status = 200, description = "The location", body = LocationView),
         (status = 400, description = "A missing, malformed or out-of-range coordinate", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let (lon, lat) = QueryParams::parse(query.as_deref())?.lon_lat()?;
+pub async fn locate_one(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
+    let (lon, lat) = params.lon_lat()?;
     let snapshot = state.current();
     Ok(Json(location_view(&snapshot.data, lon, lat)).into_response())
 }
@@ -41,6 +39,15 @@ pub async fn locate_one(State(state): State<AppState>, RawQuery(query): RawQuery
 pub struct PointBatch {
     /// `[lon, lat]` pairs, WGS 84; at most 10,000.
     points: Vec<[f64; 2]>,
+}
+
+impl Batch for PointBatch {
+    const MAX: usize = MAX_BATCH_POINTS;
+    const ITEMS: &'static str = "points";
+    const SHAPE: &'static str = "{\"points\": [[lon, lat], ...]}";
+    fn count(&self) -> usize {
+        self.points.len()
+    }
 }
 
 /// Locates up to 10,000 points in one request; answers in the same order.
@@ -54,26 +61,8 @@ pub struct PointBatch {
     ))]
 pub async fn locate_many(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    JsonBatch(batch): JsonBatch<PointBatch>,
 ) -> ApiResult<Response> {
-    require_json(&headers)?;
-    let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the body is larger than the limit for {MAX_BATCH_POINTS} points"),
-        ),
-        status => Problem::new(status, e.body_text()),
-    })?;
-    let batch: PointBatch = serde_json::from_slice(&body).map_err(|e| {
-        Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"points\": [[lon, lat], ...]}}: {e}"))
-    })?;
-    if batch.points.len() > MAX_BATCH_POINTS {
-        return Err(Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("{} points sent; at most {MAX_BATCH_POINTS} per request", batch.points.len()),
-        ));
-    }
     for (i, &[lon, lat]) in batch.points.iter().enumerate() {
         check_lon_lat(&format!("points[{i}][0]"), &format!("points[{i}][1]"), lon, lat)?;
     }
@@ -81,23 +70,6 @@ pub async fn locate_many(
     let results: Vec<LocationView> =
         batch.points.iter().map(|&[lon, lat]| location_view(&snapshot.data, lon, lat)).collect();
     Ok(Json(BatchView { results }).into_response())
-}
-
-/// Refuses bodies that do not declare JSON, with 415 as RFC 9110 says.
-pub fn require_json(headers: &HeaderMap) -> ApiResult<()> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
-        Ok(())
-    } else {
-        Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!(
-                "send the body as application/json (got {:?})",
-                if content_type.is_empty() { "no Content-Type" } else { content_type }
-            ),
-        ))
-    }
 }
 
 /// A commune near a point outside every commune.
@@ -171,4 +143,9 @@ pub fn location_view(data: &Dataset, lon: f64, lat: f64) -> LocationView<'_> {
             .collect(),
         nearest_commune: None,
     }
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(locate_one, locate_many))
 }

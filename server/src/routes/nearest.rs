@@ -1,15 +1,16 @@
 //! `GET /api/v1/nearest`: the k nearest offices, optionally of given kinds.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::params::QueryParams;
-use crate::problem::{ApiResult, Problem};
+use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::QueryParams;
 use crate::state::AppState;
 use crate::views::OfficeView;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub const MAX_K: u64 = 100;
 
@@ -33,8 +34,7 @@ pub struct NearestView<'a> {
         (status = 200, description = "The nearest offices", body = NearestView),
         (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn nearest(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let params = QueryParams::parse(query.as_deref())?;
+pub async fn nearest(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let (lon, lat) = params.lon_lat()?;
     let k = params.integer_in("k", 5, 1, MAX_K)? as usize;
     let kinds = params.office_kinds()?;
@@ -46,4 +46,9 @@ pub async fn nearest(State(state): State<AppState>, RawQuery(query): RawQuery) -
         .map(|(i, metres)| OfficeView::new(&data.offices[i], Some(metres)))
         .collect();
     Ok(Json(NearestView { lon, lat, offices }).into_response())
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(nearest))
 }

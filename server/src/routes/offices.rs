@@ -1,15 +1,16 @@
 //! `GET /api/v1/offices` and `GET /api/v1/offices/{id}`.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::params::QueryParams;
-use crate::problem::{ApiResult, Problem};
+use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::QueryParams;
 use crate::state::AppState;
 use crate::views::OfficeView;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Serialize, ToSchema)]
 pub struct OfficeList<'a> {
@@ -24,8 +25,8 @@ pub struct OfficeList<'a> {
         (status = 200, description = "The offices", body = OfficeList),
         (status = 400, description = "An unknown kind", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let kinds = QueryParams::parse(query.as_deref())?.office_kinds()?;
+pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
+    let kinds = params.office_kinds()?;
     let snapshot = state.current();
     let data = &snapshot.data;
     let offices: Vec<OfficeView> = data
@@ -49,4 +50,9 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
     let data = &snapshot.data;
     let index = data.office_by_id(&id).ok_or_else(|| Problem::not_found(format!("no office has id {id:?}")))?;
     Ok(Json(OfficeView::new(&data.offices[index], None)).into_response())
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(one))
 }

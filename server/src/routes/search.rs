@@ -1,17 +1,18 @@
 //! `GET /api/v1/search?q=…&limit=…`: communes, former units (with the unit they joined) and
 //! offices by name, diacritics-insensitive, ranked exact → prefix → substring.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::search::{MatchKind, Target};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::params::QueryParams;
-use crate::problem::{ApiResult, Problem};
+use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::QueryParams;
 use crate::state::AppState;
 use crate::views::{CommuneRef, OfficeView};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// How the query matched the name.
 #[derive(Serialize, ToSchema, Clone, Copy)]
@@ -70,8 +71,7 @@ pub struct SearchResults<'a> {
         (status = 200, description = "Results, best first", body = SearchResults),
         (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn search(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let params = QueryParams::parse(query.as_deref())?;
+pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let q = params.single("q")?.ok_or_else(|| Problem::invalid_param("q", "is required"))?.to_string();
     if q.chars().count() > 200 {
         return Err(Problem::invalid_param("q", "must be at most 200 characters"));
@@ -118,4 +118,9 @@ pub async fn search(State(state): State<AppState>, RawQuery(query): RawQuery) ->
         })
         .collect();
     Ok(Json(SearchResults { query: q, results }).into_response())
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search))
 }

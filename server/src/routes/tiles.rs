@@ -1,5 +1,4 @@
-//! `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` (TileJSON 3.0.0) and `GET /style.json`
-//! (a MapLibre style for our layers).
+//! `GET /tiles/{z}/{x}/{y}.mvt` and `GET /tiles.json` (TileJSON 3.0.0).
 //!
 //! Tiles are served pre-compressed (brotli or gzip, by Accept-Encoding) with a strong ETag
 //! made of the dataset version and the encoding, so a reload changes every ETag and
@@ -12,10 +11,12 @@ use axum::Json;
 use serde_json::Value;
 use tiles::{Lookup, TileId, MAX_ZOOM};
 
-use crate::problem::{ApiResult, Problem};
+use crate::http::media::MVT;
+use crate::http::routing::add_with_extension;
+use crate::http::{ApiResult, BaseUrl, Problem};
 use crate::state::AppState;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// Short enough that a data correction reaches users quickly; ETags make revalidation cheap.
 pub const TILE_CACHE_CONTROL: &str = "public, max-age=300";
 
@@ -117,9 +118,7 @@ pub async fn tile(
             None => {
                 // Rendering a deep tile on demand is CPU work: keep it off the async workers.
                 let snapshot_for_render = arc_swap::Guard::into_inner(snapshot);
-                tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id))
-                    .await
-                    .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "tile rendering failed"))?
+                tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id)).await?
             }
         };
         match lookup {
@@ -149,20 +148,9 @@ pub async fn tile(
     Ok(response)
 }
 
-/// The absolute base URL for links: `--public-url`, else the request's Host.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.settings.public_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:8080");
-    let scheme = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
-    format!("{scheme}://{host}")
-}
-
 /// TileJSON 3.0.0 for the vector tiles, with the layer schema.
 #[utoipa::path(get, path = "/tiles.json", tag = "tiles", responses((status = 200, description = "TileJSON 3.0.0", body = Object)))]
-pub async fn tilejson(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
-    let base = base_url(&state, &headers);
+pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> Json<Value> {
     let snapshot = state.current();
     Json(tiles::metadata::tilejson(
         &snapshot.tiles,
@@ -171,46 +159,7 @@ pub async fn tilejson(State(state): State<AppState>, headers: HeaderMap) -> Json
     ))
 }
 
-/// A MapLibre GL style for the vector tiles, with our glyphs.
-#[utoipa::path(get, path = "/style.json", tag = "tiles", responses((status = 200, description = "MapLibre style v8", body = Object)))]
-pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
-    let base = base_url(&state, &headers);
-    Json(tiles::style::style(&base, state.settings.basemap_style.as_deref()))
-}
-
-/// `GET /fonts/{fontstack}/{range}.pbf`: SDF glyphs for the style's labels.
-pub async fn glyphs(
-    State(state): State<AppState>,
-    Path((font_stack, range_file)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    let range = range_file.strip_suffix(".pbf").ok_or_else(|| {
-        Problem::invalid_param("range", format!("glyphs are served as {{start}}-{{end}}.pbf, got {range_file:?}"))
-    })?;
-    let start = tiles::glyphs::parse_range(range).map_err(|e| Problem::invalid_param("range", e.to_string()))?;
-    if !tiles::glyphs::serves(&font_stack) {
-        return Err(Problem::not_found(format!(
-            "no glyphs for font stack {font_stack:?}; this server has {:?}",
-            tiles::glyphs::FONT_STACK
-        )));
-    }
-    let cached = state.glyphs.lock().ok().and_then(|cache| cache.get(&start).cloned());
-    let bytes = match cached {
-        Some(bytes) => bytes,
-        None => {
-            let rendered = tokio::task::spawn_blocking(move || tiles::glyphs::glyph_range(&font_stack, start))
-                .await
-                .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "glyph rendering failed"))?
-                .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-            let bytes = std::sync::Arc::new(rendered);
-            if let Ok(mut cache) = state.glyphs.lock() {
-                cache.insert(start, bytes.clone());
-            }
-            bytes
-        }
-    };
-    let mut response = bytes.as_ref().clone().into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-protobuf"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-    Ok(response)
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    add_with_extension(OpenApiRouter::new(), routes!(tile)).routes(routes!(tilejson))
 }

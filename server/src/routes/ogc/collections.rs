@@ -1,4 +1,5 @@
-//! The three feature collections and their metadata documents.
+//! `GET /collections` and `GET /collections/{collectionId}`: the three feature collections
+//! and their metadata documents.
 
 use data_boundaries::Dataset;
 use geo::{BoundingRect, Intersects};
@@ -6,8 +7,14 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{Link, CRS84, EPSG_4326};
-use crate::problem::{ApiResult, Problem};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::{check_format, Link, CRS84, EPSG_4326};
+use crate::http::problem::{ApiResult, Problem};
+use crate::http::{BaseUrl, QueryParams};
+use crate::state::AppState;
 use crate::views::{commune_feature, former_unit_feature, office_feature};
 
 /// The collections we publish.
@@ -201,4 +208,39 @@ impl Collections {
             crs: vec![CRS84, EPSG_4326],
         }
     }
+}
+
+/// The feature collections: communes, offices, former units.
+#[utoipa::path(get, path = "/collections", tag = "ogc",
+    responses(
+        (status = 200, description = "The collections", body = Collections),
+        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn collections(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    params: QueryParams,
+) -> ApiResult<Response> {
+    check_format(&params, &[])?;
+    let snapshot = state.current();
+    Ok(Json(Collections::new(&snapshot.data, &base)).into_response())
+}
+
+/// One collection's description and extent.
+#[utoipa::path(get, path = "/collections/{collectionId}", tag = "ogc",
+    params(("collectionId" = CollectionId, Path, description = "communes, offices or former_units")),
+    responses(
+        (status = 200, description = "The collection", body = CollectionInfo),
+        (status = 404, description = "No such collection", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn collection(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    params: QueryParams,
+) -> ApiResult<Response> {
+    check_format(&params, &[])?;
+    let id = CollectionId::parse(&id)?;
+    let snapshot = state.current();
+    Ok(Json(CollectionInfo::new(id, &snapshot.data, &base)).into_response())
 }

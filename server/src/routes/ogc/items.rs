@@ -2,8 +2,8 @@
 
 use std::time::SystemTime;
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -11,10 +11,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{CollectionId, Link, CRS84, EPSG_4326};
-use crate::params::{parse_finite, QueryParams};
-use crate::problem::{ApiResult, Problem};
-use crate::routes::communes::GEOJSON;
-use crate::routes::tiles::base_url;
+use crate::http::media::GEOJSON;
+use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::{parse_finite, QueryParams};
+use crate::http::BaseUrl;
 use crate::state::AppState;
 
 pub const DEFAULT_LIMIT: u64 = 10;
@@ -263,12 +263,12 @@ fn geojson_response(body: impl Serialize, crs: Crs) -> Response {
     ))]
 pub async fn items(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: QueryParams,
 ) -> ApiResult<Response> {
     let id = CollectionId::parse(&id)?;
-    let request = ItemsQuery::parse(&QueryParams::parse(query.as_deref())?)?;
+    let request = ItemsQuery::parse(&params)?;
     let snapshot = state.current();
     let data = &snapshot.data;
     let matched: Vec<usize> = match request.boxes() {
@@ -285,7 +285,6 @@ pub async fn items(
             feature
         })
         .collect();
-    let base = base_url(&state, &headers);
     let items_url = format!("{base}/collections/{}/items", id.id());
     let mut links = vec![
         Link::new(format!("{items_url}?{}", request.query_at(request.offset)), "self", GEOJSON, "This page"),
@@ -333,12 +332,11 @@ pub async fn items(
     ))]
 pub async fn item(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    BaseUrl(base): BaseUrl,
     Path((id, feature_id)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
+    params: QueryParams,
 ) -> ApiResult<Response> {
     let id = CollectionId::parse(&id)?;
-    let params = QueryParams::parse(query.as_deref())?;
     super::check_format(&params, &["crs"])?;
     let crs = params.single("crs")?.map(|raw| Crs::parse("crs", raw)).transpose()?.unwrap_or(Crs::Crs84);
     let snapshot = state.current();
@@ -350,7 +348,6 @@ pub async fn item(
     if crs == Crs::Epsg4326 {
         swap_axes(&mut feature);
     }
-    let base = base_url(&state, &headers);
     let links = vec![
         Link::new(format!("{base}/collections/{}/items/{feature_id}", id.id()), "self", GEOJSON, "This feature"),
         Link::new(format!("{base}/collections/{}", id.id()), "collection", "application/json", "The collection"),

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub use super::media::PROBLEM_JSON;
 
 /// A request that could not be answered, and why, in words a client developer can act on
 /// (RFC 9457 problem details, served as `application/problem+json`).
@@ -70,4 +70,29 @@ impl IntoResponse for Problem {
     }
 }
 
+/// What a handler returns: its answer, or the problem that prevented it.
 pub type ApiResult<T> = Result<T, Problem>;
+
+/// A blocking task (rendering, a store call) that panicked or was cancelled.
+impl From<tokio::task::JoinError> for Problem {
+    fn from(error: tokio::task::JoinError) -> Problem {
+        tracing::error!(%error, "a background task failed");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+    }
+}
+
+/// The FlatGeobuf export could not be encoded (a bug or a geometry the format refuses).
+impl From<&crate::fgb::FgbError> for Problem {
+    fn from(error: &crate::fgb::FgbError) -> Problem {
+        tracing::error!(%error, "FlatGeobuf export failed");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the FlatGeobuf export could not be built; it has been logged")
+    }
+}
+
+/// A glyph range could not be rendered from the embedded font.
+impl From<tiles::glyphs::GlyphError> for Problem {
+    fn from(error: tiles::glyphs::GlyphError) -> Problem {
+        tracing::error!(%error, "glyph rendering failed");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the glyphs could not be rendered; it has been logged")
+    }
+}

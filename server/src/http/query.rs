@@ -5,10 +5,22 @@
 
 use data_boundaries::OfficeKind;
 
-use crate::problem::{ApiResult, Problem};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 
+use super::problem::{ApiResult, Problem};
+
+/// The query string's pairs, as an extractor: a malformed query string is a 400 problem.
 pub struct QueryParams {
     pairs: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<QueryParams, Problem> {
+        QueryParams::parse(parts.uri.query())
+    }
 }
 
 impl QueryParams {

@@ -3,10 +3,7 @@
 //! matched old unit, the new unit, a confidence, alternatives when ambiguous, and a plain
 //! "not recognised" instead of a guess.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::address::{Candidate, Conversion, Status};
@@ -14,11 +11,10 @@ use data_boundaries::Dataset;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::params::QueryParams;
-use crate::problem::{ApiResult, Problem};
-use crate::routes::locate::require_json;
+use crate::http::{ApiResult, Batch, JsonBatch, Problem, QueryParams};
 use crate::state::AppState;
 use crate::views::CommuneRef;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub const MAX_ADDRESSES: usize = 1_000;
 const MAX_ADDRESS_CHARS: usize = 500;
@@ -116,8 +112,7 @@ fn check_length(name: &str, address: &str) -> ApiResult<()> {
         (status = 200, description = "The conversion, or a plain not_recognised", body = ConversionView),
         (status = 400, description = "A missing or over-long address", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn convert_one(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let params = QueryParams::parse(query.as_deref())?;
+pub async fn convert_one(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let address = params.single("address")?.ok_or_else(|| Problem::invalid_param("address", "is required"))?;
     check_length("address", address)?;
     let snapshot = state.current();
@@ -133,6 +128,15 @@ pub struct AddressBatch {
     addresses: Vec<String>,
 }
 
+impl Batch for AddressBatch {
+    const MAX: usize = MAX_ADDRESSES;
+    const ITEMS: &'static str = "addresses";
+    const SHAPE: &'static str = "{\"addresses\": [\"...\", ...]}";
+    fn count(&self) -> usize {
+        self.addresses.len()
+    }
+}
+
 /// Converts up to 1,000 addresses in one request, answers in the same order.
 #[utoipa::path(post, path = "/api/v1/convert-address", tag = "reform",
     request_body = AddressBatch,
@@ -144,20 +148,8 @@ pub struct AddressBatch {
     ))]
 pub async fn convert_many(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    JsonBatch(batch): JsonBatch<AddressBatch>,
 ) -> ApiResult<Response> {
-    require_json(&headers)?;
-    let body = body.map_err(|e| Problem::new(e.status(), e.body_text()))?;
-    let batch: AddressBatch = serde_json::from_slice(&body).map_err(|e| {
-        Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"addresses\": [\"...\", ...]}}: {e}"))
-    })?;
-    if batch.addresses.len() > MAX_ADDRESSES {
-        return Err(Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("{} addresses sent; at most {MAX_ADDRESSES} per request", batch.addresses.len()),
-        ));
-    }
     for (i, address) in batch.addresses.iter().enumerate() {
         check_length(&format!("addresses[{i}]"), address)?;
     }
@@ -167,4 +159,9 @@ pub async fn convert_many(
     let results =
         batch.addresses.iter().zip(&conversions).map(|(a, c)| conversion_view(&snapshot.data, a, c)).collect();
     Ok(Json(ConversionBatch { results }).into_response())
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(convert_one, convert_many))
 }

@@ -1,13 +1,13 @@
-//! The web viewer at `/`: our HTML, JS and CSS and MapLibre GL JS's ES modules, embedded in
-//! the binary with rust-embed. Lookups are by exact key in the embedded set, so no request
+//! The embedded files: the web viewer's HTML, JS and CSS, MapLibre GL JS's ES modules and
+//! Scalar's API reference script, built into the binary with rust-embed (so the service
+//! needs no files beside it, and the pages work offline). Lookups are by exact key in the embedded set, so no request
 //! path can reach the file system ("../" just misses).
 
-use axum::extract::Path;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
-use crate::problem::Problem;
+use crate::http::problem::Problem;
 
 #[derive(RustEmbed)]
 #[folder = "../web-viewer/src/"]
@@ -27,10 +27,12 @@ struct MapLibre;
 #[include = "standalone.js"]
 struct Scalar;
 
-pub async fn scalar_script() -> Response {
+/// Scalar's script for `/docs`.
+pub fn scalar_script() -> Response {
     serve(Scalar::get("standalone.js"), "standalone.js")
 }
 
+/// An embedded file as a response, with its media type; a 404 problem when there is none.
 fn serve(file: Option<rust_embed::EmbeddedFile>, name: &str) -> Response {
     let Some(file) = file else {
         return Problem::not_found(format!("no asset {name:?}")).into_response();
@@ -47,7 +49,8 @@ fn serve(file: Option<rust_embed::EmbeddedFile>, name: &str) -> Response {
     response
 }
 
-pub async fn index() -> Response {
+/// The web map's page, with its Content-Security-Policy.
+pub fn index_page() -> Response {
     let mut response = serve(Viewer::get("index.html"), "index.html");
     let headers = response.headers_mut();
     // The page loads only its own scripts, styles, tiles and glyphs; workers come from blob
@@ -61,10 +64,12 @@ pub async fn index() -> Response {
     response
 }
 
-pub async fn viewer_file(Path(name): Path<String>) -> Response {
-    serve(Viewer::get(&name), &name)
+/// One of the viewer's own files, by name.
+pub fn viewer_file(name: &str) -> Response {
+    serve(Viewer::get(name), name)
 }
 
-pub async fn maplibre_file(Path(name): Path<String>) -> Response {
-    serve(MapLibre::get(&name), &name)
+/// One of MapLibre GL JS's files, by name.
+pub fn maplibre_file(name: &str) -> Response {
+    serve(MapLibre::get(name), name)
 }

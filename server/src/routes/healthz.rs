@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::state::AppState;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Serialize, ToSchema)]
 pub struct Health<'a> {
@@ -22,4 +23,9 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
     Json(Health { status: "ok", dataset_version: &data.version, communes: data.communes.len() }).into_response()
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(healthz))
 }

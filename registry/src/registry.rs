@@ -1,0 +1,645 @@
+//! [`Registry`]: the rules of keeping offices, written once over either store. Every write
+//! is one transaction that checks permission, the expected version and validity, changes the
+//! office and appends its change record, so the history can never disagree with the data.
+//!
+//! The API is synchronous on purpose: the server calls it from `spawn_blocking`, the command
+//! line and tests call it directly, and nothing here starts a runtime (see
+//! `store::postgres` for how the PostgreSQL driver is kept off the caller's thread).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use data_boundaries::{Office, PositionPrecision};
+
+use crate::error::{FieldError, StoreError, WriteError};
+use crate::import::{check_row, plan_import, CheckedRow, ImportMode, ImportReport, ImportRow, Outcome};
+use crate::model::{changed_fields, now, Actor, AuditFilter, Change, ChangeAction, Feed, OfficeRecord, Role, Snapshot};
+use crate::reports::{NewReport, Report, ReportFilter, ReportStatus, Resolution};
+use crate::store::{postgres::PgStore, sqlite, sqlite::SqliteStore, Backend, ChangeQuery, ReportResolution, Tx};
+use crate::tokens::{self, StoredToken, TokenInfo, TokenSecret};
+use crate::url::StoreUrl;
+use crate::validate::{validate, Locate, OfficeDraft, Reason, ValidOffice};
+
+/// The name recorded for the dataset seed's changes.
+pub const SEED_ACTOR_NAME: &str = "dataset seed";
+/// The reason recorded for the dataset seed's changes.
+pub const SEED_REASON: &str = "initial import from offices.csv";
+/// Bookkeeping key set when the seed has been imported.
+const SEEDED_KEY: &str = "seeded_at";
+
+/// The office registry: where offices are kept, changed with a reason and a history,
+/// reported on by residents and followed by other programs.
+///
+/// `Registry` is `Send + Sync`; share it in an `Arc`. Every method blocks on the database.
+pub struct Registry {
+    backend: Backend,
+    url: StoreUrl,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry").field("url", &self.url).finish()
+    }
+}
+
+/// The outcome of resolving a report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ResolvedReport {
+    /// The report as it now stands.
+    pub report: Report,
+    /// The change it made to its office, when accepting it moved the office.
+    pub change: Option<Change>,
+}
+
+impl Registry {
+    /// Opens the registry at `url`, creating and migrating it if needed, and imports `seed`
+    /// (the dataset's offices) the first time it is opened with a non-empty seed.
+    ///
+    /// Seeding is recorded as one `seed` change per office, by the system actor
+    /// [`SEED_ACTOR_NAME`] with reason [`SEED_REASON`]. Opening again never seeds again, so
+    /// edits made since are kept whatever the CSV says. A store written by a newer program
+    /// is refused with [`StoreError::FutureSchema`].
+    ///
+    /// ```
+    /// use registry::{Registry, StoreUrl};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let url = StoreUrl::parse(&format!("sqlite:{}", dir.path().join("registry.db").display())).unwrap();
+    /// let registry = Registry::open(&url, &[]).unwrap();
+    /// assert_eq!(registry.registry_version().unwrap(), 0);
+    /// assert!(registry.snapshot().unwrap().offices.is_empty());
+    /// ```
+    pub fn open(url: &StoreUrl, seed: &[Office]) -> Result<Registry, StoreError> {
+        let backend = match url {
+            StoreUrl::Sqlite(path) => Backend::Sqlite(SqliteStore::open(path)?),
+            StoreUrl::Postgres(text) => Backend::Postgres(Box::new(PgStore::open(text)?)),
+        };
+        let registry = Registry { backend, url: url.clone() };
+        registry.seed(seed)?;
+        Ok(registry)
+    }
+
+    /// Where the registry is stored.
+    pub fn url(&self) -> &StoreUrl {
+        &self.url
+    }
+
+    fn seed(&self, seed: &[Office]) -> Result<(), StoreError> {
+        if seed.is_empty() || self.backend.read(|tx| tx.meta(SEEDED_KEY))?.is_some() {
+            return Ok(());
+        }
+        let mut offices = Vec::with_capacity(seed.len());
+        let mut seen = HashSet::new();
+        for office in seed {
+            if !seen.insert(office.id.as_str()) {
+                return Err(StoreError::Seed { id: office.id.clone(), reason: "the id appears twice".into() });
+            }
+            offices.push((office.source.clone(), valid_seed_office(office)?));
+        }
+        let actor = Actor::system(SEED_ACTOR_NAME);
+        self.backend.write(|tx| {
+            // Another replica may have seeded while we validated.
+            if tx.meta(SEEDED_KEY)?.is_some() {
+                return Ok(());
+            }
+            let at = now();
+            for (source, office) in &offices {
+                let id = office.id().unwrap_or_default();
+                if tx.office(id)?.is_some() {
+                    return Err(StoreError::Seed { id: id.to_string(), reason: "already in the registry".into() });
+                }
+                let record = office.to_record(id, non_empty(source, "offices.csv"), at, 1);
+                tx.insert_office(&record)?;
+                append(
+                    tx,
+                    None,
+                    record,
+                    &ChangeMeta { action: ChangeAction::Seed, actor: &actor, reason: SEED_REASON, report_id: None, at },
+                )?;
+            }
+            tx.set_meta(SEEDED_KEY, &at.to_rfc3339())?;
+            tracing::info!(offices = offices.len(), "registry seeded from the dataset");
+            Ok(())
+        })
+    }
+
+    /// The highest committed change sequence: cheap, for polling ("has anything changed?").
+    pub fn registry_version(&self) -> Result<u64, StoreError> {
+        self.backend.read(|tx| tx.registry_version())
+    }
+
+    /// Every current (not closed) office, by id, with the registry version they are at.
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        self.backend
+            .read(|tx| Ok(Snapshot { registry_version: tx.registry_version()?, offices: tx.current_offices()? }))
+    }
+
+    /// One office, current or closed (see [`OfficeRecord::is_current`]); `None` if unknown.
+    pub fn office(&self, id: &str) -> Result<Option<OfficeRecord>, StoreError> {
+        self.backend.read(|tx| tx.office(id))
+    }
+
+    /// Every version of an office, oldest first (empty for an unknown id).
+    pub fn history(&self, id: &str) -> Result<Vec<Change>, StoreError> {
+        self.backend.read(|tx| tx.changes(&ChangeQuery { office_id: Some(id), ..Default::default() }))
+    }
+
+    /// The changes after sequence `seq`, oldest first, at most `limit` (1–1,000): the change
+    /// feed. Sequences have no gaps and are committed in order, so a reader that asks again
+    /// from the last `seq` it saw misses nothing.
+    pub fn changes_since(&self, seq: u64, limit: usize) -> Result<Feed, StoreError> {
+        self.backend.read(|tx| {
+            Ok(Feed {
+                registry_version: tx.registry_version()?,
+                changes: tx.changes(&ChangeQuery { after_seq: Some(seq), limit: Some(limit), ..Default::default() })?,
+            })
+        })
+    }
+
+    /// Changes matching `filter`, newest first.
+    pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<Change>, StoreError> {
+        let query = ChangeQuery {
+            office_id: filter.office_id.as_deref(),
+            token_id: filter.token_id.as_deref(),
+            after_seq: None,
+            from: filter.from,
+            to: filter.to,
+            limit: Some(filter.limit.unwrap_or(100)),
+            newest_first: true,
+        };
+        self.backend.read(|tx| tx.changes(&query))
+    }
+
+    /// Adds a new office (version 1). Its id is the one given, or a new `office-…` id.
+    pub fn create(&self, actor: &Actor, office: &ValidOffice, reason: &Reason) -> Result<Change, WriteError> {
+        permit(actor, office.commune_code())?;
+        let id = match office.id() {
+            Some(id) => id.to_string(),
+            None => new_office_id()?,
+        };
+        let source = format!("entered in the registry by {}", actor.name);
+        self.backend.write(|tx| {
+            if tx.office(&id)?.is_some() {
+                return Err(WriteError::AlreadyExists { id: id.clone() });
+            }
+            let at = now();
+            let record = office.to_record(&id, &source, at, 1);
+            tx.insert_office(&record)?;
+            let meta = ChangeMeta { action: ChangeAction::Create, actor, reason: reason.as_str(), report_id: None, at };
+            Ok(append(tx, None, record, &meta)?)
+        })
+    }
+
+    /// Replaces an office's values, if it is still at `expected_version`.
+    ///
+    /// Every field takes the new value (`source` keeps the current one when none is given);
+    /// for a partial update, start the draft from [`OfficeDraft::from_record`]. An editor must
+    /// hold both the office's current commune and its new one.
+    pub fn update(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: u64,
+        office: &ValidOffice,
+        reason: &Reason,
+    ) -> Result<Change, WriteError> {
+        if office.id().is_some_and(|given| given != id) {
+            return Err(FieldError::new("id", "differs from the office being updated; ids cannot change").into());
+        }
+        self.backend.write(|tx| {
+            let current = editable(tx, actor, id)?;
+            permit(actor, office.commune_code())?;
+            if current.version != expected_version {
+                return Err(WriteError::VersionMismatch { current: Box::new(current) });
+            }
+            let at = now();
+            let next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
+            check_position_precision(&current, &next)?;
+            if changed_fields(Some(&current), &next).is_empty() {
+                return Err(WriteError::NoChange { current: Box::new(current) });
+            }
+            replace(tx, &current, &next)?;
+            let meta = ChangeMeta { action: ChangeAction::Update, actor, reason: reason.as_str(), report_id: None, at };
+            Ok(append(tx, Some(current), next, &meta)?)
+        })
+    }
+
+    /// Closes an office, if it is still at `expected_version`: it leaves the current snapshot
+    /// but keeps its record and history.
+    pub fn close(&self, actor: &Actor, id: &str, expected_version: u64, reason: &Reason) -> Result<Change, WriteError> {
+        self.backend.write(|tx| {
+            let current = editable(tx, actor, id)?;
+            if current.version != expected_version {
+                return Err(WriteError::VersionMismatch { current: Box::new(current) });
+            }
+            let at = now();
+            let next = OfficeRecord { valid_to: Some(at), version: current.version + 1, ..current.clone() };
+            replace(tx, &current, &next)?;
+            let meta = ChangeMeta { action: ChangeAction::Close, actor, reason: reason.as_str(), report_id: None, at };
+            Ok(append(tx, Some(current), next, &meta)?)
+        })
+    }
+
+    /// Imports rows (from [`crate::import::parse_csv`] or [`crate::import::parse_geojson`]):
+    /// new ids are created, existing offices updated, whatever their version.
+    ///
+    /// Every row is checked first; with [`ImportMode::Apply`] and no row in error, all the
+    /// changes are written in one transaction, and otherwise nothing is
+    /// ([`ImportReport::applied`] says which). A dry run reports the same outcomes and writes
+    /// nothing.
+    pub fn import(
+        &self,
+        actor: &Actor,
+        rows: &[ImportRow],
+        reason: &Reason,
+        mode: ImportMode,
+        locate: Locate<'_>,
+    ) -> Result<ImportReport, WriteError> {
+        let checked: Vec<CheckedRow> = rows.iter().map(|row| check_row(row, locate)).collect();
+        let source = format!("imported by {}", actor.name);
+        match mode {
+            ImportMode::DryRun => self.backend.read(|tx| {
+                let (outcomes, _) = plan_import(tx, actor, &checked, &source)?;
+                Ok(ImportReport { applied: false, registry_version: tx.registry_version()?, outcomes })
+            }),
+            ImportMode::Apply => self.backend.write(|tx| {
+                let (outcomes, writes) = plan_import(tx, actor, &checked, &source)?;
+                let errors = outcomes.iter().any(|o| matches!(o.outcome, Outcome::Error { .. }));
+                if !errors {
+                    let at = now();
+                    let meta = ChangeMeta {
+                        action: ChangeAction::Import,
+                        actor,
+                        reason: reason.as_str(),
+                        report_id: None,
+                        at,
+                    };
+                    for (before, after) in writes {
+                        match &before {
+                            Some(current) => replace(tx, current, &after)?,
+                            None => tx.insert_office(&after)?,
+                        }
+                        append(tx, before, after, &meta)?;
+                    }
+                }
+                Ok(ImportReport { applied: !errors, registry_version: tx.registry_version()?, outcomes })
+            }),
+        }
+    }
+
+    /// Issues a token. The returned secret is shown once; only its hash is stored.
+    ///
+    /// An editor needs at least one commune; an administrator takes none.
+    pub fn create_token(
+        &self,
+        role: Role,
+        communes: Vec<String>,
+        name: &str,
+    ) -> Result<(TokenInfo, TokenSecret), WriteError> {
+        let mut errors = Vec::new();
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            errors.push(FieldError::new("name", "is required: one line of at most 200 characters"));
+        }
+        let mut communes: Vec<String> = communes.into_iter().map(|c| c.trim().to_string()).collect();
+        communes.sort();
+        communes.dedup();
+        if communes.iter().any(|c| c.is_empty() || c.len() > 10 || !c.bytes().all(|b| b.is_ascii_digit())) {
+            errors.push(FieldError::new("communes", "must be commune codes (digits)"));
+        }
+        match role {
+            Role::Editor if communes.is_empty() => {
+                errors.push(FieldError::new("communes", "an editor needs at least one commune"))
+            }
+            Role::Admin if !communes.is_empty() => {
+                errors.push(FieldError::new("communes", "an administrator may change every commune; give none"))
+            }
+            _ => {}
+        }
+        if !errors.is_empty() {
+            return Err(WriteError::Invalid(errors));
+        }
+        let (id, secret, hash) = tokens::generate()?;
+        let info = TokenInfo { id, name: name.to_string(), role, communes, created_at: now(), revoked_at: None };
+        let stored = StoredToken { info: info.clone(), hash };
+        self.backend.write(|tx| -> Result<(), WriteError> { Ok(tx.insert_token(&stored)?) })?;
+        tracing::info!(token_id = %info.id, role = role.as_str(), "token issued");
+        Ok((info, secret))
+    }
+
+    /// Every token issued, revoked ones included, oldest first (no secrets or hashes).
+    pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        self.backend.read(|tx| tx.tokens())
+    }
+
+    /// Revokes a token: it stops authenticating at once. Revoking twice is harmless.
+    pub fn revoke_token(&self, id: &str) -> Result<TokenInfo, WriteError> {
+        self.backend.write(|tx| {
+            let stored = tx.token(id)?.ok_or_else(|| not_found("token", id))?;
+            if stored.info.revoked_at.is_some() {
+                return Ok(stored.info);
+            }
+            let at = now();
+            tx.revoke_token(id, at)?;
+            tracing::info!(token_id = %id, "token revoked");
+            Ok(TokenInfo { revoked_at: Some(at), ..stored.info })
+        })
+    }
+
+    /// The actor a token belongs to; `None` for a malformed, unknown, wrong or revoked token.
+    /// The token itself is never logged.
+    pub fn authenticate(&self, token: &str) -> Result<Option<Actor>, StoreError> {
+        let token = token.trim();
+        let Some(id) = tokens::id_of(token) else {
+            return Ok(None);
+        };
+        let Some(stored) = self.backend.read(|tx| tx.token(id))? else {
+            return Ok(None);
+        };
+        if stored.info.revoked_at.is_some() || !tokens::verify(token, &stored.hash) {
+            return Ok(None);
+        }
+        let info = stored.info;
+        Ok(Some(Actor { token_id: info.id, name: info.name, role: info.role, communes: info.communes }))
+    }
+
+    /// Files a resident's report about a current office. Nothing about the sender is stored.
+    pub fn create_report(&self, report: &NewReport) -> Result<Report, WriteError> {
+        let problems = report.problems();
+        if !problems.is_empty() {
+            return Err(WriteError::Invalid(problems));
+        }
+        self.backend.write(|tx| {
+            let office = tx.office(&report.office_id)?.ok_or_else(|| not_found("office", &report.office_id))?;
+            if !office.is_current() {
+                return Err(WriteError::Closed { id: office.id });
+            }
+            let id = tx.insert_report(report, &office.commune_code, now())?;
+            tx.report(id)?.ok_or_else(|| not_found("report", &id.to_string()))
+        })
+    }
+
+    /// Reports in a status, oldest first: an editor sees their communes' reports only.
+    pub fn list_reports(&self, actor: &Actor, filter: ReportFilter) -> Result<Vec<Report>, StoreError> {
+        let communes = match actor.role {
+            Role::Admin => None,
+            Role::Editor => Some(actor.communes.as_slice()),
+        };
+        self.backend.read(|tx| tx.reports(filter, communes))
+    }
+
+    /// Accepts or rejects an open report, with a reason.
+    ///
+    /// Accepting a report that proposes a position moves the office there in the same
+    /// transaction (an `report_accepted` change carrying the report's id), with the
+    /// precision the resolver states and the commune `locate` finds; the editor must hold
+    /// both communes.
+    pub fn resolve_report(
+        &self,
+        actor: &Actor,
+        report_id: u64,
+        resolution: Resolution,
+        reason: &Reason,
+        locate: Locate<'_>,
+    ) -> Result<ResolvedReport, WriteError> {
+        let id_text = report_id.to_string();
+        let existing = self.backend.read(|tx| tx.report(report_id))?.ok_or_else(|| not_found("report", &id_text))?;
+        // The proposed position never changes, so its commune can be found before the
+        // transaction (the locate closure is the caller's and stays on the caller's thread).
+        let proposed_commune = match (resolution, existing.proposed_position) {
+            (Resolution::Accept { .. }, Some((lon, lat))) => locate(lon, lat),
+            _ => None,
+        };
+        self.backend.write(|tx| {
+            let report = tx.report(report_id)?.ok_or_else(|| not_found("report", &id_text))?;
+            if report.status != ReportStatus::Open {
+                return Err(WriteError::AlreadyResolved { report: Box::new(report) });
+            }
+            let office = tx.office(&report.office_id)?.ok_or_else(|| not_found("office", &report.office_id))?;
+            permit(actor, &office.commune_code)?;
+            let at = now();
+            let mut change = None;
+            let status = match resolution {
+                Resolution::Reject => ReportStatus::Rejected,
+                Resolution::Accept { position_precision } => {
+                    if let Some((lon, lat)) = report.proposed_position {
+                        let next = moved(&office, lon, lat, position_precision, proposed_commune.as_deref())?;
+                        permit(actor, &next.commune_code)?;
+                        if !changed_fields(Some(&office), &next).is_empty() {
+                            replace(tx, &office, &next)?;
+                            let meta = ChangeMeta {
+                                action: ChangeAction::ReportAccepted,
+                                actor,
+                                reason: reason.as_str(),
+                                report_id: Some(report_id),
+                                at,
+                            };
+                            change = Some(append(tx, Some(office), next, &meta)?);
+                        }
+                    }
+                    ReportStatus::Accepted
+                }
+            };
+            let by = actor.reference();
+            tx.resolve_report(report_id, &ReportResolution { status, at, by: &by, reason: reason.as_str() })?;
+            let report = tx.report(report_id)?.ok_or_else(|| not_found("report", &id_text))?;
+            Ok(ResolvedReport { report, change })
+        })
+    }
+
+    /// Writes a consistent copy of an SQLite registry to `out` (a new file) while servers
+    /// keep using it. A PostgreSQL registry is backed up with `pg_dump` instead.
+    pub fn backup(&self, out: &Path) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.backup(out),
+            Backend::Postgres(_) => Err(StoreError::Unsupported {
+                reason: "a PostgreSQL registry is backed up with pg_dump (and restored with pg_restore or psql)".into(),
+            }),
+        }
+    }
+
+    /// Replaces the SQLite registry at `to` with the backup `from`, after checking that it is
+    /// a registry at a schema version this program knows. Stop the servers using `to` first:
+    /// they would otherwise see the registry version go back.
+    pub fn restore(from: &Path, to: &StoreUrl) -> Result<(), StoreError> {
+        match to {
+            StoreUrl::Sqlite(path) => sqlite::restore(from, path),
+            StoreUrl::Postgres(_) => Err(StoreError::Unsupported {
+                reason: "a PostgreSQL registry is restored with pg_restore or psql from a pg_dump".into(),
+            }),
+        }
+    }
+}
+
+/// What a change record says besides the records.
+struct ChangeMeta<'a> {
+    action: ChangeAction,
+    actor: &'a Actor,
+    reason: &'a str,
+    report_id: Option<u64>,
+    at: DateTime<Utc>,
+}
+
+/// Appends the change from `before` to `after` as the next registry version.
+fn append(
+    tx: &mut dyn Tx,
+    before: Option<OfficeRecord>,
+    after: OfficeRecord,
+    meta: &ChangeMeta<'_>,
+) -> Result<Change, StoreError> {
+    let seq = tx.registry_version()? + 1;
+    let change = Change {
+        seq,
+        office_id: after.id.clone(),
+        office_version: after.version,
+        action: meta.action,
+        actor: meta.actor.reference(),
+        at: meta.at,
+        reason: meta.reason.to_string(),
+        report_id: meta.report_id,
+        fields: changed_fields(before.as_ref(), &after),
+        before,
+        after,
+    };
+    tx.insert_change(&change)?;
+    Ok(change)
+}
+
+/// The conditional replace: `UPDATE … WHERE id = ? AND version = ?`. Writers are serialised,
+/// so a miss means the office changed inside this very transaction's view: report it.
+fn replace(tx: &mut dyn Tx, current: &OfficeRecord, next: &OfficeRecord) -> Result<(), WriteError> {
+    if tx.replace_office(next, current.version)? {
+        Ok(())
+    } else {
+        let now_current = tx.office(&current.id)?.ok_or_else(|| not_found("office", &current.id))?;
+        Err(WriteError::VersionMismatch { current: Box::new(now_current) })
+    }
+}
+
+/// An office the actor may change: it exists, they hold its commune, and it is not closed.
+fn editable(tx: &mut dyn Tx, actor: &Actor, id: &str) -> Result<OfficeRecord, WriteError> {
+    let current = tx.office(id)?.ok_or_else(|| not_found("office", id))?;
+    permit(actor, &current.commune_code)?;
+    if !current.is_current() {
+        return Err(WriteError::Closed { id: id.to_string() });
+    }
+    Ok(current)
+}
+
+fn permit(actor: &Actor, commune: &str) -> Result<(), WriteError> {
+    if actor.may_edit(commune) {
+        Ok(())
+    } else {
+        Err(WriteError::Forbidden {
+            reason: format!("token {:?} may not change offices in commune {commune}", actor.name),
+        })
+    }
+}
+
+fn not_found(what: &'static str, id: &str) -> WriteError {
+    WriteError::NotFound { what, id: id.to_string() }
+}
+
+/// A moved office cannot keep a label-point precision: positions are never passed off as
+/// something they are not.
+pub(crate) fn check_position_precision(current: &OfficeRecord, next: &OfficeRecord) -> Result<(), WriteError> {
+    let moved = current.lon != next.lon || current.lat != next.lat;
+    if moved && next.position_precision == PositionPrecision::CommuneLabelPoint {
+        return Err(FieldError::new(
+            "position_precision",
+            "the position changed, so it is no longer the commune's label point: say how it was obtained \
+             (surveyed, geocoded or approximate_geocoded)",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The office moved to a report's proposed position.
+fn moved(
+    office: &OfficeRecord,
+    lon: f64,
+    lat: f64,
+    precision: Option<PositionPrecision>,
+    commune: Option<&str>,
+) -> Result<OfficeRecord, WriteError> {
+    if !office.is_current() {
+        return Err(WriteError::Closed { id: office.id.clone() });
+    }
+    let mut errors = Vec::new();
+    match precision {
+        None => errors.push(FieldError::new(
+            "position_precision",
+            "is required to accept a proposed position: say how it was confirmed",
+        )),
+        Some(PositionPrecision::CommuneLabelPoint) => {
+            errors.push(FieldError::new("position_precision", "a resident's position is not the commune's label point"))
+        }
+        Some(_) => {}
+    }
+    if commune.is_none() {
+        errors.push(FieldError::new(
+            "position",
+            format!("the proposed position ({lon}, {lat}) lies outside every commune"),
+        ));
+    }
+    match (precision, commune) {
+        (Some(position_precision), Some(code)) if errors.is_empty() => Ok(OfficeRecord {
+            lon,
+            lat,
+            position_precision,
+            commune_code: code.to_string(),
+            outside_commune_reason: None,
+            version: office.version + 1,
+            ..office.clone()
+        }),
+        _ => Err(WriteError::Invalid(errors)),
+    }
+}
+
+/// A seed row as a valid office: the dataset's declared commune is trusted (the dataset's
+/// own validation reports offices outside their commune).
+fn valid_seed_office(office: &Office) -> Result<ValidOffice, StoreError> {
+    let draft = OfficeDraft {
+        id: Some(office.id.clone()),
+        kind: Some(office.kind.as_str().to_string()),
+        name: Some(office.name.clone()),
+        address: Some(office.address.clone()),
+        lon: Some(office.lon),
+        lat: Some(office.lat),
+        position_precision: Some(office.position_precision.as_str().to_string()),
+        ..OfficeDraft::default()
+    };
+    let commune = office.commune_code.clone();
+    validate(&draft, &|_, _| Some(commune.clone())).map_err(|errors| StoreError::Seed {
+        id: office.id.clone(),
+        reason: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+    })
+}
+
+fn non_empty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
+    if text.trim().is_empty() {
+        fallback
+    } else {
+        text
+    }
+}
+
+/// A fresh id for an office created without one.
+fn new_office_id() -> Result<String, WriteError> {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Database { reason: format!("the operating system's random generator failed: {e}") })?;
+    Ok(format!("office-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Registry>();
+    }
+}

@@ -1,0 +1,608 @@
+//! The embedded SQLite store, the default: one file that a running server and the command
+//! line can share.
+//!
+//! WAL mode lets readers go on while one writer commits; `synchronous=FULL` makes an
+//! acknowledged change survive a power cut; `busy_timeout` makes another process wait for
+//! the writer instead of failing at once. One connection, behind a mutex, serves this
+//! process: the registry's writes are rare and small, so it costs nothing measurable.
+//!
+//! Before each write the file itself is checked: it must still be the file the connection
+//! opened (not replaced behind our back) and still be writable by us. SQLite would otherwise
+//! keep writing to its WAL through the descriptor it opened earlier after an operator made
+//! the file read-only (chmod, `chattr +i`), and fail only at the next checkpoint; refusing
+//! the write up front reports the store unavailable at once, and the next write after the
+//! file is writable again simply works.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::types::ToSql;
+use rusqlite::{params, params_from_iter, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction};
+use serde_json::Value;
+
+use super::schema::{self, SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_VERSION_TABLE};
+use super::{
+    corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
+};
+use crate::error::StoreError;
+use crate::model::{Change, OfficeRecord};
+use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
+use crate::tokens::{StoredToken, TokenInfo};
+
+/// How long a statement waits for another process's write lock before the registry reports
+/// itself unavailable.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const OFFICE_COLUMNS: &str = "id, kind, name, address, lon, lat, position_precision, commune_code, \
+     outside_commune_reason, opening_hours, phone, services, notes, source, valid_from, valid_to, version";
+const CHANGE_COLUMNS: &str =
+    "seq, office_id, office_version, action, token_id, token_name, at, reason, report_id, fields, before, after";
+const REPORT_COLUMNS: &str = "id, office_id, commune_code, kind, message, proposed_lon, proposed_lat, status, \
+     created_at, resolved_at, resolved_by_token_id, resolved_by_name, resolution_reason";
+const TOKEN_COLUMNS: &str = "id, name, role, communes, hash, created_at, revoked_at";
+
+/// A registry in an SQLite file.
+pub(crate) struct SqliteStore {
+    path: PathBuf,
+    conn: Mutex<Option<OpenFile>>,
+}
+
+/// The connection and the identity (device, inode) of the file it opened.
+struct OpenFile {
+    conn: Connection,
+    identity: (u64, u64),
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and its folder if missing) and migrates.
+    pub(crate) fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StoreError::Io { path: parent.display().to_string(), source })?;
+        }
+        let mut conn = connect(path)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(sqlite_error)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Unavailable { reason: format!("cannot switch {} to WAL mode", path.display()) });
+        }
+        migrate(&mut conn)?;
+        let identity = identity(path)?;
+        Ok(SqliteStore { path: path.to_path_buf(), conn: Mutex::new(Some(OpenFile { conn, identity })) })
+    }
+
+    pub(crate) fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&mut dyn Tx) -> Result<T, E>,
+    {
+        self.with_connection(rusqlite::TransactionBehavior::Deferred, f)
+    }
+
+    pub(crate) fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&mut dyn Tx) -> Result<T, E>,
+    {
+        self.with_connection(rusqlite::TransactionBehavior::Immediate, f)
+    }
+
+    /// Runs `f` in a transaction (deferred: a read; immediate: a write, holding SQLite's
+    /// write lock from the start), committing when it returns `Ok`.
+    fn with_connection<T, E, F>(&self, behavior: rusqlite::TransactionBehavior, f: F) -> Result<T, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&mut dyn Tx) -> Result<T, E>,
+    {
+        let mut guard = lock(&self.conn);
+        let current = identity(&self.path)?;
+        if guard.as_ref().is_some_and(|open| open.identity != current) {
+            tracing::warn!(path = %self.path.display(), "the registry file was replaced; reopening it");
+            *guard = None;
+        }
+        if matches!(behavior, rusqlite::TransactionBehavior::Immediate) {
+            check_writable(&self.path)?;
+        }
+        if guard.is_none() {
+            *guard = Some(OpenFile { conn: connect(&self.path)?, identity: current });
+        }
+        let Some(open) = guard.as_mut() else {
+            return Err(StoreError::Database { reason: "no connection".into() }.into());
+        };
+        let (result, broken) = run_transaction(&mut open.conn, behavior, f);
+        if broken {
+            // A connection that could not begin or commit is replaced on the next call.
+            *guard = None;
+        }
+        result
+    }
+
+    /// Writes a consistent copy of the registry to `out` (which must not exist) with
+    /// `VACUUM INTO`, while other connections go on reading and writing.
+    pub(crate) fn backup(&self, out: &Path) -> Result<(), StoreError> {
+        if out.exists() {
+            return Err(StoreError::Io {
+                path: out.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the backup file already exists"),
+            });
+        }
+        let target = out.to_str().ok_or_else(|| StoreError::Io {
+            path: out.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not UTF-8"),
+        })?;
+        let conn = connect(&self.path)?;
+        conn.execute("VACUUM INTO ?1", [target]).map_err(sqlite_error)?;
+        Ok(())
+    }
+}
+
+/// Runs `f` in a transaction on `conn`; the flag says whether the connection itself failed.
+fn run_transaction<T, E, F>(
+    conn: &mut Connection,
+    behavior: rusqlite::TransactionBehavior,
+    f: F,
+) -> (Result<T, E>, bool)
+where
+    E: From<StoreError>,
+    F: FnOnce(&mut dyn Tx) -> Result<T, E>,
+{
+    let mut tx = match conn.transaction_with_behavior(behavior) {
+        Ok(tx) => tx,
+        Err(e) => return (Err(sqlite_error(e).into()), true),
+    };
+    let value = match f(&mut tx) {
+        Ok(value) => value,
+        Err(e) => return (Err(e), false),
+    };
+    match tx.commit() {
+        Ok(()) => (Ok(value), false),
+        Err(e) => (Err(sqlite_error(e).into()), true),
+    }
+}
+
+/// Replaces the registry at `to` with the backup at `from`, after checking that `from` is a
+/// registry at a schema version this program knows. Uses SQLite's online backup, so `to` is
+/// replaced in one step under its write lock.
+pub(crate) fn restore(from: &Path, to: &Path) -> Result<(), StoreError> {
+    let shown = from.display().to_string();
+    let not_registry = |reason: String| StoreError::NotARegistry { path: shown.clone(), reason };
+    if !from.is_file() {
+        return Err(not_registry("no such file".into()));
+    }
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| not_registry(e.to_string()))?;
+    let check: String =
+        source.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| not_registry(e.to_string()))?;
+    if check != "ok" {
+        return Err(not_registry(format!("integrity check failed: {check}")));
+    }
+    let version: u32 = source
+        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))
+        .map_err(|_| not_registry("it has no schema_version table".into()))?;
+    if version == 0 {
+        return Err(not_registry("its schema_version table is empty".into()));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::FutureSchema { found: version, supported: SCHEMA_VERSION });
+    }
+    for table in ["offices", "changes", "tokens", "reports"] {
+        let found: i64 = source
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))
+            .map_err(sqlite_error)?;
+        if found == 0 {
+            return Err(not_registry(format!("it has no {table} table")));
+        }
+    }
+    if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| StoreError::Io { path: parent.display().to_string(), source })?;
+    }
+    let mut target = connect(to)?;
+    let backup = Backup::new(&source, &mut target).map_err(sqlite_error)?;
+    match backup.step(-1).map_err(sqlite_error)? {
+        StepResult::Done => {}
+        other => {
+            return Err(StoreError::Unavailable {
+                reason: format!("{} is in use ({other:?}); stop the servers using it and retry", to.display()),
+            })
+        }
+    }
+    drop(backup);
+    target.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)).map_err(sqlite_error)?;
+    Ok(())
+}
+
+/// The file's (device, inode): changes when the file is replaced.
+fn identity(path: &Path) -> Result<(u64, u64), StoreError> {
+    let metadata =
+        std::fs::metadata(path).map_err(|e| StoreError::Unavailable { reason: format!("{}: {e}", path.display()) })?;
+    Ok((metadata.dev(), metadata.ino()))
+}
+
+/// Whether this process could open the file for writing now.
+fn check_writable(path: &Path) -> Result<(), StoreError> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| StoreError::Unavailable { reason: format!("{} is read-only: {e}", path.display()) })
+}
+
+/// Opens a connection with the registry's settings.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(sqlite_error)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(sqlite_error)?;
+    conn.pragma_update(None, "foreign_keys", true).map_err(sqlite_error)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sqlite_error)?;
+    tx.execute(SQLITE_VERSION_TABLE, []).map_err(sqlite_error)?;
+    let found: u32 =
+        tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0)).map_err(sqlite_error)?;
+    for version in schema::plan(found)? {
+        let script = SQLITE_MIGRATIONS.get(version as usize).copied().unwrap_or_default();
+        tx.execute_batch(script).map_err(sqlite_error)?;
+        tx.execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)",
+            params![version + 1, ts(Utc::now())],
+        )
+        .map_err(sqlite_error)?;
+        tracing::info!(version = version + 1, "registry schema migrated");
+    }
+    tx.commit().map_err(sqlite_error)
+}
+
+/// Sorts SQLite's errors into "try again later" and the rest.
+pub(crate) fn sqlite_error(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(failure, _) = &e {
+        match failure.code {
+            ErrorCode::DatabaseBusy
+            | ErrorCode::DatabaseLocked
+            | ErrorCode::ReadOnly
+            | ErrorCode::CannotOpen
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::DiskFull
+            | ErrorCode::PermissionDenied => return StoreError::Unavailable { reason: e.to_string() },
+            ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
+                return StoreError::Corrupt { reason: e.to_string() }
+            }
+            _ => {}
+        }
+    }
+    StoreError::Database { reason: e.to_string() }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Fixed-width RFC 3339 in UTC, so that text order is time order.
+fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_ts(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| corrupt(format!("timestamp {text:?}: {e}")))
+}
+
+fn parse_json(text: &str) -> Result<Value, StoreError> {
+    serde_json::from_str(text).map_err(|e| corrupt(format!("stored JSON: {e}")))
+}
+
+fn get<T: rusqlite::types::FromSql>(row: &Row<'_>, index: usize) -> Result<T, StoreError> {
+    row.get(index).map_err(sqlite_error)
+}
+
+fn office_from_row(row: &Row<'_>) -> Result<OfficeRecord, StoreError> {
+    RawOffice {
+        id: get(row, 0)?,
+        kind: get(row, 1)?,
+        name: get(row, 2)?,
+        address: get(row, 3)?,
+        lon: get(row, 4)?,
+        lat: get(row, 5)?,
+        position_precision: get(row, 6)?,
+        commune_code: get(row, 7)?,
+        outside_commune_reason: get(row, 8)?,
+        opening_hours: get(row, 9)?,
+        phone: get(row, 10)?,
+        services: parse_json(&get::<String>(row, 11)?)?,
+        notes: get(row, 12)?,
+        source: get(row, 13)?,
+        valid_from: parse_ts(&get::<String>(row, 14)?)?,
+        valid_to: get::<Option<String>>(row, 15)?.as_deref().map(parse_ts).transpose()?,
+        version: get(row, 16)?,
+    }
+    .into_record()
+}
+
+fn change_from_row(row: &Row<'_>) -> Result<Change, StoreError> {
+    RawChange {
+        seq: get(row, 0)?,
+        office_id: get(row, 1)?,
+        office_version: get(row, 2)?,
+        action: get(row, 3)?,
+        token_id: get(row, 4)?,
+        token_name: get(row, 5)?,
+        at: parse_ts(&get::<String>(row, 6)?)?,
+        reason: get(row, 7)?,
+        report_id: get(row, 8)?,
+        fields: parse_json(&get::<String>(row, 9)?)?,
+        before: get::<Option<String>>(row, 10)?.as_deref().map(parse_json).transpose()?,
+        after: parse_json(&get::<String>(row, 11)?)?,
+    }
+    .into_change()
+}
+
+fn report_from_row(row: &Row<'_>) -> Result<Report, StoreError> {
+    RawReport {
+        id: get(row, 0)?,
+        office_id: get(row, 1)?,
+        commune_code: get(row, 2)?,
+        kind: get(row, 3)?,
+        message: get(row, 4)?,
+        proposed_lon: get(row, 5)?,
+        proposed_lat: get(row, 6)?,
+        status: get(row, 7)?,
+        created_at: parse_ts(&get::<String>(row, 8)?)?,
+        resolved_at: get::<Option<String>>(row, 9)?.as_deref().map(parse_ts).transpose()?,
+        resolved_by_token_id: get(row, 10)?,
+        resolved_by_name: get(row, 11)?,
+        resolution_reason: get(row, 12)?,
+    }
+    .into_report()
+}
+
+fn token_from_row(row: &Row<'_>) -> Result<StoredToken, StoreError> {
+    RawToken {
+        id: get(row, 0)?,
+        name: get(row, 1)?,
+        role: get(row, 2)?,
+        communes: parse_json(&get::<String>(row, 3)?)?,
+        hash: get(row, 4)?,
+        created_at: parse_ts(&get::<String>(row, 5)?)?,
+        revoked_at: get::<Option<String>>(row, 6)?.as_deref().map(parse_ts).transpose()?,
+    }
+    .into_token()
+}
+
+/// Runs a query and decodes every row.
+fn collect<T>(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: &[&dyn ToSql],
+    decode: fn(&Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = tx.prepare_cached(sql).map_err(sqlite_error)?;
+    let mut rows = statement.query(params).map_err(sqlite_error)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(sqlite_error)? {
+        out.push(decode(row)?);
+    }
+    Ok(out)
+}
+
+fn office_params(o: &OfficeRecord) -> Result<Vec<Box<dyn ToSql>>, StoreError> {
+    Ok(vec![
+        Box::new(o.id.clone()),
+        Box::new(o.kind.as_str()),
+        Box::new(o.name.clone()),
+        Box::new(o.address.clone()),
+        Box::new(o.lon),
+        Box::new(o.lat),
+        Box::new(o.position_precision.as_str()),
+        Box::new(o.commune_code.clone()),
+        Box::new(o.outside_commune_reason.clone()),
+        Box::new(o.opening_hours.clone()),
+        Box::new(o.phone.clone()),
+        Box::new(json(&o.services).to_string()),
+        Box::new(o.notes.clone()),
+        Box::new(o.source.clone()),
+        Box::new(ts(o.valid_from)),
+        Box::new(o.valid_to.map(ts)),
+        Box::new(signed(o.version)?),
+    ])
+}
+
+impl Tx for Transaction<'_> {
+    fn registry_version(&mut self) -> Result<u64, StoreError> {
+        let v: i64 =
+            self.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sqlite_error)?;
+        unsigned(v)
+    }
+
+    fn office(&mut self, id: &str) -> Result<Option<OfficeRecord>, StoreError> {
+        let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE id = ?1");
+        Ok(collect(self, &sql, &[&id], office_from_row)?.pop())
+    }
+
+    fn current_offices(&mut self) -> Result<Vec<OfficeRecord>, StoreError> {
+        let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE valid_to IS NULL ORDER BY id");
+        collect(self, &sql, &[], office_from_row)
+    }
+
+    fn insert_office(&mut self, office: &OfficeRecord) -> Result<(), StoreError> {
+        let sql = format!(
+            "INSERT INTO offices ({OFFICE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        );
+        self.execute(&sql, params_from_iter(office_params(office)?)).map_err(sqlite_error)?;
+        Ok(())
+    }
+
+    fn replace_office(&mut self, office: &OfficeRecord, expected_version: u64) -> Result<bool, StoreError> {
+        let mut values = office_params(office)?;
+        values.push(Box::new(signed(expected_version)?));
+        let sql =
+            "UPDATE offices SET kind = ?2, name = ?3, address = ?4, lon = ?5, lat = ?6, position_precision = ?7, \
+                   commune_code = ?8, outside_commune_reason = ?9, opening_hours = ?10, phone = ?11, services = ?12, \
+                   notes = ?13, source = ?14, valid_from = ?15, valid_to = ?16, version = ?17 \
+                   WHERE id = ?1 AND version = ?18";
+        let n = self.execute(sql, params_from_iter(values)).map_err(sqlite_error)?;
+        Ok(n == 1)
+    }
+
+    fn insert_change(&mut self, c: &Change) -> Result<(), StoreError> {
+        let sql = format!(
+            "INSERT INTO changes ({CHANGE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        );
+        self.execute(
+            &sql,
+            params![
+                signed(c.seq)?,
+                c.office_id,
+                signed(c.office_version)?,
+                c.action.as_str(),
+                c.actor.token_id,
+                c.actor.name,
+                ts(c.at),
+                c.reason,
+                c.report_id.map(signed).transpose()?,
+                json(&c.fields).to_string(),
+                c.before.as_ref().map(|b| json(b).to_string()),
+                json(&c.after).to_string(),
+            ],
+        )
+        .map_err(sqlite_error)?;
+        Ok(())
+    }
+
+    fn changes(&mut self, q: &ChangeQuery<'_>) -> Result<Vec<Change>, StoreError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(id) = q.office_id {
+            values.push(Box::new(id.to_string()));
+            conditions.push(format!("office_id = ?{}", values.len()));
+        }
+        if let Some(token) = q.token_id {
+            values.push(Box::new(token.to_string()));
+            conditions.push(format!("token_id = ?{}", values.len()));
+        }
+        if let Some(seq) = q.after_seq {
+            values.push(Box::new(signed(seq)?));
+            conditions.push(format!("seq > ?{}", values.len()));
+        }
+        if let Some(from) = q.from {
+            values.push(Box::new(ts(from)));
+            conditions.push(format!("at >= ?{}", values.len()));
+        }
+        if let Some(to) = q.to {
+            values.push(Box::new(ts(to)));
+            conditions.push(format!("at < ?{}", values.len()));
+        }
+        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let order = if q.newest_first { "DESC" } else { "ASC" };
+        let limit = q.limit.map(|_| format!("LIMIT {}", page(q.limit, 100))).unwrap_or_default();
+        let sql = format!("SELECT {CHANGE_COLUMNS} FROM changes {filter} ORDER BY seq {order} {limit}");
+        let refs: Vec<&dyn ToSql> = values.iter().map(|v| v.as_ref()).collect();
+        collect(self, &sql, &refs, change_from_row)
+    }
+
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        self.query_row("SELECT value FROM registry_meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(sqlite_error)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO registry_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+        .map_err(sqlite_error)?;
+        Ok(())
+    }
+
+    fn insert_token(&mut self, t: &StoredToken) -> Result<(), StoreError> {
+        let sql = format!("INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        self.execute(
+            &sql,
+            params![
+                t.info.id,
+                t.info.name,
+                t.info.role.as_str(),
+                json(&t.info.communes).to_string(),
+                t.hash,
+                ts(t.info.created_at),
+                t.info.revoked_at.map(ts),
+            ],
+        )
+        .map_err(sqlite_error)?;
+        Ok(())
+    }
+
+    fn token(&mut self, id: &str) -> Result<Option<StoredToken>, StoreError> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = ?1");
+        Ok(collect(self, &sql, &[&id], token_from_row)?.pop())
+    }
+
+    fn tokens(&mut self) -> Result<Vec<TokenInfo>, StoreError> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id");
+        Ok(collect(self, &sql, &[], token_from_row)?.into_iter().map(|t| t.info).collect())
+    }
+
+    fn revoke_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.execute("UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, ts(at)])
+            .map_err(sqlite_error)?;
+        Ok(())
+    }
+
+    fn insert_report(&mut self, r: &NewReport, commune_code: &str, at: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.execute(
+            "INSERT INTO reports (office_id, commune_code, kind, message, proposed_lon, proposed_lat, status, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                r.office_id,
+                commune_code,
+                r.kind.as_str(),
+                r.message.trim(),
+                r.proposed_position.map(|p| p.0),
+                r.proposed_position.map(|p| p.1),
+                ReportStatus::Open.as_str(),
+                ts(at),
+            ],
+        )
+        .map_err(sqlite_error)?;
+        unsigned(self.last_insert_rowid())
+    }
+
+    fn report(&mut self, id: u64) -> Result<Option<Report>, StoreError> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?1");
+        let id = signed(id)?;
+        Ok(collect(self, &sql, &[&id], report_from_row)?.pop())
+    }
+
+    fn reports(&mut self, filter: ReportFilter, communes: Option<&[String]>) -> Result<Vec<Report>, StoreError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+        if let ReportFilter::Status(status) = filter {
+            values.push(Box::new(status.as_str()));
+            conditions.push(format!("status = ?{}", values.len()));
+        }
+        if let Some(communes) = communes {
+            values.push(Box::new(json(&communes).to_string()));
+            conditions.push(format!("commune_code IN (SELECT value FROM json_each(?{}))", values.len()));
+        }
+        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports {filter} ORDER BY id");
+        let refs: Vec<&dyn ToSql> = values.iter().map(|v| v.as_ref()).collect();
+        collect(self, &sql, &refs, report_from_row)
+    }
+
+    fn resolve_report(&mut self, id: u64, r: &ReportResolution<'_>) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE reports SET status = ?2, resolved_at = ?3, resolved_by_token_id = ?4, resolved_by_name = ?5, \
+             resolution_reason = ?6 WHERE id = ?1",
+            params![signed(id)?, r.status.as_str(), ts(r.at), r.by.token_id, r.by.name, r.reason],
+        )
+        .map_err(sqlite_error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,18 @@
+//! The HTTP toolkit every route module shares, so a handler's body is its logic and `?`:
+//! extractors that answer bad input with a problem naming what was wrong ([`QueryParams`],
+//! [`JsonBody`], [`JsonBatch`]), the base URL for links ([`BaseUrl`]), the one error type
+//! ([`Problem`]) with `From` impls for the library errors, the media types we speak, and the
+//! lingering close that lets a refused client read its answer.
+
+pub mod base_url;
+pub mod json;
+pub mod linger;
+pub mod media;
+pub mod problem;
+pub mod query;
+pub mod routing;
+
+pub use base_url::BaseUrl;
+pub use json::{Batch, JsonBatch, JsonBody};
+pub use problem::{ApiResult, Problem};
+pub use query::QueryParams;

@@ -1,0 +1,27 @@
+//! `GET /style.json`: a MapLibre GL style (v8) for our layers, with our own glyphs, so the
+//! map works with no outside request.
+
+use axum::extract::State;
+use axum::Json;
+use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use tiles::style::StyleUrls;
+
+use crate::http::BaseUrl;
+use crate::state::AppState;
+
+/// A MapLibre GL style for the vector tiles, with our glyphs.
+#[utoipa::path(get, path = "/style.json", tag = "tiles", responses((status = 200, description = "MapLibre style v8", body = Object)))]
+pub async fn style(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> Json<Value> {
+    let urls = StyleUrls {
+        tilejson: format!("{base}/tiles.json"),
+        glyphs: format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
+    };
+    Json(tiles::style::style(&urls, state.settings.basemap_style.as_deref()))
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(style))
+}
