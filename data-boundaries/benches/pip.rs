@@ -10,17 +10,12 @@
 
 use std::ffi::CString;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use data_boundaries::pip::{IndexedPolygon, Position};
 use data_boundaries::Dataset;
 use geo::{Contains, Point, Polygon};
-
-fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
-}
 
 /// A small deterministic generator so every run draws the same points (no extra crate).
 struct SplitMix(u64);
@@ -67,7 +62,7 @@ impl Drop for TgGeom {
 
 fn bench_tg_shapes(c: &mut Criterion) {
     for name in ["br", "tx", "az", "bc", "ri"] {
-        let path = shared().join(format!("external/tg-relations/shapes/{name}.geojson"));
+        let path = testkit::shared_dir().join(format!("external/tg-relations/shapes/{name}.geojson"));
         let text = std::fs::read_to_string(&path).unwrap();
         let feature: geojson::Feature = text.parse().unwrap();
         let geometry_json = feature.geometry.as_ref().unwrap().to_string();
@@ -100,7 +95,7 @@ fn bench_tg_shapes(c: &mut Criterion) {
 }
 
 fn bench_hue(c: &mut Criterion) {
-    let data = Dataset::load(&shared().join("data/hue")).expect("reference data");
+    let data = Dataset::load(&testkit::reference_data_dir()).expect("reference data");
     let points = random_points(data.bounds(), 0.0, 10_000, 7);
     let mut group = c.benchmark_group("hue");
     group.throughput(Throughput::Elements(points.len() as u64));

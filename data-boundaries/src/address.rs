@@ -284,8 +284,8 @@ impl AddressIndex {
     /// ```
     /// use data_boundaries::address::{AddressIndex, Status};
     /// use data_boundaries::Dataset;
-    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
-    /// let data = Dataset::load(hue).unwrap();
+    /// let hue = testkit::reference_data_dir(); // ../shared/data/hue, beside the repository
+    /// let data = Dataset::load(&hue).unwrap();
     /// let index = AddressIndex::new(&data);
     ///
     /// let c = index.convert(&data, "12 Lê Lợi, Phường Vĩnh Ninh, TP Huế, Thừa Thiên Huế");

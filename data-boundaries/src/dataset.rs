@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::LoadError;
 use crate::index::{CommuneIndex, OfficeIndex};
@@ -18,7 +19,7 @@ use crate::validate::{self, QualityReport};
 /// WGS84 longitude/latitude in degrees; distances are metres.
 pub struct Dataset {
     /// The new units, in the order of `communes.geojson`.
-    pub communes: Vec<Commune>,
+    pub communes: Arc<Vec<Commune>>,
     /// Public-service offices in the order of `offices.csv`; empty when the dataset has none.
     pub offices: Vec<Office>,
     /// The units before 1 July 2025, in the order of `former_units.csv`; empty when the
@@ -30,9 +31,9 @@ pub struct Dataset {
     /// [`Dataset::from_sources`] holds no fatal finding; one from
     /// [`Dataset::load_for_review`] may.
     pub report: QualityReport,
-    commune_index: CommuneIndex,
+    commune_index: Arc<CommuneIndex>,
     office_index: OfficeIndex,
-    commune_by_code: HashMap<String, usize>,
+    commune_by_code: Arc<HashMap<String, usize>>,
     office_by_id: HashMap<String, usize>,
     seat_of: Vec<Option<usize>>,
     lineage_of: Vec<Vec<usize>>,
@@ -95,15 +96,8 @@ impl Dataset {
 
         let commune_by_code: HashMap<String, usize> =
             communes.iter().enumerate().map(|(i, c)| (c.code.clone(), i)).collect();
-        let office_by_id = offices.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
-        let mut seat_of = vec![None; communes.len()];
-        for (i, o) in offices.iter().enumerate() {
-            if o.kind == OfficeKind::CommuneSeat {
-                if let Some(&c) = commune_by_code.get(&o.commune_code) {
-                    seat_of[c].get_or_insert(i);
-                }
-            }
-        }
+        let office_by_id = offices_by_id(&offices);
+        let seat_of = seats(communes.len(), &commune_by_code, &offices);
         let mut lineage_of = vec![Vec::new(); communes.len()];
         for (i, u) in former_units.iter().enumerate() {
             if let Some(&c) = commune_by_code.get(&u.new_code) {
@@ -112,17 +106,38 @@ impl Dataset {
         }
         Ok(Dataset {
             office_index: OfficeIndex::new(&offices),
-            communes,
+            communes: Arc::new(communes),
             offices,
             former_units,
             version,
             report,
-            commune_index,
-            commune_by_code,
+            commune_index: Arc::new(commune_index),
+            commune_by_code: Arc::new(commune_by_code),
             office_by_id,
             seat_of,
             lineage_of,
         })
+    }
+
+    /// The same communes, lineage and quality report with another set of offices: the
+    /// registry's current ones, which replace the dataset's `offices.csv` once it has seeded
+    /// the registry. The geometry and its index are shared, not copied; only the office index
+    /// and the seats are rebuilt. The report still describes the dataset as loaded (the
+    /// registry validates each office when it is written).
+    pub fn with_offices(&self, offices: Vec<Office>) -> Dataset {
+        Dataset {
+            communes: self.communes.clone(),
+            office_index: OfficeIndex::new(&offices),
+            office_by_id: offices_by_id(&offices),
+            seat_of: seats(self.communes.len(), &self.commune_by_code, &offices),
+            offices,
+            former_units: self.former_units.clone(),
+            version: self.version.clone(),
+            report: self.report.clone(),
+            commune_index: self.commune_index.clone(),
+            commune_by_code: self.commune_by_code.clone(),
+            lineage_of: self.lineage_of.clone(),
+        }
     }
 
     /// Which commune holds the point (`lon`, `lat` in degrees).
@@ -135,8 +150,8 @@ impl Dataset {
     ///
     /// ```
     /// use data_boundaries::Dataset;
-    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
-    /// let data = Dataset::load(hue).unwrap();
+    /// let hue = testkit::reference_data_dir(); // ../shared/data/hue, beside the repository
+    /// let data = Dataset::load(&hue).unwrap();
     ///
     /// let ngo_mon = data.locate(107.5794, 16.4668);
     /// assert_eq!(data.communes[ngo_mon.commune.unwrap()].full_name, "Phường Phú Xuân");
@@ -202,8 +217,8 @@ impl Dataset {
     ///
     /// ```
     /// use data_boundaries::{Dataset, OfficeKind};
-    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
-    /// let data = Dataset::load(hue).unwrap();
+    /// let hue = testkit::reference_data_dir(); // ../shared/data/hue, beside the repository
+    /// let data = Dataset::load(&hue).unwrap();
     ///
     /// let nearest = data.nearest_offices(107.5794, 16.4668, 3, &[OfficeKind::CommuneSeat]);
     /// assert_eq!(nearest.len(), 3);
@@ -230,8 +245,8 @@ impl Dataset {
     ///
     /// ```
     /// use data_boundaries::Dataset;
-    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
-    /// let data = Dataset::load(hue).unwrap();
+    /// let hue = testkit::reference_data_dir(); // ../shared/data/hue, beside the repository
+    /// let data = Dataset::load(&hue).unwrap();
     ///
     /// let around_ngo_mon = data.communes_in_bbox(107.578, 16.466, 107.581, 16.468);
     /// assert_eq!(around_ngo_mon.len(), 1);
@@ -338,4 +353,22 @@ fn lon_lat_boxes(west: f64, south: f64, east: f64, north: f64) -> impl Iterator<
         [Some([west, south, 180.0, north]), Some([-180.0, south, east, north])]
     };
     boxes.into_iter().flatten()
+}
+
+/// Office positions in the list by id.
+fn offices_by_id(offices: &[Office]) -> HashMap<String, usize> {
+    offices.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect()
+}
+
+/// Each commune's seat: the first `commune_seat` office that names it.
+fn seats(commune_count: usize, commune_by_code: &HashMap<String, usize>, offices: &[Office]) -> Vec<Option<usize>> {
+    let mut seat_of = vec![None; commune_count];
+    for (i, o) in offices.iter().enumerate() {
+        if o.kind == OfficeKind::CommuneSeat {
+            if let Some(&c) = commune_by_code.get(&o.commune_code) {
+                seat_of[c].get_or_insert(i);
+            }
+        }
+    }
+    seat_of
 }

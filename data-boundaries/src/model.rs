@@ -210,6 +210,17 @@ pub struct Office {
     pub position_precision: PositionPrecision,
     /// Where the row came from, in words or a URL.
     pub source: String,
+    /// Opening hours in OpenStreetMap `opening_hours` syntax, when known.
+    pub opening_hours: Option<String>,
+    /// A telephone number as published, when known.
+    pub phone: Option<String>,
+    /// The services offered, as free-text labels.
+    pub services: Vec<String>,
+    /// Notes for the public.
+    pub notes: Option<String>,
+    /// The registry's version of this office (1 when created, +1 per change); 0 for an office
+    /// read from a dataset file, which has no history.
+    pub version: u64,
 }
 
 /// A commune-level unit that existed before 1 July 2025, and the new unit it went into whole.

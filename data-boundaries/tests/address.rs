@@ -3,27 +3,15 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
-use data_boundaries::address::{AddressIndex, Conversion, Status};
-use data_boundaries::Dataset;
-
-fn hue() -> &'static (Dataset, AddressIndex) {
-    static DATA: OnceLock<(Dataset, AddressIndex)> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let data = Dataset::load(&common::hue()).expect("reference data");
-        let index = AddressIndex::new(&data);
-        (data, index)
-    })
-}
+use common::{address_index, dataset};
+use data_boundaries::address::{Conversion, Status};
 
 fn convert(address: &str) -> Conversion {
-    let (data, index) = hue();
-    index.convert(data, address)
+    address_index().convert(dataset(), address)
 }
 
 fn new_unit(address: &str) -> String {
-    let (data, _) = hue();
+    let data = dataset();
     let c = convert(address);
     assert_eq!(c.status, Status::Matched, "{address}: {c:?}");
     data.communes[c.best.unwrap().new_commune].full_name.clone()
@@ -73,7 +61,7 @@ fn diacritics_tone_placement_case_and_commas() {
     ] {
         let c = convert(address);
         assert_eq!(c.status, Status::Matched, "{address}");
-        assert_eq!(hue().0.communes[c.best.unwrap().new_commune].code, "19789", "{address}");
+        assert_eq!(dataset().communes[c.best.unwrap().new_commune].code, "19789", "{address}");
     }
     // Both tone-mark placements: Thủy/Thuỷ.
     assert_eq!(new_unit("Phường Thủy Vân, Quận Thuận Hóa"), new_unit("Phường Thuỷ Vân, Quận Thuận Hoá"));

@@ -3,16 +3,10 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
+use common::dataset;
 use data_boundaries::load::SourceFiles;
 use data_boundaries::Dataset;
 use geo::{coord, Intersects, Point, Rect};
-
-fn hue() -> &'static Dataset {
-    static DATA: OnceLock<Dataset> = OnceLock::new();
-    DATA.get_or_init(|| Dataset::load(&common::hue()).expect("the reference dataset loads"))
-}
 
 /// The box as geo rectangles, split at the antimeridian when `west > east`.
 fn rects(west: f64, south: f64, east: f64, north: f64) -> Vec<Rect<f64>> {
@@ -59,7 +53,7 @@ fn unit_sequence() -> impl FnMut() -> f64 {
 
 #[test]
 fn random_boxes_over_hue_agree_with_brute_force() {
-    let data = hue();
+    let data = dataset();
     let [x0, y0, x1, y1] = data.bounds();
     let (w, h) = (x1 - x0, y1 - y0);
     let mut next = unit_sequence();
@@ -81,7 +75,7 @@ fn random_boxes_over_hue_agree_with_brute_force() {
 
 #[test]
 fn boxes_crossing_the_antimeridian_hold_both_sides() {
-    let data = hue();
+    let data = dataset();
     let [x0, y0, x1, y1] = data.bounds();
     let middle = (x0 + x1) / 2.0;
     // West > east: from the middle of Huế eastwards round the world back to just west of it.
@@ -96,7 +90,7 @@ fn boxes_crossing_the_antimeridian_hold_both_sides() {
 
 #[test]
 fn edges_count_and_empty_boxes_hold_nothing() {
-    let data = hue();
+    let data = dataset();
     let [x0, y0, x1, y1] = data.bounds();
     assert_eq!(data.communes_in_bbox(x0, y0, x1, y1).len(), data.communes.len());
     // A box touching the city's westernmost point from outside still meets it.

@@ -1,14 +1,12 @@
 //! The national dataset (3,321 units, 7.1 M vertices, one gzipped GeoJSON, no offices) loads,
 //! reports its real overlaps, and locate returns every containing unit where they overlap.
 
-mod common;
-
 use data_boundaries::validate::Check;
 use data_boundaries::Dataset;
 
 #[test]
 fn national_dataset_loads_reports_overlaps_and_locates_in_all_overlapping_units() {
-    let path = common::shared().join("data/vietnam-2025/communes.geojson.gz");
+    let path = testkit::shared_dir().join("data/vietnam-2025/communes.geojson.gz");
     let data = Dataset::load(&path).expect("the national dataset is usable");
     assert_eq!(data.communes.len(), 3_321);
     assert!(data.offices.is_empty() && data.former_units.is_empty());

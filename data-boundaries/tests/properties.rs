@@ -3,23 +3,16 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
-use data_boundaries::Dataset;
+use common::dataset;
 use geo::{Contains, Point};
 use proptest::prelude::*;
-
-fn hue() -> &'static Dataset {
-    static DATA: OnceLock<Dataset> = OnceLock::new();
-    DATA.get_or_init(|| Dataset::load(&common::hue()).expect("the reference dataset loads"))
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2_000))]
 
     #[test]
     fn inside_means_geo_contains(fx in 0.0f64..1.0, fy in 0.0f64..1.0) {
-        let data = hue();
+        let data = dataset();
         let [x0, y0, x1, y1] = data.bounds();
         let (lon, lat) = (x0 + fx * (x1 - x0), y0 + fy * (y1 - y0));
         let here = data.locate(lon, lat);
@@ -36,7 +29,7 @@ proptest! {
 
     #[test]
     fn outside_the_city_bbox_is_never_inside(lon in -180.0f64..180.0, lat in -90.0f64..90.0) {
-        let data = hue();
+        let data = dataset();
         let [x0, y0, x1, y1] = data.bounds();
         prop_assume!(lon < x0 || lon > x1 || lat < y0 || lat > y1);
         prop_assert_eq!(data.locate(lon, lat).commune, None);

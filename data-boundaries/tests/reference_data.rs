@@ -2,23 +2,18 @@
 
 mod common;
 
+use common::dataset;
 use data_boundaries::validate::Check;
-use data_boundaries::{Dataset, Severity};
-use std::sync::OnceLock;
-
-fn hue() -> &'static Dataset {
-    static DATA: OnceLock<Dataset> = OnceLock::new();
-    DATA.get_or_init(|| Dataset::load(&common::hue()).expect("the reference dataset loads"))
-}
+use data_boundaries::Severity;
 
 fn located(lon: f64, lat: f64) -> Option<(&'static str, &'static str)> {
-    let data = hue();
+    let data = dataset();
     data.locate(lon, lat).commune.map(|i| (data.communes[i].code.as_str(), data.communes[i].full_name.as_str()))
 }
 
 #[test]
 fn loads_40_communes_133_former_units_and_40_seats() {
-    let data = hue();
+    let data = dataset();
     assert_eq!(data.communes.len(), 40);
     assert_eq!(data.former_units.len(), 133);
     assert_eq!(data.offices.len(), 40);
@@ -34,14 +29,14 @@ fn landmarks() {
     assert_eq!(located(107.5774, 16.4565), Some(("19789", "Phường Thuận Hoá")), "railway station");
     assert_eq!(located(107.7026, 16.4015), Some(("19960", "Phường Phú Bài")), "Phú Bài airport");
     assert_eq!(located(108.2022, 16.0544), None, "Đà Nẵng");
-    let (nearest, metres) = hue().nearest_commune(108.2022, 16.0544).unwrap();
-    assert_eq!(hue().communes[nearest].code, "20137", "Chân Mây - Lăng Cô borders Đà Nẵng");
+    let (nearest, metres) = dataset().nearest_commune(108.2022, 16.0544).unwrap();
+    assert_eq!(dataset().communes[nearest].code, "20137", "Chân Mây - Lăng Cô borders Đà Nẵng");
     assert!(metres > 1_000.0 && metres < 60_000.0, "{metres}");
 }
 
 #[test]
 fn the_five_misplaced_former_unit_points_are_reported_by_name() {
-    let report = &hue().report;
+    let report = &dataset().report;
     let mut misplaced: Vec<&str> = report
         .findings
         .iter()
@@ -59,7 +54,7 @@ fn the_five_misplaced_former_unit_points_are_reported_by_name() {
 
 #[test]
 fn no_overlaps_or_gaps_above_tolerance_in_the_reference_data() {
-    let report = &hue().report;
+    let report = &dataset().report;
     let bad: Vec<_> = report
         .findings
         .iter()
@@ -70,7 +65,7 @@ fn no_overlaps_or_gaps_above_tolerance_in_the_reference_data() {
 
 #[test]
 fn a_shared_border_vertex_is_on_the_boundary_of_both_communes() {
-    let data = hue();
+    let data = dataset();
     // Take a vertex of Phú Xuân that also lies on another commune's ring.
     let phu_xuan = data.commune_by_code("19753").unwrap();
     let vertex = data.communes[phu_xuan].geometry.0[0]
@@ -97,7 +92,7 @@ fn a_shared_border_vertex_is_on_the_boundary_of_both_communes() {
 
 #[test]
 fn nearest_offices_are_sorted_and_carry_precision() {
-    let data = hue();
+    let data = dataset();
     let found = data.nearest_offices(107.5794, 16.4668, 5, &[]);
     assert_eq!(found.len(), 5);
     assert!(found.windows(2).all(|w| w[0].1 <= w[1].1));
@@ -115,8 +110,8 @@ fn nearest_offices_are_sorted_and_carry_precision() {
 
 #[test]
 fn search_folds_diacritics_and_tone_mark_placement() {
-    let index = data_boundaries::search::SearchIndex::new(hue());
-    let data = hue();
+    let index = data_boundaries::search::SearchIndex::new(dataset());
+    let data = dataset();
     for query in ["thuan hoa", "Thuận Hóa", "Thuận Hoá", "THUẬN HOÁ", "Phường Thuận Hóa"] {
         let hits = index.search(query, 5);
         let first = hits.first().unwrap_or_else(|| panic!("{query}: nothing"));

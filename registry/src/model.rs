@@ -327,6 +327,28 @@ mod precision_text {
     }
 }
 
+/// The office as the rest of the service reads it (locate, nearest, tiles, exports).
+impl From<&OfficeRecord> for data_boundaries::Office {
+    fn from(record: &OfficeRecord) -> data_boundaries::Office {
+        data_boundaries::Office {
+            id: record.id.clone(),
+            kind: record.kind,
+            commune_code: record.commune_code.clone(),
+            name: record.name.clone(),
+            address: record.address.clone(),
+            lon: record.lon,
+            lat: record.lat,
+            position_precision: record.position_precision,
+            source: record.source.clone(),
+            opening_hours: record.opening_hours.clone(),
+            phone: record.phone.clone(),
+            services: record.services.clone(),
+            notes: record.notes.clone(),
+            version: record.version,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

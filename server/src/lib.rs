@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod cli;
 pub mod fgb;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
@@ -13,6 +14,8 @@ pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod ranges;
+pub mod rate_limit;
+pub mod registry_link;
 pub mod reload;
 pub mod routes;
 pub mod serve;

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+use server::registry_link::RegistryLink;
 use server::state::load_snapshot;
 use server::{app, metrics, reload, state};
 
@@ -32,6 +33,74 @@ enum Command {
     Check(DataArgs),
     /// Write the vector tiles to one PMTiles v3 archive, for a CDN or object store.
     ExportPmtiles(ExportArgs),
+    /// Create, list and revoke the tokens that let staff edit the office registry.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Copy the office registry to a file, consistently, while servers keep running (SQLite;
+    /// for PostgreSQL use pg_dump).
+    Backup(BackupArgs),
+    /// Replace the office registry with a backup (stop the servers first).
+    Restore(RestoreArgs),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it once, as the last line of standard output.
+    Create(TokenCreateArgs),
+    /// List the tokens (never their secrets).
+    List(StoreArgs),
+    /// Revoke a token by id; it stops working at once, on every server.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Args, Clone)]
+struct StoreArgs {
+    /// The office registry: `sqlite:PATH` (created on first use, seeded with the dataset's
+    /// offices) or `postgres://USER@HOST:PORT/DB` for several servers sharing one registry;
+    /// `none` serves the dataset file's offices, read-only.
+    #[arg(long, env = "HUE_MAP_STORE", default_value = "sqlite:hue-map.db")]
+    store: String,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct TokenCreateArgs {
+    /// `editor` (may change offices in its communes) or `admin` (anything, and the audit log).
+    #[arg(long)]
+    role: String,
+    /// A commune code the editor may edit; repeat for several.
+    #[arg(long = "commune")]
+    communes: Vec<String>,
+    /// Who holds the token, as history and the audit log will show it.
+    #[arg(long)]
+    name: String,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args)]
+struct TokenRevokeArgs {
+    /// The token's id (from `token list`).
+    id: String,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The file to write.
+    out: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// The backup to restore from.
+    from: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Args, Clone)]
@@ -55,7 +124,7 @@ struct DataArgs {
 #[derive(Args, Clone)]
 struct ServeArgs {
     #[command(flatten)]
-    data: DataArgs,
+    store: StoreArgs,
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, env = "HUE_MAP_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -105,6 +174,21 @@ fn export_pmtiles(args: &ExportArgs) -> ExitCode {
     }
 }
 
+fn store_target(args: &StoreArgs) -> server::cli::StoreTarget {
+    server::cli::StoreTarget { store: args.store.clone(), data: args.data.data.clone() }
+}
+
+fn command_token(command: TokenCommand) -> server::cli::TokenAction {
+    use server::cli::TokenAction;
+    match command {
+        TokenCommand::Create(a) => {
+            TokenAction::Create { target: store_target(&a.store), role: a.role, communes: a.communes, name: a.name }
+        }
+        TokenCommand::List(a) => TokenAction::List { target: store_target(&a) },
+        TokenCommand::Revoke(a) => TokenAction::Revoke { target: store_target(&a.store), id: a.id },
+    }
+}
+
 /// Prints why the dataset could not be loaded, with the command line's own hint when the
 /// folder was not found (the library's message knows nothing of flags).
 fn report_load_error(error: &data_boundaries::LoadError) {
@@ -127,6 +211,9 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(&args.data),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::ExportPmtiles(args)) => export_pmtiles(&args),
+        Some(Command::Token(command)) => server::cli::token(command_token(command)),
+        Some(Command::Backup(args)) => server::cli::backup(&store_target(&args.store), &args.out),
+        Some(Command::Restore(args)) => server::cli::restore(&store_target(&args.store), &args.from),
         None => serve(cli.serve),
     }
 }
@@ -165,11 +252,31 @@ fn check(dir: &Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let snapshot = match load_snapshot(&args.data.data, args.pyramid_maxzoom) {
+    let snapshot = match load_snapshot(&args.store.data.data, args.pyramid_maxzoom) {
         Ok(snapshot) => snapshot,
         Err(error) => {
             report_load_error(&error);
             return ExitCode::from(2);
+        }
+    };
+    // The registry is opened (created and seeded with the dataset's offices the first time)
+    // and its offices replace the dataset file's before anything is served. `--store none`
+    // serves the dataset file's offices read-only.
+    let (snapshot, link) = if args.store.store == "none" {
+        (snapshot, None)
+    } else {
+        match server::cli::open_registry(&args.store.store, &snapshot.data.offices) {
+            Ok(registry) => match registry.snapshot() {
+                Ok(offices) => (server::registry_link::apply(&snapshot, &offices), Some(RegistryLink::new(registry))),
+                Err(error) => {
+                    eprintln!("error: cannot read the office registry: {error}");
+                    return ExitCode::from(2);
+                }
+            },
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
         }
     };
     let settings = state::Settings {
@@ -186,9 +293,12 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     let metrics = metrics::install();
     metrics::record_reload(&snapshot.data.version);
-    let state = state::AppState::new(snapshot, settings, metrics);
+    let mut state = state::AppState::new(snapshot, settings, metrics);
+    if let Some(link) = link {
+        state = state.with_registry(std::sync::Arc::new(link));
+    }
     let reloader = reload::Reloader::new(reload::ReloadConfig {
-        data_dir: args.data.data.clone(),
+        data_dir: args.store.data.data.clone(),
         pyramid_maxzoom: args.pyramid_maxzoom,
     });
     let admin = app::Admin { reloader, token: std::env::var("HUE_MAP_ADMIN_TOKEN").ok() };
@@ -210,6 +320,9 @@ struct Limits {
 async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limits: Limits) -> ExitCode {
     #[cfg(unix)]
     reload::reload_on_sighup(state.clone(), admin.reloader.clone());
+    if let Some(link) = state.registry.clone() {
+        link.follow(state.clone());
+    }
     if let Some(handle) = state.metrics.clone() {
         metrics::spawn_upkeep(handle);
     }

@@ -48,7 +48,18 @@ impl Reloader {
         let dir = std::fs::canonicalize(&self.config.data_dir).unwrap_or_else(|_| self.config.data_dir.clone());
         let maxzoom = self.config.pyramid_maxzoom;
         let started = std::time::Instant::now();
-        let built = tokio::task::spawn_blocking(move || crate::state::load_snapshot(&dir, maxzoom)).await?;
+        let _one_builder = state.builder.lock().await;
+        // With a registry, the offices served are the registry's, not the dataset file's:
+        // keep the ones being served (the registry follower brings later changes).
+        let registry_offices =
+            state.registry.as_ref().map(|_| (state.current().data.offices.clone(), state.current().registry_version));
+        let built = tokio::task::spawn_blocking(move || {
+            crate::state::load_snapshot(&dir, maxzoom).map(|snapshot| match registry_offices {
+                Some((offices, version)) => snapshot.with_offices(offices, version),
+                None => snapshot,
+            })
+        })
+        .await?;
         match built {
             Ok(snapshot) => {
                 let version = snapshot.data.version.clone();

@@ -34,8 +34,8 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _peer)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(error) => {
                 // Out of file descriptors and the like: wait rather than spin.
                 tracing::warn!(%error, "accept failed");
@@ -44,7 +44,11 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        // The peer address rides on each request, for the per-client limit on anonymous writes.
+        let service = TowerToHyperService::new(tower::Layer::layer(
+            &axum::Extension(crate::rate_limit::ClientAddr(peer)),
+            router.clone(),
+        ));
         let connection =
             graceful.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned());
         tokio::spawn(async move {

@@ -10,19 +10,48 @@ use std::path::Path;
 use data_boundaries::{Dataset, Severity};
 use tiles::TileStore;
 
-/// One dataset version and everything derived from it.
+/// One dataset version with one registry version of its offices, and everything derived
+/// from the two.
 pub struct Snapshot {
+    /// The communes, lineage and (from the registry, when there is one) offices.
     pub data: Dataset,
+    /// The vector tiles of `data`.
     pub tiles: TileStore,
+    /// Name search over `data`.
     pub search: data_boundaries::search::SearchIndex,
-    pub addresses: data_boundaries::address::AddressIndex,
+    /// Old-address conversion (depends on the communes and lineage only, so shared between
+    /// registry versions).
+    pub addresses: Arc<data_boundaries::address::AddressIndex>,
     /// Download files, encoded on first request and kept as long as this version serves.
     pub exports: Exports,
+    /// The registry version whose offices `data` holds; 0 when the offices come from the
+    /// dataset file (no registry).
+    pub registry_version: u64,
 }
 
-/// Encoded downloads of one dataset version.
+impl Snapshot {
+    /// This snapshot with the registry's offices at `registry_version`: the office index,
+    /// seats, search and the tiles that show a changed office are rebuilt; the geometry,
+    /// its index, the other tiles and the address index are shared.
+    pub fn with_offices(&self, offices: Vec<data_boundaries::Office>, registry_version: u64) -> Snapshot {
+        let data = self.data.with_offices(offices);
+        let tiles = self.tiles.with_offices(&data.offices);
+        let search = data_boundaries::search::SearchIndex::new(&data);
+        Snapshot {
+            data,
+            tiles,
+            search,
+            addresses: self.addresses.clone(),
+            exports: Exports::default(),
+            registry_version,
+        }
+    }
+}
+
+/// Encoded downloads of one snapshot.
 #[derive(Default)]
 pub struct Exports {
+    /// The communes as FlatGeobuf, or why it could not be encoded.
     pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, crate::fgb::FgbError>>,
 }
 
@@ -38,9 +67,17 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
 }
 
+/// What every handler shares: the snapshot being served, and what does not change with it.
 #[derive(Clone)]
 pub struct AppState {
     current: Arc<ArcSwap<Snapshot>>,
+    /// Held by whoever builds the next snapshot (a reload, a registry change), so two
+    /// builders never overwrite each other's work.
+    pub builder: Arc<tokio::sync::Mutex<()>>,
+    /// The office registry, when the service keeps one (`--store`).
+    pub registry: Option<Arc<crate::registry_link::RegistryLink>>,
+    /// Residents' reports per client address: 10 in any 10 minutes.
+    pub report_limit: Arc<crate::rate_limit::RateLimit>,
     pub settings: Arc<Settings>,
     /// Rendered glyph ranges by start code point; they do not depend on the data.
     pub glyphs: Arc<std::sync::Mutex<std::collections::HashMap<u32, Arc<Vec<u8>>>>>,
@@ -49,6 +86,7 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// State serving `snapshot`, with no registry (see [`AppState::with_registry`]).
     pub fn new(
         snapshot: Snapshot,
         settings: Settings,
@@ -56,10 +94,19 @@ impl AppState {
     ) -> AppState {
         AppState {
             current: Arc::new(ArcSwap::from_pointee(snapshot)),
+            builder: Default::default(),
+            registry: None,
+            report_limit: Arc::new(crate::rate_limit::RateLimit::new(10, std::time::Duration::from_secs(600))),
             settings: Arc::new(settings),
             glyphs: Default::default(),
             metrics,
         }
+    }
+
+    /// The same state, keeping its offices in `registry`.
+    pub fn with_registry(mut self, registry: Arc<crate::registry_link::RegistryLink>) -> AppState {
+        self.registry = Some(registry);
+        self
     }
 
     /// Serves `snapshot` to every request that starts from now on; requests already running
@@ -101,8 +148,8 @@ pub fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<Snapshot, data_b
         "tiles ready"
     );
     let search = data_boundaries::search::SearchIndex::new(&data);
-    let addresses = data_boundaries::address::AddressIndex::new(&data);
-    Ok(Snapshot { data, tiles, search, addresses, exports: Exports::default() })
+    let addresses = Arc::new(data_boundaries::address::AddressIndex::new(&data));
+    Ok(Snapshot { data, tiles, search, addresses, exports: Exports::default(), registry_version: 0 })
 }
 
 /// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.

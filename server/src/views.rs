@@ -41,6 +41,17 @@ pub struct OfficeView<'a> {
     pub position_is_exact: bool,
     pub position_note: &'static str,
     pub source: &'a str,
+    /// Opening hours in OpenStreetMap `opening_hours` syntax, when known.
+    pub opening_hours: Option<&'a str>,
+    /// A telephone number, when known.
+    pub phone: Option<&'a str>,
+    /// The services offered.
+    pub services: &'a [String],
+    /// Notes for the public.
+    pub notes: Option<&'a str>,
+    /// The registry's version of this office (its ETag is `"v{version}"`); 0 when the office
+    /// comes from the dataset file.
+    pub version: u64,
     /// Great-circle distance from the query point, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
@@ -60,6 +71,11 @@ impl<'a> OfficeView<'a> {
             position_is_exact: o.position_precision.is_exact(),
             position_note: o.position_precision.explanation(),
             source: &o.source,
+            opening_hours: o.opening_hours.as_deref(),
+            phone: o.phone.as_deref(),
+            services: &o.services,
+            notes: o.notes.as_deref(),
+            version: o.version,
             distance_m: distance_m.map(round_metres),
         }
     }
@@ -253,4 +269,16 @@ pub fn former_unit_feature<'a>(data: &'a Dataset, u: &'a FormerUnit) -> FormerUn
         geometry: PointGeometry::new(u.lon, u.lat),
         properties: FormerUnitDetail::new(data, u),
     }
+}
+
+/// One office as JSON with its ETag (`"v{version}"`), as `GET /api/v1/offices/{id}` and the
+/// registry writes answer.
+pub fn office_response(office: &Office, status: axum::http::StatusCode) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let etag = crate::http::conditional::etag(office.version);
+    let mut response = (status, axum::Json(OfficeView::new(office, None))).into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(axum::http::header::ETAG, value);
+    }
+    response
 }

@@ -1,14 +1,16 @@
 //! Replays the committed fuzz corpora (`fuzz/corpus/<target>/`) through the same entry points
 //! the cargo-fuzz targets call, on stable Rust: every seed, and every crash the fuzzer ever
-//! found (saved there once fixed), stays a regression test of `cargo test`.
+//! found (saved there once fixed), stays a regression test of `cargo test`. (Being the
+//! server's integration test, it also makes `cargo test` build `hue-map`, which the end-to-end
+//! suites in `tests/` then run.)
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use data_boundaries::address::AddressIndex;
 use data_boundaries::Dataset;
 
 fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(target);
+    let dir = testkit::workspace_root().join("fuzz/corpus").join(target);
     let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| {
@@ -23,8 +25,7 @@ fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 fn hue() -> Dataset {
-    Dataset::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/hue"))
-        .expect("the reference data loads")
+    Dataset::load(&testkit::reference_data_dir()).expect("the reference data loads")
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Test support shared by every suite in the workspace: where the reference data lives, a
-//! free loopback port, and a throwaway PostgreSQL cluster ([`PgCluster`]).
+//! Test support shared by every suite in the workspace: where the shared test material and the
+//! reference data live, a free loopback port, and a throwaway PostgreSQL cluster ([`PgCluster`]).
 //!
 //! It depends on none of the workspace's crates, so any suite can use it without pulling in
 //! the code it tests. Nothing here skips a test quietly: a missing PostgreSQL is an error
@@ -22,13 +22,22 @@ pub fn workspace_root() -> PathBuf {
     here.parent().map(PathBuf::from).unwrap_or(here)
 }
 
+/// The shared test material beside the repository, `../shared`, as an absolute path: the
+/// reference dataset (`data/hue`), the national one (`data/vietnam-2025`) and other projects'
+/// fixtures (`external/`). It is read where it is, never copied into the repository.
+///
+/// The path is returned whether or not it exists, as for [`reference_data_dir`].
+pub fn shared_dir() -> PathBuf {
+    let path = workspace_root().join("../shared");
+    path.canonicalize().unwrap_or(path)
+}
+
 /// The Huế reference dataset, `../shared/data/hue` beside the repository, as an absolute path.
 ///
 /// The path is returned whether or not it exists; a suite that needs the files fails with the
 /// loader's own message naming the path.
 pub fn reference_data_dir() -> PathBuf {
-    let path = workspace_root().join("../shared/data/hue");
-    path.canonicalize().unwrap_or(path)
+    shared_dir().join("data/hue")
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
@@ -50,6 +59,7 @@ mod tests {
         let dir = reference_data_dir();
         assert!(dir.is_absolute());
         assert!(dir.join("offices.csv").is_file(), "{} has offices.csv", dir.display());
+        assert!(dir.starts_with(shared_dir()));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Harness for the end-to-end suites: builds and starts the real `hue-map` binary on a free
-//! port, talks HTTP to it, and stops it when the test ends.
+//! port, talks HTTP to it, and stops it when the test ends. Where the repository and the shared
+//! data are comes from `testkit` (`testkit::reference_data_dir()` for the Huế dataset).
 
 #![forbid(unsafe_code)]
 
@@ -13,20 +14,6 @@ use std::time::Duration;
 pub use reqwest::blocking::Client;
 pub use serde_json::{json, Value};
 
-/// The repository root.
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The shared data folder beside the repository.
-pub fn shared() -> PathBuf {
-    repo_root().join("../shared")
-}
-
-pub fn hue_data() -> PathBuf {
-    shared().join("data/hue")
-}
-
 /// The `hue-map` binary: `HUE_MAP_BIN` if set, else built once with cargo.
 pub fn binary() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
@@ -37,12 +24,13 @@ pub fn binary() -> PathBuf {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
             .args(["build", "-p", "server", "--bin", "hue-map"])
-            .current_dir(repo_root())
+            .current_dir(testkit::workspace_root())
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building hue-map failed");
-        let target =
-            std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| repo_root().join("target"));
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| testkit::workspace_root().join("target"));
         target.join("debug/hue-map")
     })
     .clone()
@@ -53,9 +41,24 @@ pub fn run(args: &[&str]) -> Output {
     Command::new(binary()).args(args).output().expect("hue-map runs")
 }
 
+/// Creates a registry token with the command line (`hue-map token create`) and returns it.
+pub fn create_token(store: &str, role: &str, communes: &[&str], name: &str) -> String {
+    let data = testkit::reference_data_dir();
+    let mut args =
+        vec!["token", "create", "--role", role, "--name", name, "--store", store, "--data", data.to_str().unwrap()];
+    for commune in communes {
+        args.extend(["--commune", commune]);
+    }
+    let output = run(&args);
+    assert!(output.status.success(), "token create: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).lines().last().expect("the token, last").trim().to_string()
+}
+
 /// A running server, killed on drop.
 pub struct Server {
     child: Child,
+    /// Holds the server's own registry, when it was given none.
+    pub store_dir: tempfile::TempDir,
     pub base: String,
     pub client: Client,
 }
@@ -63,7 +66,7 @@ pub struct Server {
 impl Server {
     /// Starts the server on the reference data.
     pub fn start() -> Server {
-        Server::start_with(&["--data", hue_data().to_str().unwrap()], &[])
+        Server::start_with(&["--data", testkit::reference_data_dir().to_str().unwrap()], &[])
     }
 
     /// One server on the reference data for the whole suite (each suite is one test binary),
@@ -74,10 +77,16 @@ impl Server {
         SHARED.get_or_init(Server::start)
     }
 
-    /// Starts `hue-map serve --listen 127.0.0.1:0 ARGS` and waits for its address line.
+    /// Starts `hue-map serve --listen 127.0.0.1:0 ARGS` and waits for its address line. Without
+    /// `--store` in `args`, the server gets a fresh SQLite registry of its own, in a temporary
+    /// folder removed with the server.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(binary());
         command.arg("serve").args(["--listen", "127.0.0.1:0", "--stop-on-stdin-eof"]).args(args);
+        let store_dir = tempfile::tempdir().expect("a temporary folder");
+        if !args.contains(&"--store") {
+            command.arg("--store").arg(format!("sqlite:{}", store_dir.path().join("registry.db").display()));
+        }
         // The pipe closes when this process ends, however it ends, so no server outlives it.
         command.stdin(Stdio::piped());
         // Quiet logs unless the developer asks for them with RUST_LOG.
@@ -101,7 +110,7 @@ impl Server {
             }
         };
         let client = Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
-        Server { child, base, client }
+        Server { child, base, client, store_dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -126,6 +135,24 @@ impl Server {
                 .send()
                 .expect("request sent"),
         )
+    }
+
+    /// The server's own SQLite registry (when the test gave it no `--store`).
+    pub fn store(&self) -> String {
+        format!("sqlite:{}", self.store_dir.path().join("registry.db").display())
+    }
+
+    /// Sends a request with headers and an optional JSON body.
+    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self.client.request(method, self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.header("content-type", "application/merge-patch+json").body(body.to_string());
+        }
+        Reply::from(request.send().expect("request sent"))
     }
 
     /// Process id, for signals.
@@ -153,10 +180,11 @@ impl InProcess {
     pub fn shared() -> &'static InProcess {
         static APP: OnceLock<InProcess> = OnceLock::new();
         APP.get_or_init(|| {
-            let snapshot = server::state::load_snapshot(&hue_data(), 10).expect("the reference data loads");
+            let snapshot =
+                server::state::load_snapshot(&testkit::reference_data_dir(), 10).expect("the reference data loads");
             let state = server::state::AppState::new(snapshot, Default::default(), None);
             let reloader = server::reload::Reloader::new(server::reload::ReloadConfig {
-                data_dir: hue_data(),
+                data_dir: testkit::reference_data_dir(),
                 pyramid_maxzoom: 10,
             });
             let admin = server::app::Admin { reloader, token: None };
@@ -245,7 +273,8 @@ impl Reply {
 /// project's virtual environment by `scripts/test.sh`). Panics with how to install it when it
 /// is missing: these checks must not be skipped silently.
 pub fn tool(name: &str) -> PathBuf {
-    let venv = std::env::var("HUE_MAP_VENV").map(PathBuf::from).unwrap_or_else(|_| repo_root().join(".venv"));
+    let venv =
+        std::env::var("HUE_MAP_VENV").map(PathBuf::from).unwrap_or_else(|_| testkit::workspace_root().join(".venv"));
     let in_venv = venv.join("bin").join(name);
     if in_venv.exists() {
         return in_venv;

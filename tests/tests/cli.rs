@@ -1,11 +1,38 @@
-//! The command line: `check` reports and sets its exit code; a missing dataset is one clear
-//! message.
+//! The command line: it describes itself (`--help`, `--version`) and refuses bad arguments
+//! before loading anything; `check` reports and sets its exit code; a missing dataset is one
+//! clear message.
 
-use e2e::{hue_data, run};
+use e2e::run;
+use testkit::reference_data_dir;
+
+#[test]
+fn help_lists_the_commands() {
+    let output = run(&["--help"]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{help}");
+    for command in ["serve", "check", "export-pmtiles"] {
+        assert!(help.contains(command), "{command} missing from:\n{help}");
+    }
+}
+
+#[test]
+fn version_is_the_workspace_version() {
+    // This crate and the server both take the workspace's version.
+    let output = run(&["--version"]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("hue-map {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn an_out_of_range_zoom_is_refused_before_anything_loads() {
+    let output = run(&["export-pmtiles", "x.pmtiles", "--maxzoom", "17"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("17"));
+}
 
 #[test]
 fn check_reports_the_five_misplaced_points_and_exits_0() {
-    let output = run(&["check", "--data", hue_data().to_str().unwrap()]);
+    let output = run(&["check", "--data", reference_data_dir().to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     for name in ["Thuận Hòa", "Long Hồ", "Dương Nỗ", "Hương Phong", "Quảng Nhâm"] {
@@ -19,7 +46,7 @@ fn check_reports_the_five_misplaced_points_and_exits_0() {
 fn check_exits_1_on_a_broken_dataset() {
     let dir = tempfile_dir();
     for file in ["communes.geojson", "offices.csv", "former_units.csv"] {
-        std::fs::copy(hue_data().join(file), dir.join(file)).unwrap();
+        std::fs::copy(reference_data_dir().join(file), dir.join(file)).unwrap();
     }
     // Point one lineage row at a code that does not exist.
     let former = std::fs::read_to_string(dir.join("former_units.csv")).unwrap().replacen(
@@ -33,7 +60,7 @@ fn check_exits_1_on_a_broken_dataset() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("Fatal former_units.csv: former unit 19750 (Phường Tây Lộc): new_code 99999"), "{stdout}");
     // The truncated communes file is refused by name, with the position.
-    let communes = std::fs::read_to_string(hue_data().join("communes.geojson")).unwrap();
+    let communes = std::fs::read_to_string(reference_data_dir().join("communes.geojson")).unwrap();
     std::fs::write(dir.join("communes.geojson"), &communes[..communes.len() / 2]).unwrap();
     let output = run(&["check", "--data", dir.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);

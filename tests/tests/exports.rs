@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use e2e::{run_tool, shared, Server, Value};
+use e2e::{run_tool, Server, Value};
 use flatgeobuf::FeatureProperties;
 use geo::BoundingRect;
 use server::fgb::{self, Cell};
@@ -160,13 +160,16 @@ fn the_flatgeobuf_http_client_reads_a_bbox_by_ranges() {
 
 fn countries_geojson() -> Value {
     serde_json::from_str(
-        &std::fs::read_to_string(shared().join("external/flatgeobuf-testdata/test/data/countries.geojson")).unwrap(),
+        &std::fs::read_to_string(
+            testkit::shared_dir().join("external/flatgeobuf-testdata/test/data/countries.geojson"),
+        )
+        .unwrap(),
     )
     .unwrap()
 }
 
 fn countries_fgb() -> Vec<u8> {
-    std::fs::read(shared().join("external/flatgeobuf-testdata/test/data/countries.fgb")).unwrap()
+    std::fs::read(testkit::shared_dir().join("external/flatgeobuf-testdata/test/data/countries.fgb")).unwrap()
 }
 
 /// id → (name, bounding box) from a layer read by our code.
@@ -233,7 +236,7 @@ fn the_reference_flatgeobuf_files_read_and_round_trip_through_our_code() {
 
 #[test]
 fn every_reference_flatgeobuf_file_reads_or_fails_cleanly() {
-    let dir = shared().join("external/flatgeobuf-testdata/test/data");
+    let dir = testkit::shared_dir().join("external/flatgeobuf-testdata/test/data");
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "fgb") {

@@ -6,7 +6,8 @@ use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use e2e::{hue_data, json, Server};
+use e2e::{json, Server};
+use testkit::reference_data_dir;
 
 /// A 10,000-point batch, as a phone sends it.
 fn big_batch() -> Vec<u8> {
@@ -52,7 +53,8 @@ fn slow_post(server: &Server, body: &[u8]) -> String {
 
 #[test]
 fn a_shed_request_reaches_a_client_still_sending_its_body_as_a_503() {
-    let server = Server::start_with(&["--data", hue_data().to_str().unwrap(), "--max-concurrent-requests", "1"], &[]);
+    let server =
+        Server::start_with(&["--data", reference_data_dir().to_str().unwrap(), "--max-concurrent-requests", "1"], &[]);
     let body = big_batch();
     let slot = occupy(&server);
 
@@ -113,8 +115,10 @@ fn cors_is_open_by_default_and_configurable() {
     let open = Server::shared();
     let reply = open.client.get(open.url("/api/v1/communes")).header("origin", "https://bank.example").send().unwrap();
     assert_eq!(reply.headers()["access-control-allow-origin"], "*");
-    let closed =
-        Server::start_with(&["--data", hue_data().to_str().unwrap(), "--cors-origins", "https://city.example"], &[]);
+    let closed = Server::start_with(
+        &["--data", reference_data_dir().to_str().unwrap(), "--cors-origins", "https://city.example"],
+        &[],
+    );
     let allowed =
         closed.client.get(closed.url("/api/v1/communes")).header("origin", "https://city.example").send().unwrap();
     assert_eq!(allowed.headers()["access-control-allow-origin"], "https://city.example");
@@ -125,7 +129,8 @@ fn cors_is_open_by_default_and_configurable() {
 
 #[test]
 fn a_client_that_never_finishes_its_headers_is_disconnected() {
-    let server = Server::start_with(&["--data", e2e::hue_data().to_str().unwrap(), "--header-read-timeout", "1"], &[]);
+    let server =
+        Server::start_with(&["--data", reference_data_dir().to_str().unwrap(), "--header-read-timeout", "1"], &[]);
     let address = server.base.trim_start_matches("http://").to_string();
     let mut slow = TcpStream::connect(&address).unwrap();
     slow.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use e2e::{hue_data, run, shared, Server, Value};
+use e2e::{run, Server, Value};
 
 const NGO_MON_Z10: &str = "/tiles/10/818/464.mvt";
 
@@ -103,7 +103,8 @@ fn tilejson_is_valid_against_the_official_schema() {
     let server = Server::shared();
     let reply = server.get("/tiles.json");
     assert_eq!(reply.status, 200);
-    let schema_text = std::fs::read_to_string(shared().join("external/tilejson-spec/3.0.0/schema.json")).unwrap();
+    let schema_text =
+        std::fs::read_to_string(testkit::shared_dir().join("external/tilejson-spec/3.0.0/schema.json")).unwrap();
     let schema: Value = serde_json::from_str(&schema_text).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let errors: Vec<String> = validator.iter_errors(&reply.json).map(|e| e.to_string()).collect();
@@ -145,8 +146,14 @@ fn pmtiles_export_matches_the_served_tiles() {
     let dir = std::env::temp_dir().join(format!("hue-map-pmtiles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let archive = dir.join("hue.pmtiles");
-    let output =
-        run(&["export-pmtiles", archive.to_str().unwrap(), "--maxzoom", "12", "--data", hue_data().to_str().unwrap()]);
+    let output = run(&[
+        "export-pmtiles",
+        archive.to_str().unwrap(),
+        "--maxzoom",
+        "12",
+        "--data",
+        testkit::reference_data_dir().to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // Read the whole archive first (the async reader), then compare over HTTP (blocking).
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

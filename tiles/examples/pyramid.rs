@@ -2,7 +2,7 @@
 fn main() {
     tracing_subscriber::fmt().with_env_filter("info").init();
     let started = std::time::Instant::now();
-    let data = data_boundaries::Dataset::load(std::path::Path::new("../shared/data/hue")).expect("reference data");
+    let data = data_boundaries::Dataset::load(&testkit::reference_data_dir()).expect("reference data");
     let load = started.elapsed();
     let source = tiles::TileSource::new(&data);
     let prepared = started.elapsed() - load;

@@ -9,9 +9,11 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use rayon::prelude::*;
+use sha2::Digest;
 
-use crate::source::{TileSource, MAX_ZOOM};
+use crate::source::{source_tiles_at, TileSource, MAX_ZOOM};
 use crate::tile_math::{tiles_covering, TileId};
+use data_boundaries::Office;
 
 /// One tile in every encoding we serve. `Bytes` so a response shares the buffer, no copy.
 #[derive(Debug)]
@@ -22,6 +24,10 @@ pub struct EncodedTile {
     pub gzip: Bytes,
     /// `raw` brotli-compressed (quality 9, window 22): `Content-Encoding: br`.
     pub brotli: Bytes,
+    /// 16 hex digits of SHA-256 over `raw`: a strong validator that changes exactly when the
+    /// tile's content does, so a registry edit changes the ETags of the tiles it touched and
+    /// no others.
+    pub content_hash: String,
 }
 
 impl EncodedTile {
@@ -36,7 +42,9 @@ impl EncodedTile {
             let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 9, 22);
             let _ = writer.write_all(&raw);
         }
-        EncodedTile { raw: raw.into(), gzip: gzip.into(), brotli: brotli.into() }
+        let digest = sha2::Sha256::digest(&raw);
+        let content_hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        EncodedTile { raw: raw.into(), gzip: gzip.into(), brotli: brotli.into(), content_hash }
     }
 
     /// Bytes held for the three encodings together (what the tile costs in memory).
@@ -137,6 +145,42 @@ impl TileStore {
         }
     }
 
+    /// The same tiles with the `offices` layer drawn from `offices` (the registry's current
+    /// offices): only the pyramid tiles that can show an office that was added, removed or
+    /// changed are rendered again; every other tile is shared with `self`, bytes and ETag.
+    /// The on-demand cache starts empty.
+    pub fn with_offices(&self, offices: &[Office]) -> TileStore {
+        let started = Instant::now();
+        let source = self.source.with_offices(offices);
+        let touched = self.source.offices_changed(&source);
+        let mut pyramid = self.pyramid.clone();
+        let mut ids: Vec<TileId> = (0..=self.pyramid_max_zoom)
+            .flat_map(|z| touched.iter().flat_map(move |p| source_tiles_at(*p, z)))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        for &id in &ids {
+            match source.render(id) {
+                Some(raw) => pyramid.insert(id, Arc::new(EncodedTile::new(raw))),
+                None => pyramid.remove(&id),
+            };
+        }
+        tracing::info!(
+            offices_changed = touched.len(),
+            tiles_rendered = ids.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "offices layer updated"
+        );
+        let capacity = self.deep.lock().map(|cache| cache.capacity).unwrap_or(0);
+        TileStore {
+            source,
+            pyramid,
+            pyramid_max_zoom: self.pyramid_max_zoom,
+            deep: Mutex::new(DeepCache { tiles: HashMap::new(), order: VecDeque::new(), capacity }),
+            stats: self.stats.clone(),
+        }
+    }
+
     /// The renderer the store draws from (its bounds, arc count).
     pub fn source(&self) -> &TileSource {
         &self.source
@@ -174,8 +218,8 @@ impl TileStore {
     ///
     /// ```
     /// use tiles::{Lookup, TileId, TileSource, TileStore};
-    /// let hue = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/hue"));
-    /// let data = data_boundaries::Dataset::load(hue).unwrap();
+    /// let hue = testkit::reference_data_dir(); // ../shared/data/hue, beside the repository
+    /// let data = data_boundaries::Dataset::load(&hue).unwrap();
     /// // A small pyramid (z0–z6) and room for 16 deeper tiles.
     /// let store = TileStore::build(TileSource::new(&data), 6, 16);
     ///

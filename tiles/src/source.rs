@@ -2,7 +2,8 @@
 //! with per-zoom simplified arcs, and the renderer for one tile.
 
 use data_boundaries::{Commune, Dataset, FormerUnit, Office};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::clip::{clip_line, clip_ring};
 use crate::mvt::{encode_tile, Attr, Coord, Geometry, LayerBuilder, EXTENT};
@@ -163,6 +164,18 @@ impl PointFeature {
 
 /// Everything needed to render any tile of one dataset version.
 pub struct TileSource {
+    /// What does not change with the offices, shared between the sources of one dataset.
+    base: Arc<Base>,
+    offices: Vec<PointFeature>,
+    /// Each office's position and a fingerprint of what its feature shows, by id, to find
+    /// which tiles another set of offices changes.
+    office_marks: HashMap<String, (Point, String)>,
+    /// Unit-square bounds of all data, `[x0, y0, x1, y1]` with y0 the northern edge.
+    pub bounds: [f64; 4],
+}
+
+/// The commune geometry, labels and former units: everything but the offices.
+struct Base {
     topology: Topology,
     communes: Vec<CommuneAttrs>,
     arc_bounds: Vec<[f64; 4]>,
@@ -171,10 +184,41 @@ pub struct TileSource {
     /// z11–z16 (most of the national dataset's start-up otherwise).
     zoom_arcs: Vec<OnceLock<Vec<Vec<Point>>>>,
     labels: Vec<PointFeature>,
-    offices: Vec<PointFeature>,
     former_units: Vec<PointFeature>,
-    /// Unit-square bounds of all data, `[x0, y0, x1, y1]` with y0 the northern edge.
-    pub bounds: [f64; 4],
+}
+
+/// Where an office is drawn, and what its feature says.
+fn office_marks(offices: &[Office]) -> HashMap<String, (Point, String)> {
+    offices
+        .iter()
+        .map(|o| {
+            let shown =
+                format!("{}|{}|{}|{}|{}", o.kind.as_str(), o.name, o.commune_code, o.position_precision.as_str(), o.id);
+            (o.id.clone(), (to_unit(o.lon, o.lat), shown))
+        })
+        .collect()
+}
+
+/// The tiles at zoom `z` whose buffered extent holds unit-square point `p` (one, or up to
+/// four near a tile corner).
+pub(crate) fn source_tiles_at(p: Point, z: u8) -> Vec<TileId> {
+    let size = 1i64 << z;
+    let (cx, cy) = ((p[0] * size as f64).floor() as i64, (p[1] * size as f64).floor() as i64);
+    let mut found = Vec::new();
+    for dy in -1..=1 {
+        for dx in -1..=1 {
+            let (x, y) = (cx + dx, cy + dy);
+            if x < 0 || y < 0 || x >= size || y >= size {
+                continue;
+            }
+            let Some(id) = TileId::new(z, x as u32, y as u32) else { continue };
+            let q = TileFrame::new(id).query;
+            if p[0] >= q[0] && p[0] <= q[2] && p[1] >= q[1] && p[1] <= q[3] {
+                found.push(id);
+            }
+        }
+    }
+    found
 }
 
 fn bounds_of<'a>(points: impl Iterator<Item = &'a Point>) -> [f64; 4] {
@@ -240,28 +284,63 @@ impl TileSource {
         let topology = Topology::build(&data.communes);
         let arc_bounds: Vec<[f64; 4]> = topology.arcs.iter().map(|a| bounds_of(a.points.iter())).collect();
         let bounds = bounds_of(arc_bounds.iter().flat_map(|b| [[b[0], b[1]], [b[2], b[3]]]).collect::<Vec<_>>().iter());
-        TileSource {
+        let base = Base {
             topology,
             communes: data.communes.iter().map(CommuneAttrs::new).collect(),
             arc_bounds,
             zoom_arcs: (0..=DETAIL_ZOOM).map(|_| OnceLock::new()).collect(),
             labels: PointFeature::labels(&data.communes),
-            offices: data.offices.iter().map(PointFeature::office).collect(),
             former_units: data.former_units.iter().map(PointFeature::former_unit).collect(),
+        };
+        TileSource {
+            base: Arc::new(base),
+            offices: data.offices.iter().map(PointFeature::office).collect(),
+            office_marks: office_marks(&data.offices),
             bounds,
         }
+    }
+
+    /// The same source with another set of offices; the commune geometry and its simplified
+    /// arcs are shared, not rebuilt.
+    pub fn with_offices(&self, offices: &[Office]) -> TileSource {
+        TileSource {
+            base: self.base.clone(),
+            offices: offices.iter().map(PointFeature::office).collect(),
+            office_marks: office_marks(offices),
+            bounds: self.bounds,
+        }
+    }
+
+    /// Unit-square positions where `other`'s offices layer differs from this one's: the old
+    /// and new position of every office added, removed, moved or shown differently.
+    pub(crate) fn offices_changed(&self, other: &TileSource) -> Vec<Point> {
+        let mut points = Vec::new();
+        for (id, (at, shown)) in &self.office_marks {
+            match other.office_marks.get(id) {
+                Some((new_at, new_shown)) if new_at == at && new_shown == shown => {}
+                Some((new_at, _)) => points.extend([*at, *new_at]),
+                None => points.push(*at),
+            }
+        }
+        for (id, (at, _)) in &other.office_marks {
+            if !self.office_marks.contains_key(id) {
+                points.push(*at);
+            }
+        }
+        points
     }
 
     /// Every arc simplified for zoom `z` (to a tolerance of a few tile units at that zoom).
     fn arcs_at(&self, z: u8) -> &[Vec<Point>] {
         let z = z.min(DETAIL_ZOOM);
-        self.zoom_arcs[z as usize]
-            .get_or_init(|| self.topology.simplified_arcs(TOLERANCE_TILE_UNITS / (EXTENT as f64 * (1u64 << z) as f64)))
+        self.base.zoom_arcs[z as usize].get_or_init(|| {
+            self.base.topology.simplified_arcs(TOLERANCE_TILE_UNITS / (EXTENT as f64 * (1u64 << z) as f64))
+        })
     }
 
     /// Number of shared-border arcs (each border stored once).
     pub fn arc_count(&self) -> usize {
-        self.topology.arcs.len()
+        self.base.topology.arcs.len()
     }
 
     /// Renders one tile as MVT bytes (uncompressed), layers in [`LAYERS`] order with empty
@@ -273,9 +352,9 @@ impl TileSource {
         encode_tile(vec![
             self.communes_layer(&frame, arcs),
             self.boundaries_layer(&frame, arcs),
-            point_layer("labels", &self.labels, &frame),
+            point_layer("labels", &self.base.labels, &frame),
             point_layer("offices", &self.offices, &frame),
-            point_layer("former_units", &self.former_units, &frame),
+            point_layer("former_units", &self.base.former_units, &frame),
         ])
     }
 
@@ -283,11 +362,12 @@ impl TileSource {
     /// clipped; a polygon whose exterior clips to fewer than 3 points is left out.
     fn communes_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>]) -> LayerBuilder {
         let mut layer = LayerBuilder::new("communes");
-        for (index, c) in self.communes.iter().enumerate() {
+        for (index, c) in self.base.communes.iter().enumerate() {
             if !frame.meets(&c.bounds) {
                 continue;
             }
             let polygons: Vec<Vec<Vec<Coord>>> = self
+                .base
                 .topology
                 .polygons_of(index, arcs)
                 .iter()
@@ -322,8 +402,8 @@ impl TileSource {
     /// The `boundaries` layer: every arc near the tile once, with the codes on either side.
     fn boundaries_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>]) -> LayerBuilder {
         let mut layer = LayerBuilder::new("boundaries");
-        for (index, arc) in self.topology.arcs.iter().enumerate() {
-            if !frame.meets(&self.arc_bounds[index]) {
+        for (index, arc) in self.base.topology.arcs.iter().enumerate() {
+            if !frame.meets(&self.base.arc_bounds[index]) {
                 continue;
             }
             let projected: Vec<[f64; 2]> = arcs[index].iter().map(|p| frame.project(p)).collect();
@@ -332,7 +412,7 @@ impl TileSource {
             if lines.is_empty() {
                 continue;
             }
-            let code = |c: Option<usize>| c.map(|i| self.communes[i].code.as_str()).unwrap_or("");
+            let code = |c: Option<usize>| c.map(|i| self.base.communes[i].code.as_str()).unwrap_or("");
             let kind = if arc.left.is_some() && arc.right.is_some() { "internal" } else { "city" };
             layer.add(
                 None,

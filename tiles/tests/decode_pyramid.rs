@@ -11,7 +11,7 @@ const LAYER_NAMES: [&str; 5] = ["communes", "boundaries", "labels", "offices", "
 
 #[test]
 fn every_tile_z0_to_z12_decodes_with_correct_attributes() {
-    let data = common::hue();
+    let data = common::dataset();
     let by_code: HashMap<&str, &data_boundaries::Commune> =
         data.communes.iter().map(|c| (c.code.as_str(), c)).collect();
     let mut tiles_checked = 0;

@@ -3,14 +3,12 @@
 //! geometry so that it decodes to the same thing. Our encoder never emits what the invalid
 //! fixtures exhibit.
 
-use std::path::PathBuf;
-
 use prost::Message;
 use serde_json::Value as Json;
 use tiles::mvt::{encode_geometry, signed_area2, Coord, GeomType, Geometry, Tile};
 
 fn fixtures() -> Vec<(String, Json, Json, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/external/mvt-fixtures/fixtures");
+    let dir = testkit::shared_dir().join("external/mvt-fixtures/fixtures");
     let mut names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
@@ -220,7 +218,7 @@ fn our_encoder_repairs_what_invalid_fixtures_contain() {
 
 #[test]
 fn real_world_tiles_decode() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/external/mvt-fixtures/real-world/bangkok");
+    let dir = testkit::shared_dir().join("external/mvt-fixtures/real-world/bangkok");
     let mut count = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

@@ -36,6 +36,11 @@ pub fn parse_offices(path: &Path, text: &str) -> Result<Vec<Office>, LoadError> 
                 lat: row.coordinate(path, "lat")?,
                 position_precision: row.precision(path)?,
                 source: row.text("source"),
+                opening_hours: None,
+                phone: None,
+                services: Vec::new(),
+                notes: None,
+                version: 0,
             })
         })
         .collect()

@@ -4,7 +4,9 @@
 //! ([`Problem`]) with `From` impls for the library errors, the media types we speak, and the
 //! lingering close that lets a refused client read its answer.
 
+pub mod auth;
 pub mod base_url;
+pub mod conditional;
 pub mod json;
 pub mod linger;
 pub mod media;

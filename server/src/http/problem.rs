@@ -1,7 +1,7 @@
 //! RFC 9457 problem details: the one error type every handler returns, rendered once as
 //! `application/problem+json`, so every client sees the same error shape.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -23,6 +23,9 @@ pub struct Problem {
     /// For parameter errors: which parameter, and what was wrong with it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_params: Vec<InvalidParam>,
+    /// Headers the answer needs (`Retry-After`, `WWW-Authenticate`, `ETag`).
+    #[serde(skip)]
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 /// One parameter that was wrong, and why.
@@ -45,6 +48,7 @@ impl Problem {
             status,
             detail: detail.into(),
             invalid_params: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -56,8 +60,31 @@ impl Problem {
         problem
     }
 
+    /// A 404.
     pub fn not_found(detail: impl Into<String>) -> Problem {
         Problem::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    /// A problem listing every invalid field at once (each in `invalid_params`).
+    pub fn invalid_fields(status: StatusCode, errors: &[registry::FieldError]) -> Problem {
+        let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect();
+        let mut problem = Problem::new(status, list.join("; "));
+        problem.invalid_params =
+            errors.iter().map(|e| InvalidParam { name: e.field.clone(), reason: e.reason.clone() }).collect();
+        problem
+    }
+
+    /// The same problem with one more header.
+    pub fn with_header(mut self, name: HeaderName, value: &str) -> Problem {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            self.headers.push((name, value));
+        }
+        self
+    }
+
+    /// 503 with `Retry-After`: the store is unreachable; the request can be repeated as is.
+    pub fn unavailable(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, detail).with_header(header::RETRY_AFTER, "5")
     }
 }
 
@@ -65,7 +92,11 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut response = (self.status, body).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
         response
     }
 }
@@ -94,5 +125,54 @@ impl From<tiles::glyphs::GlyphError> for Problem {
     fn from(error: tiles::glyphs::GlyphError) -> Problem {
         tracing::error!(%error, "glyph rendering failed");
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the glyphs could not be rendered; it has been logged")
+    }
+}
+
+/// The registry could not be read.
+impl From<registry::StoreError> for Problem {
+    fn from(error: registry::StoreError) -> Problem {
+        if error.is_unavailable() {
+            return Problem::unavailable(format!("{error}; reads still answer, retry writes shortly"));
+        }
+        tracing::error!(%error, "office registry error");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the office registry failed; it has been logged")
+    }
+}
+
+/// A registry write was refused; nothing was written.
+impl From<registry::WriteError> for Problem {
+    fn from(error: registry::WriteError) -> Problem {
+        use registry::WriteError as E;
+        metrics::counter!("hue_map_registry_rejected_writes_total", "reason" => rejection_label(&error)).increment(1);
+        match error {
+            E::Invalid(errors) => Problem::invalid_fields(StatusCode::UNPROCESSABLE_ENTITY, &errors),
+            E::Forbidden { .. } => Problem::new(StatusCode::FORBIDDEN, error.to_string()),
+            E::NotFound { .. } => Problem::not_found(error.to_string()),
+            E::AlreadyExists { .. } | E::NoChange { .. } | E::AlreadyResolved { .. } | E::Closed { .. } => {
+                Problem::new(StatusCode::CONFLICT, error.to_string())
+            }
+            E::VersionMismatch { ref current } => {
+                let etag = crate::http::conditional::etag(current.version);
+                Problem::new(StatusCode::PRECONDITION_FAILED, error.to_string()).with_header(header::ETAG, &etag)
+            }
+            E::Unavailable { .. } => Problem::unavailable(format!("{error}; nothing was written, retry shortly")),
+            E::Store(store) => Problem::from(store),
+        }
+    }
+}
+
+fn rejection_label(error: &registry::WriteError) -> &'static str {
+    use registry::WriteError as E;
+    match error {
+        E::Invalid(_) => "invalid",
+        E::Forbidden { .. } => "forbidden",
+        E::NotFound { .. } => "not_found",
+        E::AlreadyExists { .. } => "already_exists",
+        E::VersionMismatch { .. } => "version_mismatch",
+        E::Closed { .. } => "closed",
+        E::NoChange { .. } => "no_change",
+        E::AlreadyResolved { .. } => "already_resolved",
+        E::Unavailable { .. } => "unavailable",
+        E::Store(_) => "store_error",
     }
 }

@@ -15,6 +15,11 @@ pub struct Health<'a> {
     pub status: &'static str,
     pub dataset_version: &'a str,
     pub communes: usize,
+    /// The office registry version being served (0 without a registry).
+    pub registry_version: u64,
+    /// `ok`, `degraded` (the registry database cannot be reached: reads answer from memory,
+    /// writes get 503) or `none` (this server keeps no registry).
+    pub store: &'static str,
 }
 
 /// Liveness and the dataset version being served.
@@ -22,7 +27,19 @@ pub struct Health<'a> {
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
-    Json(Health { status: "ok", dataset_version: &data.version, communes: data.communes.len() }).into_response()
+    let store = match &state.registry {
+        None => "none",
+        Some(link) if link.is_degraded() => "degraded",
+        Some(_) => "ok",
+    };
+    Json(Health {
+        status: "ok",
+        dataset_version: &data.version,
+        communes: data.communes.len(),
+        registry_version: snapshot.registry_version,
+        store,
+    })
+    .into_response()
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod communes;
 pub mod convert_address;
 pub mod docs;
@@ -22,6 +23,7 @@ pub mod offices;
 pub mod ogc;
 pub mod openapi;
 pub mod quality;
+pub mod reports;
 pub mod search;
 pub mod style;
 pub mod tiles;
@@ -40,6 +42,8 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(nearest::router())
         .merge(communes::router())
         .merge(offices::router())
+        .merge(reports::router())
+        .merge(audit::router())
         .merge(quality::router())
         .merge(search::router())
         .merge(former_units::router())

@@ -1,8 +1,9 @@
 //! `GET /tiles/{z}/{x}/{y}.mvt` and `GET /tiles.json` (TileJSON 3.0.0).
 //!
 //! Tiles are served pre-compressed (brotli or gzip, by Accept-Encoding) with a strong ETag
-//! made of the dataset version and the encoding, so a reload changes every ETag and
-//! revalidation answers 304 until then.
+//! made of a hash of the tile's content and the encoding, so a reload or an office edit
+//! changes exactly the ETags of the tiles whose content changed, and revalidation answers 304
+//! for all the others.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -107,36 +108,37 @@ pub async fn tile(
     let id = parse_tile(&z, &x, &y)?;
     let snapshot = state.current();
     let encoding = negotiate(&headers);
-    let etag = format!("\"{}-{}\"", snapshot.data.version, encoding.tag());
-    let mut response = if matches_etag(&headers, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let ready = snapshot.tiles.get_ready(id);
-        crate::metrics::record_tile(ready.is_some());
-        let lookup = match ready {
-            Some(lookup) => lookup,
-            None => {
-                // Rendering a deep tile on demand is CPU work: keep it off the async workers.
-                let snapshot_for_render = arc_swap::Guard::into_inner(snapshot);
-                tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id)).await?
+    let ready = snapshot.tiles.get_ready(id);
+    crate::metrics::record_tile(ready.is_some());
+    let lookup = match ready {
+        Some(lookup) => lookup,
+        None => {
+            // Rendering a deep tile on demand is CPU work: keep it off the async workers.
+            let snapshot_for_render = arc_swap::Guard::into_inner(snapshot);
+            tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id)).await?
+        }
+    };
+    // The ETag follows the tile's content, so an office edit changes only its own tiles'.
+    let etag = match &lookup {
+        Lookup::Tile(tile) => format!("\"{}-{}\"", tile.content_hash, encoding.tag()),
+        Lookup::Empty => "\"empty\"".to_string(),
+    };
+    let mut response = match lookup {
+        _ if matches_etag(&headers, &etag) => StatusCode::NOT_MODIFIED.into_response(),
+        Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
+        Lookup::Tile(tile) => {
+            let body = match encoding {
+                Encoding::Brotli => tile.brotli.clone(),
+                Encoding::Gzip => tile.gzip.clone(),
+                Encoding::Identity => tile.raw.clone(),
+            };
+            let mut response = body.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+            if encoding != Encoding::Identity {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding.tag()));
             }
-        };
-        match lookup {
-            Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
-            Lookup::Tile(tile) => {
-                let body = match encoding {
-                    Encoding::Brotli => tile.brotli.clone(),
-                    Encoding::Gzip => tile.gzip.clone(),
-                    Encoding::Identity => tile.raw.clone(),
-                };
-                let mut response = body.into_response();
-                let headers = response.headers_mut();
-                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
-                if encoding != Encoding::Identity {
-                    headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding.tag()));
-                }
-                response
-            }
+            response
         }
     };
     let headers = response.headers_mut();

@@ -1,26 +1,22 @@
-//! Shared set-up: the reference data, its tile store, and decoding with mvt-reader (an
-//! independent decoder, not ours).
+//! Shared set-up: the reference data (its path from `testkit`), its tile store, and decoding
+//! with mvt-reader (an independent decoder, not ours).
 #![allow(dead_code)]
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use data_boundaries::Dataset;
 use tiles::{Lookup, TileId, TileSource, TileStore};
 
-pub fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
-}
-
-pub fn hue() -> &'static Dataset {
+/// The Huế reference dataset, loaded once per test binary.
+pub fn dataset() -> &'static Dataset {
     static DATA: OnceLock<Dataset> = OnceLock::new();
-    DATA.get_or_init(|| Dataset::load(&shared().join("data/hue")).expect("reference data"))
+    DATA.get_or_init(|| Dataset::load(&testkit::reference_data_dir()).expect("the reference dataset loads"))
 }
 
 /// The store with the pyramid pre-rendered to z12 (what these tests read).
 pub fn store() -> &'static TileStore {
     static STORE: OnceLock<TileStore> = OnceLock::new();
-    STORE.get_or_init(|| TileStore::build(TileSource::new(hue()), 12, 64))
+    STORE.get_or_init(|| TileStore::build(TileSource::new(dataset()), 12, 64))
 }
 
 /// Every tile with data at zoom z.

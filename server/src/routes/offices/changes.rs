@@ -1,0 +1,108 @@
+//! `GET /api/v1/offices/changes?since=N` (JSON) and `GET /api/v1/offices/changes.atom` (Atom,
+//! for people): every committed change after registry version N, in order, so another
+//! program can mirror the offices without downloading them again.
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use registry::Change;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::{ApiResult, BaseUrl, Problem, QueryParams};
+use crate::registry_link::{self, answered};
+use crate::state::AppState;
+
+/// The most changes one page carries.
+const MAX_PAGE: u64 = 1_000;
+
+/// One page of the change feed.
+#[derive(Serialize, ToSchema)]
+pub struct ChangePage {
+    /// The registry version when the page was read.
+    pub registry_version: u64,
+    /// The `since` to ask for next: the last change's `seq` (or the `since` given).
+    pub next_since: u64,
+    /// True when more changes follow this page.
+    pub more: bool,
+    /// The changes, oldest first (as in `/api/v1/offices/{id}/history`).
+    #[schema(value_type = Vec<Object>)]
+    pub changes: Vec<Change>,
+}
+
+async fn page(state: &AppState, params: &QueryParams) -> ApiResult<(ChangePage, u64)> {
+    params.reject_unknown(&["since", "limit"])?;
+    let since = params.integer_in("since", 0, 0, i64::MAX as u64)?;
+    let limit = params.integer_in("limit", 100, 1, MAX_PAGE)?;
+    let link = registry_link::of(state)?;
+    let feed = link.call(move |r| r.changes_since(since, limit as usize), answered).await??;
+    let next_since = feed.changes.last().map_or(since, |c| c.seq);
+    let page = ChangePage {
+        registry_version: feed.registry_version,
+        next_since,
+        more: next_since < feed.registry_version,
+        changes: feed.changes,
+    };
+    Ok((page, since))
+}
+
+/// Changes after a registry version, oldest first.
+#[utoipa::path(get, path = "/api/v1/offices/changes", tag = "offices",
+    params(
+        ("since" = Option<u64>, Query, description = "A registry version (default 0: from the start)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "At most this many (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "A page of changes", body = ChangePage),
+        (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn feed(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
+    Ok(Json(page(&state, &params).await?.0).into_response())
+}
+
+/// The same changes as an Atom feed (RFC 4287), newest first.
+#[utoipa::path(get, path = "/api/v1/offices/changes.atom", tag = "offices",
+    params(
+        ("since" = Option<u64>, Query, description = "A registry version (default 0)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "At most this many (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "An Atom feed", content_type = "application/atom+xml", body = String),
+        (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn atom(State(state): State<AppState>, BaseUrl(base): BaseUrl, params: QueryParams) -> ApiResult<Response> {
+    let (page, _) = page(&state, &params).await?;
+    let updated = page.changes.last().map(|c| c.at.to_rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Huế offices: changes</title>\n<id>{base}/api/v1/offices/changes.atom</id>\n<link rel=\"self\" href=\"{base}/api/v1/offices/changes.atom\"/>\n<updated>{updated}</updated>\n"
+    );
+    for change in page.changes.iter().rev() {
+        let fields: Vec<&str> = change.fields.keys().map(String::as_str).collect();
+        let title = format!(
+            "{} {} (v{}): {}",
+            change.action.as_str(),
+            change.after.name,
+            change.office_version,
+            fields.join(", ")
+        );
+        xml.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{base}/api/v1/offices/changes#{}</id>\n<link href=\"{base}/api/v1/offices/{}/history\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            escape(&title),
+            change.seq,
+            escape(&change.office_id),
+            change.at.to_rfc3339(),
+            escape(&change.actor.name),
+            escape(&change.reason),
+        ));
+    }
+    xml.push_str("</feed>\n");
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"))], xml).into_response())
+}
+
+/// Text as XML character data.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

@@ -1,0 +1,82 @@
+//! `POST /api/v1/offices/import?dry_run=true|false&reason=…`: many offices at once, as CSV
+//! (the `offices.csv` columns) or GeoJSON. A dry run reports each row's outcome (new,
+//! changed, unchanged, error) and writes nothing; a real import is one transaction: every
+//! row, or none when any row is in error.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use registry::{ImportMode, Reason, WriteError};
+
+use crate::http::auth::Staff;
+use crate::http::{ApiResult, Problem, QueryParams};
+use crate::registry_link::{self, wrote};
+use crate::state::AppState;
+
+/// Imports offices from CSV or GeoJSON.
+#[utoipa::path(post, path = "/api/v1/offices/import", tag = "offices",
+    params(
+        ("dry_run" = Option<bool>, Query, description = "true (the default): report only; false: write"),
+        ("reason" = String, Query, description = "Why, for the history"),
+        ("Authorization" = String, Header, description = "Bearer TOKEN"),
+    ),
+    request_body(content = String, content_type = "text/csv", description = "offices.csv columns, or a GeoJSON FeatureCollection (application/geo+json)"),
+    responses(
+        (status = 200, description = "Each row's outcome; `applied` says whether anything was written", body = Object),
+        (status = 400, description = "The file cannot be read, or a bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor GeoJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn import(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    params: QueryParams,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let link = registry_link::of(&state)?;
+    params.reject_unknown(&["dry_run", "reason"])?;
+    let mode = match params.single("dry_run")? {
+        None | Some("true") => ImportMode::DryRun,
+        Some("false") => ImportMode::Apply,
+        Some(other) => return Err(Problem::invalid_param("dry_run", format!("must be true or false, got {other:?}"))),
+    };
+    let reason = Reason::parse(params.single("reason")?.unwrap_or("")).map_err(|e| WriteError::Invalid(vec![e]))?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the file is not UTF-8"))?;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let rows = match essence.as_str() {
+        "text/csv" => registry::parse_csv(text),
+        "application/geo+json" | "application/json" => registry::parse_geojson(text),
+        _ => {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("send text/csv or application/geo+json (got {content_type:?})"),
+            ))
+        }
+    }
+    .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("{}: {}", e.location, e.reason)))?;
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    let report = link
+        .call(
+            move |r| {
+                let data = &snapshot.data;
+                let locate = |lon: f64, lat: f64| data.locate(lon, lat).commune.map(|i| data.communes[i].code.clone());
+                r.import(&actor, &rows, &reason, mode, &locate)
+            },
+            wrote,
+        )
+        .await??;
+    if report.applied {
+        metrics::counter!("hue_map_registry_edits_total", "action" => "import").increment(1);
+        if let Err(error) = link.refresh(&state).await {
+            tracing::warn!(%error, "imported, but the snapshot could not be refreshed yet");
+        }
+    }
+    Ok(Json(report).into_response())
+}

@@ -1,0 +1,114 @@
+//! `POST /api/v1/offices/{id}/reports`: a resident says the office is not here, is closed, or
+//! keeps other hours, optionally proposing where it really is. Anonymous, no personal data
+//! asked or kept, and limited per client address (429 with `Retry-After`). Staff read and
+//! resolve reports under `/api/v1/reports`.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use registry::{FieldError, NewReport, ReportKind, WriteError};
+use serde_json::Value;
+
+use crate::http::{ApiResult, JsonBody, Problem};
+use crate::rate_limit::ClientAddr;
+use crate::registry_link::{self, wrote};
+use crate::state::AppState;
+
+const FIELDS: [&str; 4] = ["kind", "message", "proposed_lon", "proposed_lat"];
+
+/// Reads a report's body, listing every bad field.
+fn new_report(office_id: String, body: &Value) -> Result<NewReport, Vec<FieldError>> {
+    let Some(object) = body.as_object() else {
+        return Err(vec![FieldError::new("body", "must be a JSON object")]);
+    };
+    let mut errors: Vec<FieldError> = object
+        .keys()
+        .filter(|k| !FIELDS.contains(&k.as_str()))
+        .map(|k| FieldError::new(k, format!("unknown field; the fields are {}", FIELDS.join(", "))))
+        .collect();
+    let kind = match object.get("kind").and_then(Value::as_str) {
+        Some(text) => ReportKind::parse(text).or_else(|| {
+            errors.push(FieldError::new("kind", "must be wrong_position, closed, wrong_hours or other"));
+            None
+        }),
+        None => {
+            errors.push(FieldError::new("kind", "is required: wrong_position, closed, wrong_hours or other"));
+            None
+        }
+    };
+    let message = match object.get("message") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(_) => {
+            errors.push(FieldError::new("message", "must be text"));
+            String::new()
+        }
+    };
+    let mut coordinate = |name: &str| match object.get(name) {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(_) => {
+            errors.push(FieldError::new(name, "must be a number"));
+            None
+        }
+    };
+    let position = match (coordinate("proposed_lon"), coordinate("proposed_lat")) {
+        (Some(lon), Some(lat)) => Some((lon, lat)),
+        (None, None) => None,
+        _ => {
+            errors.push(FieldError::new("proposed_lat", "give both proposed_lon and proposed_lat, or neither"));
+            None
+        }
+    };
+    let Some(kind) = kind else {
+        if message.chars().count() > registry::reports::MAX_MESSAGE {
+            errors.push(FieldError::new(
+                "message",
+                format!("is longer than {} characters", registry::reports::MAX_MESSAGE),
+            ));
+        }
+        return Err(errors);
+    };
+    let report = NewReport { office_id, kind, message, proposed_position: position };
+    errors.extend(report.problems());
+    if errors.is_empty() {
+        Ok(report)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reports a problem with an office (anonymous).
+#[utoipa::path(post, path = "/api/v1/offices/{id}/reports", tag = "offices",
+    params(("id" = String, Path, description = "The office id")),
+    request_body(content = Object, description = "`kind` (wrong_position, closed, wrong_hours, other), `message` (at most 1,000 characters), optional `proposed_lon` and `proposed_lat`"),
+    responses(
+        (status = 201, description = "The report, open", body = Object),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such office", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reports from this address; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn report(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<Response> {
+    let link = registry_link::of(&state)?;
+    let report = new_report(id, &body).map_err(WriteError::Invalid)?;
+    if let Err(wait) = state.report_limit.check(client.map(|Extension(ClientAddr(addr))| addr.ip())) {
+        metrics::counter!("hue_map_registry_rejected_writes_total", "reason" => "rate_limited").increment(1);
+        let seconds = wait.as_secs().max(1).to_string();
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many reports from this address; thank you, and try later",
+        )
+        .with_header(header::RETRY_AFTER, &seconds));
+    }
+    let stored = link.call(move |r| r.create_report(&report), wrote).await??;
+    metrics::counter!("hue_map_registry_reports_total", "kind" => stored.kind.as_str()).increment(1);
+    Ok((StatusCode::CREATED, Json(stored)).into_response())
+}

@@ -1,0 +1,131 @@
+//! `GET /api/v1/reports?status=open` and `POST /api/v1/reports/{id}/resolution`: staff read
+//! the residents' reports for their communes (an admin sees all) and accept or reject each
+//! with a reason. Accepting a report that proposes a position moves the office there, with
+//! the precision the resolver states, in the same transaction, and the office's history links
+//! the report.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use data_boundaries::PositionPrecision;
+use registry::{FieldError, Reason, ReportFilter, ReportStatus, Resolution, WriteError};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::http::auth::Staff;
+use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
+use crate::registry_link::{self, answered, wrote};
+use crate::state::AppState;
+
+/// The reports this token may resolve, newest first.
+#[utoipa::path(get, path = "/api/v1/reports", tag = "offices",
+    params(
+        ("status" = Option<String>, Query, description = "open (default), accepted, rejected or all"),
+        ("Authorization" = String, Header, description = "Bearer TOKEN"),
+    ),
+    responses(
+        (status = 200, description = "The reports", body = Object),
+        (status = 400, description = "An unknown status", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(State(state): State<AppState>, Staff(actor): Staff, params: QueryParams) -> ApiResult<Response> {
+    let link = registry_link::of(&state)?;
+    params.reject_unknown(&["status"])?;
+    let filter = match params.single("status")?.unwrap_or("open") {
+        "all" => ReportFilter::All,
+        text => ReportFilter::Status(ReportStatus::parse(text).ok_or_else(|| {
+            Problem::invalid_param("status", format!("must be open, accepted, rejected or all, got {text:?}"))
+        })?),
+    };
+    let reports = link.call(move |r| r.list_reports(&actor, filter), answered).await??;
+    Ok(Json(serde_json::json!({ "count": reports.len(), "reports": reports })).into_response())
+}
+
+/// How a member of staff resolves a report.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `accept` or `reject`.
+    pub decision: String,
+    /// Why, for the history and the resident's sake.
+    pub reason: String,
+    /// When accepting a proposed position: how it was confirmed (`surveyed`, `geocoded`, …).
+    pub position_precision: Option<String>,
+}
+
+/// Accepts or rejects a report.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/resolution", tag = "offices",
+    params(
+        ("id" = u64, Path, description = "The report id"),
+        ("Authorization" = String, Header, description = "Bearer TOKEN of an editor of the office's commune, or an admin"),
+    ),
+    request_body = Decision,
+    responses(
+        (status = 200, description = "The report as resolved, and the change it made", body = Object),
+        (status = 400, description = "A malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not this token's commune", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already resolved", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+    JsonBody(decision): JsonBody<Decision>,
+) -> ApiResult<Response> {
+    let link = registry_link::of(&state)?;
+    let id: u64 = id.parse().map_err(|_| Problem::not_found(format!("no report {id:?}")))?;
+    let mut errors = Vec::new();
+    let reason = Reason::parse(&decision.reason).map_err(|e| errors.push(e)).ok();
+    let precision = match decision.position_precision.as_deref() {
+        None => None,
+        Some(text) => PositionPrecision::parse(text).or_else(|| {
+            errors.push(FieldError::new(
+                "position_precision",
+                "must be surveyed, geocoded, approximate_geocoded or commune_label_point",
+            ));
+            None
+        }),
+    };
+    let resolution = match decision.decision.as_str() {
+        "accept" => Some(Resolution::Accept { position_precision: precision }),
+        "reject" => Some(Resolution::Reject),
+        _ => {
+            errors.push(FieldError::new("decision", "must be accept or reject"));
+            None
+        }
+    };
+    let (Some(reason), Some(resolution)) = (reason, resolution) else {
+        return Err(WriteError::Invalid(errors).into());
+    };
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    let resolved = link
+        .call(
+            move |r| {
+                let data = &snapshot.data;
+                let locate = |lon: f64, lat: f64| data.locate(lon, lat).commune.map(|i| data.communes[i].code.clone());
+                r.resolve_report(&actor, id, resolution, &reason, &locate)
+            },
+            wrote,
+        )
+        .await??;
+    if resolved.change.is_some() {
+        metrics::counter!("hue_map_registry_edits_total", "action" => "report_accepted").increment(1);
+        if let Err(error) = link.refresh(&state).await {
+            tracing::warn!(%error, "report applied, but the snapshot could not be refreshed yet");
+        }
+    }
+    Ok((StatusCode::OK, Json(serde_json::json!({ "report": resolved.report, "change": resolved.change })))
+        .into_response())
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(resolve))
+}
