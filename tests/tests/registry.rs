@@ -245,6 +245,17 @@ fn an_agent_point_is_created_found_closed_and_fed_to_other_apps() {
     let nearest = server.get("/api/v1/nearest?lon=107.587&lat=16.462&k=1&kind=public_service_agent");
     assert_eq!(nearest.json["offices"][0]["id"], "agent-test-1");
     assert_eq!(nearest.json["offices"][0]["opening_hours"], "Mo-Fr 07:30-11:30,13:30-17:00");
+    let open = |at: &str| {
+        server.get(&format!("/api/v1/nearest?lon=107.587&lat=16.462&k=5&kind=public_service_agent&open_at={at}")).json
+            ["offices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == "agent-test-1")
+    };
+    assert!(open("2026-11-30T09:00:00%2B07:00"), "open on a Monday morning");
+    assert!(!open("2026-11-29T09:00:00%2B07:00"), "closed on Sunday");
+    assert!(!open("2026-11-30T12:30:00%2B07:00"), "closed at lunch");
 
     let version = etag(&created);
     let closed = server.send(
