@@ -37,6 +37,8 @@
 #![warn(missing_docs)]
 
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod hours;
 pub mod import;
 pub mod model;

@@ -109,12 +109,17 @@ fn the_docs_page_and_its_script_are_served_locally() {
 
 #[test]
 fn schemathesis_finds_no_server_errors_and_no_responses_off_the_schema() {
-    let server = Server::shared();
+    // Its own server and registry: with an admin token, schemathesis also drives the writes.
+    let server = Server::start();
+    let admin = e2e::create_token(&server.store(), "admin", &[], "schemathesis");
+    let authorization = format!("Authorization: Bearer {admin}");
     let output = run_tool(
         "schemathesis",
         &[
             "--no-color",
             "run",
+            "--header",
+            &authorization,
             &server.url("/openapi.json"),
             "--checks",
             "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection",

@@ -70,6 +70,7 @@ pub struct Decision {
         (status = 403, description = "Not this token's commune", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already resolved", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]

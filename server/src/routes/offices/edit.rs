@@ -102,6 +102,7 @@ async fn written(state: &AppState, link: &RegistryLink, after: &OfficeRecord, st
         (status = 403, description = "The token may not edit this office", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such office", body = Problem, content_type = PROBLEM),
         (status = 412, description = "The office changed since that version; the ETag header has the current one", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named in invalid_params", body = Problem, content_type = PROBLEM),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = PROBLEM),
         (status = 503, description = "The registry database is unavailable; retry", body = Problem, content_type = PROBLEM),
@@ -146,6 +147,7 @@ pub async fn patch(
         (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
         (status = 403, description = "The token may not edit that commune", body = Problem, content_type = PROBLEM),
         (status = 409, description = "An office with that id exists", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named in invalid_params", body = Problem, content_type = PROBLEM),
         (status = 503, description = "The registry database is unavailable; retry", body = Problem, content_type = PROBLEM),
     ))]

@@ -88,6 +88,7 @@ fn new_report(office_id: String, body: &Value) -> Result<NewReport, Vec<FieldErr
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such office", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many reports from this address; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
