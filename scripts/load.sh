@@ -15,44 +15,9 @@ connections="${2:-64}"
 source scripts/load-common.sh
 pyramid=$(sed -n 's/.*tile pyramid z0-z14 ready.*seconds="\([0-9.]*\)".*/\1/p' "$work/log" | head -n1)
 
-# Request scripts. Every run goes through a Lua request() so all pay the same client cost.
-python3 - "$base" "$work" <<'PY'
-import json, math, random, sys, urllib.request
-base, work = sys.argv[1], sys.argv[2]
-random.seed(20250701)
-west, south, east, north = 107.0, 15.9, 108.3, 16.9
-def lua_list(name, items):
-    return f"{name} = {{\n" + ",\n".join(json.dumps(i) for i in items) + "\n}\n"
-points = [(round(random.uniform(west, east), 6), round(random.uniform(south, north), 6)) for _ in range(5000)]
-paths = {
-    "healthz": ["/healthz"],
-    "locate": [f"/api/v1/locate?lon={x}&lat={y}" for x, y in points],
-    "nearest": [f"/api/v1/nearest?lon={x}&lat={y}&k=5" for x, y in points],
-}
-def tile(lon, lat, z):
-    n = 2 ** z
-    r = math.radians(lat)
-    return int((lon + 180) / 360 * n), int((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * n)
-tiles = []
-for z in range(10, 15):
-    (x0, y0), (x1, y1) = tile(west, north, z), tile(east, south, z)
-    for x in range(x0, x1 + 1):
-        for y in range(y0, y1 + 1):
-            p = f"/tiles/{z}/{x}/{y}.mvt"
-            if urllib.request.urlopen(base + p).status == 200:
-                tiles.append(p)
-paths["tiles"] = tiles
-for name, items in paths.items():
-    with open(f"{work}/{name}.lua", "w") as f:
-        f.write(lua_list("paths", items))
-        f.write('request = function()\n  return wrk.format("GET", paths[math.random(#paths)], {["Accept-Encoding"] = "gzip"})\nend\n')
-bodies = [json.dumps({"points": [[round(random.uniform(west, east), 6), round(random.uniform(south, north), 6)] for _ in range(1000)]}) for _ in range(8)]
-with open(f"{work}/batch.lua", "w") as f:
-    f.write(lua_list("bodies", bodies))
-    f.write('request = function()\n  return wrk.format("POST", "/api/v1/locate", {["Content-Type"] = "application/json"}, bodies[math.random(#bodies)])\nend\n')
-with open(f"{work}/tiles.count", "w") as f:
-    f.write(str(len(tiles)))
-PY
+# Request scripts (one Lua file per run, written to real files: wrk loads a script once per
+# thread, and a pipe can be read only once).
+python3 scripts/load-requests.py "$base" "$work"
 
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status"; }
 field() { sed -n "s/^ *$1 *\([0-9.]*[a-z]*\).*/\1/p" "$2" | head -n1; }
