@@ -312,6 +312,9 @@ fn plan_row(
     }
     let Some(current) = tx.office(id)? else {
         let record = office.to_record(id, default_source, now(), 1);
+        if let Err(error) = crate::registry::one_seat_per_commune(tx, &record) {
+            return Ok(Err(error.to_string()));
+        }
         return Ok(Ok((Outcome::New, Some((None, record)))));
     };
     if !actor.may_edit(&current.commune_code) {

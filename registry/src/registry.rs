@@ -184,6 +184,7 @@ impl Registry {
             }
             let at = now();
             let record = office.to_record(&id, &source, at, 1);
+            one_seat_per_commune(tx, &record)?;
             tx.insert_office(&record)?;
             let meta = ChangeMeta { action: ChangeAction::Create, actor, reason: reason.as_str(), report_id: None, at };
             Ok(append(tx, None, record, &meta)?)
@@ -218,6 +219,7 @@ impl Registry {
             if changed_fields(Some(&current), &next).is_empty() {
                 return Err(WriteError::NoChange { current: Box::new(current) });
             }
+            one_seat_per_commune(tx, &next)?;
             replace(tx, &current, &next)?;
             let meta = ChangeMeta { action: ChangeAction::Update, actor, reason: reason.as_str(), report_id: None, at };
             Ok(append(tx, Some(current), next, &meta)?)
@@ -631,6 +633,29 @@ fn new_office_id() -> Result<String, WriteError> {
     getrandom::fill(&mut bytes)
         .map_err(|e| StoreError::Database { reason: format!("the operating system's random generator failed: {e}") })?;
     Ok(format!("office-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+}
+
+/// A commune has one seat: a seat may not be added to, or moved into, a commune whose seat
+/// is another office (close or change that one first). Without this, `locate` would answer
+/// with whichever seat sorts first.
+pub(crate) fn one_seat_per_commune(tx: &mut dyn Tx, record: &OfficeRecord) -> Result<(), WriteError> {
+    if record.kind != data_boundaries::OfficeKind::CommuneSeat || !record.is_current() {
+        return Ok(());
+    }
+    let other = tx.current_offices()?.into_iter().find(|o| {
+        o.kind == data_boundaries::OfficeKind::CommuneSeat && o.commune_code == record.commune_code && o.id != record.id
+    });
+    match other {
+        Some(seat) => Err(FieldError::new(
+            "kind",
+            format!(
+                "commune {} already has a seat, {}; close or change that office first",
+                record.commune_code, seat.id
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -135,15 +135,18 @@ impl NewReport {
         if message.chars().count() > MAX_MESSAGE {
             errors.push(FieldError::new("message", format!("is longer than {MAX_MESSAGE} characters")));
         }
+        if crate::validate::has_control_characters(&self.message) {
+            errors.push(FieldError::new("message", "contains control characters"));
+        }
         if message.is_empty() && self.kind == ReportKind::Other {
             errors.push(FieldError::new("message", "is required for a report of kind other"));
         }
         if let Some((lon, lat)) = self.proposed_position {
             if !lon.is_finite() || lon.abs() > 180.0 {
-                errors.push(FieldError::new("lon", "must be a finite number in −180…180"));
+                errors.push(FieldError::new("proposed_lon", "must be a finite number in −180…180"));
             }
             if !lat.is_finite() || lat.abs() > 90.0 {
-                errors.push(FieldError::new("lat", "must be a finite number in −90…90"));
+                errors.push(FieldError::new("proposed_lat", "must be a finite number in −90…90"));
             }
         }
         errors

@@ -272,6 +272,9 @@ impl Reason {
         if text.chars().count() > MAX_REASON {
             return Err(FieldError::new("reason", format!("is longer than {MAX_REASON} characters")));
         }
+        if has_control_characters(text) {
+            return Err(FieldError::new("reason", "contains control characters"));
+        }
         Ok(Reason(text.to_string()))
     }
 
@@ -372,6 +375,9 @@ pub fn validate(draft: &OfficeDraft, locate: Locate<'_>) -> Result<ValidOffice, 
         if n.chars().count() > MAX_NOTES {
             e.push(FieldError::new("notes", format!("is longer than {MAX_NOTES} characters")));
         }
+        if has_control_characters(n) {
+            e.push(FieldError::new("notes", "contains control characters"));
+        }
     }
     let source = optional(&draft.source);
     if let Some(s) = &source {
@@ -461,7 +467,8 @@ fn commune_of(
             ));
             None
         }
-        (None, Some(declared)) if allowed => Some((declared.to_string(), outside_reason.map(str::to_string))),
+        // An office housed in a neighbouring ward still stands in Huế: a position outside
+        // every commune is refused even with allow_outside_commune.
         (None, _) => {
             e.push(FieldError::new(
                 "position",
@@ -519,7 +526,21 @@ fn coordinate(field: &str, value: Option<f64>, limit: f64, e: &mut Vec<FieldErro
     }
 }
 
+/// True for text with control characters other than line breaks and tabs: they have no
+/// place in a reason, a note or a message, and would break the Atom feed's XML.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// Ids that are path segments of the API (`/api/v1/offices/changes`), so no office can hide
+/// behind one.
+const RESERVED_IDS: [&str; 3] = ["changes", "changes.atom", "import"];
+
 fn check_id(id: &str, e: &mut Vec<FieldError>) {
+    if RESERVED_IDS.contains(&id) {
+        e.push(FieldError::new("id", format!("{id:?} is reserved: it names a path of the API")));
+        return;
+    }
     let ok = id.len() <= MAX_ID
         && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');

@@ -26,6 +26,21 @@ impl RateLimit {
     /// Counts one request from `client` (None: unknown, as in-process), or says how long to
     /// wait when it is over the limit.
     pub fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+        self.admit(client, true)
+    }
+
+    /// How long `client` must wait, if it is over the limit; counts nothing.
+    pub fn waiting(&self, client: Option<IpAddr>) -> Option<Duration> {
+        self.admit(client, false).err()
+    }
+
+    /// Counts one event for `client` (a failed sign-in, say), whatever the limit.
+    pub fn record(&self, client: Option<IpAddr>) {
+        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        recent.entry(client).or_default().push_back(Instant::now());
+    }
+
+    fn admit(&self, client: Option<IpAddr>, count: bool) -> Result<(), Duration> {
         let now = Instant::now();
         let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // Forget clients whose requests are all outside the window, so the map stays small.
@@ -38,7 +53,9 @@ impl RateLimit {
             let oldest = times.front().copied().unwrap_or(now);
             return Err(self.window.saturating_sub(now.duration_since(oldest)));
         }
-        times.push_back(now);
+        if count {
+            times.push_back(now);
+        }
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ use axum::http::{header, StatusCode};
 use registry::{Actor, Role};
 
 use super::problem::Problem;
+use crate::rate_limit::ClientAddr;
 use crate::state::AppState;
 
 /// A signed-in member of staff (an editor or an admin).
@@ -39,10 +40,21 @@ impl FromRequestParts<AppState> for Staff {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_string())
             .ok_or_else(|| unauthorized("send Authorization: Bearer <token> (hue-map token create)", None))?;
+        let client = parts.extensions.get::<ClientAddr>().map(|ClientAddr(addr)| addr.ip());
+        if let Some(wait) = state.auth_failures.waiting(client) {
+            return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many failed sign-ins from this address")
+                .with_header(header::RETRY_AFTER, &wait.as_secs().max(1).to_string()));
+        }
         let found = link
             .call(move |r| r.authenticate(&presented), |r| !r.as_ref().is_err_and(|e| e.is_unavailable()))
             .await??;
-        found.map(Staff).ok_or_else(|| unauthorized("the token is unknown or revoked", Some("invalid_token")))
+        match found {
+            Some(actor) => Ok(Staff(actor)),
+            None => {
+                state.auth_failures.record(client);
+                Err(unauthorized("the token is unknown or revoked", Some("invalid_token")))
+            }
+        }
     }
 }
 

@@ -143,7 +143,8 @@ pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> 
     });
     match encoded {
         Ok(bytes) => {
-            let etag = format!("\"{}-communes-fgb\"", snapshot.data.version);
+            // The file carries each commune's seat, so the registry version is part of its identity.
+            let etag = format!("\"{}-r{}-communes-fgb\"", snapshot.data.version, snapshot.registry_version);
             crate::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, "hue-communes.fgb")
         }
         Err(error) => Problem::from(error).into_response(),

@@ -81,7 +81,11 @@ pub async fn resolve(
     JsonBody(decision): JsonBody<Decision>,
 ) -> ApiResult<Response> {
     let link = registry_link::of(&state)?;
-    let id: u64 = id.parse().map_err(|_| Problem::not_found(format!("no report {id:?}")))?;
+    let id: u64 = id
+        .parse()
+        .ok()
+        .filter(|n| *n <= i64::MAX as u64)
+        .ok_or_else(|| Problem::not_found(format!("no report {id:?}")))?;
     let mut errors = Vec::new();
     let reason = Reason::parse(&decision.reason).map_err(|e| errors.push(e)).ok();
     let precision = match decision.position_precision.as_deref() {

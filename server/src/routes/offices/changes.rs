@@ -3,7 +3,7 @@
 //! program can mirror the offices without downloading them again.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use registry::Change;
@@ -31,20 +31,48 @@ pub struct ChangePage {
     pub changes: Vec<Change>,
 }
 
-async fn page(state: &AppState, params: &QueryParams) -> ApiResult<(ChangePage, u64)> {
+/// Where a page starts when no `since` is given.
+enum Start {
+    /// From the first change (a mirror starting out).
+    Oldest,
+    /// The last `limit` changes (a person reading the Atom feed).
+    Newest,
+}
+
+async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult<ChangePage> {
     params.reject_unknown(&["since", "limit"])?;
+    let given = params.single("since")?.is_some();
     let since = params.integer_in("since", 0, 0, i64::MAX as u64)?;
     let limit = params.integer_in("limit", 100, 1, MAX_PAGE)?;
     let link = registry_link::of(state)?;
-    let feed = link.call(move |r| r.changes_since(since, limit as usize), answered).await??;
+    let feed = link
+        .call(
+            move |r| {
+                let since = match start {
+                    Start::Newest if !given => r.registry_version()?.saturating_sub(limit),
+                    _ => since,
+                };
+                r.changes_since(since, limit as usize)
+            },
+            answered,
+        )
+        .await??;
+    if since > feed.registry_version {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!(
+                "since={since} is ahead of the registry (version {}): it was restored from a backup; mirror again from since=0",
+                feed.registry_version
+            ),
+        ));
+    }
     let next_since = feed.changes.last().map_or(since, |c| c.seq);
-    let page = ChangePage {
+    Ok(ChangePage {
         registry_version: feed.registry_version,
         next_since,
         more: next_since < feed.registry_version,
         changes: feed.changes,
-    };
-    Ok((page, since))
+    })
 }
 
 /// Changes after a registry version, oldest first.
@@ -56,13 +84,15 @@ async fn page(state: &AppState, params: &QueryParams) -> ApiResult<(ChangePage, 
     responses(
         (status = 200, description = "A page of changes", body = ChangePage),
         (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "since is ahead of the registry (restored from a backup): mirror again from 0", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn feed(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
-    Ok(Json(page(&state, &params).await?.0).into_response())
+    Ok(Json(page(&state, &params, Start::Oldest).await?).into_response())
 }
 
-/// The same changes as an Atom feed (RFC 4287), newest first.
+/// The same changes as an Atom feed (RFC 4287), newest first: without `since`, the last
+/// `limit` changes.
 #[utoipa::path(get, path = "/api/v1/offices/changes.atom", tag = "offices",
     params(
         ("since" = Option<u64>, Query, description = "A registry version (default 0)"),
@@ -71,10 +101,11 @@ pub async fn feed(State(state): State<AppState>, params: QueryParams) -> ApiResu
     responses(
         (status = 200, description = "An Atom feed", content_type = "application/atom+xml", body = String),
         (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "since is ahead of the registry (restored from a backup): mirror again from 0", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn atom(State(state): State<AppState>, BaseUrl(base): BaseUrl, params: QueryParams) -> ApiResult<Response> {
-    let (page, _) = page(&state, &params).await?;
+    let page = page(&state, &params, Start::Newest).await?;
     let updated = page.changes.last().map(|c| c.at.to_rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Huế offices: changes</title>\n<id>{base}/api/v1/offices/changes.atom</id>\n<link rel=\"self\" href=\"{base}/api/v1/offices/changes.atom\"/>\n<updated>{updated}</updated>\n"
@@ -102,7 +133,13 @@ pub async fn atom(State(state): State<AppState>, BaseUrl(base): BaseUrl, params:
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"))], xml).into_response())
 }
 
-/// Text as XML character data.
+/// Text as XML character data; characters XML 1.0 cannot carry are left out.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

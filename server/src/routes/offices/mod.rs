@@ -1,28 +1,31 @@
-//! `/api/v1/offices…`: the public-service points, kept in the office registry. Reading
-//! (`GET /api/v1/offices`, `GET /api/v1/offices/{id}` with its ETag) is here; writing, history,
-//! the change feed, imports and residents' reports are in the submodules named after their
-//! path segment.
+//! `/api/v1/offices`: the public-service points, kept in the office registry: the list, and
+//! adding one. Deeper paths are in the submodule their segment names: `office.rs` for
+//! `/api/v1/offices/{id}`, and `history.rs`, `changes.rs`, `import.rs`, `reports.rs`.
 
 mod changes;
-mod edit;
 mod history;
 mod import;
+mod office;
 mod reports;
+mod write;
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
-
-use crate::http::conditional::{etag, none_match};
-use crate::http::problem::{ApiResult, Problem};
-use crate::http::query::QueryParams;
-use crate::registry_link::answered;
-use crate::state::AppState;
-use crate::views::{office_response, OfficeView};
 use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::http::auth::Staff;
+use crate::http::media::PROBLEM_JSON as PROBLEM;
+use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
+use crate::registry_link::{self, wrote};
+use crate::state::AppState;
+use crate::views::OfficeView;
+use registry::OfficeDraft;
+use write::{as_object, checked, take_reason, written};
 
 /// Every office that is open, with the registry version they come from.
 #[derive(Serialize, ToSchema)]
@@ -53,49 +56,48 @@ pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResu
     Ok(Json(OfficeList { count: offices.len(), registry_version: snapshot.registry_version, offices }).into_response())
 }
 
-/// One office, with an ETag carrying its version (`If-None-Match` gives 304). A closed
-/// office is 410 Gone (its history stays readable).
-#[utoipa::path(get, path = "/api/v1/offices/{id}", tag = "offices",
-    params(("id" = String, Path, description = "The office id")),
+/// Adds an office (an agent point, a post office…): its fields as `GET` shows them (`id` is
+/// generated when absent) and a `reason`.
+#[utoipa::path(post, path = "/api/v1/offices", tag = "offices",
+    params(("Authorization" = String, Header, description = "Bearer TOKEN")),
+    request_body(content = Object, description = "`kind`, `name`, `address`, `lon`, `lat`, `position_precision`, optional `id`, `opening_hours`, `phone`, `services`, `notes`, `commune_code`, and `reason`"),
     responses(
-        (status = 200, description = "The office", body = OfficeView, headers(("ETag" = String, description = "\"v{version}\""))),
-        (status = 304, description = "Unchanged since the ETag given"),
-        (status = 404, description = "No office has that id", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The office was closed", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "The new office, with its ETag and Location", body = OfficeView),
+        (status = 400, description = "The body is not a JSON object", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "The token may not edit that commune", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "An office with that id exists", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in invalid_params", body = Problem, content_type = PROBLEM),
+        (status = 503, description = "The registry database is unavailable; retry", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn one(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    let snapshot = state.current();
-    let data = &snapshot.data;
-    if let Some(index) = data.office_by_id(&id) {
-        let office = &data.offices[index];
-        if none_match(&headers, &etag(office.version)) {
-            let mut response = StatusCode::NOT_MODIFIED.into_response();
-            if let Ok(value) = HeaderValue::from_str(&etag(office.version)) {
-                response.headers_mut().insert(header::ETAG, value);
-            }
-            return Ok(response);
-        }
-        return Ok(office_response(office, StatusCode::OK));
+pub async fn create(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    JsonBody(mut body): JsonBody<Value>,
+) -> ApiResult<Response> {
+    let link = registry_link::of(&state)?;
+    let mut errors = Vec::new();
+    let reason = take_reason(as_object(&mut body)?, &mut errors);
+    let (draft, problems) = OfficeDraft::from_json(&body);
+    errors.extend(problems);
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    let (valid, reason) = checked(&snapshot, &draft, reason, errors)?;
+    let change = link.call(move |r| r.create(&actor, &valid, &reason), wrote).await??;
+    metrics::counter!("hue_map_registry_edits_total", "action" => "create").increment(1);
+    let mut response = written(&state, &link, &change.after, StatusCode::CREATED).await;
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/offices/{}", change.after.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
     }
-    if let Some(link) = state.registry.clone() {
-        let wanted = id.clone();
-        if let Some(record) = link.call(move |r| r.office(&wanted), answered).await??.filter(|r| !r.is_current()) {
-            let closed = record.valid_to.map(|t| t.to_rfc3339()).unwrap_or_default();
-            return Err(Problem::new(
-                StatusCode::GONE,
-                format!("office {id:?} was closed on {closed}; its history is at /api/v1/offices/{id}/history"),
-            ));
-        }
-    }
-    Err(Problem::not_found(format!("no office has id {id:?}")))
+    Ok(response)
 }
 
 /// This module's routes, each registered with its OpenAPI operation. The feed's static
 /// segments (`changes`, `import`) take precedence over `{id}`.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, edit::create))
-        .routes(routes!(one, edit::patch, edit::close))
+        .routes(routes!(list, create))
+        .routes(routes!(office::one, office::patch, office::close))
         .routes(routes!(history::history))
         .routes(routes!(changes::feed))
         .routes(routes!(changes::atom))

@@ -100,6 +100,12 @@ pub async fn report(
 ) -> ApiResult<Response> {
     let link = registry_link::of(&state)?;
     let report = new_report(id, &body).map_err(WriteError::Invalid)?;
+    if let Some((lon, lat)) = report.proposed_position {
+        if state.current().data.locate(lon, lat).commune.is_none() {
+            let outside = FieldError::new("proposed_lon", format!("({lon}, {lat}) lies outside every commune of Huế"));
+            return Err(WriteError::Invalid(vec![outside]).into());
+        }
+    }
     if let Err(wait) = state.report_limit.check(client.map(|Extension(ClientAddr(addr))| addr.ip())) {
         metrics::counter!("hue_map_registry_rejected_writes_total", "reason" => "rate_limited").increment(1);
         let seconds = wait.as_secs().max(1).to_string();

@@ -2,7 +2,7 @@
 //! and their metadata documents.
 
 use data_boundaries::Dataset;
-use geo::{BoundingRect, Intersects};
+
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -84,25 +84,6 @@ impl CollectionId {
             CollectionId::FormerUnits => serde_json::to_value(former_unit_feature(data, &data.former_units[index])),
         };
         value.unwrap_or(Value::Null)
-    }
-
-    /// Whether feature `index` meets any of the boxes (two when a bbox crosses the antimeridian).
-    pub fn intersects(self, data: &Dataset, index: usize, boxes: &[geo::Rect<f64>]) -> bool {
-        match self {
-            CollectionId::Communes => {
-                let geometry = &data.communes[index].geometry;
-                let Some(bounds) = geometry.bounding_rect() else { return false };
-                boxes.iter().any(|b| b.intersects(&bounds) && b.intersects(geometry))
-            }
-            CollectionId::Offices => {
-                let o = &data.offices[index];
-                boxes.iter().any(|b| b.intersects(&geo::Point::new(o.lon, o.lat)))
-            }
-            CollectionId::FormerUnits => {
-                let u = &data.former_units[index];
-                boxes.iter().any(|b| b.intersects(&geo::Point::new(u.lon, u.lat)))
-            }
-        }
     }
 
     /// `[west, south, east, north]` of every feature of the collection.

@@ -106,13 +106,6 @@ impl ItemsQuery {
         Ok(ItemsQuery { limit, offset, bbox, crs, datetime, raw_bbox, raw_bbox_crs })
     }
 
-    /// The boxes to test, split in two where the bbox crosses the antimeridian.
-    fn boxes(&self) -> Option<Vec<geo::Rect<f64>>> {
-        let [west, south, east, north] = self.bbox?;
-        let rect = |w: f64, e: f64| geo::Rect::new(geo::coord! {x: w, y: south}, geo::coord! {x: e, y: north});
-        Some(if west <= east { vec![rect(west, east)] } else { vec![rect(west, 180.0), rect(-180.0, east)] })
-    }
-
     /// The query string of this request at another offset, for paging links.
     fn query_at(&self, offset: usize) -> String {
         let mut pairs: Vec<(&str, String)> = vec![("limit", self.limit.to_string()), ("offset", offset.to_string())];
@@ -271,9 +264,14 @@ pub async fn items(
     let request = ItemsQuery::parse(&params)?;
     let snapshot = state.current();
     let data = &snapshot.data;
-    let matched: Vec<usize> = match request.boxes() {
+    // The dataset's R-trees answer the bbox (west > east crosses the antimeridian).
+    let matched: Vec<usize> = match request.bbox {
         None => (0..id.count(data)).collect(),
-        Some(boxes) => (0..id.count(data)).filter(|&i| id.intersects(data, i, &boxes)).collect(),
+        Some([west, south, east, north]) => match id {
+            CollectionId::Communes => data.communes_in_bbox(west, south, east, north),
+            CollectionId::Offices => data.offices_in_bbox(west, south, east, north),
+            CollectionId::FormerUnits => data.former_units_in_bbox(west, south, east, north),
+        },
     };
     let page = matched.iter().skip(request.offset).take(request.limit);
     let features: Vec<Value> = page

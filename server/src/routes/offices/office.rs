@@ -1,88 +1,60 @@
-//! Writing offices: `POST /api/v1/offices` (create), `PATCH /api/v1/offices/{id}` (an RFC 7396
-//! merge patch) and `DELETE /api/v1/offices/{id}` (close: the office leaves every answer but
-//! keeps its history). Every write needs a staff token, a `reason`, and (for an existing
-//! office) `If-Match` with the version it changes. The answer is sent once this replica serves
-//! the change; the others follow within a second.
-
-use std::sync::Arc;
+//! `/api/v1/offices/{id}`: one office. `GET` answers from memory with an ETag carrying its
+//! version; `PATCH` (an RFC 7396 merge patch) and `DELETE` (close: the office leaves every
+//! answer but keeps its history) need a staff token, a `reason`, and `If-Match` with the
+//! version they change. A write answers once this replica serves it; the others follow
+//! within a second.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
-use registry::{FieldError, OfficeDraft, OfficeRecord, Reason, ValidOffice, WriteError};
-use serde_json::{Map, Value};
+use axum::response::{IntoResponse, Response};
+use registry::{FieldError, OfficeDraft, Reason, WriteError};
+use serde_json::Value;
 
+use super::write::{as_object, checked, current_record, take_reason, written};
 use crate::http::auth::Staff;
-use crate::http::conditional::required_version;
+use crate::http::conditional::{etag, none_match, required_version};
+use crate::http::media::PROBLEM_JSON as PROBLEM;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link::{self, answered, wrote, RegistryLink};
-use crate::state::{AppState, Snapshot};
+use crate::registry_link::{self, answered, wrote};
+use crate::state::AppState;
 use crate::views::{office_response, OfficeView};
 
-const PROBLEM: &str = "application/problem+json";
-
-/// Takes `reason` out of a write's body: required, non-empty text.
-fn take_reason(object: &mut Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<Reason> {
-    match object.remove("reason") {
-        Some(Value::String(text)) => Reason::parse(&text).map_err(|e| errors.push(e)).ok(),
-        Some(_) => {
-            errors.push(FieldError::new("reason", "must be text"));
-            None
-        }
-        None => {
-            errors.push(FieldError::new("reason", "is required: say why, for the history"));
-            None
-        }
-    }
-}
-
-/// Validates a draft against the served communes; with the reason, every problem at once.
-fn checked(
-    snapshot: &Snapshot,
-    draft: &OfficeDraft,
-    reason: Option<Reason>,
-    mut errors: Vec<FieldError>,
-) -> Result<(ValidOffice, Reason), Problem> {
+/// One office, with an ETag carrying its version (`If-None-Match` gives 304). A closed
+/// office is 410 Gone (its history stays readable).
+#[utoipa::path(get, path = "/api/v1/offices/{id}", tag = "offices",
+    params(("id" = String, Path, description = "The office id")),
+    responses(
+        (status = 200, description = "The office", body = OfficeView, headers(("ETag" = String, description = "\"v{version}\""))),
+        (status = 304, description = "Unchanged since the ETag given"),
+        (status = 404, description = "No office has that id", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The office was closed", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn one(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+    let snapshot = state.current();
     let data = &snapshot.data;
-    let locate = |lon: f64, lat: f64| data.locate(lon, lat).commune.map(|i| data.communes[i].code.clone());
-    let valid = match registry::validate(draft, &locate) {
-        Ok(valid) => Some(valid),
-        Err(more) => {
-            for error in more {
-                if !errors.iter().any(|e| e.field == error.field) {
-                    errors.push(error);
-                }
+    if let Some(index) = data.office_by_id(&id) {
+        let office = &data.offices[index];
+        if none_match(&headers, &etag(office.version)) {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            if let Ok(value) = HeaderValue::from_str(&etag(office.version)) {
+                response.headers_mut().insert(header::ETAG, value);
             }
-            None
+            return Ok(response);
         }
-    };
-    match (valid, reason) {
-        (Some(valid), Some(reason)) if errors.is_empty() => Ok((valid, reason)),
-        _ => Err(Problem::from(WriteError::Invalid(errors))),
+        return Ok(office_response(office, StatusCode::OK));
     }
-}
-
-fn as_object(body: &mut Value) -> Result<&mut Map<String, Value>, Problem> {
-    body.as_object_mut().ok_or_else(|| Problem::new(StatusCode::BAD_REQUEST, "the body must be a JSON object"))
-}
-
-/// The current record, or 404 (410 when it was closed).
-async fn current_record(link: &Arc<RegistryLink>, id: &str) -> Result<OfficeRecord, Problem> {
-    let wanted = id.to_string();
-    match link.call(move |r| r.office(&wanted), answered).await?? {
-        Some(record) if record.is_current() => Ok(record),
-        Some(_) => Err(Problem::new(StatusCode::GONE, format!("office {id:?} is closed"))),
-        None => Err(Problem::not_found(format!("no office has id {id:?}"))),
+    if let Some(link) = state.registry.clone() {
+        let wanted = id.clone();
+        if let Some(record) = link.call(move |r| r.office(&wanted), answered).await??.filter(|r| !r.is_current()) {
+            let closed = record.valid_to.map(|t| t.to_rfc3339()).unwrap_or_default();
+            return Err(Problem::new(
+                StatusCode::GONE,
+                format!("office {id:?} was closed on {closed}; its history is at /api/v1/offices/{id}/history"),
+            ));
+        }
     }
-}
-
-/// Answers with the office as written, once this replica serves it.
-async fn written(state: &AppState, link: &RegistryLink, after: &OfficeRecord, status: StatusCode) -> Response {
-    if let Err(error) = link.refresh(state).await {
-        tracing::warn!(%error, "written, but the snapshot could not be refreshed yet; the follower will retry");
-    }
-    office_response(&data_boundaries::Office::from(after), status)
+    Err(Problem::not_found(format!("no office has id {id:?}")))
 }
 
 /// Changes an office: a JSON merge patch (RFC 7396) of its fields as `GET` shows them, plus a
@@ -136,42 +108,6 @@ pub async fn patch(
     Ok(written(&state, &link, &change.after, StatusCode::OK).await)
 }
 
-/// Adds an office (an agent point, a post office…): its fields as `GET` shows them (`id` is
-/// generated when absent) and a `reason`.
-#[utoipa::path(post, path = "/api/v1/offices", tag = "offices",
-    params(("Authorization" = String, Header, description = "Bearer TOKEN")),
-    request_body(content = Object, description = "`kind`, `name`, `address`, `lon`, `lat`, `position_precision`, optional `id`, `opening_hours`, `phone`, `services`, `notes`, `commune_code`, and `reason`"),
-    responses(
-        (status = 201, description = "The new office, with its ETag and Location", body = OfficeView),
-        (status = 400, description = "The body is not a JSON object", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "The token may not edit that commune", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "An office with that id exists", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in invalid_params", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "The registry database is unavailable; retry", body = Problem, content_type = PROBLEM),
-    ))]
-pub async fn create(
-    State(state): State<AppState>,
-    Staff(actor): Staff,
-    JsonBody(mut body): JsonBody<Value>,
-) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
-    let mut errors = Vec::new();
-    let reason = take_reason(as_object(&mut body)?, &mut errors);
-    let (draft, problems) = OfficeDraft::from_json(&body);
-    errors.extend(problems);
-    let snapshot = arc_swap::Guard::into_inner(state.current());
-    let (valid, reason) = checked(&snapshot, &draft, reason, errors)?;
-    let change = link.call(move |r| r.create(&actor, &valid, &reason), wrote).await??;
-    metrics::counter!("hue_map_registry_edits_total", "action" => "create").increment(1);
-    let mut response = written(&state, &link, &change.after, StatusCode::CREATED).await;
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/offices/{}", change.after.id)) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
-}
-
 /// Closes an office: it leaves every answer (locate, nearest, tiles, exports) but stays in
 /// the history. The `reason` comes as `{"reason": "..."}` or `?reason=`.
 #[utoipa::path(delete, path = "/api/v1/offices/{id}", tag = "offices",
@@ -221,22 +157,10 @@ pub async fn close(
     if let Err(error) = link.refresh(&state).await {
         tracing::warn!(%error, "closed, but the snapshot could not be refreshed yet");
     }
-    Ok(axum::Json(change.after).into_response_with_etag())
-}
-
-/// A closed record as JSON, with its ETag.
-trait WithEtag {
-    fn into_response_with_etag(self) -> Response;
-}
-
-impl WithEtag for axum::Json<OfficeRecord> {
-    fn into_response_with_etag(self) -> Response {
-        use axum::response::IntoResponse;
-        let etag = crate::http::conditional::etag(self.0.version);
-        let mut response = self.into_response();
-        if let Ok(value) = HeaderValue::from_str(&etag) {
-            response.headers_mut().insert(header::ETAG, value);
-        }
-        response
+    let etag = crate::http::conditional::etag(change.after.version);
+    let mut response = axum::Json(change.after).into_response();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
     }
+    Ok(response)
 }
