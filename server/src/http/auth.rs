@@ -45,9 +45,7 @@ impl FromRequestParts<AppState> for Staff {
             return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many failed sign-ins from this address")
                 .with_header(header::RETRY_AFTER, &wait.as_secs().max(1).to_string()));
         }
-        let found = link
-            .call(move |r| r.authenticate(&presented), |r| !r.as_ref().is_err_and(|e| e.is_unavailable()))
-            .await??;
+        let found = link.authenticate(presented).await?;
         match found {
             Some(actor) => Ok(Staff(actor)),
             None => {
