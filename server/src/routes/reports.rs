@@ -120,11 +120,9 @@ pub async fn resolve(
             wrote,
         )
         .await??;
-    if resolved.change.is_some() {
+    if let Some(change) = &resolved.change {
         metrics::counter!("hue_map_registry_edits_total", "action" => "report_accepted").increment(1);
-        if let Err(error) = link.refresh(&state).await {
-            tracing::warn!(%error, "report applied, but the snapshot could not be refreshed yet");
-        }
+        link.committed(change.seq).await;
     }
     Ok((StatusCode::OK, Json(serde_json::json!({ "report": resolved.report, "change": resolved.change })))
         .into_response())

@@ -74,9 +74,7 @@ pub async fn import(
         .await??;
     if report.applied {
         metrics::counter!("hue_map_registry_edits_total", "action" => "import").increment(1);
-        if let Err(error) = link.refresh(&state).await {
-            tracing::warn!(%error, "imported, but the snapshot could not be refreshed yet");
-        }
+        link.committed(report.registry_version).await;
     }
     Ok(Json(report).into_response())
 }

@@ -85,7 +85,7 @@ pub async fn create(
     let (valid, reason) = checked(&snapshot, &draft, reason, errors)?;
     let change = link.call(move |r| r.create(&actor, &valid, &reason), wrote).await??;
     metrics::counter!("hue_map_registry_edits_total", "action" => "create").increment(1);
-    let mut response = written(&state, &link, &change.after, StatusCode::CREATED).await;
+    let mut response = written(&link, &change, StatusCode::CREATED).await;
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/offices/{}", change.after.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }

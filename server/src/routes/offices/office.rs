@@ -105,7 +105,7 @@ pub async fn patch(
     let (valid, reason) = checked(&snapshot, &draft, reason, errors)?;
     let change = link.call(move |r| r.update(&actor, &id, expected, &valid, &reason), wrote).await??;
     metrics::counter!("hue_map_registry_edits_total", "action" => "update").increment(1);
-    Ok(written(&state, &link, &change.after, StatusCode::OK).await)
+    Ok(written(&link, &change, StatusCode::OK).await)
 }
 
 /// Closes an office: it leaves every answer (locate, nearest, tiles, exports) but stays in
@@ -154,9 +154,7 @@ pub async fn close(
     };
     let change = link.call(move |r| r.close(&actor, &id, expected, &reason), wrote).await??;
     metrics::counter!("hue_map_registry_edits_total", "action" => "close").increment(1);
-    if let Err(error) = link.refresh(&state).await {
-        tracing::warn!(%error, "closed, but the snapshot could not be refreshed yet");
-    }
+    link.committed(change.seq).await;
     let etag = crate::http::conditional::etag(change.after.version);
     let mut response = axum::Json(change.after).into_response();
     if let Ok(value) = HeaderValue::from_str(&etag) {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::http::Problem;
 use crate::registry_link::{answered, RegistryLink};
-use crate::state::{AppState, Snapshot};
+use crate::state::Snapshot;
 use crate::views::office_response;
 
 /// Takes `reason` out of a write's body: required, non-empty text.
@@ -76,14 +76,7 @@ pub(super) async fn current_record(link: &Arc<RegistryLink>, id: &str) -> Result
 }
 
 /// Answers with the office as written, once this replica serves it.
-pub(super) async fn written(
-    state: &AppState,
-    link: &RegistryLink,
-    after: &OfficeRecord,
-    status: StatusCode,
-) -> Response {
-    if let Err(error) = link.refresh(state).await {
-        tracing::warn!(%error, "written, but the snapshot could not be refreshed yet; the follower will retry");
-    }
-    office_response(&data_boundaries::Office::from(after), status)
+pub(super) async fn written(link: &RegistryLink, change: &registry::Change, status: StatusCode) -> Response {
+    link.committed(change.seq).await;
+    office_response(&data_boundaries::Office::from(&change.after), status)
 }
