@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -22,8 +22,8 @@ pub struct EncodedTile {
     pub raw: Bytes,
     /// `raw` gzip-compressed (default level): `Content-Encoding: gzip`, and what PMTiles holds.
     pub gzip: Bytes,
-    /// `raw` brotli-compressed (quality 9, window 22): `Content-Encoding: br`.
-    pub brotli: Bytes,
+    /// `raw` brotli-compressed (window 22): `Content-Encoding: br`; see [`EncodedTile::brotli`].
+    brotli: OnceLock<Bytes>,
     /// 16 hex digits of SHA-256 over `raw`: a strong validator that changes exactly when the
     /// tile's content does, so a registry edit changes the ETags of the tiles it touched and
     /// no others.
@@ -31,37 +31,45 @@ pub struct EncodedTile {
 }
 
 impl EncodedTile {
-    /// Compresses `raw` both ways, once. Compression into memory cannot fail in practice; if
-    /// it ever did, that encoding would be empty rather than the tile lost.
+    /// Compresses `raw` both ways, once (brotli at quality 9). Compression into memory cannot
+    /// fail in practice; if it ever did, that encoding would be empty rather than the tile lost.
     pub fn new(raw: Vec<u8>) -> EncodedTile {
-        EncodedTile::with_brotli_quality(raw, 9)
+        let tile = EncodedTile::quick(raw);
+        let _ = tile.brotli.set(brotli(&tile.raw, 9));
+        tile
     }
 
-    /// Like [`EncodedTile::new`] with a lower brotli quality: for tiles rendered again while
-    /// the service answers (an office edit), where a few percent of size buys several times
-    /// the speed.
+    /// Like [`EncodedTile::new`], but brotli is left until a client asks for it (then at
+    /// quality 5): for tiles rendered again while the service answers an office edit, where
+    /// most clients take gzip and the rebuild's time is taken from the reads.
     pub fn quick(raw: Vec<u8>) -> EncodedTile {
-        EncodedTile::with_brotli_quality(raw, 5)
-    }
-
-    fn with_brotli_quality(raw: Vec<u8>, quality: u32) -> EncodedTile {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         let _ = gz.write_all(&raw);
         let gzip = gz.finish().unwrap_or_default();
-        let mut brotli = Vec::new();
-        {
-            let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, quality, 22);
-            let _ = writer.write_all(&raw);
-        }
         let digest = sha2::Sha256::digest(&raw);
         let content_hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        EncodedTile { raw: raw.into(), gzip: gzip.into(), brotli: brotli.into(), content_hash }
+        EncodedTile { raw: raw.into(), gzip: gzip.into(), brotli: OnceLock::new(), content_hash }
     }
 
-    /// Bytes held for the three encodings together (what the tile costs in memory).
-    pub fn bytes(&self) -> usize {
-        self.raw.len() + self.gzip.len() + self.brotli.len()
+    /// `raw` brotli-compressed: `Content-Encoding: br`.
+    pub fn brotli(&self) -> Bytes {
+        self.brotli.get_or_init(|| brotli(&self.raw, 5)).clone()
     }
+
+    /// Bytes held for the encodings made so far (what the tile costs in memory).
+    pub fn bytes(&self) -> usize {
+        self.raw.len() + self.gzip.len() + self.brotli.get().map_or(0, Bytes::len)
+    }
+}
+
+/// `raw` brotli-compressed at `quality`, window 22.
+fn brotli(raw: &[u8], quality: u32) -> Bytes {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
+        let _ = writer.write_all(raw);
+    }
+    out.into()
 }
 
 /// Figures from building the pyramid, for the log and BENCHMARKS.md.

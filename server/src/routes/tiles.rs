@@ -128,7 +128,7 @@ pub async fn tile(
         Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
         Lookup::Tile(tile) => {
             let body = match encoding {
-                Encoding::Brotli => tile.brotli.clone(),
+                Encoding::Brotli => tile.brotli(),
                 Encoding::Gzip => tile.gzip.clone(),
                 Encoding::Identity => tile.raw.clone(),
             };
