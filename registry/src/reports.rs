@@ -187,7 +187,7 @@ mod tests {
             ..ok.clone()
         };
         let fields: Vec<String> = bad.problems().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["message", "lon", "lat"]);
+        assert_eq!(fields, ["message", "proposed_lon", "proposed_lat"]);
         let long = NewReport { message: "á".repeat(1001), ..ok };
         assert_eq!(long.problems().len(), 1);
     }

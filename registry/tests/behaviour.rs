@@ -276,11 +276,15 @@ fn editors_change_only_their_own_communes(kind: Kind) {
     let new = validate(&post_office("po-elsewhere", OTHER_COMMUNE), &locate).unwrap();
     assert!(matches!(r.create(&editor, &new, &reason("x")), Err(WriteError::Forbidden { .. })));
 
-    // An administrator may do all of it.
+    // An administrator may do all of it, but a commune keeps one seat: the move waits until
+    // the other commune's seat is closed.
     let admin = store.actor(Role::Admin, &[], "admin");
+    let two_seats = r.update(&admin, SEAT, 2, &away, &reason("the seat moved"));
+    assert!(matches!(&two_seats, Err(WriteError::Invalid(e)) if e[0].field == "kind"), "{two_seats:?}");
+    r.close(&admin, "seat-19789", 1, &reason("merged into the other seat")).unwrap();
     r.update(&admin, SEAT, 2, &away, &reason("the seat moved")).unwrap();
     assert_eq!(r.office(SEAT).unwrap().unwrap().commune_code, OTHER_COMMUNE);
-    assert_eq!(r.registry_version().unwrap(), 42);
+    assert_eq!(r.registry_version().unwrap(), 43);
 }
 
 fn opening_hours_are_validated_and_evaluated(kind: Kind) {

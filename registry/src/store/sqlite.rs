@@ -65,7 +65,7 @@ impl SqliteStore {
                 .map_err(|source| StoreError::Io { path: parent.display().to_string(), source })?;
         }
         let mut conn = connect(path)?;
-        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(sqlite_error)?;
+        let mode = wal_mode(&conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Unavailable { reason: format!("cannot switch {} to WAL mode", path.display()) });
         }
@@ -229,6 +229,25 @@ fn check_writable(path: &Path) -> Result<(), StoreError> {
         .open(path)
         .map(drop)
         .map_err(|e| StoreError::Unavailable { reason: format!("{} is read-only: {e}", path.display()) })
+}
+
+/// Switches the file to WAL. Several processes opening a new registry at once can be told
+/// "locked" here without SQLite's busy handler waiting (the switch needs the file alone for
+/// a moment), so this waits and tries again, up to the busy timeout.
+fn wal_mode(conn: &Connection) -> Result<String, StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) => return Ok(mode),
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if matches!(failure.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(error) => return Err(sqlite_error(error)),
+        }
+    }
 }
 
 /// Opens a connection with the registry's settings.
