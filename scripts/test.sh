@@ -16,6 +16,9 @@ fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v ogrinfo >/dev/null || missing+=(gdal-bin)
+# curl (a shed-request client in limits.rs) and chattr (the read-only-store test).
+command -v curl >/dev/null || missing+=(curl)
+command -v chattr >/dev/null || missing+=(e2fsprogs)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq

@@ -26,8 +26,10 @@ const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 /// reads 12–20 % of their throughput).
 const GATHER: Duration = Duration::from_millis(200);
 
-/// The longest a write waits to be served by its own replica before answering anyway.
-const SERVED_WITHIN: Duration = Duration::from_secs(5);
+/// The longest a write waits to be served by its own replica before answering anyway:
+/// generous for a busy machine, and below the 30 s request timeout, so an acknowledged write
+/// is never answered with a timeout.
+const SERVED_WITHIN: Duration = Duration::from_secs(20);
 
 /// How long a verified token is trusted without checking the store again. Revoking a token
 /// takes effect within this long on every replica.

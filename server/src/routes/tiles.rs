@@ -12,6 +12,7 @@ use axum::Json;
 use serde_json::Value;
 use tiles::{Lookup, TileId, MAX_ZOOM};
 
+use crate::http::conditional::none_match;
 use crate::http::media::MVT;
 use crate::http::routing::add_with_extension;
 use crate::http::{ApiResult, BaseUrl, Problem};
@@ -77,16 +78,6 @@ pub fn parse_tile(z: &str, x: &str, y_file: &str) -> ApiResult<TileId> {
     TileId::new(z, x, y).ok_or_else(|| Problem::new(StatusCode::BAD_REQUEST, "tile outside the grid"))
 }
 
-/// True when If-None-Match lists our ETag (weak comparison, as RFC 9110 §13.1.2 says).
-fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
-        |tag| {
-            let tag = tag.trim();
-            tag == "*" || tag.trim_start_matches("W/") == etag
-        },
-    )
-}
-
 /// One Mapbox Vector Tile (MVT 2.1) of the five layers; 204 when the tile is empty.
 #[utoipa::path(get, path = "/tiles/{z}/{x}/{y}.mvt", tag = "tiles",
     params(
@@ -124,7 +115,7 @@ pub async fn tile(
         Lookup::Empty => "\"empty\"".to_string(),
     };
     let mut response = match lookup {
-        _ if matches_etag(&headers, &etag) => StatusCode::NOT_MODIFIED.into_response(),
+        _ if none_match(&headers, &etag) => StatusCode::NOT_MODIFIED.into_response(),
         Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
         Lookup::Tile(tile) => {
             let body = match encoding {

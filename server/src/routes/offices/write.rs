@@ -35,30 +35,22 @@ pub(super) fn checked(
     snapshot: &Snapshot,
     draft: &OfficeDraft,
     reason: Option<Reason>,
-    mut errors: Vec<FieldError>,
+    errors: Vec<FieldError>,
 ) -> Result<(ValidOffice, Reason), Problem> {
     let data = &snapshot.data;
     let locate = |lon: f64, lat: f64| data.locate(lon, lat).commune.map(|i| data.communes[i].code.clone());
-    let valid = match registry::validate(draft, &locate) {
-        Ok(valid) => Some(valid),
-        Err(more) => {
-            for error in more {
-                if !errors.iter().any(|e| e.field == error.field) {
-                    errors.push(error);
-                }
-            }
-            None
+    let errors = match (registry::validate::validate_parsed(draft, errors, &locate), reason) {
+        (Ok(valid), Some(reason)) if data.commune_by_code(valid.commune_code()).is_some() => {
+            return Ok((valid, reason))
         }
+        (Ok(valid), Some(_)) => {
+            vec![FieldError::new("commune_code", format!("no commune has code {:?}", valid.commune_code()))]
+        }
+        // `take_reason` has already listed the missing reason, so this is never reached.
+        (Ok(_), None) => vec![FieldError::new("reason", "is required")],
+        (Err(errors), _) => errors,
     };
-    if let Some(valid) = &valid {
-        if data.commune_by_code(valid.commune_code()).is_none() {
-            errors.push(FieldError::new("commune_code", format!("no commune has code {:?}", valid.commune_code())));
-        }
-    }
-    match (valid, reason) {
-        (Some(valid), Some(reason)) if errors.is_empty() => Ok((valid, reason)),
-        _ => Err(Problem::from(WriteError::Invalid(errors))),
-    }
+    Err(WriteError::Invalid(errors).into())
 }
 
 pub(super) fn as_object(body: &mut Value) -> Result<&mut Map<String, Value>, Problem> {
