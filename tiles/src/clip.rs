@@ -1,9 +1,9 @@
 //! Clipping to a tile's buffered box.
 //!
-//! Polygons use Sutherland–Hodgman, one box edge at a time. Edge crossings are computed from
-//! the segment's endpoints in a canonical order, so two neighbours clipping their shared
-//! border (walked in opposite directions) get bit-identical crossing points: topology
-//! survives the clip as well as the simplification.
+//! Polygons go through a real polygon clipper in integers (i_overlay), which returns valid
+//! polygons: where a ring leaves the box and comes back, it becomes separate pieces rather
+//! than one ring run back along the box's edge, as Sutherland–Hodgman leaves it. Lines use
+//! Liang–Barsky.
 
 /// A point in tile units (x to the east, y to the south), before rounding to integers.
 pub type Point = [f64; 2];
@@ -11,69 +11,71 @@ pub type Point = [f64; 2];
 /// `[x0, y0, x1, y1]` in tile units.
 pub type Bounds = [f64; 4];
 
-#[derive(Clone, Copy)]
-enum Side {
-    Left,
-    Right,
-    Top,
-    Bottom,
-}
+/// A polygon in integer tile units: its exterior ring, then its holes, each ring open.
+pub type IntPolygon = Vec<Vec<[i32; 2]>>;
 
-fn inside(p: Point, side: Side, b: Bounds) -> bool {
-    match side {
-        Side::Left => p[0] >= b[0],
-        Side::Right => p[0] <= b[2],
-        Side::Top => p[1] >= b[1],
-        Side::Bottom => p[1] <= b[3],
-    }
-}
+/// Clips one feature's polygons (rings in integer tile units, each polygon's exterior first)
+/// to the box, whose corners must be whole numbers, with i_overlay's integer clipper.
+///
+/// The result is valid as OGC and GEOS define it: no ring crosses or touches itself or
+/// another except at a point, holes lie inside their exterior, and parts do not overlap.
+/// Rings that crossed themselves on the way in (a border simplified onto the grid at low
+/// zoom) are repaired by the non-zero fill rule, after each exterior is turned one way and
+/// each hole the other. Pieces under one unit² (one quantisation cell) are left out, so a
+/// polygon that collapses is dropped rather than drawn degenerate.
+pub fn clip_polygons(polygons: &[Vec<Vec<[f64; 2]>>], b: Bounds) -> Vec<IntPolygon> {
+    use i_overlay::core::fill_rule::FillRule;
+    use i_overlay::core::overlay::{IntOverlayOptions, Overlay, ShapeType};
+    use i_overlay::core::overlay_rule::OverlayRule;
+    use i_overlay::core::solver::Solver;
+    use i_overlay::i_float::int::point::IntPoint;
 
-fn crossing(a: Point, c: Point, side: Side, b: Bounds) -> Point {
-    // Canonical order: the same segment gives the same point whichever way it is walked.
-    let (p, q) = if (a[0], a[1]) <= (c[0], c[1]) { (a, c) } else { (c, a) };
-    match side {
-        Side::Left | Side::Right => {
-            let x = if matches!(side, Side::Left) { b[0] } else { b[2] };
-            let t = (x - p[0]) / (q[0] - p[0]);
-            [x, p[1] + t * (q[1] - p[1])]
-        }
-        Side::Top | Side::Bottom => {
-            let y = if matches!(side, Side::Top) { b[1] } else { b[3] };
-            let t = (y - p[1]) / (q[1] - p[1]);
-            [p[0] + t * (q[0] - p[0]), y]
-        }
-    }
-}
-
-/// Clips a closed ring (first point repeated last, or not) to the box, edges included. The
-/// result is open (no repeated closing point) and may be empty. Where the ring runs outside,
-/// the result follows the box's edge: a ring that leaves and re-enters stays one ring, joined
-/// along the edge, as Sutherland–Hodgman does.
-pub fn clip_ring(ring: &[Point], b: Bounds) -> Vec<Point> {
-    let mut current: Vec<Point> = ring.to_vec();
-    if current.len() > 1 && current.first() == current.last() {
-        current.pop();
-    }
-    for side in [Side::Left, Side::Right, Side::Top, Side::Bottom] {
-        if current.is_empty() {
-            break;
-        }
-        let input = std::mem::take(&mut current);
-        let mut previous = input[input.len() - 1];
-        for &point in &input {
-            match (inside(point, side, b), inside(previous, side, b)) {
-                (true, true) => current.push(point),
-                (true, false) => {
-                    current.push(crossing(previous, point, side, b));
-                    current.push(point);
+    let capacity = polygons.iter().flatten().map(Vec::len).sum::<usize>() + 4;
+    let options = IntOverlayOptions { min_output_area: 1, ..IntOverlayOptions::ogc() };
+    let mut overlay = Overlay::new_custom(capacity, options, Solver::default());
+    for polygon in polygons {
+        for (index, ring) in polygon.iter().enumerate() {
+            let mut contour: Vec<IntPoint> = Vec::with_capacity(ring.len());
+            for p in ring {
+                let q = IntPoint::new(p[0].round() as i32, p[1].round() as i32);
+                if contour.last() != Some(&q) {
+                    contour.push(q);
                 }
-                (false, true) => current.push(crossing(previous, point, side, b)),
-                (false, false) => {}
             }
-            previous = point;
+            while contour.len() > 1 && contour.first() == contour.last() {
+                contour.pop();
+            }
+            if contour.len() < 3 {
+                continue;
+            }
+            // Exteriors counter-clockwise and holes clockwise (y up), so that under the
+            // non-zero rule a hole cancels its exterior and overlapping parts add up.
+            let counter_clockwise = contour_area2(&contour) > 0;
+            if counter_clockwise != (index == 0) {
+                contour.reverse();
+            }
+            overlay.add_contour(&contour, ShapeType::Subject);
         }
     }
-    current
+    let (x0, y0, x1, y1) = (b[0] as i32, b[1] as i32, b[2] as i32, b[3] as i32);
+    let corners = [IntPoint::new(x0, y0), IntPoint::new(x1, y0), IntPoint::new(x1, y1), IntPoint::new(x0, y1)];
+    overlay.add_contour(&corners, ShapeType::Clip);
+    overlay
+        .overlay(OverlayRule::Intersect, FillRule::NonZero)
+        .into_iter()
+        .map(|shape| shape.into_iter().map(|ring| ring.into_iter().map(|p| [p.x, p.y]).collect()).collect())
+        .collect()
+}
+
+/// Twice the signed area of an open contour (positive counter-clockwise with y up).
+fn contour_area2(contour: &[i_overlay::i_float::int::point::IntPoint]) -> i64 {
+    let n = contour.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (contour[i], contour[(i + 1) % n]);
+            a.x as i64 * b.y as i64 - b.x as i64 * a.y as i64
+        })
+        .sum()
 }
 
 /// Clips a polyline to the box, edges included; a line that leaves and re-enters becomes
@@ -152,19 +154,47 @@ mod tests {
 
     #[test]
     fn a_square_straddling_the_box_is_cut_to_it() {
-        let ring = [[-5.0, -5.0], [5.0, -5.0], [5.0, 5.0], [-5.0, 5.0], [-5.0, -5.0]];
-        let clipped = clip_ring(&ring, [0.0, 0.0, 10.0, 10.0]);
-        let mut sorted = clipped.clone();
-        sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        assert_eq!(sorted, vec![[0.0, 0.0], [0.0, 5.0], [5.0, 0.0], [5.0, 5.0]]);
+        let ring = vec![[-5.0, -5.0], [5.0, -5.0], [5.0, 5.0], [-5.0, 5.0], [-5.0, -5.0]];
+        let clipped = clip_polygons(&[vec![ring]], [0.0, 0.0, 10.0, 10.0]);
+        assert_eq!(clipped.len(), 1);
+        let mut corners = clipped[0][0].clone();
+        corners.sort();
+        assert_eq!(corners, vec![[0, 0], [0, 5], [5, 0], [5, 5]]);
     }
 
     #[test]
-    fn crossings_do_not_depend_on_direction() {
-        let (a, c) = ([-3.3, 1.7], [7.1, 9.9]);
-        let b = [0.0, 0.0, 4.0, 4.0];
-        assert_eq!(crossing(a, c, Side::Left, b), crossing(c, a, Side::Left, b));
-        assert_eq!(crossing(a, c, Side::Bottom, b), crossing(c, a, Side::Bottom, b));
+    fn a_ring_leaving_and_reentering_becomes_two_polygons_not_one_joined_along_the_edge() {
+        // A U open to the left, cut by the box's left edge at x = 0: Sutherland–Hodgman
+        // would join the two arms along x = 0, running back over itself.
+        let u = vec![
+            [-10.0, 0.0],
+            [10.0, 0.0],
+            [10.0, 30.0],
+            [-10.0, 30.0],
+            [-10.0, 20.0],
+            [5.0, 20.0],
+            [5.0, 10.0],
+            [-10.0, 10.0],
+        ];
+        let clipped = clip_polygons(&[vec![u]], [0.0, -5.0, 50.0, 50.0]);
+        assert_eq!(clipped.len(), 1, "one U-shaped polygon");
+        assert_eq!(clipped[0].len(), 1, "with no hole");
+        let area: i64 = contour_area2(
+            &clipped[0][0]
+                .iter()
+                .map(|p| i_overlay::i_float::int::point::IntPoint::new(p[0], p[1]))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(area.abs(), 2 * (10 * 30 - 5 * 10), "the notch stays out");
+    }
+
+    #[test]
+    fn a_ring_crossing_itself_is_repaired_and_a_sliver_is_dropped() {
+        let bow_tie = vec![[0.0, 0.0], [10.0, 10.0], [10.0, 0.0], [0.0, 10.0]];
+        let clipped = clip_polygons(&[vec![bow_tie]], [-64.0, -64.0, 64.0, 64.0]);
+        assert_eq!(clipped.len(), 2, "two triangles, touching at a point");
+        let sliver = vec![[0.0, 0.0], [10.0, 0.0], [0.0, 0.0]];
+        assert!(clip_polygons(&[vec![sliver]], [-64.0, -64.0, 64.0, 64.0]).is_empty());
     }
 
     #[test]

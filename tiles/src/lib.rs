@@ -13,6 +13,7 @@ pub mod metadata;
 pub mod mvt;
 pub mod pmtiles_export;
 pub mod pyramid;
+pub mod simplify;
 pub mod source;
 pub mod style;
 pub mod tile_math;

@@ -5,8 +5,9 @@ use data_boundaries::{Commune, Dataset, FormerUnit, Office};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::clip::{clip_line, clip_ring};
+use crate::clip::{clip_line, clip_polygons};
 use crate::mvt::{encode_tile, Attr, Coord, Geometry, LayerBuilder, EXTENT};
+use crate::simplify::grid_arcs;
 use crate::tile_math::{to_unit, TileId};
 use crate::topology::{Point, Topology};
 
@@ -17,7 +18,8 @@ pub const MAX_ZOOM: u8 = 16;
 /// Buffer around each tile, in tile units, so strokes and labels do not clip at tile edges.
 pub const BUFFER: f64 = 64.0;
 /// Douglas–Peucker tolerance in tile units: 4/4096 of a tile is half a pixel of a 512-px
-/// tile, below what anyone can see, and it keeps coordinates from being over-precise.
+/// tile, below what anyone can see, and it keeps coordinates from being over-precise. Arcs
+/// keep more vertices where this much simplification would make borders cross.
 pub const TOLERANCE_TILE_UNITS: f64 = 4.0;
 
 /// A layer as TileJSON's `vector_layers` describes it.
@@ -179,7 +181,8 @@ struct Base {
     topology: Topology,
     communes: Vec<CommuneAttrs>,
     arc_bounds: Vec<[f64; 4]>,
-    /// `zoom_arcs[z]`: every arc simplified for zoom z (z ≤ DETAIL_ZOOM), built the first
+    /// `zoom_arcs[z]`: every arc on zoom z's world grid (whole numbers: tile x · 4096 + x in
+    /// the tile), simplified without crossings (z ≤ DETAIL_ZOOM), built the first
     /// time a tile at that zoom is rendered, so a pyramid that stops at z10 never pays for
     /// z11–z16 (most of the national dataset's start-up otherwise).
     zoom_arcs: Vec<OnceLock<Vec<Vec<Point>>>>,
@@ -259,6 +262,11 @@ impl TileFrame {
         [p[0] * self.scale - self.origin[0], p[1] * self.scale - self.origin[1]]
     }
 
+    /// A point on the zoom's world grid in tile units (whole numbers stay whole).
+    fn local(&self, p: &Point) -> [f64; 2] {
+        [p[0] - self.origin[0], p[1] - self.origin[1]]
+    }
+
     /// True when unit-square bounds `b` meet the buffered tile.
     fn meets(&self, b: &[f64; 4]) -> bool {
         let q = &self.query;
@@ -330,11 +338,12 @@ impl TileSource {
         points
     }
 
-    /// Every arc simplified for zoom `z` (to a tolerance of a few tile units at that zoom).
+    /// Every arc on zoom `z`'s world grid, simplified to a few tile units without crossings.
     fn arcs_at(&self, z: u8) -> &[Vec<Point>] {
         let z = z.min(DETAIL_ZOOM);
         self.base.zoom_arcs[z as usize].get_or_init(|| {
-            self.base.topology.simplified_arcs(TOLERANCE_TILE_UNITS / (EXTENT as f64 * (1u64 << z) as f64))
+            let source: Vec<Vec<Point>> = self.base.topology.arcs.iter().map(|a| a.points.clone()).collect();
+            grid_arcs(&source, EXTENT as f64 * (1u64 << z) as f64, TOLERANCE_TILE_UNITS)
         })
     }
 
@@ -359,29 +368,22 @@ impl TileSource {
     }
 
     /// The `communes` layer: each commune near the tile rebuilt from the zoom's arcs and
-    /// clipped; a polygon whose exterior clips to fewer than 3 points is left out.
+    /// clipped into valid polygons; a commune with nothing left of a cell's area is left out
+    /// (its label point still shows it).
     fn communes_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>]) -> LayerBuilder {
         let mut layer = LayerBuilder::new("communes");
         for (index, c) in self.base.communes.iter().enumerate() {
             if !frame.meets(&c.bounds) {
                 continue;
             }
-            let polygons: Vec<Vec<Vec<Coord>>> = self
+            let rings: Vec<Vec<Vec<[f64; 2]>>> = self
                 .base
                 .topology
                 .polygons_of(index, arcs)
                 .iter()
-                .filter_map(|rings| {
-                    let clipped: Vec<Vec<Coord>> = rings
-                        .iter()
-                        .map(|ring| {
-                            let projected: Vec<[f64; 2]> = ring.iter().map(|p| frame.project(p)).collect();
-                            clip_ring(&projected, frame.clip_box).into_iter().map(round).collect()
-                        })
-                        .collect();
-                    (clipped.first().is_some_and(|e| e.len() >= 3)).then_some(clipped)
-                })
+                .map(|rings| rings.iter().map(|ring| ring.iter().map(|p| frame.local(p)).collect()).collect())
                 .collect();
+            let polygons = clip_polygons(&rings, frame.clip_box);
             if polygons.is_empty() {
                 continue;
             }
@@ -406,7 +408,7 @@ impl TileSource {
             if !frame.meets(&self.base.arc_bounds[index]) {
                 continue;
             }
-            let projected: Vec<[f64; 2]> = arcs[index].iter().map(|p| frame.project(p)).collect();
+            let projected: Vec<[f64; 2]> = arcs[index].iter().map(|p| frame.local(p)).collect();
             let lines: Vec<Vec<Coord>> =
                 clip_line(&projected, frame.clip_box).into_iter().map(|l| l.into_iter().map(round).collect()).collect();
             if lines.is_empty() {

@@ -179,22 +179,6 @@ impl Topology {
         Topology { arcs, polygons: polygons_out }
     }
 
-    /// Every arc simplified with Douglas–Peucker at `tolerance` (unit-square distance),
-    /// endpoints kept, so junctions never move.
-    pub fn simplified_arcs(&self, tolerance: f64) -> Vec<Vec<Point>> {
-        use geo::{LineString, Simplify};
-        self.arcs
-            .iter()
-            .map(|arc| {
-                if tolerance <= 0.0 || arc.points.len() <= 2 {
-                    return arc.points.clone();
-                }
-                let line = LineString::from(arc.points.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
-                line.simplify(tolerance).0.iter().map(|c| [c.x, c.y]).collect()
-            })
-            .collect()
-    }
-
     /// Rebuilds a commune's polygons from (simplified) arcs. Rings come back closed.
     pub fn polygons_of(&self, commune: usize, arcs: &[Vec<Point>]) -> Vec<Vec<Vec<Point>>> {
         self.polygons[commune]

@@ -19,9 +19,17 @@ pub fn store() -> &'static TileStore {
     STORE.get_or_init(|| TileStore::build(TileSource::new(dataset()), 12, 64))
 }
 
-/// Every tile with data at zoom z.
+/// Every tile with data at zoom z: from the pyramid up to z12, rendered on demand above.
 pub fn tiles_at(z: u8) -> Vec<(TileId, Vec<u8>)> {
-    store().pyramid_tiles().into_iter().filter(|(id, _)| id.z == z).map(|(id, tile)| (id, tile.raw.to_vec())).collect()
+    if z <= store().pyramid_max_zoom() {
+        return store()
+            .pyramid_tiles()
+            .into_iter()
+            .filter(|(id, _)| id.z == z)
+            .map(|(id, tile)| (id, tile.raw.to_vec()))
+            .collect();
+    }
+    tiles::tile_math::tiles_covering(store().source().bounds, z).filter_map(|id| Some((id, raw_tile(id)?))).collect()
 }
 
 pub fn raw_tile(id: TileId) -> Option<Vec<u8>> {

@@ -1,0 +1,235 @@
+//! Topology-preserving simplification onto a zoom's integer grid.
+//!
+//! MVT coordinates are integers, so what a tile shows is an arc after simplification *and*
+//! rounding. Each arc is first snapped to the zoom's world grid (4096 units per tile), then
+//! simplified with Douglas–Peucker. Simplifying arcs one at a time can make two borders cross,
+//! or a border cross itself, where they run close together; the rings rebuilt from them would
+//! self-intersect and neighbours would overlap. So, as mapshaper and TopoJSON do, every
+//! crossing is found (an R-tree over the segments) and the arcs involved keep more of their
+//! vertices there, until no two segments meet except where they should: consecutive segments
+//! of one arc, and arcs at their shared junctions. Neighbours still share each arc, so their
+//! borders stay identical.
+//!
+//! When the snapped source itself crosses (at low zooms, where a whole commune fits in a few
+//! grid cells), no choice of vertices avoids it; the clipper then repairs each polygon.
+
+use geo::{LineString, SimplifyIdx};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+use crate::topology::Point;
+
+/// An integer grid point, in world units of one zoom (tile x * 4096 + x in the tile).
+type GridPoint = [i64; 2];
+
+/// Rounds are bounded so a pathological input cannot loop for long; each round adds at
+/// least one vertex to every arc that still crosses, and real data settles in a few.
+const MAX_ROUNDS: usize = 64;
+
+/// One arc on the grid: its snapped source vertices and which of them are kept.
+struct GridArc {
+    points: Vec<GridPoint>,
+    kept: Vec<usize>,
+}
+
+impl GridArc {
+    /// The source vertices snapped to the grid at `scale` (grid units per unit-square unit),
+    /// repeats dropped, and Douglas–Peucker's choice of them at `tolerance` grid units.
+    fn new(source: &[Point], scale: f64, tolerance: f64) -> GridArc {
+        let mut points: Vec<GridPoint> = Vec::with_capacity(source.len());
+        for p in source {
+            let q = [(p[0] * scale).round() as i64, (p[1] * scale).round() as i64];
+            if points.last() != Some(&q) {
+                points.push(q);
+            }
+        }
+        let kept = if points.len() <= 2 {
+            (0..points.len()).collect()
+        } else {
+            let line: LineString<f64> = points.iter().map(|p| (p[0] as f64, p[1] as f64)).collect();
+            line.simplify_idx(tolerance)
+        };
+        GridArc { points, kept }
+    }
+
+    fn segment(&self, k: usize) -> (GridPoint, GridPoint) {
+        (self.points[self.kept[k]], self.points[self.kept[k + 1]])
+    }
+
+    fn segment_count(&self) -> usize {
+        self.kept.len().saturating_sub(1)
+    }
+
+    /// Keeps one more source vertex on kept segment `k`: the one farthest from it, as the
+    /// next step of Douglas–Peucker would. False when the segment has no vertex left to add.
+    fn refine(&mut self, k: usize) -> bool {
+        let (from, to) = (self.kept[k], self.kept[k + 1]);
+        if to - from < 2 {
+            return false;
+        }
+        let (a, b) = (self.points[from], self.points[to]);
+        let farthest = (from + 1..to).max_by_key(|&i| distance_measure(a, b, self.points[i])).unwrap_or(from + 1);
+        self.kept.insert(k + 1, farthest);
+        true
+    }
+
+    fn kept_points(&self) -> Vec<Point> {
+        self.kept.iter().map(|&i| [self.points[i][0] as f64, self.points[i][1] as f64]).collect()
+    }
+}
+
+/// A value that orders points by their distance from segment ab (exactly, in integers):
+/// twice the triangle's area, or the distance to `a` when the segment has no length.
+fn distance_measure(a: GridPoint, b: GridPoint, p: GridPoint) -> i128 {
+    if a == b {
+        let (dx, dy) = ((p[0] - a[0]) as i128, (p[1] - a[1]) as i128);
+        dx * dx + dy * dy
+    } else {
+        orient(a, b, p).abs()
+    }
+}
+
+/// Twice the signed area of triangle abc: positive when c is left of ab (y up).
+fn orient(a: GridPoint, b: GridPoint, c: GridPoint) -> i128 {
+    (b[0] - a[0]) as i128 * (c[1] - a[1]) as i128 - (b[1] - a[1]) as i128 * (c[0] - a[0]) as i128
+}
+
+/// True when `p`, known to be collinear with ab, lies on the closed segment ab.
+fn on_segment(a: GridPoint, b: GridPoint, p: GridPoint) -> bool {
+    p[0] >= a[0].min(b[0]) && p[0] <= a[0].max(b[0]) && p[1] >= a[1].min(b[1]) && p[1] <= a[1].max(b[1])
+}
+
+/// True when closed segments ab and cd share at least one point.
+fn segments_meet(a: GridPoint, b: GridPoint, c: GridPoint, d: GridPoint) -> bool {
+    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+    if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+        return true;
+    }
+    (d1 == 0 && on_segment(c, d, a))
+        || (d2 == 0 && on_segment(c, d, b))
+        || (d3 == 0 && on_segment(a, b, c))
+        || (d4 == 0 && on_segment(a, b, d))
+}
+
+/// A segment's identity: (arc, index of the segment among the arc's kept vertices).
+type SegmentId = (usize, usize);
+
+/// True when two segments meet where they should not: anywhere but one shared endpoint that
+/// joins them legitimately (consecutive in one arc, or a junction both arcs end at).
+fn conflict(arcs: &[GridArc], (arc1, k1): SegmentId, (arc2, k2): SegmentId) -> bool {
+    let (a, b) = arcs[arc1].segment(k1);
+    let (c, d) = arcs[arc2].segment(k2);
+    if !segments_meet(a, b, c, d) {
+        return false;
+    }
+    // The one endpoint the segments share, with the other end of each.
+    let mut shared = None;
+    for (p, other1) in [(a, b), (b, a)] {
+        for (q, other2) in [(c, d), (d, c)] {
+            if p == q {
+                if shared.is_some() {
+                    return true;
+                }
+                shared = Some((p, other1, other2));
+            }
+        }
+    }
+    let Some((point, other1, other2)) = shared else { return true };
+    // From one shared point, the segments meet elsewhere only if they run the same way.
+    let (u, v) = ([other1[0] - point[0], other1[1] - point[1]], [other2[0] - point[0], other2[1] - point[1]]);
+    let cross = u[0] as i128 * v[1] as i128 - u[1] as i128 * v[0] as i128;
+    let dot = u[0] as i128 * v[0] as i128 + u[1] as i128 * v[1] as i128;
+    if cross == 0 && dot > 0 {
+        return true;
+    }
+    let consecutive = arc1 == arc2 && k1.abs_diff(k2) == 1;
+    let is_end = |arc: usize, k: usize| {
+        let grid_arc = &arcs[arc];
+        let (first, last) = (grid_arc.points[grid_arc.kept[0]], grid_arc.points[*grid_arc.kept.last().unwrap_or(&0)]);
+        (k == 0 && point == first) || (k + 1 == grid_arc.segment_count() && point == last)
+    };
+    !(consecutive || (is_end(arc1, k1) && is_end(arc2, k2)))
+}
+
+/// The segments that meet another where they should not.
+fn conflicting_segments(arcs: &[GridArc]) -> Vec<SegmentId> {
+    let entries: Vec<GeomWithData<Rectangle<[f64; 2]>, SegmentId>> = arcs
+        .iter()
+        .enumerate()
+        .flat_map(|(arc, grid_arc)| {
+            (0..grid_arc.segment_count()).map(move |k| {
+                let (a, b) = grid_arc.segment(k);
+                let rect = Rectangle::from_corners([a[0] as f64, a[1] as f64], [b[0] as f64, b[1] as f64]);
+                GeomWithData::new(rect, (arc, k))
+            })
+        })
+        .collect();
+    let tree = RTree::bulk_load(entries);
+    let mut found = Vec::new();
+    for entry in tree.iter() {
+        let id = entry.data;
+        let envelope: AABB<[f64; 2]> = rstar::RTreeObject::envelope(entry.geom());
+        let clashes = tree
+            .locate_in_envelope_intersecting(&envelope)
+            .any(|other| other.data != id && conflict(arcs, id, other.data));
+        if clashes {
+            found.push(id);
+        }
+    }
+    found
+}
+
+/// Every arc snapped to the world grid of a zoom with `grid_size` units across the world
+/// (4096 · 2^z) and simplified to `tolerance` grid units, with the vertices needed to keep
+/// arcs from crossing themselves or each other. Points are grid units, as whole numbers.
+pub fn grid_arcs(arcs: &[Vec<Point>], grid_size: f64, tolerance: f64) -> Vec<Vec<Point>> {
+    let mut grid: Vec<GridArc> = arcs.iter().map(|points| GridArc::new(points, grid_size, tolerance)).collect();
+    for _ in 0..MAX_ROUNDS {
+        let conflicts = conflicting_segments(&grid);
+        // Refine from the last segment of each arc backwards, so earlier indices stay valid.
+        let mut by_arc = conflicts;
+        by_arc.sort_unstable_by(|a, b| b.cmp(a));
+        let mut refined = false;
+        for (arc, k) in by_arc {
+            refined |= grid[arc].refine(k);
+        }
+        if !refined {
+            break;
+        }
+    }
+    grid.iter().map(GridArc::kept_points).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossing_segments_and_touching_ends_are_told_apart() {
+        assert!(segments_meet([0, 0], [10, 10], [0, 10], [10, 0]));
+        assert!(segments_meet([0, 0], [10, 0], [5, 0], [5, 5]), "a T touch");
+        assert!(!segments_meet([0, 0], [10, 0], [0, 1], [10, 1]));
+    }
+
+    #[test]
+    fn an_arc_that_would_cross_its_neighbour_keeps_the_vertex_that_prevents_it() {
+        // Two arcs between shared junctions (0,0) and (100,0): one bulges up by 3, the other
+        // runs just above the straight line. Simplified at tolerance 4, the bulging arc
+        // alone would become the straight line, on the wrong side of its neighbour's vertex.
+        let unit = 1.0;
+        let bulge: Vec<Point> = vec![[0.0, 0.0], [50.0, 3.0], [100.0, 0.0]];
+        let flat: Vec<Point> = vec![[0.0, 0.0], [40.0, 1.0], [60.0, 1.0], [100.0, 0.0]];
+        let out = grid_arcs(&[bulge, flat], unit, 4.0);
+        assert_eq!(out[0], vec![[0.0, 0.0], [50.0, 3.0], [100.0, 0.0]], "the bulge keeps its apex");
+    }
+
+    #[test]
+    fn arcs_far_apart_are_simplified_as_usual() {
+        let a: Vec<Point> = vec![[0.0, 0.0], [50.0, 1.0], [100.0, 0.0]];
+        let b: Vec<Point> = vec![[0.0, 50.0], [50.0, 51.0], [100.0, 50.0]];
+        let out = grid_arcs(&[a, b], 1.0, 4.0);
+        assert_eq!(out[0].len(), 2);
+        assert_eq!(out[1].len(), 2);
+    }
+}
