@@ -102,11 +102,14 @@ impl Server {
                 }
             }
         });
-        let base = match rx.recv_timeout(Duration::from_secs(120)) {
+        // Waits for the line, or for the server to exit (its stdout closes and the channel
+        // with it). The bound only catches a server that hangs: the national dataset alone
+        // takes a minute to load on a busy two-core machine.
+        let base = match rx.recv_timeout(Duration::from_secs(900)) {
             Ok(base) => base,
-            Err(_) => {
+            Err(why) => {
                 let _ = child.kill();
-                panic!("hue-map did not report its address");
+                panic!("hue-map did not report its address ({why})");
             }
         };
         let client = Client::builder().timeout(Duration::from_secs(60)).build().unwrap();

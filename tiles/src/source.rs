@@ -22,6 +22,24 @@ pub const BUFFER: f64 = 64.0;
 /// keep more vertices where this much simplification would make borders cross.
 pub const TOLERANCE_TILE_UNITS: f64 = 4.0;
 
+/// How wide (in tile units, 4096 across a tile) a unit must be before its label, and the
+/// borders inside its province, go into the tiles: 64 units is 8 pixels of a 512-pixel tile.
+/// Below that a label names a speck and a border outlines one, and at national scale those
+/// specks would fill the low-zoom tiles (tippecanoe's 500 KB budget) with nothing to see.
+/// Province borders, the city's edge, and the commune fills themselves are kept at every
+/// zoom, so at low zoom communes merge visually into their province.
+pub const VISIBLE_SPAN_TILE_UNITS: f64 = 64.0;
+
+/// The first zoom at which something `span` wide on the unit square is
+/// [`VISIBLE_SPAN_TILE_UNITS`] wide.
+fn visible_from(span: f64) -> u8 {
+    if span <= 0.0 {
+        return DETAIL_ZOOM;
+    }
+    let zoom = (VISIBLE_SPAN_TILE_UNITS / (span * EXTENT as f64)).log2().ceil();
+    zoom.clamp(0.0, DETAIL_ZOOM as f64) as u8
+}
+
 /// A layer as TileJSON's `vector_layers` describes it.
 pub struct LayerSchema {
     /// The layer's name in the tiles.
@@ -41,7 +59,7 @@ pub const LAYERS: [LayerSchema; 5] = [
     },
     LayerSchema {
         id: "boundaries",
-        description: "Each border once: internal between two units, city on the edge.",
+        description: "Each border once: internal between two units, city on the edge; borders inside a province from the zoom where a unit beside them is 8 px wide.",
         fields: &[
             ("kind", "String: internal or city"),
             ("left", "String: code of the unit on the left"),
@@ -50,7 +68,7 @@ pub const LAYERS: [LayerSchema; 5] = [
     },
     LayerSchema {
         id: "labels",
-        description: "One label point per unit part, at its pole of inaccessibility.",
+        description: "One label point per unit part, at its pole of inaccessibility, from the zoom where the part is 8 px wide.",
         fields: &[("code", "String"), ("name", "String"), ("full_name", "String"), ("type", "String")],
     },
     LayerSchema {
@@ -100,26 +118,37 @@ impl CommuneAttrs {
             bounds: bounds_of(ring_points.iter()),
         }
     }
+
+    /// The larger side of its bounds, on the unit square.
+    fn span(&self) -> f64 {
+        (self.bounds[2] - self.bounds[0]).max(self.bounds[3] - self.bounds[1])
+    }
 }
 
 /// A feature of a point layer, its attributes prepared once.
 struct PointFeature {
     at: Point,
+    /// The first zoom whose tiles hold the feature.
+    min_zoom: u8,
     id: Option<u64>,
     attrs: Vec<(&'static str, Attr)>,
 }
 
 impl PointFeature {
     /// The `labels` features: one per commune part, at its pole of inaccessibility (to about
-    /// a metre: always inside, unlike a centroid). A part polylabel cannot place is skipped.
+    /// a metre: always inside, unlike a centroid), from the zoom where the part is visible.
+    /// A part polylabel cannot place is skipped.
     fn labels(communes: &[Commune]) -> Vec<PointFeature> {
         communes
             .iter()
             .flat_map(|c| c.geometry.0.iter().map(move |p| (c, p)))
             .filter_map(|(c, polygon)| {
                 let point = polylabel::polylabel(polygon, &0.00001).ok()?;
+                let corners: Vec<Point> = polygon.exterior().0.iter().map(|c| to_unit(c.x, c.y)).collect();
+                let b = bounds_of(corners.iter());
                 Some(PointFeature {
                     at: to_unit(point.x(), point.y()),
+                    min_zoom: visible_from((b[2] - b[0]).max(b[3] - b[1])),
                     id: code_id(&c.code),
                     attrs: vec![
                         ("code", c.code.as_str().into()),
@@ -136,6 +165,7 @@ impl PointFeature {
     fn office(o: &Office) -> PointFeature {
         PointFeature {
             at: to_unit(o.lon, o.lat),
+            min_zoom: 0,
             id: None,
             attrs: vec![
                 ("id", o.id.as_str().into()),
@@ -152,6 +182,7 @@ impl PointFeature {
     fn former_unit(u: &FormerUnit) -> PointFeature {
         PointFeature {
             at: to_unit(u.lon, u.lat),
+            min_zoom: 0,
             id: code_id(&u.old_code),
             attrs: vec![
                 ("code", u.old_code.as_str().into()),
@@ -188,6 +219,9 @@ struct Base {
     zoom_arcs: Vec<OnceLock<Vec<Vec<Point>>>>,
     labels: Vec<PointFeature>,
     former_units: Vec<PointFeature>,
+    /// `arc_min_zoom[arc]`: the first zoom whose `boundaries` layer holds the arc: 0 for
+    /// province borders and the outer edge, else where a commune beside it is visible.
+    arc_min_zoom: Vec<u8>,
 }
 
 /// Where an office is drawn, and what its feature says.
@@ -292,9 +326,21 @@ impl TileSource {
         let topology = Topology::build(&data.communes);
         let arc_bounds: Vec<[f64; 4]> = topology.arcs.iter().map(|a| bounds_of(a.points.iter())).collect();
         let bounds = bounds_of(arc_bounds.iter().flat_map(|b| [[b[0], b[1]], [b[2], b[3]]]).collect::<Vec<_>>().iter());
+        let communes: Vec<CommuneAttrs> = data.communes.iter().map(CommuneAttrs::new).collect();
+        let arc_min_zoom = topology
+            .arcs
+            .iter()
+            .map(|arc| match (arc.left, arc.right) {
+                (Some(l), Some(r)) if data.communes[l].province_code == data.communes[r].province_code => {
+                    visible_from(communes[l].span().max(communes[r].span()))
+                }
+                _ => 0,
+            })
+            .collect();
         let base = Base {
             topology,
-            communes: data.communes.iter().map(CommuneAttrs::new).collect(),
+            communes,
+            arc_min_zoom,
             arc_bounds,
             zoom_arcs: (0..=DETAIL_ZOOM).map(|_| OnceLock::new()).collect(),
             labels: PointFeature::labels(&data.communes),
@@ -360,10 +406,10 @@ impl TileSource {
         let arcs = self.arcs_at(tile.z);
         encode_tile(vec![
             self.communes_layer(&frame, arcs),
-            self.boundaries_layer(&frame, arcs),
-            point_layer("labels", &self.base.labels, &frame),
-            point_layer("offices", &self.offices, &frame),
-            point_layer("former_units", &self.base.former_units, &frame),
+            self.boundaries_layer(&frame, arcs, tile.z),
+            point_layer("labels", &self.base.labels, &frame, tile.z),
+            point_layer("offices", &self.offices, &frame, tile.z),
+            point_layer("former_units", &self.base.former_units, &frame, tile.z),
         ])
     }
 
@@ -401,11 +447,12 @@ impl TileSource {
         layer
     }
 
-    /// The `boundaries` layer: every arc near the tile once, with the codes on either side.
-    fn boundaries_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>]) -> LayerBuilder {
+    /// The `boundaries` layer: every arc near the tile once, with the codes on either side;
+    /// borders inside a province only from the zoom where a commune beside them is visible.
+    fn boundaries_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>], z: u8) -> LayerBuilder {
         let mut layer = LayerBuilder::new("boundaries");
         for (index, arc) in self.base.topology.arcs.iter().enumerate() {
-            if !frame.meets(&self.base.arc_bounds[index]) {
+            if z < self.base.arc_min_zoom[index] || !frame.meets(&self.base.arc_bounds[index]) {
                 continue;
             }
             let projected: Vec<[f64; 2]> = arcs[index].iter().map(|p| frame.local(p)).collect();
@@ -426,12 +473,12 @@ impl TileSource {
     }
 }
 
-/// A point layer: the features whose point falls in the tile's clip box.
-fn point_layer(name: &str, features: &[PointFeature], frame: &TileFrame) -> LayerBuilder {
+/// A point layer: the features shown at zoom `z` whose point falls in the tile's clip box.
+fn point_layer(name: &str, features: &[PointFeature], frame: &TileFrame, z: u8) -> LayerBuilder {
     let mut layer = LayerBuilder::new(name);
     for f in features {
         let at = frame.project(&f.at);
-        if frame.holds(at) {
+        if z >= f.min_zoom && frame.holds(at) {
             layer.add(f.id, &Geometry::Points(vec![round(at)]), &f.attrs);
         }
     }

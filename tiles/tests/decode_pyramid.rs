@@ -67,12 +67,35 @@ fn every_tile_z0_to_z12_decodes_with_correct_attributes() {
 fn the_world_tile_holds_every_unit_office_and_former_unit() {
     let layers = decode(&tiles_at(0)[0].1);
     let count = |name: &str| layers.iter().find(|(n, _)| n == name).map(|(_, f)| f.len()).unwrap_or(0);
-    // At z0 Huế is a few pixels wide: units smaller than a quantisation cell vanish, the rest stay.
+    // At z0 Huế is a few pixels wide: units smaller than a quantisation cell vanish, the rest
+    // stay; labels and the borders between units wait until a unit is 8 px wide.
     assert!((20..=40).contains(&count("communes")), "{}", count("communes"));
-    assert_eq!(count("labels"), 42, "one label per part");
+    assert_eq!(count("labels"), 0);
     assert_eq!(count("offices"), 40);
     assert_eq!(count("former_units"), 133);
-    assert!(count("boundaries") > 40);
+    let (_, borders) = layers.iter().find(|(n, _)| n == "boundaries").expect("the city's edge");
+    assert!(borders.iter().all(|b| string_property(b, "kind").as_deref() == Some("city")), "only the city's edge");
+}
+
+#[test]
+fn every_unit_is_labelled_and_its_borders_drawn_by_z10() {
+    let layers: Vec<_> = tiles_at(10).into_iter().flat_map(|(_, bytes)| decode(&bytes)).collect();
+    let codes: std::collections::HashSet<String> = layers
+        .iter()
+        .filter(|(name, _)| name == "labels")
+        .flat_map(|(_, features)| features.iter().filter_map(|f| string_property(f, "code")))
+        .collect();
+    assert_eq!(codes.len(), 40, "every unit has a label at z10");
+    let bordered: std::collections::HashSet<String> = layers
+        .iter()
+        .filter(|(name, _)| name == "boundaries")
+        .flat_map(|(_, features)| {
+            features.iter().flat_map(|f| [string_property(f, "left"), string_property(f, "right")])
+        })
+        .flatten()
+        .filter(|code| !code.is_empty())
+        .collect();
+    assert_eq!(bordered.len(), 40, "every unit's borders are drawn at z10");
 }
 
 #[test]

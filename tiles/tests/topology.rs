@@ -36,16 +36,8 @@ fn stitched(z: u8) -> HashMap<String, MultiPolygon<f64>> {
 
 fn check_zoom(z: u8) {
     let communes = stitched(z);
-    // A commune smaller than a quantisation cell at this zoom has no polygon, but it is
-    // still on the map as its label point.
-    let labelled: std::collections::HashSet<String> = common::tiles_at(z)
-        .iter()
-        .flat_map(|(_, bytes)| common::decode(bytes))
-        .filter(|(name, _)| name == "labels")
-        .flat_map(|(_, features)| features.into_iter().filter_map(|f| common::string_property(&f, "code")))
-        .collect();
-    let shown = communes.keys().cloned().chain(labelled).collect::<std::collections::HashSet<_>>();
-    assert_eq!(shown.len(), 40, "z{z}: every commune appears, as a polygon or a label");
+    // Below z2 Huế is a few pixels wide, and a commune smaller than a quantisation cell has
+    // no polygon (nor a label: see `VISIBLE_SPAN_TILE_UNITS`); above, every commune is drawn.
     if z >= 2 {
         assert_eq!(communes.len(), 40, "z{z}: every commune is large enough to be a polygon");
     }
