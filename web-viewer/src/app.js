@@ -5,16 +5,35 @@ import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { STRINGS } from '/viewer/i18n.js';
 
 const params = new URLSearchParams(location.search);
+// MapLibre writes #map= as soon as it starts, so whether the link carried a view is read now.
+const linkHadView = location.hash.includes('map=');
 let lang = params.get('lang') === 'en' ? 'en' : 'vi';
 let planning = params.get('mode') === 'planning';
 const t = (key) => STRINGS[lang][key];
 const $ = (id) => document.getElementById(id);
 const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
+// An answer the API gave (status 4xx/5xx), as opposed to no answer at all (network down).
+class ApiError extends Error {
+  constructor(path, status) { super(`${path}: ${status}`); this.status = status; }
+}
+
 async function api(path) {
   const response = await fetch(path);
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  if (!response.ok) throw new ApiError(path, response.status);
   return response.json();
+}
+
+// A message for a failed request, with a retry button when trying again can help.
+function errorHtml(error, retryId) {
+  const retry = retryId ? ` <button type="button" id="${retryId}" class="retry">${t('retry')}</button>` : '';
+  if (error instanceof ApiError && error.status < 500) return `<p class="error">${escape(t('refused')(error.status))}</p>`;
+  return `<p class="error">${navigator.onLine === false ? t('offline') : t('networkError')}${retry}</p>`;
+}
+
+function showError(error, retry) {
+  showPanel(errorHtml(error, 'retry'));
+  $('retry')?.addEventListener('click', retry);
 }
 
 function formatDistance(metres) {
@@ -56,7 +75,7 @@ map.on('load', () => {
   });
   applyMode();
   const commune = params.get('commune');
-  if (commune) selectCommune(commune, { fit: !location.hash.includes('map=') });
+  if (commune) selectCommune(commune, { fit: !linkHadView });
   map.once('idle', () => { window.hueMapIdle = true; });
 });
 
@@ -75,11 +94,44 @@ function showPanel(html) {
   $('panel').hidden = false;
 }
 
-function officeHtml(office) {
-  const distance = office.distance_m != null ? ` · ${t('distance')}: ${formatDistance(office.distance_m)}` : '';
-  const approx = office.position_is_exact ? '' : ' (≈)';
-  return `<strong>${escape(office.name)}</strong>${approx}<br>${escape(office.address)}${distance}`;
+// Where to send a resident: the building when its position is known, otherwise the address
+// text, so that nobody is routed to the middle of a commune.
+function directionsLinks(office) {
+  const exact = office.position_is_exact;
+  const place = exact ? `${office.lat},${office.lon}` : office.address;
+  const geo = exact ? `geo:${office.lat},${office.lon}?q=${office.lat},${office.lon}` : `geo:0,0?q=${encodeURIComponent(office.address)}`;
+  const osm = `https://www.openstreetmap.org/directions?to=${encodeURIComponent(place)}`;
+  return `<a class="action" href="${escape(geo)}" data-directions="geo">${t('directions')}</a>`
+    + `<a class="action" href="${escape(osm)}" target="_blank" rel="noopener" data-directions="osm">${t('directionsOsm')}</a>`;
 }
+
+function officeActions(office) {
+  const call = office.phone ? `<a class="action" href="tel:${escape(office.phone.replace(/[^+0-9]/g, ''))}">${t('call')} ${escape(office.phone)}</a>` : '';
+  return `<p class="actions-row">${directionsLinks(office)}<button type="button" class="action copy-address" data-address="${escape(office.address)}">${t('copyAddress')}</button>${call}</p>`;
+}
+
+function officeHtml(office, { actions = false } = {}) {
+  let distance = '';
+  if (office.distance_m != null) {
+    distance = office.position_is_exact
+      ? ` · ${t('distance')}: ${formatDistance(office.distance_m)}`
+      : ` · ${t('distance')}: ≈ ${formatDistance(office.distance_m)}, ${t('approximatePosition')}`;
+  }
+  const approx = office.position_is_exact ? '' : ' (≈)';
+  const hours = office.opening_hours ? `<br><span class="hours">${t('hours')}: <code>${escape(office.opening_hours)}</code></span>` : '';
+  return `<strong>${escape(office.name)}</strong>${approx}<br>${escape(office.address)}${distance}${hours}${actions ? officeActions(office) : ''}`;
+}
+
+$('panel').addEventListener('click', async (event) => {
+  const copy = event.target.closest('.copy-address');
+  if (!copy) return;
+  try {
+    await navigator.clipboard.writeText(copy.dataset.address);
+    copy.textContent = t('copied');
+  } catch (error) {
+    copy.textContent = t('copyFailed');
+  }
+});
 
 async function showLocation(lon, lat) {
   placeMarker(lon, lat);
@@ -100,7 +152,7 @@ async function showLocation(lon, lat) {
     saveState(here.commune.code);
     showPanel(communeHtml(here.commune, here.former_units, here.seat, here) + offices);
   } catch (error) {
-    showPanel(`<p class="error">${t('loadError')}</p>`);
+    showError(error, () => showLocation(lon, lat));
   }
 }
 
@@ -109,7 +161,7 @@ function communeHtml(commune, formerUnits, seat, location = {}) {
   if (location.on_boundary && location.boundary_with?.length) parts.push(`<p class="note">${t('onBoundary')} ${location.boundary_with.map(escape).join(', ')}.</p>`);
   if (formerUnits?.length) parts.push(`<h3>${t('formedFrom')}</h3><ul>${formerUnits.map((u) => `<li>${escape(u.name)}</li>`).join('')}</ul>`);
   if (seat) {
-    parts.push(`<h3>${t('seat')}</h3><p>${officeHtml(seat)}</p>`);
+    parts.push(`<h3>${t('seat')}</h3><p>${officeHtml(seat, { actions: true })}</p>`);
     if (!seat.position_is_exact) parts.push(`<p class="note">${t('approximate')}</p>`);
   }
   parts.push(`<p><a href="/api/v1/communes/${encodeURIComponent(commune.code)}" download="${escape(commune.code)}.geojson">${t('downloadOne')}</a></p>`);
@@ -126,7 +178,8 @@ async function selectCommune(code, { fit = true, preface = '' } = {}) {
     showPanel(preface + communeHtml(p, p.former_units, p.seat));
     if (planning) markRow(p.code);
   } catch (error) {
-    showPanel(`<p class="error">${t('loadError')}</p>`);
+    if (error instanceof ApiError && error.status === 404) showPanel(`<p class="error">${escape(t('noSuchCommune')(code))}</p>`);
+    else showError(error, () => selectCommune(code, { fit, preface }));
   }
 }
 
@@ -165,12 +218,17 @@ function resultLabel(r) {
 }
 
 async function runSearch(query) {
+  $('search-status').hidden = true;
   if (!query.trim()) { resultsList.hidden = true; return; }
   try {
     searchResults = (await api(`/api/v1/search?q=${encodeURIComponent(query)}&limit=8`)).results;
     renderResults();
   } catch (error) {
     searchResults = [];
+    resultsList.hidden = true;
+    $('search-status').innerHTML = errorHtml(error, 'retry-search');
+    $('search-status').hidden = false;
+    $('retry-search')?.addEventListener('click', () => runSearch(query));
   }
 }
 
@@ -266,7 +324,7 @@ function applyMode() {
   $('mode').textContent = planning ? t('residents') : t('planning');
   if (map.getLayer('findings')) map.setLayoutProperty('findings', 'visibility', planning ? 'visible' : 'none');
   if (map.getLayer('former-units')) map.setLayerZoomRange('former-units', planning ? 0 : 11, 24);
-  if (planning) loadPlanning().catch(() => showPanel(`<p class="error">${t('loadError')}</p>`));
+  if (planning) loadPlanning().catch((error) => showError(error, applyMode));
 }
 
 $('mode').addEventListener('click', () => { planning = !planning; saveState(); applyMode(); });

@@ -115,6 +115,54 @@ test('a link with state restores the same selection', async () => {
   await context.close();
 });
 
+test('a shared ?commune= link fits the commune, and directions use the address of an approximate seat', async () => {
+  const { page, errors, context } = await openMap('/?commune=19789');
+  const text = await panelText(page, 'Phường Thuận Hoá');
+  // The link carried no #map=, so the camera fits the ward (centre inside it, zoomed in).
+  const bbox = await page.evaluate(async () => (await (await fetch('/api/v1/communes/19789')).json()).bbox);
+  await page.waitForFunction(() => !window.hueMap.isMoving());
+  const { center, zoom } = await page.evaluate(() => ({ center: window.hueMap.getCenter(), zoom: window.hueMap.getZoom() }));
+  assert.ok(center.lng > bbox[0] && center.lng < bbox[2] && center.lat > bbox[1] && center.lat < bbox[3], JSON.stringify({ center, bbox }));
+  assert.ok(zoom > 11, `zoom ${zoom}`);
+  // The seat's position is a label point: both links carry its address, never the point.
+  const seat = await page.evaluate(async () => (await (await fetch('/api/v1/communes/19789')).json()).properties.seat);
+  assert.equal(seat.position_is_exact, false);
+  assert.match(text, /Chỉ đường/);
+  const geo = await page.getAttribute('#panel a[data-directions="geo"]', 'href');
+  const osm = await page.getAttribute('#panel a[data-directions="osm"]', 'href');
+  assert.equal(geo, `geo:0,0?q=${encodeURIComponent(seat.address)}`);
+  assert.equal(osm, `https://www.openstreetmap.org/directions?to=${encodeURIComponent(seat.address)}`);
+  assert.ok(!osm.includes(String(seat.lat)) && !geo.includes(String(seat.lat)), 'no coordinates of the label point');
+  assert.equal(await page.getAttribute('#panel .copy-address', 'data-address'), seat.address);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('distances to approximate positions say so, in both languages', async () => {
+  const { page, context } = await openMap('/#map=13/16.4668/107.5794');
+  await clickAt(page, 107.5794, 16.4668);
+  const text = await panelText(page, '3 trụ sở gần nhất');
+  assert.match(text, /≈ [\d,.]+ (km|m), vị trí gần đúng/);
+  await context.close();
+  const english = await openMap('/?lang=en#map=13/16.4668/107.5794');
+  await clickAt(english.page, 107.5794, 16.4668);
+  assert.match(await panelText(english.page, '3 nearest offices'), /≈ [\d,.]+ (km|m), approximate position/);
+  await english.context.close();
+});
+
+test('an unknown commune is named as such, and a search that cannot reach the API offers a retry', async () => {
+  const { page, context } = await openMap('/?commune=99999');
+  await panelText(page, 'Không có xã, phường nào mã 99999.');
+  await page.route('**/api/v1/search**', (route) => route.abort('internetdisconnected'));
+  await page.fill('#q', 'vinh ninh');
+  await page.waitForSelector('#search-status #retry-search');
+  assert.match(await page.textContent('#search-status'), /Không kết nối được máy chủ/);
+  await page.unroute('**/api/v1/search**');
+  await page.click('#retry-search');
+  await page.waitForFunction(() => document.querySelector('#results li[data-index="0"]')?.textContent.includes('Thuận Hoá'));
+  await context.close();
+});
+
 test('at 360×640 the panel is a visible, usable bottom sheet', async () => {
   const { page, errors, context } = await openMap('/#map=12/16.46/107.58', { width: 360, height: 640 });
   await clickAt(page, 107.7026, 16.4015);
