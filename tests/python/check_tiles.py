@@ -1,6 +1,9 @@
 """Checks hue-map's vector tiles with tools nobody on this team wrote.
 
-Two modes, both run by the test suite (tests/tests/tile_validity.rs):
+Three modes, all run by the test suite (tests/tests/tile_validity.rs):
+
+  check_tiles.py selftest
+      Shows that the checks below can fail: an invalid polygon and a gap are reported.
 
   check_tiles.py archive ARCHIVE.pmtiles BASE_URL COMMUNES.geojson
       Reads a PMTiles export with the `pmtiles` package: the header (v3, MVT, gzip,
@@ -195,8 +198,35 @@ def check_sample(base_url, communes_path, count, min_zoom, max_zoom, gaps_report
     return failures, stats
 
 
+def selftest():
+    """The checks can fail: a bow-tie commune and a gap between two communes are reported."""
+
+    class Everywhere:
+        def covers(self, lon, lat):
+            return True
+
+    def tile(polygons):
+        features = [{"geometry": p, "properties": {"code": str(i)}} for i, p in enumerate(polygons)]
+        return mapbox_vector_tile.encode([{"name": "communes", "features": features}], default_options={"y_coord_down": True})
+
+    failures, stats = [], {"tiles": 0, "polygons": 0, "holes": 0, "source_gaps": 0}
+    # A ring that crosses itself (lopsided: the decoder drops rings of zero area, so a
+    # symmetric bow-tie would never reach the check).
+    bow_tie = "POLYGON ((0 0, 100 100, 100 0, 0 300, 0 0))"
+    check_geometry((14, 0, 0), tile([bow_tie]), Everywhere(), failures, stats)
+    invalid = [f for f in failures if "invalid" in f]
+    ring = "POLYGON ((0 0, 300 0, 300 300, 0 300, 0 0), (100 100, 200 100, 200 200, 100 200, 100 100))"
+    check_geometry((14, 0, 0), tile([ring]), Everywhere(), failures, stats)
+    gaps = [f for f in failures if "gap" in f]
+    if len(invalid) != 1 or len(gaps) != 1:
+        return [f"selftest: expected one invalid polygon and one gap, got {failures}"], stats
+    return [], {"selftest": "the checks report an invalid polygon and a gap"}
+
+
 def main(argv):
-    if len(argv) == 5 and argv[1] == "archive":
+    if len(argv) == 2 and argv[1] == "selftest":
+        failures, stats = selftest()
+    elif len(argv) == 5 and argv[1] == "archive":
         failures, stats = check_archive(argv[2], argv[3].rstrip("/"), argv[4])
     elif len(argv) in (7, 8) and argv[1] == "sample":
         report_only = argv[7:] == ["--gaps-report-only"]

@@ -14,6 +14,12 @@ fn checker() -> String {
 }
 
 #[test]
+fn the_checker_reports_an_invalid_polygon_and_a_gap() {
+    let summary = run_tool("python", &[&checker(), "selftest"]);
+    assert!(summary.contains("the checks report an invalid polygon and a gap"), "{summary}");
+}
+
+#[test]
 fn every_huế_tile_z0_to_z14_is_valid_for_geos_and_the_clustered_archive_matches_http() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("hue.pmtiles");

@@ -74,10 +74,18 @@ map.on('load', () => {
     paint: { 'circle-radius': 8, 'circle-color': 'rgba(230,126,34,0.35)', 'circle-stroke-color': '#e67e22', 'circle-stroke-width': 2 },
   });
   applyMode();
+  showBasemapNote();
   const commune = params.get('commune');
   if (commune) selectCommune(commune, { fit: !linkHadView });
   map.once('idle', () => { window.hueMapIdle = true; });
 });
+
+// Say plainly when there is no street map under the communes, rather than pretend to be one.
+function showBasemapNote() {
+  const basemap = map.getStyle()?.metadata?.['hue-map:basemap-style'];
+  $('basemap-note').textContent = basemap ? '' : t('noBasemap');
+  $('basemap-note').hidden = Boolean(basemap);
+}
 
 function highlight(code) {
   if (map.getLayer('commune-selected')) map.setFilter('commune-selected', ['==', ['get', 'code'], code || '']);
@@ -341,6 +349,7 @@ function applyLanguage() {
   document.title = t('title');
   $('mode').textContent = planning ? t('residents') : t('planning');
   if (planning && units.length) renderTable();
+  if (map.isStyleLoaded()) showBasemapNote();
 }
 
 $('lang').addEventListener('click', () => { lang = lang === 'vi' ? 'en' : 'vi'; saveState(); applyLanguage(); });

@@ -24,6 +24,9 @@ export const STRINGS = {
     retry: 'Thử lại', networkError: 'Không kết nối được máy chủ.', offline: 'Bạn đang ngoại tuyến.',
     noSuchCommune: (code) => `Không có xã, phường nào mã ${code}.`,
     refused: (status) => `Máy chủ từ chối yêu cầu (mã ${status}).`,
+    legend: 'Chú giải', legendPhuong: 'Phường', legendXa: 'Xã', legendFormer: 'Đơn vị cũ (trước 1/7/2025)',
+    legendExact: 'Trụ sở, vị trí đã xác định', legendApproximate: 'Trụ sở, chỉ biết địa chỉ (vị trí gần đúng)',
+    noBasemap: 'Chưa cấu hình bản đồ đường phố: bản đồ chỉ có ranh giới xã, phường.',
   },
   en: {
     title: 'Communes and wards of Huế City', searchLabel: 'Search communes, wards, former units or offices',
@@ -49,5 +52,8 @@ export const STRINGS = {
     retry: 'Retry', networkError: 'Could not reach the server.', offline: 'You are offline.',
     noSuchCommune: (code) => `No commune with code ${code}.`,
     refused: (status) => `The server refused the request (status ${status}).`,
+    legend: 'Legend', legendPhuong: 'Ward (phường)', legendXa: 'Commune (xã)', legendFormer: 'Former unit (before 1 July 2025)',
+    legendExact: 'Office, position known', legendApproximate: 'Office, address only (approximate position)',
+    noBasemap: 'No street map configured: the map shows commune boundaries only.',
   },
 };

@@ -163,6 +163,18 @@ test('an unknown commune is named as such, and a search that cannot reach the AP
   await context.close();
 });
 
+test('the legend explains the symbols and says there is no street map', async () => {
+  const { page, context } = await openMap('/');
+  await page.click('#legend summary');
+  const legend = await page.textContent('#legend');
+  assert.match(legend, /chỉ biết địa chỉ/);
+  assert.match(legend, /Chưa cấu hình bản đồ đường phố/);
+  await page.click('#lang');
+  await page.waitForFunction(() => document.getElementById('legend').textContent.includes('No street map configured'));
+  assert.match(await page.textContent('#legend'), /address only \(approximate position\)/);
+  await context.close();
+});
+
 test('at 360×640 the panel is a visible, usable bottom sheet', async () => {
   const { page, errors, context } = await openMap('/#map=12/16.46/107.58', { width: 360, height: 640 });
   await clickAt(page, 107.7026, 16.4015);
