@@ -58,6 +58,8 @@ const map = new maplibregl.Map({
   zoom: 10,
   hash: 'map',
   attributionControl: { compact: true },
+  // MapLibre's own controls speak the page's language (set again on each switch below).
+  locale: t('maplibre'),
 });
 window.hueMap = map;
 map.addControl(new maplibregl.NavigationControl(), 'bottom-right');
@@ -329,7 +331,8 @@ async function loadPlanning() {
 function applyMode() {
   $('planner').hidden = !planning;
   $('mode').setAttribute('aria-pressed', String(planning));
-  $('mode').textContent = planning ? t('residents') : t('planning');
+  // A toggle keeps its name; aria-pressed says whether planning is on ("Planning, pressed").
+  $('mode').textContent = t('planning');
   if (map.getLayer('findings')) map.setLayoutProperty('findings', 'visibility', planning ? 'visible' : 'none');
   if (map.getLayer('former-units')) map.setLayerZoomRange('former-units', planning ? 0 : 11, 24);
   if (planning) loadPlanning().catch((error) => showError(error, applyMode));
@@ -344,12 +347,27 @@ function applyLanguage() {
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
   $('lang').textContent = lang === 'vi' ? 'EN' : 'VI';
-  $('lang').setAttribute('aria-label', lang === 'vi' ? 'English' : 'Tiếng Việt');
+  // The name starts with the visible text ("EN"), as speech input users say what they see.
+  $('lang').setAttribute('aria-label', lang === 'vi' ? 'EN: English' : 'VI: Tiếng Việt');
   $('lang').lang = lang === 'vi' ? 'en' : 'vi';
   document.title = t('title');
-  $('mode').textContent = planning ? t('residents') : t('planning');
+  $('mode').textContent = t('planning');
   if (planning && units.length) renderTable();
   if (map.isStyleLoaded()) showBasemapNote();
+  localizeMapControls();
+}
+
+// MapLibre reads its locale once, at construction; on a switch the labels are set again.
+function localizeMapControls() {
+  const strings = t('maplibre');
+  map.getCanvas().setAttribute('aria-label', strings['Map.Title']);
+  const label = (selector, key) => {
+    for (const el of document.querySelectorAll(selector)) { el.setAttribute('aria-label', strings[key]); el.title = strings[key]; }
+  };
+  label('.maplibregl-ctrl-zoom-in', 'NavigationControl.ZoomIn');
+  label('.maplibregl-ctrl-zoom-out', 'NavigationControl.ZoomOut');
+  label('.maplibregl-ctrl-compass', 'NavigationControl.ResetBearing');
+  label('.maplibregl-ctrl-attrib-button', 'AttributionControl.ToggleAttribution');
 }
 
 $('lang').addEventListener('click', () => { lang = lang === 'vi' ? 'en' : 'vi'; saveState(); applyLanguage(); });

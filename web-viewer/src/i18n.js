@@ -3,7 +3,7 @@ export const STRINGS = {
   vi: {
     title: 'Xã, phường Thành phố Huế', searchLabel: 'Tìm xã, phường, đơn vị cũ hoặc trụ sở',
     searchPlaceholder: 'Tìm xã, phường, tên cũ, trụ sở…', searchResults: 'Kết quả tìm kiếm', locateMe: 'Vị trí của tôi',
-    planning: 'Quy hoạch', residents: 'Cư dân', mapLabel: 'Bản đồ', close: 'Đóng',
+    planning: 'Quy hoạch', residents: 'Cư dân', close: 'Đóng',
     phuong: 'Phường', xa: 'Xã', dac_khu: 'Đặc khu',
     formedFrom: 'Thành lập ngày 1/7/2025 từ:', seat: 'Trụ sở', distance: 'Khoảng cách',
     approximate: 'Vị trí trụ sở trên bản đồ chỉ là gần đúng (điểm giữa của xã, phường), chưa phải toà nhà. Hãy dùng địa chỉ.',
@@ -27,11 +27,17 @@ export const STRINGS = {
     legend: 'Chú giải', legendPhuong: 'Phường', legendXa: 'Xã', legendFormer: 'Đơn vị cũ (trước 1/7/2025)',
     legendExact: 'Trụ sở, vị trí đã xác định', legendApproximate: 'Trụ sở, chỉ biết địa chỉ (vị trí gần đúng)',
     noBasemap: 'Chưa cấu hình bản đồ đường phố: bản đồ chỉ có ranh giới xã, phường.',
+    maplibre: {
+      'Map.Title': 'Bản đồ', 'NavigationControl.ZoomIn': 'Phóng to', 'NavigationControl.ZoomOut': 'Thu nhỏ',
+      'NavigationControl.ResetBearing': 'Đặt lại hướng bắc', 'AttributionControl.ToggleAttribution': 'Bật/tắt nguồn dữ liệu',
+      'AttributionControl.MapFeedback': 'Góp ý về bản đồ', 'Marker.Title': 'Điểm đánh dấu', 'Popup.Close': 'Đóng',
+      'GeolocateControl.FindMyLocation': 'Tìm vị trí của tôi', 'LogoControl.Title': 'Logo MapLibre',
+    },
   },
   en: {
     title: 'Communes and wards of Huế City', searchLabel: 'Search communes, wards, former units or offices',
     searchPlaceholder: 'Search a commune, ward, former name, office…', searchResults: 'Search results', locateMe: 'My location',
-    planning: 'Planning', residents: 'Residents', mapLabel: 'Map', close: 'Close',
+    planning: 'Planning', residents: 'Residents', close: 'Close',
     phuong: 'Ward (phường)', xa: 'Commune (xã)', dac_khu: 'Special zone',
     formedFrom: 'Formed on 1 July 2025 from:', seat: 'Office (seat)', distance: 'Distance',
     approximate: 'The office position on the map is only approximate (the middle of the commune), not the building. Use the address.',
@@ -55,5 +61,11 @@ export const STRINGS = {
     legend: 'Legend', legendPhuong: 'Ward (phường)', legendXa: 'Commune (xã)', legendFormer: 'Former unit (before 1 July 2025)',
     legendExact: 'Office, position known', legendApproximate: 'Office, address only (approximate position)',
     noBasemap: 'No street map configured: the map shows commune boundaries only.',
+    maplibre: {
+      'Map.Title': 'Map', 'NavigationControl.ZoomIn': 'Zoom in', 'NavigationControl.ZoomOut': 'Zoom out',
+      'NavigationControl.ResetBearing': 'Reset bearing to north', 'AttributionControl.ToggleAttribution': 'Toggle attribution',
+      'AttributionControl.MapFeedback': 'Map feedback', 'Marker.Title': 'Map marker', 'Popup.Close': 'Close popup',
+      'GeolocateControl.FindMyLocation': 'Find my location', 'LogoControl.Title': 'MapLibre logo',
+    },
   },
 };

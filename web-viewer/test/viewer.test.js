@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -172,6 +172,44 @@ test('the legend explains the symbols and says there is no street map', async ()
   await page.click('#lang');
   await page.waitForFunction(() => document.getElementById('legend').textContent.includes('No street map configured'));
   assert.match(await page.textContent('#legend'), /address only \(approximate position\)/);
+  await context.close();
+});
+
+// axe-core runs inside the page through the DevTools protocol (page.evaluate), which the
+// page's strict CSP does not block, so the page is tested exactly as served.
+const axeSource = readFileSync(path.join(here, '../node_modules/axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
+  test(`axe finds no violations at ${viewport.width}×${viewport.height}, in both languages and both modes, with a commune selected`, async () => {
+    const found = [];
+    for (const query of ['?commune=19789', '?commune=19789&lang=en', '?commune=19789&mode=planning', '?commune=19789&lang=en&mode=planning']) {
+      const { page, context } = await openMap(`/${query}`, viewport);
+      await panelText(page, 'Thuận Hoá');
+      if (query.includes('planning')) await page.waitForSelector('#units tbody tr');
+      found.push(...(await axeViolations(page)).map((v) => `${query}: ${v}`));
+      await context.close();
+    }
+    assert.deepEqual(found, []);
+  });
+}
+
+test('at 360×640 every button is at least 44 × 44 px, and the mode toggle keeps its name', async () => {
+  const { page, context } = await openMap('/?commune=19789&mode=planning', { width: 360, height: 640 });
+  await page.waitForSelector('#units tbody tr');
+  const small = await page.evaluate(() => [...document.querySelectorAll('header button, .maplibregl-ctrl-group button, #close-panel, #units th button, .action, #legend summary')]
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => ({ name: el.getAttribute('aria-label') || el.textContent.trim(), box: el.getBoundingClientRect() }))
+    .filter(({ box }) => box.width < 44 || box.height < 44)
+    .map(({ name, box }) => `${name}: ${Math.round(box.width)}×${Math.round(box.height)}`));
+  assert.deepEqual(small, []);
+  assert.equal(await page.textContent('#mode'), 'Quy hoạch');
+  assert.equal(await page.getAttribute('#mode', 'aria-pressed'), 'true');
   await context.close();
 });
 
