@@ -98,6 +98,40 @@ function placeMarker(lon, lat) {
   marker = new maplibregl.Marker({ color: '#2b2118' }).setLngLat([lon, lat]).addTo(map);
 }
 
+// ---- the camera --------------------------------------------------------------------------
+// The part of the map the panel (a side card, or a bottom sheet on a phone) and the planning
+// table leave visible, as camera padding, so a selection is never under them.
+function visiblePadding() {
+  const margin = 24;
+  const padding = { top: margin, bottom: margin, left: margin, right: margin };
+  const area = $('map').getBoundingClientRect();
+  const panel = $('panel');
+  if (!panel.hidden) {
+    const box = panel.getBoundingClientRect();
+    if (box.width >= area.width * 0.9) padding.bottom += Math.max(0, area.bottom - box.top);
+    else padding.right += Math.max(0, area.right - box.left);
+  }
+  // Never more than most of the map: a tiny screen still shows something.
+  padding.bottom = Math.min(padding.bottom, area.height * 0.7);
+  padding.right = Math.min(padding.right, area.width * 0.7);
+  return padding;
+}
+
+function fitCommune(bbox) {
+  map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: visiblePadding(), duration: 0 });
+}
+
+// Brings a point into the visible part of the map if the panel covers it.
+function keepVisible(lon, lat) {
+  const padding = visiblePadding();
+  const area = $('map').getBoundingClientRect();
+  const at = map.project([lon, lat]);
+  const inside = at.x >= padding.left && at.x <= area.width - padding.right && at.y >= padding.top && at.y <= area.height - padding.bottom;
+  // An offset, not camera padding, which MapLibre would keep and add to every later fit.
+  const offset = [(padding.left - padding.right) / 2, (padding.top - padding.bottom) / 2];
+  if (!inside) map.easeTo({ center: [lon, lat], offset, duration: 300 });
+}
+
 // ---- the panel ---------------------------------------------------------------------------
 function showPanel(html) {
   $('panel-body').innerHTML = html;
@@ -161,6 +195,7 @@ async function showLocation(lon, lat) {
     highlight(here.commune.code);
     saveState(here.commune.code);
     showPanel(communeHtml(here.commune, here.former_units, here.seat, here) + offices);
+    keepVisible(lon, lat);
   } catch (error) {
     showError(error, () => showLocation(lon, lat));
   }
@@ -184,8 +219,8 @@ async function selectCommune(code, { fit = true, preface = '' } = {}) {
     const p = feature.properties;
     highlight(p.code);
     saveState(p.code);
-    if (fit && feature.bbox) map.fitBounds([[feature.bbox[0], feature.bbox[1]], [feature.bbox[2], feature.bbox[3]]], { padding: 40, duration: 0 });
     showPanel(preface + communeHtml(p, p.former_units, p.seat));
+    if (fit && feature.bbox) fitCommune(feature.bbox);
     if (planning) markRow(p.code);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) showPanel(`<p class="error">${escape(t('noSuchCommune')(code))}</p>`);

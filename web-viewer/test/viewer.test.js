@@ -199,6 +199,29 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
   });
 }
 
+test('on a phone, the fitted commune and a tapped point stay above the bottom sheet', async () => {
+  const { page, context } = await openMap('/?commune=19789', { width: 360, height: 640 });
+  await panelText(page, 'Phường Thuận Hoá');
+  await page.waitForFunction(() => !window.hueMap.isMoving());
+  const sheetTop = async () => (await page.locator('#panel').boundingBox()).y - (await page.locator('#map').boundingBox()).y;
+  const bbox = await page.evaluate(async () => (await (await fetch('/api/v1/communes/19789')).json()).bbox);
+  const corners = await page.evaluate((b) => [window.hueMap.project([b[0], b[1]]), window.hueMap.project([b[2], b[3]])], bbox);
+  const top = await sheetTop();
+  assert.ok(corners.every((c) => c.y <= top), `the ward ends above the sheet: ${JSON.stringify(corners)} vs ${top}`);
+  // With the sheet closed, a tap low on the map, where the sheet will open, is brought above it.
+  await page.click('#close-panel');
+  const box = await page.locator('#map').boundingBox();
+  // Three quarters down: where the sheet will be, above the attribution.
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.75);
+  await panelText(page, '3 trụ sở gần nhất');
+  const tapped = await page.evaluate(() => new URLSearchParams(location.search).get('commune'));
+  assert.ok(tapped);
+  await page.waitForFunction(() => !window.hueMap.isMoving());
+  const marker = await page.locator('.maplibregl-marker').boundingBox();
+  assert.ok(marker.y + marker.height - box.y <= await sheetTop(), 'the tapped point is above the sheet');
+  await context.close();
+});
+
 test('at 360×640 every button is at least 44 × 44 px, and the mode toggle keeps its name', async () => {
   const { page, context } = await openMap('/?commune=19789&mode=planning', { width: 360, height: 640 });
   await page.waitForSelector('#units tbody tr');
