@@ -26,6 +26,8 @@ import json
 import math
 import random
 import sys
+import time
+import urllib.error
 import urllib.request
 
 import mapbox_vector_tile
@@ -39,13 +41,23 @@ from shapely.validation import explain_validity
 MAX_TILE_BYTES = 500_000
 
 
-def fetch(base_url, path):
+def fetch(base_url, path, patience=900.0):
+    """GET a tile. A 503 (shed, or timed out while the server builds a zoom's arcs for the whole
+    country on a busy machine) is retried after its Retry-After, as a client should, until
+    `patience` seconds have passed."""
+    deadline = time.monotonic() + patience
     request = urllib.request.Request(base_url + path, headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        body = response.read()
-        if response.headers.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        return response.status, body
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=300) as response:
+                body = response.read()
+                if response.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                return response.status, body
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or time.monotonic() > deadline:
+                raise
+            time.sleep(float(error.headers.get("Retry-After") or 1))
 
 
 def load_communes(path):
