@@ -133,9 +133,17 @@ function keepVisible(lon, lat) {
 }
 
 // ---- the panel ---------------------------------------------------------------------------
+// Shows the panel and moves focus to its heading, so a keyboard or screen-reader user lands
+// on the answer. Only the short result line is announced (a live region), not the panel.
 function showPanel(html) {
   $('panel-body').innerHTML = html;
   $('panel').hidden = false;
+  const heading = $('panel-body').querySelector('h2');
+  $('result-line').textContent = heading ? heading.textContent : $('panel-body').textContent.trim().slice(0, 200);
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
 }
 
 // Where to send a resident: the building when its position is known, otherwise the address

@@ -95,6 +95,9 @@ test('searching "vinh ninh" leads to Phường Thuận Hoá and says it was form
   assert.match(await page.textContent('#results li[data-index="0"]'), /Vĩnh Ninh.*Thuận Hoá/s);
   await page.click('#results li[data-index="0"]');
   const text = await panelText(page, 'Phường Thuận Hoá');
+  // Focus lands on the answer's heading, and the one-line result is what is announced.
+  assert.equal(await page.evaluate(() => document.activeElement.matches('#panel h2') && document.activeElement.textContent), 'Phường Thuận Hoá');
+  assert.equal(await page.textContent('#result-line'), 'Phường Thuận Hoá');
   assert.match(text, /Phường Vĩnh Ninh \(trước 1\/7\/2025\) đã sáp nhập vào Phường Thuận Hoá/);
   // Both tone-mark spellings and plain text find the same ward.
   for (const query of ['thuan hoa', 'Thuận Hóa', 'Thuận Hoá']) {
