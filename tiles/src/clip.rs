@@ -60,11 +60,85 @@ pub fn clip_polygons(polygons: &[Vec<Vec<[f64; 2]>>], b: Bounds) -> Vec<IntPolyg
     let (x0, y0, x1, y1) = (b[0] as i32, b[1] as i32, b[2] as i32, b[3] as i32);
     let corners = [IntPoint::new(x0, y0), IntPoint::new(x1, y0), IntPoint::new(x1, y1), IntPoint::new(x0, y1)];
     overlay.add_contour(&corners, ShapeType::Clip);
-    overlay
+    let shapes: Vec<IntPolygon> = overlay
         .overlay(OverlayRule::Intersect, FillRule::NonZero)
         .into_iter()
         .map(|shape| shape.into_iter().map(|ring| ring.into_iter().map(|p| [p.x, p.y]).collect()).collect())
-        .collect()
+        .collect();
+    assign_holes(shapes)
+}
+
+/// Gives each hole to the smallest exterior that holds it. i_overlay's rings are right, but
+/// it can file a hole under the wrong exterior (found by the property test, and confirmed
+/// with GEOS: "Hole lies outside shell"), so the grouping is redone here, exactly.
+fn assign_holes(shapes: Vec<IntPolygon>) -> Vec<IntPolygon> {
+    let mut exteriors: Vec<IntPolygon> = Vec::with_capacity(shapes.len());
+    let mut holes: Vec<Vec<[i32; 2]>> = Vec::new();
+    for mut shape in shapes {
+        if shape.is_empty() {
+            continue;
+        }
+        holes.extend(shape.drain(1..));
+        exteriors.push(shape);
+    }
+    let areas: Vec<i128> = exteriors.iter().map(|p| ring_area2(&p[0]).abs()).collect();
+    for hole in holes {
+        // A hole may touch its exterior at a vertex, so decide on a vertex strictly inside
+        // or outside: the first exterior (by size) that strictly holds one of its vertices.
+        let owner = (0..exteriors.len())
+            .filter(|&i| hole.iter().any(|&p| locate(p, &exteriors[i][0]) == Place::Inside))
+            .filter(|&i| hole.iter().all(|&p| locate(p, &exteriors[i][0]) != Place::Outside))
+            .min_by_key(|&i| areas[i]);
+        if let Some(i) = owner {
+            exteriors[i].push(hole);
+        }
+    }
+    exteriors
+}
+
+/// Twice the signed area of an open integer ring.
+fn ring_area2(ring: &[[i32; 2]]) -> i128 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            a[0] as i128 * b[1] as i128 - b[0] as i128 * a[1] as i128
+        })
+        .sum()
+}
+
+#[derive(PartialEq)]
+enum Place {
+    Inside,
+    Boundary,
+    Outside,
+}
+
+/// Where an integer point lies against an open integer ring, exactly (crossing number).
+fn locate(p: [i32; 2], ring: &[[i32; 2]]) -> Place {
+    let (px, py) = (p[0] as i128, p[1] as i128);
+    let mut inside = false;
+    let n = ring.len();
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        let (ax, ay, bx, by) = (a[0] as i128, a[1] as i128, b[0] as i128, b[1] as i128);
+        let cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+        if cross == 0 && px >= ax.min(bx) && px <= ax.max(bx) && py >= ay.min(by) && py <= ay.max(by) {
+            return Place::Boundary;
+        }
+        if (ay > py) != (by > py) {
+            // The edge crosses the horizontal line through p; is the crossing right of p?
+            let right = if by > ay { cross > 0 } else { cross < 0 };
+            if right {
+                inside = !inside;
+            }
+        }
+    }
+    if inside {
+        Place::Inside
+    } else {
+        Place::Outside
+    }
 }
 
 /// Twice the signed area of an open contour (positive counter-clockwise with y up).

@@ -76,3 +76,50 @@ proptest! {
         }
     }
 }
+
+/// The case the property test found: i_overlay filed a hole under the wrong exterior ("Hole
+/// lies outside shell" for GEOS too); `clip_polygons` now groups holes itself.
+#[test]
+fn a_hole_goes_with_the_exterior_that_holds_it() {
+    let input: Vec<Vec<Vec<[f64; 2]>>> = vec![
+        vec![
+            vec![[-1508.0, 743.0], [3514.0, 4711.0], [0.0, -1999.0], [0.0, 0.0], [0.0, 0.0]],
+            vec![
+                [52.0, -2450.0],
+                [1410.0, 4377.0],
+                [3365.0, 0.0],
+                [0.0, 0.0],
+                [0.0, 2414.0],
+                [2132.0, 2696.0],
+                [-639.0, 33.0],
+            ],
+            vec![
+                [-500.0, 142.0],
+                [3719.0, 5256.0],
+                [4374.0, -731.0],
+                [-3433.0, 6524.0],
+                [0.0, -960.0],
+                [6369.0, 7928.0],
+                [-3686.0, 0.0],
+            ],
+        ],
+        vec![vec![[-506.0, 60.0], [1883.0, 0.0], [2894.0, 3942.0]]],
+        vec![
+            vec![
+                [7365.0, 1993.0],
+                [-3004.0, 2337.0],
+                [664.0, -267.0],
+                [1532.0, 2179.0],
+                [4865.0, 4409.0],
+                [-3902.0, -1842.0],
+                [3310.0, 1782.0],
+                [-1710.0, 3482.0],
+                [7790.0, -3722.0],
+            ],
+            vec![[6640.0, 0.0], [-2854.0, -1382.0], [7862.0, 6864.0], [0.0, 0.0], [0.0, 3813.0]],
+        ],
+    ];
+    let clipped = clip_polygons(&input, BOX);
+    let shape = MultiPolygon(clipped.iter().map(|p| to_geo(p)).collect());
+    assert!(shape.is_valid(), "{:?}", shape.validation_errors());
+}
