@@ -5,6 +5,8 @@
 //! than one ring run back along the box's edge, as Sutherland–Hodgman leaves it. Lines use
 //! Liang–Barsky.
 
+use crate::mvt::signed_area2;
+
 /// A point in tile units (x to the east, y to the south), before rounding to integers.
 pub type Point = [f64; 2];
 
@@ -35,9 +37,9 @@ pub fn clip_polygons(polygons: &[Vec<Vec<[f64; 2]>>], b: Bounds) -> Vec<IntPolyg
     let mut overlay = Overlay::new_custom(capacity, options, Solver::default());
     for polygon in polygons {
         for (index, ring) in polygon.iter().enumerate() {
-            let mut contour: Vec<IntPoint> = Vec::with_capacity(ring.len());
+            let mut contour: Vec<[i32; 2]> = Vec::with_capacity(ring.len());
             for p in ring {
-                let q = IntPoint::new(p[0].round() as i32, p[1].round() as i32);
+                let q = [p[0].round() as i32, p[1].round() as i32];
                 if contour.last() != Some(&q) {
                     contour.push(q);
                 }
@@ -50,11 +52,11 @@ pub fn clip_polygons(polygons: &[Vec<Vec<[f64; 2]>>], b: Bounds) -> Vec<IntPolyg
             }
             // Exteriors counter-clockwise and holes clockwise (y up), so that under the
             // non-zero rule a hole cancels its exterior and overlapping parts add up.
-            let counter_clockwise = contour_area2(&contour) > 0;
+            let counter_clockwise = signed_area2(&contour) > 0;
             if counter_clockwise != (index == 0) {
                 contour.reverse();
             }
-            overlay.add_contour(&contour, ShapeType::Subject);
+            overlay.add_path_iter(contour.iter().map(|p| IntPoint::new(p[0], p[1])), ShapeType::Subject);
         }
     }
     let (x0, y0, x1, y1) = (b[0] as i32, b[1] as i32, b[2] as i32, b[3] as i32);
@@ -81,7 +83,7 @@ fn assign_holes(shapes: Vec<IntPolygon>) -> Vec<IntPolygon> {
         holes.extend(shape.drain(1..));
         exteriors.push(shape);
     }
-    let areas: Vec<i128> = exteriors.iter().map(|p| ring_area2(&p[0]).abs()).collect();
+    let areas: Vec<i128> = exteriors.iter().map(|p| signed_area2(&p[0]).abs()).collect();
     for hole in holes {
         // A hole may touch its exterior at a vertex, so decide on a vertex strictly inside
         // or outside: the first exterior (by size) that strictly holds one of its vertices.
@@ -94,17 +96,6 @@ fn assign_holes(shapes: Vec<IntPolygon>) -> Vec<IntPolygon> {
         }
     }
     exteriors
-}
-
-/// Twice the signed area of an open integer ring.
-fn ring_area2(ring: &[[i32; 2]]) -> i128 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a[0] as i128 * b[1] as i128 - b[0] as i128 * a[1] as i128
-        })
-        .sum()
 }
 
 #[derive(PartialEq)]
@@ -139,17 +130,6 @@ fn locate(p: [i32; 2], ring: &[[i32; 2]]) -> Place {
     } else {
         Place::Outside
     }
-}
-
-/// Twice the signed area of an open contour (positive counter-clockwise with y up).
-fn contour_area2(contour: &[i_overlay::i_float::int::point::IntPoint]) -> i64 {
-    let n = contour.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (contour[i], contour[(i + 1) % n]);
-            a.x as i64 * b.y as i64 - b.x as i64 * a.y as i64
-        })
-        .sum()
 }
 
 /// Clips a polyline to the box, edges included; a line that leaves and re-enters becomes
@@ -253,12 +233,7 @@ mod tests {
         let clipped = clip_polygons(&[vec![u]], [0.0, -5.0, 50.0, 50.0]);
         assert_eq!(clipped.len(), 1, "one U-shaped polygon");
         assert_eq!(clipped[0].len(), 1, "with no hole");
-        let area: i64 = contour_area2(
-            &clipped[0][0]
-                .iter()
-                .map(|p| i_overlay::i_float::int::point::IntPoint::new(p[0], p[1]))
-                .collect::<Vec<_>>(),
-        );
+        let area = signed_area2(&clipped[0][0]);
         assert_eq!(area.abs(), 2 * (10 * 30 - 5 * 10), "the notch stays out");
     }
 

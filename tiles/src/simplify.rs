@@ -183,8 +183,8 @@ fn conflicting_segments(arcs: &[GridArc]) -> Vec<SegmentId> {
 /// Every arc snapped to the world grid of a zoom with `grid_size` units across the world
 /// (4096 · 2^z) and simplified to `tolerance` grid units, with the vertices needed to keep
 /// arcs from crossing themselves or each other. Points are grid units, as whole numbers.
-pub fn grid_arcs(arcs: &[Vec<Point>], grid_size: f64, tolerance: f64) -> Vec<Vec<Point>> {
-    let mut grid: Vec<GridArc> = arcs.iter().map(|points| GridArc::new(points, grid_size, tolerance)).collect();
+pub fn grid_arcs<'a>(arcs: impl IntoIterator<Item = &'a [Point]>, grid_size: f64, tolerance: f64) -> Vec<Vec<Point>> {
+    let mut grid: Vec<GridArc> = arcs.into_iter().map(|points| GridArc::new(points, grid_size, tolerance)).collect();
     for _ in 0..MAX_ROUNDS {
         let conflicts = conflicting_segments(&grid);
         // Refine from the last segment of each arc backwards, so earlier indices stay valid.
@@ -220,7 +220,7 @@ mod tests {
         let unit = 1.0;
         let bulge: Vec<Point> = vec![[0.0, 0.0], [50.0, 3.0], [100.0, 0.0]];
         let flat: Vec<Point> = vec![[0.0, 0.0], [40.0, 1.0], [60.0, 1.0], [100.0, 0.0]];
-        let out = grid_arcs(&[bulge, flat], unit, 4.0);
+        let out = grid_arcs([bulge.as_slice(), flat.as_slice()], unit, 4.0);
         assert_eq!(out[0], vec![[0.0, 0.0], [50.0, 3.0], [100.0, 0.0]], "the bulge keeps its apex");
     }
 
@@ -228,7 +228,7 @@ mod tests {
     fn arcs_far_apart_are_simplified_as_usual() {
         let a: Vec<Point> = vec![[0.0, 0.0], [50.0, 1.0], [100.0, 0.0]];
         let b: Vec<Point> = vec![[0.0, 50.0], [50.0, 51.0], [100.0, 50.0]];
-        let out = grid_arcs(&[a, b], 1.0, 4.0);
+        let out = grid_arcs([a.as_slice(), b.as_slice()], 1.0, 4.0);
         assert_eq!(out[0].len(), 2);
         assert_eq!(out[1].len(), 2);
     }

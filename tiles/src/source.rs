@@ -388,8 +388,8 @@ impl TileSource {
     fn arcs_at(&self, z: u8) -> &[Vec<Point>] {
         let z = z.min(DETAIL_ZOOM);
         self.base.zoom_arcs[z as usize].get_or_init(|| {
-            let source: Vec<Vec<Point>> = self.base.topology.arcs.iter().map(|a| a.points.clone()).collect();
-            grid_arcs(&source, EXTENT as f64 * (1u64 << z) as f64, TOLERANCE_TILE_UNITS)
+            let source = self.base.topology.arcs.iter().map(|a| a.points.as_slice());
+            grid_arcs(source, EXTENT as f64 * (1u64 << z) as f64, TOLERANCE_TILE_UNITS)
         })
     }
 
