@@ -50,4 +50,4 @@ cargo test --locked --workspace --no-run
 export HUE_MAP_BIN="$PWD/target/debug/hue-map"
 cargo test --locked --workspace
 
-(cd web-viewer && node --test test/)
+(cd web-viewer && node --test test/*.test.js)

@@ -43,7 +43,7 @@ fn parse(text: &str) -> Result<OpeningHours, String> {
 }
 
 /// Huế's offset, checked when compiling (7 h is inside `FixedOffset`'s ±24 h range).
-const HUE_OFFSET: FixedOffset = match FixedOffset::east_opt(HUE_UTC_OFFSET_SECONDS) {
+pub const HUE_OFFSET: FixedOffset = match FixedOffset::east_opt(HUE_UTC_OFFSET_SECONDS) {
     Some(offset) => offset,
     None => panic!("UTC+7 is a valid offset"),
 };

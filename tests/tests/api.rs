@@ -155,3 +155,35 @@ fn responses_are_compressed_when_asked() {
         server.client.get(server.url("/api/v1/communes/19819")).header("accept-encoding", "gzip").send().unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
+
+#[test]
+fn opening_hours_are_checked_and_evaluated_in_hue_time_with_its_holidays() {
+    let server = Server::shared();
+    let hours = "Mo-Fr%2007:00-11:30,13:30-17:00;%20PH%20off";
+    // Monday 30 November 2026, 01:00 UTC is 08:00 in Huế: open, and the time comes back in UTC+7.
+    let monday = server.get(&format!("/api/v1/opening-hours?value={hours}&at=2026-11-30T01:00:00Z"));
+    assert_eq!(monday.status, 200, "{}", monday.text);
+    assert_eq!(monday.json["valid"], true);
+    assert_eq!(monday.json["open"], true);
+    assert_eq!(monday.json["at"], "2026-11-30T08:00:00+07:00");
+    assert_eq!(monday.headers["cache-control"], "public, max-age=60");
+    // 12:00 in Huế is the lunch break.
+    let lunch = server.get(&format!("/api/v1/opening-hours?value={hours}&at=2026-11-30T12:00:00%2B07:00"));
+    assert_eq!(lunch.json["open"], false);
+    // Wednesday 2 September 2026 is National Day, a public holiday in Vietnam.
+    let national_day = server.get(&format!("/api/v1/opening-hours?value={hours}&at=2026-09-02T09:00:00%2B07:00"));
+    assert_eq!(national_day.json["open"], false, "{}", national_day.text);
+
+    let invalid = server.get("/api/v1/opening-hours?value=Mo-Fr%2025:00-26:99%20banana");
+    assert_eq!(invalid.status, 200);
+    assert_eq!(invalid.json["valid"], false);
+    assert!(invalid.json["error"].as_str().unwrap().contains("expected"), "{}", invalid.text);
+    assert!(invalid.json.get("open").is_none());
+
+    for (query, param) in [("", "value"), ("?value=24/7&at=yesterday", "at"), ("?value=24/7&when=now", "when")] {
+        let reply = server.get(&format!("/api/v1/opening-hours{query}"));
+        assert_eq!(reply.status, 400, "{query}");
+        assert_eq!(reply.headers["content-type"], "application/problem+json");
+        assert!(reply.text.contains(param), "{query}: {}", reply.text);
+    }
+}

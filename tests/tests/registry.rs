@@ -442,3 +442,26 @@ fn the_registry_keeps_its_rules_one_seat_per_commune_inside_hue() {
     let reserved = post(office(json!({"id": "changes"})));
     assert!(reserved.expect_problem(422).contains("reserved"));
 }
+
+#[test]
+fn whoami_names_the_token_and_its_communes_and_refuses_a_bad_one() {
+    let server = Server::start();
+    let token = create_token(&server.store(), "editor", &["19774", "19753"], "Cán bộ Kim Long");
+    let auth = bearer(&token);
+    let me = server.send("GET", "/api/v1/whoami", &[("authorization", auth.as_str())], None);
+    assert_eq!(me.status, 200, "{}", me.text);
+    assert_eq!(me.json["name"], "Cán bộ Kim Long");
+    assert_eq!(me.json["role"], "editor");
+    let mut communes: Vec<String> =
+        me.json["communes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    communes.sort();
+    assert_eq!(communes, ["19753", "19774"]);
+    assert!(me.json.get("hash").is_none() && !me.text.contains(&token), "no secret is echoed");
+
+    let anonymous = server.get("/api/v1/whoami");
+    assert_eq!(anonymous.status, 401);
+    assert!(anonymous.headers["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    let wrong = server.send("GET", "/api/v1/whoami", &[("authorization", "Bearer hm_not-a-token")], None);
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.headers["content-type"], "application/problem+json");
+}

@@ -1,29 +1,18 @@
 // The Huế commune map: residents click, tap, locate themselves or search; planners review the
 // 40 units, their lineage and the data-quality findings. State lives in the URL so a link
-// restores the view: ?commune=CODE&lang=en&mode=planning#map=zoom/lat/lon.
+// restores the view: ?commune=CODE&lang=en&mode=planning#map=zoom/lat/lon. Staff keep the
+// offices correct in editor mode (?mode=edit, editor.js, loaded only there).
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { STRINGS } from '/viewer/i18n.js';
+import { $, escape, ApiError, api } from '/viewer/api.js';
 
 const params = new URLSearchParams(location.search);
 // MapLibre writes #map= as soon as it starts, so whether the link carried a view is read now.
 const linkHadView = location.hash.includes('map=');
 let lang = params.get('lang') === 'en' ? 'en' : 'vi';
 let planning = params.get('mode') === 'planning';
+const editing = params.get('mode') === 'edit';
 const t = (key) => STRINGS[lang][key];
-const $ = (id) => document.getElementById(id);
-const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-
-// An answer the API gave (status 4xx/5xx), as opposed to no answer at all (network down).
-class ApiError extends Error {
-  constructor(path, status) { super(`${path}: ${status}`); this.status = status; }
-}
-
-async function api(path) {
-  const response = await fetch(path);
-  if (!response.ok) throw new ApiError(path, response.status);
-  return response.json();
-}
-
 // A message for a failed request, with a retry button when trying again can help.
 function errorHtml(error, retryId) {
   const retry = retryId ? ` <button type="button" id="${retryId}" class="retry">${t('retry')}</button>` : '';
@@ -45,7 +34,9 @@ function saveState(commune) {
   const next = new URLSearchParams(location.search);
   if (commune !== undefined) commune ? next.set('commune', commune) : next.delete('commune');
   lang === 'en' ? next.set('lang', 'en') : next.delete('lang');
-  planning ? next.set('mode', 'planning') : next.delete('mode');
+  if (planning) next.set('mode', 'planning');
+  else if (editing) next.set('mode', 'edit');
+  else next.delete('mode');
   const query = next.toString();
   history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
 }
@@ -64,6 +55,9 @@ const map = new maplibregl.Map({
 window.hueMap = map;
 map.addControl(new maplibregl.NavigationControl(), 'bottom-right');
 let marker = null;
+// While the report form or the editor wants a position, map clicks go to it instead.
+let mapClickHandler = null;
+let onPanelClose = null;
 
 map.on('load', () => {
   map.addLayer({
@@ -79,6 +73,7 @@ map.on('load', () => {
   showBasemapNote();
   const commune = params.get('commune');
   if (commune) selectCommune(commune, { fit: !linkHadView });
+  if (editing) import('/viewer/editor.js').then((editor) => editor.startEditor(page));
   map.once('idle', () => { window.hueMapIdle = true; });
 });
 
@@ -138,12 +133,23 @@ function keepVisible(lon, lat) {
 function showPanel(html) {
   $('panel-body').innerHTML = html;
   $('panel').hidden = false;
+  // A new answer starts at its top, not where the last one was scrolled to.
+  $('panel').scrollTop = 0;
   const heading = $('panel-body').querySelector('h2');
   $('result-line').textContent = heading ? heading.textContent : $('panel-body').textContent.trim().slice(0, 200);
   if (heading) {
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
   }
+  showOpenNow();
+}
+
+function closePanel() {
+  $('panel').hidden = true;
+  highlight('');
+  saveState(null);
+  onPanelClose?.();
+  onPanelClose = null;
 }
 
 // Where to send a resident: the building when its position is known, otherwise the address
@@ -157,9 +163,14 @@ function directionsLinks(office) {
     + `<a class="action" href="${escape(osm)}" target="_blank" rel="noopener" data-directions="osm">${t('directionsOsm')}</a>`;
 }
 
+// The offices on show, by id, for the buttons that act on one.
+const shownOffices = new Map();
+
 function officeActions(office) {
+  shownOffices.set(office.id, office);
+  const report = `<button type="button" class="action report-office" data-office="${escape(office.id)}">${t('reportWrong')}</button>`;
   const call = office.phone ? `<a class="action" href="tel:${escape(office.phone.replace(/[^+0-9]/g, ''))}">${t('call')} ${escape(office.phone)}</a>` : '';
-  return `<p class="actions-row">${directionsLinks(office)}<button type="button" class="action copy-address" data-address="${escape(office.address)}">${t('copyAddress')}</button>${call}</p>`;
+  return `<p class="actions-row">${directionsLinks(office)}<button type="button" class="action copy-address" data-address="${escape(office.address)}">${t('copyAddress')}</button>${call}${report}</p>`;
 }
 
 function officeHtml(office, { actions = false } = {}) {
@@ -170,11 +181,32 @@ function officeHtml(office, { actions = false } = {}) {
       : ` · ${t('distance')}: ≈ ${formatDistance(office.distance_m)}, ${t('approximatePosition')}`;
   }
   const approx = office.position_is_exact ? '' : ' (≈)';
-  const hours = office.opening_hours ? `<br><span class="hours">${t('hours')}: <code>${escape(office.opening_hours)}</code></span>` : '';
+  const hours = office.opening_hours
+    ? `<br><span class="hours">${t('hours')}: <code>${escape(office.opening_hours)}</code> <span class="open-now" data-hours="${escape(office.opening_hours)}"></span></span>`
+    : '';
   return `<strong>${escape(office.name)}</strong>${approx}<br>${escape(office.address)}${distance}${hours}${actions ? officeActions(office) : ''}`;
 }
 
+// "Open now / closed now", asked of the server (Huế's time and holidays) after the panel shows,
+// so the office resources themselves stay cacheable.
+async function showOpenNow() {
+  for (const el of $('panel-body').querySelectorAll('.open-now[data-hours]')) {
+    try {
+      const check = await api(`/api/v1/opening-hours?value=${encodeURIComponent(el.dataset.hours)}`);
+      if (check.valid) el.textContent = `· ${check.open ? t('openNow') : t('closedNow')}`;
+    } catch {
+      // Not knowing whether it is open is no reason to show an error.
+    }
+  }
+}
+
 $('panel').addEventListener('click', async (event) => {
+  const reportButton = event.target.closest('.report-office');
+  if (reportButton) {
+    const { openReport } = await import('/viewer/report.js');
+    openReport(page, shownOffices.get(reportButton.dataset.office));
+    return;
+  }
   const copy = event.target.closest('.copy-address');
   if (!copy) return;
   try {
@@ -236,8 +268,31 @@ async function selectCommune(code, { fit = true, preface = '' } = {}) {
   }
 }
 
-$('close-panel').addEventListener('click', () => { $('panel').hidden = true; highlight(''); saveState(null); });
-map.on('click', (event) => showLocation(+event.lngLat.lng.toFixed(6), +event.lngLat.lat.toFixed(6)));
+$('close-panel').addEventListener('click', closePanel);
+map.on('click', (event) => {
+  if (mapClickHandler) mapClickHandler(event.lngLat);
+  else showLocation(+event.lngLat.lng.toFixed(6), +event.lngLat.lat.toFixed(6));
+});
+
+// What the report form and the editor (modules loaded when needed) use of this page.
+const page = {
+  map,
+  maplibregl,
+  t: (key) => t(key),
+  get lang() { return lang; },
+  showPanel,
+  closePanel,
+  selectCommune,
+  fitCommune,
+  keepVisible,
+  /** Sends map clicks to `handler` (a LngLat) instead of "where am I"; null gives them back. */
+  takeMapClicks(handler) { mapClickHandler = handler; },
+  /** Runs `callback` once when the panel is next closed. */
+  onPanelClose(callback) { onPanelClose = callback; },
+  /** Runs `callback` after every switch of language. */
+  onLanguageChange(callback) { languageListeners.push(callback); },
+};
+const languageListeners = [];
 
 $('locate-me').addEventListener('click', () => {
   if (!navigator.geolocation) { showPanel(`<p class="error">${t('geoUnavailable')}</p>`); return; }
@@ -372,6 +427,8 @@ async function loadPlanning() {
 }
 
 function applyMode() {
+  // Editor mode is entered by its own link (?mode=edit), and replaces planning.
+  $('mode').hidden = editing;
   $('planner').hidden = !planning;
   $('mode').setAttribute('aria-pressed', String(planning));
   // A toggle keeps its name; aria-pressed says whether planning is on ("Planning, pressed").
@@ -398,6 +455,7 @@ function applyLanguage() {
   if (planning && units.length) renderTable();
   if (map.isStyleLoaded()) showBasemapNote();
   localizeMapControls();
+  for (const listener of languageListeners) listener();
 }
 
 // MapLibre reads its locale once, at construction; on a switch the labels are set again.

@@ -2,75 +2,27 @@
 // hue-map binary on a free port. Screenshots go to ../../artifacts/ (ignored by git).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { repo, startServer, launchBrowser, openMap as open, clickAt, panelText, axeViolations } from './harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
 const artifacts = path.join(repo, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 
 let server;
-let base;
 let browser;
 
 before(async () => {
-  const binary = process.env.HUE_MAP_BIN || path.join(repo, 'target/debug/hue-map');
-  server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data', path.join(repo, '../shared/data/hue')], {
-    env: { ...process.env, RUST_LOG: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('hue-map did not start')), 120_000);
-    server.stdout.on('data', (chunk) => {
-      const match = /hue-map listening on (\S+)/.exec(chunk.toString());
-      if (match) { clearTimeout(timer); resolve(match[1]); }
-    });
-    server.on('exit', (code) => reject(new Error(`hue-map exited with ${code}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    // WebGL2 through ANGLE on SwiftShader; --use-gl=swiftshader would remove WebGL2.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await startServer();
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill();
+  server?.stop();
 });
 
-/** A page with the map loaded and idle, collecting console errors. */
-async function openMap(url, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(base + url);
-  await page.waitForFunction(() => window.hueMapIdle === true, null, { timeout: 90_000 });
-  return { page, errors, context };
-}
-
-/** Brings a lon/lat into view if needed, waits for the map to settle, and clicks there. */
-async function clickAt(page, lon, lat) {
-  await page.evaluate(([x, y]) => {
-    const map = window.hueMap;
-    if (!map.getBounds().contains([x, y])) map.jumpTo({ center: [x, y] });
-  }, [lon, lat]);
-  await page.evaluate(() => new Promise((resolve) => (window.hueMap.loaded() && !window.hueMap.isMoving() ? resolve() : window.hueMap.once('idle', resolve))));
-  const point = await page.evaluate(([x, y]) => window.hueMap.project([x, y]), [lon, lat]);
-  const box = await page.locator('#map').boundingBox();
-  await page.mouse.click(box.x + point.x, box.y + point.y);
-}
-
-async function panelText(page, expected) {
-  await page.waitForFunction((text) => !document.getElementById('panel').hidden && document.getElementById('panel').textContent.includes(text), expected, { timeout: 20_000 });
-  return page.textContent('#panel');
-}
+const openMap = (url, viewport) => open(browser, server.base + url, viewport);
 
 test('loads with no console errors, and a click at Ngọ Môn shows Phường Phú Xuân', async () => {
   const { page, errors, context } = await openMap('/#map=13/16.4668/107.5794');
@@ -178,16 +130,6 @@ test('the legend explains the symbols and says there is no street map', async ()
   await context.close();
 });
 
-// axe-core runs inside the page through the DevTools protocol (page.evaluate), which the
-// page's strict CSP does not block, so the page is tested exactly as served.
-const axeSource = readFileSync(path.join(here, '../node_modules/axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
   test(`axe finds no violations at ${viewport.width}×${viewport.height}, in both languages and both modes, with a commune selected`, async () => {
     const found = [];
@@ -294,8 +236,8 @@ test('the API reference at /docs renders offline from /openapi.json', async () =
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const external = [];
-  page.on('request', (request) => { if (!request.url().startsWith(base)) external.push(request.url()); });
-  await page.goto(base + '/docs');
+  page.on('request', (request) => { if (!request.url().startsWith(server.base)) external.push(request.url()); });
+  await page.goto(server.base + '/docs');
   // Scalar renders the document's title and the operations' summaries from our OpenAPI.
   await page.getByText('Which commune holds a point', { exact: false }).first().waitFor({ timeout: 60_000 });
   await page.getByText('hue-map', { exact: false }).first().waitFor({ timeout: 10_000 });

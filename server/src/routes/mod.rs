@@ -22,6 +22,7 @@ pub mod nearest;
 pub mod offices;
 pub mod ogc;
 pub mod openapi;
+pub mod opening_hours;
 pub mod quality;
 pub mod reports;
 pub mod search;
@@ -29,6 +30,7 @@ pub mod style;
 pub mod tiles;
 pub mod vendor;
 pub mod viewer;
+pub mod whoami;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -43,6 +45,8 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(communes::router())
         .merge(offices::router())
         .merge(reports::router())
+        .merge(whoami::router())
+        .merge(opening_hours::router())
         .merge(audit::router())
         .merge(quality::router())
         .merge(search::router())

@@ -1,0 +1,417 @@
+// Editor mode (?mode=edit): city staff keep the offices correct.
+// - Sign in by pasting a token (`hue-map token create`); it is kept in sessionStorage only, so
+//   it leaves with the tab, and "sign out" forgets it at once.
+// - The offices of the token's communes are listed (all of them for an admin).
+// - An office is edited in the panel: drag its marker to the building, tap the map, or type
+//   coordinates; set the precision and the other fields; give a reason; save with If-Match.
+// - A 412 shows what someone else changed meanwhile, and lets the editor re-apply their own
+//   changes on top, or drop them.
+// - The report queue: residents' open reports for the same communes, on the map, each to
+//   accept (the office moves to the proposed position) or reject, with a reason.
+// ?mode=edit&office=ID opens one office directly.
+import { $, escape, request, ApiError, invalidParams } from '/viewer/api.js';
+
+const TOKEN_KEY = 'hue-map:token';
+const PRECISIONS = ['surveyed', 'geocoded', 'approximate_geocoded', 'commune_label_point'];
+// The fields the form edits, as the API names them.
+const FIELDS = ['lon', 'lat', 'position_precision', 'address', 'opening_hours', 'phone', 'services', 'notes'];
+
+export function startEditor(page) {
+  new Editor(page).start();
+}
+
+class Editor {
+  constructor(page) {
+    this.page = page;
+    this.t = page.t;
+    this.token = sessionStorage.getItem(TOKEN_KEY);
+    this.who = null;
+    this.offices = [];
+    this.reports = [];
+    // The office being edited: the version the form started from, and its ETag.
+    this.editing = null;
+    this.marker = null;
+    this.message = '';
+  }
+
+  async start() {
+    $('editor').hidden = false;
+    const map = this.page.map;
+    map.addSource('editor-reports', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({
+      id: 'editor-reports', type: 'circle', source: 'editor-reports',
+      paint: { 'circle-radius': 9, 'circle-color': 'rgba(27,108,168,0.35)', 'circle-stroke-color': '#1b6ca8', 'circle-stroke-width': 2 },
+    });
+    this.page.onLanguageChange(() => this.render());
+    $('editor').addEventListener('submit', (event) => this.onSubmit(event));
+    $('editor').addEventListener('click', (event) => this.onClick(event));
+    if (this.token) await this.signIn(this.token);
+    else this.render();
+  }
+
+  call(path, options = {}) {
+    return request(path, { ...options, token: this.token, cache: 'no-cache' });
+  }
+
+  // ---- signing in -----------------------------------------------------------------------
+  async signIn(token) {
+    this.token = token;
+    try {
+      this.who = (await this.call('/api/v1/whoami')).data;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      this.message = '';
+      await Promise.all([this.loadOffices(), this.loadReports()]);
+      this.render();
+      const wanted = new URLSearchParams(location.search).get('office');
+      if (wanted) await this.editOffice(wanted);
+    } catch (error) {
+      this.signOut(error instanceof ApiError && error.status === 401 ? this.t('editorBadToken') : describe(this.t, error));
+    }
+  }
+
+  signOut(message = '') {
+    sessionStorage.removeItem(TOKEN_KEY);
+    this.token = null;
+    this.who = null;
+    this.offices = [];
+    this.reports = [];
+    this.stopEditing();
+    this.showReportsOnMap();
+    this.message = message;
+    this.render();
+  }
+
+  async loadOffices() {
+    const { offices } = (await this.call('/api/v1/offices')).data;
+    const mine = this.who.role === 'admin' ? offices : offices.filter((o) => this.who.communes.includes(o.commune_code));
+    this.offices = mine.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  }
+
+  async loadReports() {
+    this.reports = (await this.call('/api/v1/reports?status=open')).data.reports;
+    this.showReportsOnMap();
+  }
+
+  showReportsOnMap() {
+    const features = this.reports.filter((r) => r.proposed_position).map((r) => ({
+      type: 'Feature', geometry: { type: 'Point', coordinates: r.proposed_position }, properties: { id: r.id },
+    }));
+    this.page.map.getSource('editor-reports')?.setData({ type: 'FeatureCollection', features });
+  }
+
+  // ---- the side list --------------------------------------------------------------------
+  render() {
+    const t = this.t;
+    const message = this.message ? `<p class="error">${escape(this.message)}</p>` : '';
+    if (!this.who) {
+      $('editor').innerHTML = `<h2>${t('editorTitle')}</h2>${message}
+        <form id="sign-in" novalidate>
+          <label for="token">${t('editorToken')}</label>
+          <input id="token" type="password" autocomplete="off" spellcheck="false" required>
+          <p class="hint">${escape(t('editorTokenHint'))}</p>
+          <button type="submit" class="action">${t('editorSignIn')}</button>
+        </form>`;
+      return;
+    }
+    const rights = this.who.role === 'admin' ? t('editorAdmin') : t('editorOf')(this.who.communes.join(', '));
+    const precision = (p) => t('precisionLabel')[p] ?? p;
+    const officeItems = this.offices.map((o) => `<li><button type="button" class="link" data-edit-office="${escape(o.id)}">${escape(o.name)}</button>
+      <small>${escape(precision(o.position_precision))}</small></li>`).join('');
+    const reportItems = this.reports.map((r) => `<li><button type="button" class="link" data-report="${r.id}">${escape(this.officeName(r.office_id))}: ${escape(t('reportKinds')[r.kind] ?? r.kind)}</button>
+      <small>${escape(r.message)}</small></li>`).join('');
+    $('editor').innerHTML = `<div class="planner-head"><h2>${t('editorTitle')}</h2>
+        <button type="button" id="sign-out" class="action">${t('editorSignOut')}</button></div>
+      <p>${escape(t('editorSignedIn')(this.who.name))} · ${escape(rights)}</p>${message}
+      <h3>${t('editorOffices')} (${this.offices.length})</h3><ul id="editor-offices" class="plain">${officeItems}</ul>
+      <h3>${t('editorReports')} (${this.reports.length})</h3>
+      <ul id="editor-reports" class="plain">${reportItems || `<li>${t('editorNoReports')}</li>`}</ul>`;
+  }
+
+  officeName(id) {
+    return this.offices.find((o) => o.id === id)?.name ?? id;
+  }
+
+  onClick(event) {
+    if (event.target.closest('#sign-out')) this.signOut();
+    const office = event.target.closest('[data-edit-office]');
+    if (office) this.editOffice(office.dataset.editOffice);
+    const report = event.target.closest('[data-report]');
+    if (report) this.showReport(+report.dataset.report);
+  }
+
+  onSubmit(event) {
+    if (event.target.id !== 'sign-in') return;
+    event.preventDefault();
+    const token = $('token').value.trim();
+    if (token) this.signIn(token);
+  }
+
+  // ---- editing an office ----------------------------------------------------------------
+  async editOffice(id) {
+    const t = this.t;
+    let office;
+    let etag;
+    try {
+      const answer = await this.call(`/api/v1/offices/${encodeURIComponent(id)}`);
+      office = answer.data;
+      etag = answer.headers.get('ETag');
+    } catch (error) {
+      this.page.showPanel(`<p class="error">${escape(describe(t, error))}</p>`);
+      return;
+    }
+    this.stopEditing();
+    this.editing = { original: office, etag };
+    this.page.showPanel(this.officeForm(office));
+    this.fillForm(office);
+    this.marker = new this.page.maplibregl.Marker({ color: '#1b6ca8', draggable: true }).setLngLat([office.lon, office.lat]).addTo(this.page.map);
+    this.marker.on('dragend', () => this.setPosition(this.marker.getLngLat()));
+    this.page.takeMapClicks((lngLat) => this.setPosition(lngLat));
+    this.page.onPanelClose(() => this.stopEditing());
+    this.page.map.jumpTo({ center: [office.lon, office.lat], zoom: Math.max(this.page.map.getZoom(), 14) });
+    this.page.keepVisible(office.lon, office.lat);
+    const form = $('office-form');
+    form.addEventListener('submit', (e) => { e.preventDefault(); this.save(); });
+    for (const name of ['lon', 'lat']) $(`f-${name}`).addEventListener('change', () => this.moveMarkerToInputs());
+    let timer;
+    $('f-opening_hours').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => this.checkHours(), 250); });
+    this.checkHours();
+    this.loadHistory(id);
+  }
+
+  stopEditing() {
+    this.marker?.remove();
+    this.marker = null;
+    this.editing = null;
+    this.page.takeMapClicks(null);
+  }
+
+  officeForm(office) {
+    const t = this.t;
+    const input = (name, attributes = '') => `<label for="f-${name}">${t('field')[name]}</label><input id="f-${name}" ${attributes}>`;
+    const precisions = PRECISIONS.map((p) => `<option value="${p}">${escape(t('precisionLabel')[p])}</option>`).join('');
+    return `<h2>${escape(office.name)}</h2>
+      <p class="type">${escape(office.commune_code)} · ${t('editorVersion')} <span id="office-version">${office.version}</span></p>
+      <form id="office-form" class="stacked" novalidate>
+        <fieldset><legend>${t('editorPosition')}</legend>
+          <p class="hint">${escape(t('editorPositionHint'))}</p>
+          ${input('lat', 'type="number" step="0.000001" inputmode="decimal"')}
+          ${input('lon', 'type="number" step="0.000001" inputmode="decimal"')}
+          <label for="f-position_precision">${t('field').position_precision}</label><select id="f-position_precision">${precisions}</select>
+        </fieldset>
+        ${input('address')}
+        ${input('opening_hours', 'aria-describedby="hours-check" spellcheck="false"')}
+        <p id="hours-check" class="hint"></p>
+        ${input('phone', 'type="tel"')}
+        ${input('services')}
+        <label for="f-notes">${t('field').notes}</label><textarea id="f-notes" rows="2"></textarea>
+        ${input('reason', 'required')}
+        <p class="actions-row"><button type="submit" class="action">${t('editorSave')}</button></p>
+        <div id="save-status" role="status"></div>
+      </form>
+      <h3>${t('editorHistory')}</h3><ol id="office-history" reversed></ol>`;
+  }
+
+  fillForm(office) {
+    $('f-lon').value = office.lon;
+    $('f-lat').value = office.lat;
+    $('f-position_precision').value = office.position_precision;
+    for (const name of ['address', 'opening_hours', 'phone', 'notes']) $(`f-${name}`).value = office[name] ?? '';
+    $('f-services').value = (office.services ?? []).join(', ');
+    $('office-version').textContent = office.version;
+  }
+
+  /** The form's values, in the API's shape (an empty optional field is null). */
+  formValues() {
+    const text = (name) => $(`f-${name}`).value.trim() || null;
+    return {
+      lon: Number($('f-lon').value),
+      lat: Number($('f-lat').value),
+      position_precision: $('f-position_precision').value,
+      address: $('f-address').value.trim(),
+      opening_hours: text('opening_hours'),
+      phone: text('phone'),
+      services: $('f-services').value.split(',').map((s) => s.trim()).filter(Boolean),
+      notes: text('notes'),
+    };
+  }
+
+  setPosition(lngLat) {
+    $('f-lon').value = lngLat.lng.toFixed(6);
+    $('f-lat').value = lngLat.lat.toFixed(6);
+    this.marker?.setLngLat([+lngLat.lng.toFixed(6), +lngLat.lat.toFixed(6)]);
+  }
+
+  moveMarkerToInputs() {
+    const lon = Number($('f-lon').value);
+    const lat = Number($('f-lat').value);
+    if (Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) this.marker?.setLngLat([lon, lat]);
+  }
+
+  async checkHours() {
+    const value = $('f-opening_hours')?.value.trim();
+    const out = $('hours-check');
+    if (!out) return;
+    if (!value) { out.textContent = ''; return; }
+    try {
+      const check = (await request(`/api/v1/opening-hours?value=${encodeURIComponent(value)}`)).data;
+      if ($('f-opening_hours')?.value.trim() !== value) return;
+      out.textContent = check.valid
+        ? `✓ ${this.t('hoursValid')} · ${check.open ? this.t('openNow') : this.t('closedNow')}`
+        : `✗ ${this.t('hoursInvalid')}: ${check.error.split('\n').filter((l) => l.includes('expected')).join(' ').trim() || check.error}`;
+      out.classList.toggle('invalid', !check.valid);
+    } catch {
+      out.textContent = '';
+    }
+  }
+
+  /** The merge patch from the version the form started from to what the form holds. */
+  patch() {
+    const values = this.formValues();
+    const original = this.editing.original;
+    const changed = {};
+    for (const name of FIELDS) {
+      if (JSON.stringify(values[name]) !== JSON.stringify(original[name] ?? (name === 'services' ? [] : null))) changed[name] = values[name];
+    }
+    return changed;
+  }
+
+  async save() {
+    const t = this.t;
+    const status = $('save-status');
+    const changes = this.patch();
+    if (!Object.keys(changes).length) { status.innerHTML = `<p class="note">${t('editorNothing')}</p>`; return; }
+    const reason = $('f-reason').value.trim();
+    if (!reason) { status.innerHTML = `<p class="error">${t('editorNeedsReason')}</p>`; $('f-reason').focus(); return; }
+    const { original, etag } = this.editing;
+    try {
+      const answer = await this.call(`/api/v1/offices/${encodeURIComponent(original.id)}`, {
+        method: 'PATCH', body: { ...changes, reason }, headers: { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' },
+      });
+      this.editing = { original: answer.data, etag: answer.headers.get('ETag') };
+      this.fillForm(answer.data);
+      $('f-reason').value = '';
+      status.innerHTML = `<p class="note">${escape(t('editorSaved')(answer.data.version))}</p>`;
+      this.loadHistory(original.id);
+      await this.loadOffices();
+      this.render();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 412) await this.showConflict(changes);
+      else if (error instanceof ApiError && error.status === 401) this.signOut(t('editorBadToken'));
+      else status.innerHTML = `<p class="error">${escape(describe(t, error))}</p>`;
+    }
+  }
+
+  /** Someone saved this office since the form opened: show what they changed, and offer to
+   * re-apply ours on top of their version, or to drop ours. */
+  async showConflict(mine) {
+    const t = this.t;
+    const id = this.editing.original.id;
+    const answer = await this.call(`/api/v1/offices/${encodeURIComponent(id)}`);
+    const theirs = answer.data;
+    const before = this.editing.original;
+    const show = (value) => escape(Array.isArray(value) ? value.join(', ') : value ?? '—');
+    const rows = FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(theirs[f] ?? null) || f in mine)
+      .map((f) => `<tr><th scope="row">${t('field')[f]}</th><td>${show(before[f])}</td><td>${show(theirs[f])}</td><td>${f in mine ? show(mine[f]) : '—'}</td></tr>`)
+      .join('');
+    $('save-status').innerHTML = `<div class="conflict"><p class="error">${escape(t('editorConflict')(theirs.version))}</p>
+      <div class="table-wrap"><table><thead><tr><th scope="col">${t('editorField')}</th><th scope="col">${t('editorWas')}</th>
+      <th scope="col">${t('editorTheirs')}</th><th scope="col">${t('editorMine')}</th></tr></thead><tbody>${rows}</tbody></table></div>
+      <p class="actions-row"><button type="button" class="action" id="reapply">${t('editorReapply')}</button>
+      <button type="button" class="action" id="discard">${t('editorDiscard')}</button></p></div>`;
+    $('reapply').addEventListener('click', () => {
+      // Ours on top of theirs: their version, with only the fields we changed set to ours.
+      this.editing = { original: theirs, etag: answer.headers.get('ETag') };
+      this.fillForm({ ...theirs, ...mine });
+      this.moveMarkerToInputs();
+      this.save();
+    });
+    $('discard').addEventListener('click', () => {
+      this.editing = { original: theirs, etag: answer.headers.get('ETag') };
+      this.fillForm(theirs);
+      this.setPosition({ lng: theirs.lon, lat: theirs.lat });
+      $('save-status').innerHTML = '';
+      this.loadHistory(id);
+    });
+  }
+
+  async loadHistory(id) {
+    const t = this.t;
+    try {
+      const { versions } = (await this.call(`/api/v1/offices/${encodeURIComponent(id)}/history`)).data;
+      const list = $('office-history');
+      if (!list) return;
+      const show = (value) => escape(Array.isArray(value) ? value.join(', ') : typeof value === 'object' && value ? JSON.stringify(value) : value ?? '—');
+      list.innerHTML = [...versions].reverse().map((v) => {
+        const fields = Object.entries(v.fields ?? {}).filter(([name]) => v.action !== 'seed' || name === 'position_precision')
+          .map(([name, change]) => `<li>${escape(t('field')[name] ?? name)}: ${show(change.before)} → ${show(change.after)}</li>`).join('');
+        const when = new Date(v.at).toLocaleString(this.page.lang, { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'medium', timeStyle: 'short' });
+        return `<li><strong>${escape(t('editorActions')[v.action] ?? v.action)}</strong> · ${t('editorVersion')} ${v.office_version} · ${escape(when)} · ${escape(v.actor.name)}
+          <br>${t('field').reason}: ${escape(v.reason)}${v.report_id ? ` (${t('editorFromReport')} #${v.report_id})` : ''}${fields ? `<ul>${fields}</ul>` : ''}</li>`;
+      }).join('');
+    } catch (error) {
+      $('office-history')?.replaceChildren();
+    }
+  }
+
+  // ---- the report queue -----------------------------------------------------------------
+  showReport(id) {
+    const t = this.t;
+    const report = this.reports.find((r) => r.id === id);
+    if (!report) return;
+    this.stopEditing();
+    const position = report.proposed_position;
+    const precisions = PRECISIONS.filter((p) => p !== 'commune_label_point')
+      .map((p) => `<option value="${p}">${escape(t('precisionLabel')[p])}</option>`).join('');
+    const when = new Date(report.created_at).toLocaleString(this.page.lang, { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'medium', timeStyle: 'short' });
+    this.page.showPanel(`<h2>${escape(t('editorReport'))} #${report.id}</h2>
+      <p><strong>${escape(this.officeName(report.office_id))}</strong> · ${escape(t('reportKinds')[report.kind] ?? report.kind)} · ${escape(when)}</p>
+      ${report.message ? `<blockquote>${escape(report.message)}</blockquote>` : ''}
+      <p>${position ? `${t('editorProposed')}: ${position[1].toFixed(6)}, ${position[0].toFixed(6)}` : t('editorNoPosition')}</p>
+      <form id="resolve-form" class="stacked" novalidate>
+        ${position ? `<label for="r-precision">${t('editorAcceptPrecision')}</label><select id="r-precision"><option value="">—</option>${precisions}</select>` : ''}
+        <label for="r-reason">${t('field').reason}</label><input id="r-reason" required>
+        <p class="actions-row"><button type="button" class="action" id="accept-report">${t('editorAccept')}</button>
+        <button type="button" class="action" id="reject-report">${t('editorReject')}</button></p>
+        <div id="resolve-status" role="status"></div>
+      </form>`);
+    if (position) {
+      this.marker = new this.page.maplibregl.Marker({ color: '#1b6ca8' }).setLngLat(position).addTo(this.page.map);
+      this.page.onPanelClose(() => this.stopEditing());
+      this.page.map.jumpTo({ center: position, zoom: Math.max(this.page.map.getZoom(), 14) });
+      this.page.keepVisible(position[0], position[1]);
+    }
+    $('accept-report').addEventListener('click', () => this.resolve(report, 'accept'));
+    $('reject-report').addEventListener('click', () => this.resolve(report, 'reject'));
+  }
+
+  async resolve(report, decision) {
+    const t = this.t;
+    const status = $('resolve-status');
+    const reason = $('r-reason').value.trim();
+    if (!reason) { status.innerHTML = `<p class="error">${t('editorNeedsReason')}</p>`; $('r-reason').focus(); return; }
+    const body = { decision, reason };
+    if (decision === 'accept' && report.proposed_position) {
+      const precision = $('r-precision').value;
+      if (!precision) { status.innerHTML = `<p class="error">${t('editorNeedsPrecision')}</p>`; $('r-precision').focus(); return; }
+      body.position_precision = precision;
+    }
+    try {
+      await this.call(`/api/v1/reports/${report.id}/resolution`, { method: 'POST', body });
+      this.stopEditing();
+      await Promise.all([this.loadReports(), this.loadOffices()]);
+      this.render();
+      this.page.showPanel(`<h2>${escape(decision === 'accept' ? t('editorAccepted') : t('editorRejected'))}</h2>
+        <p>${escape(this.officeName(report.office_id))}</p>`);
+    } catch (error) {
+      status.innerHTML = `<p class="error">${escape(describe(t, error))}</p>`;
+    }
+  }
+}
+
+/** What went wrong, in the editor's words, with the server's own detail where it gave one. */
+function describe(t, error) {
+  if (!(error instanceof ApiError)) return t('networkError');
+  if (error.status === 403) return `${t('editorForbidden')} ${error.message}`;
+  const fields = invalidParams(error);
+  return fields.length ? `${t('editorInvalid')} ${fields.join('; ')}` : error.message;
+}

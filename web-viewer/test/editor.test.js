@@ -1,0 +1,205 @@
+// The registry's screens in a real browser, against the real server and a fresh registry:
+// an editor moves a seat and residents' answers follow; a conflict; a resident's report that
+// staff accept; a commune the token may not edit. In Vietnamese and in English.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openMap, mapSettled, clickAt, panelText, axeViolations } from './harness.js';
+
+let server;
+let browser;
+let editorToken;
+let adminToken;
+
+before(async () => {
+  server = await startServer();
+  // An editor of Phú Xuân, Kim Long and Vỹ Dạ; an admin for the changes made "meanwhile".
+  editorToken = server.token('editor', 'Cán bộ thử nghiệm', ['19753', '19774', '19777']);
+  adminToken = server.token('admin', 'Quản trị viên thử nghiệm');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function getJson(path, init = {}) {
+  const response = await fetch(server.base + path, init);
+  return { status: response.status, etag: response.headers.get('etag'), body: await response.json() };
+}
+
+/** The editor page, signed in through its form. */
+async function signedIn(query = '', viewport) {
+  const opened = await openMap(browser, `${server.base}/?mode=edit${query}`, viewport);
+  await opened.page.fill('#token', editorToken);
+  await opened.page.click('#sign-in button[type="submit"]');
+  await opened.page.waitForSelector('#editor-offices [data-edit-office]');
+  return opened;
+}
+
+test('an editor signs in, drags a seat to the building, marks it surveyed, and locate follows', async () => {
+  const { page, errors, context } = await signedIn();
+  // Only the token's communes are listed, and the token stays in this tab's sessionStorage.
+  const listed = await page.$$eval('#editor-offices [data-edit-office]', (items) => items.map((i) => i.dataset.editOffice).sort());
+  assert.deepEqual(listed, ['seat-19753', 'seat-19774', 'seat-19777']);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('hue-map:token')), editorToken);
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+
+  await page.click('[data-edit-office="seat-19753"]');
+  await page.waitForSelector('#office-form');
+  await page.waitForSelector('#office-history li');
+  await mapSettled(page);
+  // Drag the blue marker 60 px right and 40 px down.
+  const marker = page.locator('.maplibregl-marker.maplibregl-marker-draggable, .maplibregl-marker').last();
+  const box = await marker.boundingBox();
+  const start = { x: box.x + box.width / 2, y: box.y + box.height - 4 };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + 30, start.y + 20, { steps: 5 });
+  await page.mouse.move(start.x + 60, start.y + 40, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.getElementById('f-lon').value !== '107.577');
+  const lon = Number(await page.inputValue('#f-lon'));
+  const lat = Number(await page.inputValue('#f-lat'));
+  assert.ok(lon > 107.577 && lat < 16.4785, `dragged to ${lon}, ${lat}`);
+
+  await page.selectOption('#f-position_precision', 'surveyed');
+  await page.fill('#f-opening_hours', 'Mo-Fr 07:00-11:30,13:30-17:00');
+  await page.waitForFunction(() => document.getElementById('hours-check').textContent.includes('hợp lệ'));
+  await page.fill('#f-reason', 'Đo tại cổng trụ sở');
+  await page.click('#office-form button[type="submit"]');
+  await panelText(page, 'Đã lưu (phiên bản 2).');
+  await page.waitForFunction(() => document.querySelectorAll('#office-history > li').length === 2);
+  assert.match(await page.textContent('#office-history'), /Đo tại cổng trụ sở.*Cán bộ thử nghiệm|Cán bộ thử nghiệm[\s\S]*Đo tại cổng trụ sở/);
+
+  // A resident's locate now names the seat at the building, surveyed.
+  const located = await getJson(`/api/v1/locate?lon=${lon}&lat=${lat}`);
+  assert.equal(located.body.commune.code, '19753');
+  assert.equal(located.body.seat.position_precision, 'surveyed');
+  assert.equal(located.body.seat.position_is_exact, true);
+  assert.deepEqual([located.body.seat.lon, located.body.seat.lat], [lon, lat]);
+  assert.equal(located.body.seat.opening_hours, 'Mo-Fr 07:00-11:30,13:30-17:00');
+
+  // Sign out forgets the token.
+  await page.click('#sign-out');
+  await page.waitForSelector('#sign-in');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('hue-map:token')), null);
+  assert.deepEqual(errors.filter((e) => !e.includes('401')), []);
+  await context.close();
+});
+
+test('a conflict: someone saves the office meanwhile; the editor sees what changed and re-applies (English)', async () => {
+  const { page, context } = await signedIn('&lang=en');
+  await page.click('[data-edit-office="seat-19774"]');
+  await page.waitForSelector('#office-form');
+  // Meanwhile an admin saves a phone number.
+  const current = await getJson('/api/v1/offices/seat-19774');
+  const meanwhile = await fetch(`${server.base}/api/v1/offices/seat-19774`, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${adminToken}`, 'If-Match': current.etag, 'Content-Type': 'application/merge-patch+json' },
+    body: JSON.stringify({ phone: '0234 3822 111', reason: 'Số điện thoại từ trang của phường' }),
+  });
+  assert.equal(meanwhile.status, 200);
+
+  await page.fill('#f-address', '87 Phạm Thị Liên, phường Kim Long, Huế');
+  await page.fill('#f-reason', 'Full address');
+  await page.click('#office-form button[type="submit"]');
+  await page.waitForSelector('.conflict table');
+  const conflict = await page.textContent('.conflict');
+  assert.match(conflict, /someone else saved this office \(version 2\)/);
+  assert.match(conflict, /Phone.*0234 3822 111/s);
+  assert.match(conflict, /Address.*87 Phạm Thị Liên, phường Kim Long, Huế/s);
+  await page.click('#reapply');
+  await panelText(page, 'Saved (version 3).');
+  const saved = await getJson('/api/v1/offices/seat-19774');
+  assert.equal(saved.body.phone, '0234 3822 111', "the other editor's change is kept");
+  assert.equal(saved.body.address, '87 Phạm Thị Liên, phường Kim Long, Huế');
+  assert.equal(saved.etag, '"v3"');
+  await context.close();
+});
+
+test('a resident reports a wrong position with a pin, and an editor accepts it', async () => {
+  // The resident: no token, the office panel of Vỹ Dạ.
+  const resident = await openMap(browser, `${server.base}/?commune=19777`);
+  await panelText(resident.page, 'Phường Vỹ Dạ');
+  await resident.page.click('#panel .report-office');
+  await panelText(resident.page, 'Báo sai thông tin trụ sở');
+  const seat = (await getJson('/api/v1/offices/seat-19777')).body;
+  // Tap a point inside Vỹ Dạ, near its seat.
+  const target = [seat.lon + 0.002, seat.lat + 0.001];
+  await clickAt(resident.page, target[0], target[1]);
+  await resident.page.waitForFunction(() => document.getElementById('report-pin').dataset.lon);
+  await resident.page.fill('#report-message', 'Trụ sở ở cạnh chợ');
+  await resident.page.click('#report-form button[type="submit"]');
+  await panelText(resident.page, 'Cảm ơn bạn!');
+  assert.match(await resident.page.textContent('#panel'), /Cán bộ của xã, phường sẽ xem xét/);
+  // The pin's place is what was sent.
+  const open = await getJson('/api/v1/reports?status=open', { headers: { Authorization: `Bearer ${adminToken}` } });
+  const report = open.body.reports.find((r) => r.office_id === 'seat-19777');
+  assert.ok(report, JSON.stringify(open.body));
+  assert.ok(Math.abs(report.proposed_position[0] - target[0]) < 1e-4 && Math.abs(report.proposed_position[1] - target[1]) < 1e-4);
+  await resident.context.close();
+
+  // The editor: the report is in the queue, and on the map.
+  const { page, context } = await signedIn();
+  await page.waitForSelector(`[data-report="${report.id}"]`);
+  assert.equal(await page.evaluate(async () => (await window.hueMap.getSource('editor-reports').getData()).features.length), 1);
+  await page.click(`[data-report="${report.id}"]`);
+  await panelText(page, 'Trụ sở ở cạnh chợ');
+  await page.click('#accept-report');
+  await page.waitForFunction(() => document.getElementById('resolve-status').textContent.includes('lý do'));
+  await page.fill('#r-reason', 'Đã kiểm tra tại chỗ');
+  await page.click('#accept-report');
+  await page.waitForFunction(() => document.getElementById('resolve-status').textContent.includes('độ chính xác'));
+  await page.selectOption('#r-precision', 'surveyed');
+  await page.click('#accept-report');
+  await panelText(page, 'Đã chấp nhận báo cáo.');
+  await page.waitForFunction(() => document.getElementById('editor-reports').textContent.includes('Không có báo cáo nào đang chờ'));
+
+  const moved = (await getJson('/api/v1/offices/seat-19777')).body;
+  assert.deepEqual([moved.lon, moved.lat], report.proposed_position);
+  assert.equal(moved.position_precision, 'surveyed');
+  const history = (await getJson('/api/v1/offices/seat-19777/history')).body.versions;
+  assert.equal(history.at(-1).action, 'report_accepted');
+  assert.equal(history.at(-1).report_id, report.id);
+  await context.close();
+});
+
+test('an editor who opens another commune\'s office is told they may not edit it (English), and a bad token is refused', async () => {
+  const { page, context } = await signedIn('&lang=en&office=seat-19789');
+  await page.waitForSelector('#office-form');
+  await page.fill('#f-phone', '0234 000 000');
+  await page.fill('#f-reason', 'Trying');
+  await page.click('#office-form button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById('save-status').textContent.includes('You may not edit this office.'));
+  assert.match(await page.textContent('#save-status'), /19789/);
+  assert.equal((await getJson('/api/v1/offices/seat-19789')).body.phone, null, 'nothing was written');
+  await context.close();
+
+  const fresh = await openMap(browser, `${server.base}/?mode=edit&lang=en`);
+  await fresh.page.fill('#token', 'not-a-token');
+  await fresh.page.click('#sign-in button[type="submit"]');
+  await fresh.page.waitForFunction(() => document.getElementById('editor').textContent.includes('The token is unknown or has been revoked.'));
+  assert.equal(await fresh.page.evaluate(() => sessionStorage.getItem('hue-map:token')), null);
+  await fresh.context.close();
+});
+
+for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
+  test(`axe finds no violations in the editor and the report form at ${viewport.width}×${viewport.height}, in both languages`, async () => {
+    const found = [];
+    for (const lang of ['', '&lang=en']) {
+      const { page, context } = await signedIn(lang, viewport);
+      await page.click('[data-edit-office="seat-19753"]');
+      await page.waitForSelector('#office-history li');
+      found.push(...(await axeViolations(page)).map((v) => `editor${lang}: ${v}`));
+      await context.close();
+      const resident = await openMap(browser, `${server.base}/?commune=19753${lang}`, viewport);
+      await resident.page.waitForSelector('#panel .report-office');
+      await resident.page.click('#panel .report-office');
+      await resident.page.waitForSelector('#report-form');
+      found.push(...(await axeViolations(resident.page)).map((v) => `report${lang}: ${v}`));
+      await resident.context.close();
+    }
+    assert.deepEqual(found, []);
+  });
+}
