@@ -3,10 +3,11 @@
 //! needs no files beside it, and the pages work offline). Lookups are by exact key in the embedded set, so no request
 //! path can reach the file system ("../" just misses).
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
+use crate::http::conditional::none_match;
 use crate::http::problem::Problem;
 
 #[derive(RustEmbed)]
@@ -28,30 +29,49 @@ struct MapLibre;
 struct Scalar;
 
 /// Scalar's script for `/docs`.
-pub fn scalar_script() -> Response {
-    serve(Scalar::get("standalone.js"), "standalone.js")
+pub fn scalar_script(request: &HeaderMap) -> Response {
+    serve(Scalar::get("standalone.js"), "standalone.js", request)
 }
 
-/// An embedded file as a response, with its media type; a 404 problem when there is none.
-fn serve(file: Option<rust_embed::EmbeddedFile>, name: &str) -> Response {
+/// An embedded file as a response, with its media type and an ETag of its content; 304 when
+/// the client's copy is current, and a 404 problem when there is no such file. Browsers
+/// revalidate every time (`no-cache`), so a new release is seen at once and an unchanged
+/// file costs a 304; the service worker keeps copies for offline use.
+fn serve(file: Option<rust_embed::EmbeddedFile>, name: &str, request: &HeaderMap) -> Response {
     let Some(file) = file else {
         return Problem::not_found(format!("no asset {name:?}")).into_response();
     };
-    let mime = mime_guess::from_path(name).first_or_octet_stream();
-    let content_type = if name.ends_with(".mjs") { "text/javascript".to_string() } else { mime.to_string() };
-    let mut response = file.data.into_owned().into_response();
+    let hash = file.metadata.sha256_hash();
+    let etag = format!("\"{}\"", hash[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let mut response = if none_match(request, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = file.data.into_owned().into_response();
+        if let Ok(value) = HeaderValue::from_str(&content_type(name)) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        response
+    };
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     response
 }
 
+fn content_type(name: &str) -> String {
+    match name.rsplit('.').next() {
+        Some("mjs") => "text/javascript".to_string(),
+        Some("webmanifest") => "application/manifest+json".to_string(),
+        _ => mime_guess::from_path(name).first_or_octet_stream().to_string(),
+    }
+}
+
 /// The web map's page, with its Content-Security-Policy.
-pub fn index_page() -> Response {
-    let mut response = serve(Viewer::get("index.html"), "index.html");
+pub fn index_page(request: &HeaderMap) -> Response {
+    let mut response = serve(Viewer::get("index.html"), "index.html", request);
     let headers = response.headers_mut();
     // The page loads only its own scripts, styles, tiles and glyphs; workers come from blob
     // URLs in MapLibre; geolocation is the only powerful feature it asks for.
@@ -65,11 +85,11 @@ pub fn index_page() -> Response {
 }
 
 /// One of the viewer's own files, by name.
-pub fn viewer_file(name: &str) -> Response {
-    serve(Viewer::get(name), name)
+pub fn viewer_file(name: &str, request: &HeaderMap) -> Response {
+    serve(Viewer::get(name), name, request)
 }
 
 /// One of MapLibre GL JS's files, by name.
-pub fn maplibre_file(name: &str) -> Response {
-    serve(MapLibre::get(name), name)
+pub fn maplibre_file(name: &str, request: &HeaderMap) -> Response {
+    serve(MapLibre::get(name), name, request)
 }

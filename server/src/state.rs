@@ -53,6 +53,8 @@ impl Snapshot {
 pub struct Exports {
     /// The communes as FlatGeobuf, or why it could not be encoded.
     pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, crate::fgb::FgbError>>,
+    /// The offline pack (`/api/v1/offline-pack`), as JSON.
+    pub offline_pack: std::sync::OnceLock<axum::body::Bytes>,
 }
 
 /// Settings that do not change with the data.

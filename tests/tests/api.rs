@@ -187,3 +187,58 @@ fn opening_hours_are_checked_and_evaluated_in_hue_time_with_its_holidays() {
         assert!(reply.text.contains(param), "{query}: {}", reply.text);
     }
 }
+
+/// The offline pack holds every commune, simplified to within about 5 m of the source, the
+/// offices and the former units, and lists URLs that all answer; its ETag revalidates.
+#[test]
+fn the_offline_pack_is_complete_within_five_metres_and_revalidates() {
+    use geo::{Distance, Euclidean, MultiPolygon};
+    let server = Server::shared();
+    let pack = server.get("/api/v1/offline-pack");
+    assert_eq!(pack.status, 200);
+    let etag = pack.headers["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, format!("\"{}\"", pack.json["version"].as_str().unwrap()));
+    let again = server.send("GET", "/api/v1/offline-pack", &[("if-none-match", etag.as_str())], None);
+    assert_eq!(again.status, 304);
+
+    assert_eq!(pack.json["offices"].as_array().unwrap().len(), 40);
+    assert_eq!(pack.json["former_units"].as_array().unwrap().len(), 133);
+    let source: geojson::FeatureCollection =
+        std::fs::read_to_string(testkit::reference_data_dir().join("communes.geojson")).unwrap().parse().unwrap();
+    let communes = pack.json["communes"].as_array().unwrap();
+    assert_eq!(communes.len(), 40);
+    // Metres per degree at Huế's latitude, east–west (the shorter, so the check is strict).
+    let metres_per_degree = 111_320.0 * 16.0_f64.to_radians().cos();
+    for commune in communes {
+        let code = commune["code"].as_str().unwrap();
+        let original = source.features.iter().find(|f| f.property("code").and_then(|c| c.as_str()) == Some(code));
+        let original: MultiPolygon<f64> = original.unwrap().geometry.clone().unwrap().try_into().unwrap();
+        let rings: Vec<Vec<Vec<(f64, f64)>>> = serde_json::from_value(commune["coordinates"].clone()).unwrap();
+        let simplified: MultiPolygon<f64> = rings
+            .into_iter()
+            .map(|mut polygon| {
+                let exterior = polygon.remove(0);
+                geo::Polygon::new(exterior.into(), polygon.into_iter().map(Into::into).collect())
+            })
+            .collect();
+        // Every source vertex lies within 5 m of the simplified outline (0.8 m of it is rounding).
+        let boundary: Vec<geo::LineString<f64>> = simplified
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned()))
+            .collect();
+        let worst = original
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|ring| ring.points())
+            .map(|point| boundary.iter().map(|line| Euclidean.distance(&point, line)).fold(f64::INFINITY, f64::min))
+            .fold(0.0, f64::max);
+        assert!(worst * metres_per_degree <= 5.0, "{code}: a source vertex is {:.1} m away", worst * metres_per_degree);
+    }
+
+    let urls: Vec<&str> = pack.json["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+    assert!(urls.iter().filter(|u| u.starts_with("/tiles/")).count() > 1000, "the Huế tiles to z14");
+    assert!(urls.contains(&"/fonts/DejaVu%20Sans%20Book/7680-7935.pbf"), "the range of Vietnamese tone marks");
+    for url in urls.iter().step_by(97).chain(urls.iter().filter(|u| u.starts_with("/fonts/"))) {
+        assert_eq!(server.get(url).status, 200, "{url}");
+    }
+}

@@ -20,6 +20,22 @@ function errorHtml(error, retryId) {
   return `<p class="error">${navigator.onLine === false ? t('offline') : t('networkError')}${retry}</p>`;
 }
 
+// Online, the API answers; with no network, the offline pack the service worker saved does
+// (offline.js), and the answer says so. A refusal from the API (4xx/5xx) is not overridden.
+async function answer(path, offline) {
+  try {
+    return await api(path);
+  } catch (error) {
+    // Only a saved map (a service worker in control) answers offline.
+    if (error instanceof ApiError || !navigator.serviceWorker?.controller) throw error;
+    try {
+      return await offline(await import('/viewer/offline.js'));
+    } catch {
+      throw error;
+    }
+  }
+}
+
 function showError(error, retry) {
   showPanel(errorHtml(error, 'retry'));
   $('retry')?.addEventListener('click', retry);
@@ -221,14 +237,14 @@ async function showLocation(lon, lat) {
   placeMarker(lon, lat);
   try {
     const [here, nearest] = await Promise.all([
-      api(`/api/v1/locate?lon=${lon}&lat=${lat}`),
-      api(`/api/v1/nearest?lon=${lon}&lat=${lat}&k=3`),
+      answer(`/api/v1/locate?lon=${lon}&lat=${lat}`, (offline) => offline.locate(lon, lat)),
+      answer(`/api/v1/nearest?lon=${lon}&lat=${lat}&k=3`, (offline) => offline.nearest(lon, lat, 3)),
     ]);
     const offices = `<h3>${t('nearest')}</h3><ul>${nearest.offices.map((o) => `<li>${officeHtml(o)}</li>`).join('')}</ul>`;
     if (!here.commune) {
       const near = here.nearest_commune;
       highlight(near?.code);
-      showPanel(`<h2>${t('outside')}</h2>${near ? `<p>${t('nearestCommune')}: <strong>${escape(near.full_name)}</strong> (${formatDistance(near.distance_m)})</p>` : ''}${offices}`);
+      showPanel(`<h2>${t('outside')}</h2>${here.offline ? `<p class="note">${t('offlineAnswer')}</p>` : ''}${near ? `<p>${t('nearestCommune')}: <strong>${escape(near.full_name)}</strong> (${formatDistance(near.distance_m)})</p>` : ''}${offices}`);
       saveState(null);
       return;
     }
@@ -243,6 +259,7 @@ async function showLocation(lon, lat) {
 
 function communeHtml(commune, formerUnits, seat, location = {}) {
   const parts = [`<h2>${escape(commune.full_name)}</h2><p class="type">${t(commune.type)} · ${escape(commune.code)}</p>`];
+  if (location.offline) parts.push(`<p class="note">${t('offlineAnswer')}</p>`);
   if (location.on_boundary && location.boundary_with?.length) parts.push(`<p class="note">${t('onBoundary')} ${location.boundary_with.map(escape).join(', ')}.</p>`);
   if (formerUnits?.length) parts.push(`<h3>${t('formedFrom')}</h3><ul>${formerUnits.map((u) => `<li>${escape(u.name)}</li>`).join('')}</ul>`);
   if (seat) {
@@ -255,11 +272,12 @@ function communeHtml(commune, formerUnits, seat, location = {}) {
 
 async function selectCommune(code, { fit = true, preface = '' } = {}) {
   try {
-    const feature = await api(`/api/v1/communes/${encodeURIComponent(code)}`);
+    const feature = await answer(`/api/v1/communes/${encodeURIComponent(code)}`, (offline) => offline.commune(code));
+    if (!feature) throw new ApiError(code, 404);
     const p = feature.properties;
     highlight(p.code);
     saveState(p.code);
-    showPanel(preface + communeHtml(p, p.former_units, p.seat));
+    showPanel(preface + communeHtml(p, p.former_units, p.seat, { offline: feature.offline }));
     if (fit && feature.bbox) fitCommune(feature.bbox);
     if (planning) markRow(p.code);
   } catch (error) {
@@ -312,10 +330,11 @@ let searchResults = [];
 let searchTimer = null;
 const resultsList = $('results');
 
-function renderResults() {
-  resultsList.innerHTML = searchResults.length
+function renderResults(offline) {
+  const note = offline ? `<li role="option" aria-disabled="true" class="offline-note">${t('offlineAnswer')}</li>` : '';
+  resultsList.innerHTML = note + (searchResults.length
     ? searchResults.map((r, i) => `<li role="option" id="result-${i}" tabindex="-1" data-index="${i}">${resultLabel(r)}</li>`).join('')
-    : `<li role="option" aria-disabled="true">${t('noResults')}</li>`;
+    : `<li role="option" aria-disabled="true">${t('noResults')}</li>`);
   resultsList.hidden = false;
 }
 
@@ -329,8 +348,9 @@ async function runSearch(query) {
   $('search-status').hidden = true;
   if (!query.trim()) { resultsList.hidden = true; return; }
   try {
-    searchResults = (await api(`/api/v1/search?q=${encodeURIComponent(query)}&limit=8`)).results;
-    renderResults();
+    const found = await answer(`/api/v1/search?q=${encodeURIComponent(query)}&limit=8`, (offline) => offline.search(query, 8));
+    searchResults = found.results;
+    renderResults(found.offline);
   } catch (error) {
     searchResults = [];
     resultsList.hidden = true;
@@ -472,4 +492,25 @@ function localizeMapControls() {
 }
 
 $('lang').addEventListener('click', () => { lang = lang === 'vi' ? 'en' : 'vi'; saveState(); applyLanguage(); });
+
+// ---- offline -----------------------------------------------------------------------------
+// The service worker (sw.js) saves the map and the offline pack, and says which version.
+let offlineVersion = null;
+function showOfflineReady() {
+  $('offline-note').hidden = !offlineVersion;
+  $('offline-note').textContent = offlineVersion ? t('offlineSaved') : '';
+}
+languageListeners.push(showOfflineReady);
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data?.type !== 'offline-ready') return;
+    offlineVersion = event.data.version;
+    window.hueMapOfflineReady = offlineVersion;
+    showOfflineReady();
+  });
+  navigator.serviceWorker.register('/sw.js')
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => registration.active?.postMessage('refresh'))
+    .catch(() => { /* No service worker (a private window, an old browser): online only. */ });
+}
 applyLanguage();

@@ -52,9 +52,11 @@ export function launchBrowser() {
   });
 }
 
-/** A page with the map loaded and idle, collecting console errors. */
-export async function openMap(browser, url, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+/** A page with the map loaded and idle, collecting console errors. The service worker is
+ * blocked unless asked for: it saves some 1,400 tiles for offline use, which only the offline
+ * tests need. */
+export async function openMap(browser, url, viewport = { width: 1280, height: 800 }, { serviceWorkers = 'block' } = {}) {
+  const context = await browser.newContext({ viewport, serviceWorkers });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });

@@ -1,7 +1,7 @@
 //! `GET /docs`: Scalar's API reference over `/openapi.json`, and `GET /docs/scalar.js`, its
 //! script, served by us so the page works offline and under our Content-Security-Policy.
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,8 +31,8 @@ async fn docs() -> Response {
 }
 
 /// Scalar's script.
-async fn scalar_script() -> Response {
-    crate::assets::scalar_script()
+async fn scalar_script(headers: HeaderMap) -> Response {
+    crate::assets::scalar_script(&headers)
 }
 
 /// This module's routes (not in the OpenAPI document: they render it).

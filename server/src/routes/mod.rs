@@ -20,6 +20,7 @@ pub mod locate;
 pub mod metrics;
 pub mod nearest;
 pub mod offices;
+pub mod offline_pack;
 pub mod ogc;
 pub mod openapi;
 pub mod opening_hours;
@@ -47,6 +48,7 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(whoami::router())
         .merge(opening_hours::router())
+        .merge(offline_pack::router())
         .merge(audit::router())
         .merge(quality::router())
         .merge(search::router())

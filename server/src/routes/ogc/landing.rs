@@ -47,7 +47,7 @@ fn wants_html(headers: &HeaderMap, params: &QueryParams) -> bool {
     ))]
 pub async fn landing(headers: HeaderMap, BaseUrl(base): BaseUrl, params: QueryParams) -> ApiResult<Response> {
     if wants_html(&headers, &params) {
-        let mut response = crate::assets::index_page();
+        let mut response = crate::assets::index_page(&headers);
         response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept"));
         return Ok(response);
     }
