@@ -337,8 +337,8 @@ async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limi
     // Printed on stdout so scripts and tests that asked for port 0 can find the server.
     println!("hue-map listening on http://{address}");
     tracing::info!("listening on http://{address}");
-    let router = app::router(state, admin, limits.max_concurrent);
-    server::serve::serve(listener, router, limits.header_read_timeout, shutdown_signal(limits.stop_on_stdin_eof)).await;
+    let app = app::router(state, admin, limits.max_concurrent);
+    server::serve::serve(listener, app, limits.header_read_timeout, shutdown_signal(limits.stop_on_stdin_eof)).await;
     ExitCode::SUCCESS
 }
 

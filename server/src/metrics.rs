@@ -1,11 +1,12 @@
 //! Prometheus metrics: request counts and latency histograms by route and status, tile-cache
 //! hits (served from memory) and misses (rendered on demand), the dataset version and the time of the last reload.
 
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::{LazyLock, PoisonError, RwLock};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{Method, StatusCode};
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 /// Installs the recorder once per process and returns the handle that renders it.
@@ -40,19 +41,54 @@ pub fn record_reload(version: &str) {
     metrics::gauge!("hue_map_last_reload_timestamp_seconds").set(now);
 }
 
-/// Counts and times every request by its route template (not the raw path, which would let
+/// One route's request metrics: its latency histogram, and its counters by method and status
+/// (a route sees few of each, so a short list).
+struct RouteMetrics {
+    duration: Histogram,
+    counts: RwLock<Vec<(Method, StatusCode, Counter)>>,
+}
+
+/// The handles of every route seen so far. A handle is made on a route's first request (and
+/// on its first request with a new method and status); every later request only looks it up
+/// under a read lock, so recording allocates nothing.
+static ROUTES: LazyLock<RwLock<HashMap<String, RouteMetrics>>> = LazyLock::new(Default::default);
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Counts and times a request by its route template (not the raw path, which would let
 /// clients create unbounded label values).
-pub async fn track(request: Request, next: Next) -> Response {
-    let route =
-        request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
-    let method = request.method().to_string();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
-        .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "route" => route).record(started.elapsed().as_secs_f64());
-    response
+pub fn record_request(route: &str, method: &Method, status: StatusCode, elapsed: Duration) {
+    {
+        let routes = read(&ROUTES);
+        if let Some(metrics) = routes.get(route) {
+            metrics.duration.record(elapsed.as_secs_f64());
+            let counted = read(&metrics.counts)
+                .iter()
+                .find(|(m, s, _)| m == method && *s == status)
+                .map(|(_, _, c)| c.increment(1));
+            if counted.is_some() {
+                return;
+            }
+            let counter = metrics::counter!("http_requests_total", "route" => route.to_string(), "method" => method.to_string(), "status" => status.as_str().to_string());
+            counter.increment(1);
+            write(&metrics.counts).push((method.clone(), status, counter));
+            return;
+        }
+    }
+    let duration = metrics::histogram!("http_request_duration_seconds", "route" => route.to_string());
+    duration.record(elapsed.as_secs_f64());
+    let counter = metrics::counter!("http_requests_total", "route" => route.to_string(), "method" => method.to_string(), "status" => status.as_str().to_string());
+    counter.increment(1);
+    // Two first requests of a route at once both land here; the second keeps the first's handles.
+    write(&ROUTES)
+        .entry(route.to_string())
+        .or_insert_with(|| RouteMetrics { duration, counts: RwLock::new(vec![(method.clone(), status, counter)]) });
 }
 
 /// A tile answered from memory (pre-rendered or cached) or rendered for this request.

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use axum::Router;
+use axum::body::Body;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -15,12 +15,12 @@ use tokio::net::TcpListener;
 /// How long shutdown waits for in-flight requests before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-/// Serves `router` on `listener` until `shutdown` completes, then stops accepting, lets open
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting, lets open
 /// connections finish their requests, and returns. A request's headers must arrive within
 /// `header_read_timeout`; the request itself then has the router's own timeout.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    app: crate::app::App,
     header_read_timeout: Duration,
     shutdown: impl Future<Output = ()>,
 ) {
@@ -45,10 +45,12 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         // The peer address rides on each request, for the per-client limit on anonymous writes.
-        let service = TowerToHyperService::new(tower::Layer::layer(
-            &axum::Extension(crate::rate_limit::ClientAddr(peer)),
-            router.clone(),
-        ));
+        let service = TowerToHyperService::new(
+            tower::ServiceBuilder::new()
+                .map_request(|request: axum::http::Request<hyper::body::Incoming>| request.map(Body::new))
+                .layer(axum::Extension(crate::rate_limit::ClientAddr(peer)))
+                .service(app.clone()),
+        );
         let connection =
             graceful.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned());
         tokio::spawn(async move {

@@ -174,7 +174,7 @@ impl Drop for Server {
 /// The router in this process, on the reference data, driven with `tower::ServiceExt::oneshot`:
 /// for tests of request handling that need no socket, no process and no flags.
 pub struct InProcess {
-    router: axum::Router,
+    router: server::app::App,
     runtime: tokio::runtime::Runtime,
 }
 

@@ -9,6 +9,7 @@
 //! unread is read and discarded, up to the body limit and for a few seconds at most, before
 //! the answer goes out. Requests without a body (every GET) pass straight through.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
@@ -17,24 +18,99 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{header, HeaderMap};
-use axum::middleware::Next;
-use axum::response::Response;
 use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
 
 /// How long an unread body may take to arrive before the connection is closed regardless.
 const LINGER: Duration = Duration::from_secs(5);
 
-/// Reads what the handler did not, up to `limit` bytes, then answers.
-pub async fn linger(limit: usize, request: Request, next: Next) -> Response {
-    if !has_body(request.headers()) {
-        return next.run(request).await;
+/// Applies [`Linger`]: whatever a handler leaves unread, up to `limit` bytes, is read before
+/// the answer goes out.
+#[derive(Clone, Copy)]
+pub struct LingerLayer {
+    limit: usize,
+}
+
+impl LingerLayer {
+    pub fn new(limit: usize) -> LingerLayer {
+        LingerLayer { limit }
     }
-    let (parts, body) = request.into_parts();
-    let shared = SharedBody(Arc::new(Mutex::new(body)));
-    let response = next.run(Request::from_parts(parts, Body::new(shared.clone()))).await;
-    let _ = tokio::time::timeout(LINGER, discard(shared, limit)).await;
-    response
+}
+
+impl<S> Layer<S> for LingerLayer {
+    type Service = Linger<S>;
+
+    fn layer(&self, inner: S) -> Linger<S> {
+        Linger { inner, limit: self.limit }
+    }
+}
+
+/// See the module documentation. A request without a body costs a header check.
+#[derive(Clone)]
+pub struct Linger<S> {
+    inner: S,
+    limit: usize,
+}
+
+type Lingering<R, E> = Pin<Box<dyn Future<Output = Result<R, E>> + Send>>;
+
+impl<S> Service<Request> for Linger<S>
+where
+    S: Service<Request>,
+    S::Future: Send + 'static,
+    S::Response: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = LingerFuture<S::Future, Lingering<S::Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if !has_body(request.headers()) {
+            return LingerFuture::Direct { inner: self.inner.call(request) };
+        }
+        let (parts, body) = request.into_parts();
+        let shared = SharedBody(Arc::new(Mutex::new(body)));
+        let answer = self.inner.call(Request::from_parts(parts, Body::new(shared.clone())));
+        let limit = self.limit;
+        LingerFuture::Lingering {
+            inner: Box::pin(async move {
+                let response = answer.await;
+                let _ = tokio::time::timeout(LINGER, discard(shared, limit)).await;
+                response
+            }),
+        }
+    }
+}
+
+pin_project! {
+    /// The answer: straight from the inner service, or after draining the body.
+    #[project = LingerProjection]
+    pub enum LingerFuture<F, L> {
+        Direct { #[pin] inner: F },
+        Lingering { #[pin] inner: L },
+    }
+}
+
+impl<F, L> Future for LingerFuture<F, L>
+where
+    F: Future,
+    L: Future<Output = F::Output>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            LingerProjection::Direct { inner } => inner.poll(cx),
+            LingerProjection::Lingering { inner } => inner.poll(cx),
+        }
+    }
 }
 
 fn has_body(headers: &HeaderMap) -> bool {
