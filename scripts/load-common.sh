@@ -6,7 +6,7 @@
 if ! command -v wrk >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ] || [ ! -f web-viewer/node_modules/@scalar/api-reference/dist/browser/standalone.js ]; then
+if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ] || [ ! -f web-viewer/node_modules/@scalar/api-reference/dist/browser/standalone.js ] || [ ! -f web-viewer/node_modules/.hue-map/basemap-layers.json ]; then
   (cd web-viewer && npm ci --no-audit --no-fund)
 fi
 cargo build --locked --release -p server --bin hue-map

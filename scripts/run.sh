@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # MapLibre GL JS (the map) and Scalar (the /docs page) come from npm and are embedded into
 # the binary at build time.
-if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ] || [ ! -f web-viewer/node_modules/@scalar/api-reference/dist/browser/standalone.js ]; then
+if [ ! -f web-viewer/node_modules/maplibre-gl/dist/maplibre-gl.mjs ] || [ ! -f web-viewer/node_modules/@scalar/api-reference/dist/browser/standalone.js ] || [ ! -f web-viewer/node_modules/.hue-map/basemap-layers.json ]; then
   (cd web-viewer && npm ci --no-audit --no-fund)
 fi
 exec cargo run --locked --release -p server --bin hue-map -- serve "$@"

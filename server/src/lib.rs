@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod basemap;
 pub mod cli;
 pub mod fgb;
 #[cfg(feature = "fuzzing")]

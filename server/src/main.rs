@@ -138,6 +138,10 @@ struct ServeArgs {
     /// A MapLibre style URL to put under our layers (recorded in /style.json's metadata).
     #[arg(long)]
     basemap_style: Option<String>,
+    /// A street basemap: a PMTiles archive in the Protomaps basemap schema (e.g. a Huế extract
+    /// cut with `pmtiles extract`), served at /basemap/… and drawn under the communes.
+    #[arg(long, env = "HUE_MAP_BASEMAP")]
+    basemap: Option<std::path::PathBuf>,
     /// Origins allowed to call the API from a browser, comma-separated; "*" (the default) lets
     /// any site read this public data.
     #[arg(long, env = "HUE_MAP_CORS_ORIGINS", default_value = "*")]
@@ -279,17 +283,28 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         }
     };
-    let settings = state::Settings {
-        public_url: args.public_url.clone(),
-        basemap_style: args.basemap_style.clone(),
-        cors_origins: args.cors_origins.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect(),
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
             return ExitCode::from(2);
         }
+    };
+    let basemap = match &args.basemap {
+        None => None,
+        Some(path) => match runtime.block_on(server::basemap::Basemap::open(path)) {
+            Ok(basemap) => Some(std::sync::Arc::new(basemap)),
+            Err(error) => {
+                eprintln!("error: --basemap: {error}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let settings = state::Settings {
+        public_url: args.public_url.clone(),
+        basemap_style: args.basemap_style.clone(),
+        basemap,
+        cors_origins: args.cors_origins.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect(),
     };
     let metrics = metrics::install();
     metrics::record_reload(&snapshot.data.version);

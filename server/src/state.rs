@@ -65,6 +65,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// A MapLibre style whose sources and layers go under ours.
     pub basemap_style: Option<String>,
+    /// The street basemap served at `/basemap/…` and drawn under ours (`--basemap`).
+    pub basemap: Option<Arc<crate::basemap::Basemap>>,
     /// Browser origins allowed by CORS; empty or containing "*" means any.
     pub cors_origins: Vec<String>,
 }

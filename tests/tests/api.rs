@@ -242,3 +242,17 @@ fn the_offline_pack_is_complete_within_five_metres_and_revalidates() {
         assert_eq!(server.get(url).status, 200, "{url}");
     }
 }
+
+#[test]
+fn without_a_basemap_its_urls_say_how_to_add_one() {
+    let server = Server::shared();
+    for path in ["/basemap.json", "/basemap/14/13087/7433.mvt"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 404, "{path}");
+        assert_eq!(reply.headers["content-type"], "application/problem+json");
+        assert!(reply.text.contains("--basemap"), "{}", reply.text);
+    }
+    let style = server.get("/style.json");
+    assert!(style.json["metadata"]["hue-map:basemap"].is_null());
+    assert!(style.json["sources"].get("basemap").is_none());
+}

@@ -84,3 +84,19 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn a_basemap_that_is_not_a_pmtiles_archive_is_refused_naming_the_file() {
+    let not_an_archive = env!("CARGO_MANIFEST_PATH");
+    let data = reference_data_dir();
+    // With stdin closed, a server that wrongly started would stop at once instead of hanging.
+    let output = std::process::Command::new(e2e::binary())
+        .args(["serve", "--store", "none", "--listen", "127.0.0.1:0", "--stop-on-stdin-eof"])
+        .args(["--data", data.to_str().unwrap(), "--basemap", not_an_archive])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(not_an_archive) && stderr.contains("PMTiles"), "{stderr}");
+}

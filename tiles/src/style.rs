@@ -1,6 +1,7 @@
 //! A MapLibre style (spec v8) for the five layers. It works with no internet: our own tiles,
 //! our own glyphs (served by the server from an embedded font), no sprite, and a plain
-//! background instead of a basemap unless one is asked for.
+//! background instead of a basemap unless one is asked for: a street basemap served beside
+//! our tiles ([`Basemap::Tiles`]) goes under our layers.
 
 use serde_json::{json, Value};
 
@@ -18,32 +19,76 @@ pub struct StyleUrls {
     pub glyphs: String,
 }
 
-/// The MapLibre style (spec v8) for the five layers, labelled in [`FONT_STACK`].
+/// What goes under the communes.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Basemap<'a> {
+    /// Nothing: a plain background (and the metadata says so).
+    #[default]
+    None,
+    /// A hosted MapLibre style, only recorded in the metadata (`hue-map:basemap-style`) for a
+    /// client to put underneath; nothing here fetches it.
+    StyleUrl(&'a str),
+    /// Vector tiles in the Protomaps basemap schema.
+    Tiles {
+        /// The source's TileJSON URL.
+        tilejson: &'a str,
+        /// Their MapLibre layers, drawing from a source named `basemap`, in our font.
+        layers: &'a [Value],
+    },
+}
+
+/// The MapLibre style (spec v8) for the five layers, labelled in [`FONT_STACK`], over
+/// `basemap`.
 ///
 /// `urls` are written as they are, so they should be absolute for a style fetched from
-/// elsewhere. `basemap_style` (a style URL) is only recorded in the metadata
-/// (`hue-map:basemap-style`, `null` when `None`) so a client can put that basemap
-/// underneath; nothing here fetches it.
+/// elsewhere. With street tiles underneath, the commune fills are lighter so the streets show
+/// through, more so the closer one zooms. The metadata's `hue-map:basemap` says what is
+/// underneath (`null`, `"style"` or `"tiles"`), so a client can say when there is no street map.
 ///
 /// ```
-/// use tiles::style::{style, StyleUrls};
+/// use tiles::style::{style, Basemap, StyleUrls};
 /// let urls = StyleUrls {
 ///     tilejson: "https://maps.example/hue/tiles.json".into(),
 ///     glyphs: "https://maps.example/fonts/{fontstack}/{range}.pbf".into(),
 /// };
-/// let document = style(&urls, None);
+/// let document = style(&urls, Basemap::None);
 /// assert_eq!(document["version"], 8);
 /// assert_eq!(document["sources"]["hue"]["url"], "https://maps.example/hue/tiles.json");
 /// assert_eq!(document["glyphs"], "https://maps.example/fonts/{fontstack}/{range}.pbf");
-/// assert!(document["metadata"]["hue-map:basemap-style"].is_null());
+/// assert!(document["metadata"]["hue-map:basemap"].is_null());
 /// ```
-pub fn style(urls: &StyleUrls, basemap_style: Option<&str>) -> Value {
+pub fn style(urls: &StyleUrls, basemap: Basemap) -> Value {
+    let mut document = communes_style(urls, basemap);
+    let Basemap::Tiles { tilejson, layers } = basemap else {
+        return document;
+    };
+    document["sources"]["basemap"] = json!({ "type": "vector", "url": tilejson });
+    if let Some(ours) = document["layers"].as_array_mut() {
+        // The basemap draws its own background and land; ours would hide them.
+        ours.retain(|layer| layer["type"] != "background");
+        for fill in ours.iter_mut().filter(|layer| layer["id"] == "communes-fill") {
+            fill["paint"]["fill-opacity"] = json!(["interpolate", ["linear"], ["zoom"], 9, 0.55, 15, 0.2]);
+        }
+        let mut all = layers.to_vec();
+        all.append(ours);
+        *ours = all;
+    }
+    document
+}
+
+fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
     let font = json!([FONT_STACK]);
+    let (kind, style_url) = match basemap {
+        Basemap::None => (None, None),
+        Basemap::StyleUrl(url) => (Some("style"), Some(url)),
+        Basemap::Tiles { .. } => (Some("tiles"), None),
+    };
     json!({
         "version": 8,
         "name": "Huế communes and wards",
         "metadata": {
-            "hue-map:basemap-style": basemap_style,
+            "hue-map:basemap": kind,
+            "hue-map:basemap-style": style_url,
             "hue-map:approximate-offices": "Hollow office symbols mark positions that are only approximate (commune label points).",
         },
         "center": [107.58, 16.46],
@@ -115,4 +160,39 @@ pub fn style(urls: &StyleUrls, basemap_style: Option<&str>) -> Value {
             }
         ]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls() -> StyleUrls {
+        StyleUrls { tilejson: "/tiles.json".into(), glyphs: "/fonts/{fontstack}/{range}.pbf".into() }
+    }
+
+    #[test]
+    fn basemap_tiles_go_under_every_layer_of_ours() {
+        let streets = [
+            json!({"id": "basemap-earth", "type": "fill", "source": "basemap", "source-layer": "earth"}),
+            json!({"id": "basemap-roads", "type": "line", "source": "basemap", "source-layer": "roads"}),
+        ];
+        let document = style(&urls(), Basemap::Tiles { tilejson: "/basemap.json", layers: &streets });
+        assert_eq!(document["sources"]["basemap"]["url"], "/basemap.json");
+        assert_eq!(document["metadata"]["hue-map:basemap"], "tiles");
+        let ids: Vec<&str> = document["layers"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+        assert_eq!(&ids[..3], ["basemap-earth", "basemap-roads", "communes-fill"]);
+        assert!(!ids.contains(&"background"), "our background would hide the streets");
+        assert!(document["layers"][2]["paint"]["fill-opacity"].is_array(), "lighter fills over streets");
+    }
+
+    #[test]
+    fn without_a_basemap_the_metadata_says_so() {
+        let plain = style(&urls(), Basemap::None);
+        assert!(plain["metadata"]["hue-map:basemap"].is_null());
+        assert_eq!(plain["layers"][0]["id"], "background");
+        let hosted = style(&urls(), Basemap::StyleUrl("https://maps.example/style.json"));
+        assert_eq!(hosted["metadata"]["hue-map:basemap"], "style");
+        assert_eq!(hosted["metadata"]["hue-map:basemap-style"], "https://maps.example/style.json");
+        assert!(hosted["sources"].get("basemap").is_none());
+    }
 }

@@ -95,7 +95,7 @@ map.on('load', () => {
 
 // Say plainly when there is no street map under the communes, rather than pretend to be one.
 function showBasemapNote() {
-  const basemap = map.getStyle()?.metadata?.['hue-map:basemap-style'];
+  const basemap = map.getStyle()?.metadata?.['hue-map:basemap'];
   $('basemap-note').textContent = basemap ? '' : t('noBasemap');
   $('basemap-note').hidden = Boolean(basemap);
 }

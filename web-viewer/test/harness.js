@@ -13,11 +13,12 @@ export const repo = path.resolve(here, '../..');
 const binary = process.env.HUE_MAP_BIN || path.join(repo, 'target/debug/hue-map');
 const data = path.join(repo, '../shared/data/hue');
 
-/** A running server: its base URL, a way to issue tokens for its registry, and `stop()`. */
-export async function startServer() {
+/** A running server (with `extraArgs`, e.g. a basemap): its base URL, a way to issue tokens
+ * for its registry, and `stop()`. */
+export async function startServer(extraArgs = []) {
   const folder = mkdtempSync(path.join(tmpdir(), 'hue-map-viewer-'));
   const store = `sqlite:${path.join(folder, 'registry.db')}`;
-  const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--store', store], {
+  const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--store', store, ...extraArgs], {
     env: { ...process.env, RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

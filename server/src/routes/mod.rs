@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod api;
 pub mod audit;
+pub mod basemap;
 pub mod communes;
 pub mod convert_address;
 pub mod docs;
@@ -57,6 +58,7 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(export::router())
         .merge(ogc::router())
         .merge(tiles::router())
+        .merge(basemap::router())
         .merge(style::router())
         .merge(fonts::router())
         .merge(healthz::router())

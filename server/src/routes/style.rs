@@ -6,7 +6,7 @@ use axum::Json;
 use serde_json::Value;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use tiles::style::StyleUrls;
+use tiles::style::{Basemap, StyleUrls};
 
 use crate::http::BaseUrl;
 use crate::state::AppState;
@@ -18,7 +18,13 @@ pub async fn style(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> Jso
         tilejson: format!("{base}/tiles.json"),
         glyphs: format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
     };
-    Json(tiles::style::style(&urls, state.settings.basemap_style.as_deref()))
+    let basemap_tilejson = format!("{base}/basemap.json");
+    let basemap = match (&state.settings.basemap, state.settings.basemap_style.as_deref()) {
+        (Some(streets), _) => Basemap::Tiles { tilejson: &basemap_tilejson, layers: &streets.layers },
+        (None, Some(url)) => Basemap::StyleUrl(url),
+        (None, None) => Basemap::None,
+    };
+    Json(tiles::style::style(&urls, basemap))
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

@@ -1,0 +1,124 @@
+//! `GET /basemap/{z}/{x}/{y}.mvt` and `GET /basemap.json`: the street basemap
+//! (`--basemap FILE.pmtiles`) and its TileJSON, for the style to draw under the communes.
+//! Without a basemap both are 404 problems that say how to add one.
+
+use std::io::Read;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::tiles::{parse_tile, TILE_CACHE_CONTROL};
+use crate::basemap::Basemap;
+use crate::http::media::MVT;
+use crate::http::routing::add_with_extension;
+use crate::http::{ApiResult, BaseUrl, Problem};
+use crate::state::AppState;
+
+fn basemap(state: &AppState) -> ApiResult<&Basemap> {
+    state.settings.basemap.as_deref().ok_or_else(|| {
+        Problem::not_found("this server has no street basemap; start it with --basemap FILE.pmtiles (see the README)")
+    })
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| item.split(';').next().is_some_and(|token| token.trim().eq_ignore_ascii_case("gzip")))
+}
+
+/// One basemap tile, as the archive stores it; 204 where the archive has none.
+#[utoipa::path(get, path = "/basemap/{z}/{x}/{y}.mvt", tag = "tiles",
+    params(
+        ("z" = u8, Path, minimum = 0, maximum = 16, description = "Zoom"),
+        ("x" = u32, Path, description = "Column, 0 to 2^z - 1"),
+        ("y" = u32, Path, description = "Row, 0 to 2^z - 1 (XYZ scheme)"),
+    ),
+    responses(
+        (status = 200, description = "The tile (gzip when the archive stores it so and the client accepts it)", content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
+        (status = 204, description = "The archive has no tile here"),
+        (status = 400, description = "Coordinates outside the grid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "This server has no basemap", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "The tile is stored in an encoding the client does not accept", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let id = parse_tile(&z, &x, &y)?;
+    let basemap = basemap(&state)?;
+    let stored = basemap.tile(id.z, id.x, id.y).await.map_err(|error| {
+        tracing::error!(%error, "basemap archive read failed");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the basemap archive could not be read; it has been logged")
+    })?;
+    let Some(bytes) = stored else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let (body, encoding) = match basemap.content_encoding {
+        None => (bytes, None),
+        Some("gzip") if accepts_gzip(&headers) => (bytes, Some("gzip")),
+        Some("gzip") => {
+            let mut raw = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut raw).map_err(|error| {
+                tracing::error!(%error, "basemap tile is not valid gzip");
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "a basemap tile is damaged; it has been logged")
+            })?;
+            (raw.into(), None)
+        }
+        Some(other) => {
+            let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !accepted.contains(other) {
+                return Err(Problem::new(
+                    StatusCode::NOT_ACCEPTABLE,
+                    format!("the basemap stores its tiles with {other}; send Accept-Encoding: {other}"),
+                ));
+            }
+            (bytes, Some(other))
+        }
+    };
+    let mut response = body.into_response();
+    let out = response.headers_mut();
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+    if let Some(encoding) = encoding {
+        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static(TILE_CACHE_CONTROL));
+    out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(response)
+}
+
+/// TileJSON 3.0.0 for the basemap.
+#[utoipa::path(get, path = "/basemap.json", tag = "tiles",
+    responses(
+        (status = 200, description = "TileJSON 3.0.0", body = Object),
+        (status = 404, description = "This server has no basemap", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> ApiResult<Json<Value>> {
+    let basemap = basemap(&state)?;
+    let [west, south, east, north] = basemap.bounds;
+    let metadata = &basemap.metadata;
+    let attribution = metadata.get("attribution").and_then(Value::as_str).unwrap_or("© OpenStreetMap contributors");
+    Ok(Json(json!({
+        "tilejson": "3.0.0",
+        "name": metadata.get("name").and_then(Value::as_str).unwrap_or("Street basemap"),
+        "attribution": attribution,
+        "scheme": "xyz",
+        "tiles": [format!("{base}/basemap/{{z}}/{{x}}/{{y}}.mvt")],
+        "minzoom": basemap.min_zoom,
+        "maxzoom": basemap.max_zoom,
+        "bounds": [west, south, east, north],
+        "vector_layers": metadata.get("vector_layers").cloned().unwrap_or_else(|| json!([])),
+    })))
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    add_with_extension(OpenApiRouter::new(), routes!(tile)).routes(routes!(tilejson))
+}
