@@ -14,6 +14,7 @@ pub mod fuzzing;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
+pub mod progress;
 pub mod ranges;
 pub mod rate_limit;
 pub mod registry_link;

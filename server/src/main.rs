@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use server::registry_link::RegistryLink;
-use server::state::load_snapshot;
+use server::state::load_snapshot_with_progress;
 use server::{app, metrics, reload, state};
 
 use std::net::SocketAddr;
@@ -158,8 +158,16 @@ struct ServeArgs {
     header_read_timeout: u64,
 }
 
+/// Loads the dataset and renders its pyramid, with a progress bar on a terminal.
+fn load_with_progress(dir: &Path, maxzoom: u8) -> Result<server::state::Snapshot, data_boundaries::LoadError> {
+    let progress = server::progress::PyramidProgress::for_stderr();
+    let loaded = load_snapshot_with_progress(dir, maxzoom, &|rendered, total| progress.advance(rendered, total));
+    progress.finish();
+    loaded
+}
+
 fn export_pmtiles(args: &ExportArgs) -> ExitCode {
-    let snapshot = match load_snapshot(&args.data.data, args.maxzoom.min(14)) {
+    let snapshot = match load_with_progress(&args.data.data, args.maxzoom.min(14)) {
         Ok(snapshot) => snapshot,
         Err(error) => {
             report_load_error(&error);
@@ -256,7 +264,7 @@ fn check(dir: &Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let snapshot = match load_snapshot(&args.store.data.data, args.pyramid_maxzoom) {
+    let snapshot = match load_with_progress(&args.store.data.data, args.pyramid_maxzoom) {
         Ok(snapshot) => snapshot,
         Err(error) => {
             report_load_error(&error);

@@ -135,6 +135,15 @@ const DEEP_TILE_CACHE: usize = 20_000;
 
 /// Loads, validates and indexes a dataset, then renders its tile pyramid.
 pub fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<Snapshot, data_boundaries::LoadError> {
+    load_snapshot_with_progress(dir, pyramid_maxzoom, &tiles::pyramid::log_progress)
+}
+
+/// [`load_snapshot`], reporting the pyramid's progress as `progress(rendered, total)`.
+pub fn load_snapshot_with_progress(
+    dir: &Path,
+    pyramid_maxzoom: u8,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Snapshot, data_boundaries::LoadError> {
     let started = std::time::Instant::now();
     let data = Dataset::load(dir)?;
     tracing::info!(
@@ -147,7 +156,12 @@ pub fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<Snapshot, data_b
         "dataset loaded from {}",
         dir.display()
     );
-    let tiles = tiles::TileStore::build(tiles::TileSource::new(&data), pyramid_maxzoom, DEEP_TILE_CACHE);
+    let tiles = tiles::TileStore::build_with_progress(
+        tiles::TileSource::new(&data),
+        pyramid_maxzoom,
+        DEEP_TILE_CACHE,
+        progress,
+    );
     tracing::info!(
         seconds = format!("{:.2}", tiles.stats.seconds),
         tiles = tiles.stats.tiles,

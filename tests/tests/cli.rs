@@ -100,3 +100,25 @@ fn a_basemap_that_is_not_a_pmtiles_archive_is_refused_naming_the_file() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(not_an_archive) && stderr.contains("PMTiles"), "{stderr}");
 }
+
+#[test]
+fn export_shows_a_progress_bar_on_a_terminal_and_plain_lines_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = reference_data_dir();
+    let out = dir.path().join("hue.pmtiles");
+    let args = ["export-pmtiles", out.to_str().unwrap(), "--maxzoom", "11", "--data", data.to_str().unwrap()];
+    // Not a terminal (captured): log lines, no bar.
+    let piped = run(&args);
+    assert!(piped.status.success());
+    let log = String::from_utf8_lossy(&piped.stderr);
+    assert!(log.contains("tiles rendered") && !log.contains("rendering tiles ["), "{log}");
+    // A terminal: `script` runs the command on a pseudo-terminal.
+    let command = std::iter::once(e2e::binary().to_str().unwrap().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let terminal = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    assert!(terminal.status.success());
+    let screen = String::from_utf8_lossy(&terminal.stdout);
+    assert!(screen.contains("rendering tiles [") && screen.contains("tiles,"), "{screen}");
+}

@@ -106,6 +106,14 @@ pub struct TileStore {
     pub stats: PyramidStats,
 }
 
+/// Progress as plain log lines, one every 1,000 tiles: for logs and for output that is not a
+/// terminal.
+pub fn log_progress(rendered: usize, total: usize) {
+    if rendered.is_multiple_of(1000) || rendered == total {
+        tracing::info!("pyramid: {rendered}/{total} tiles rendered");
+    }
+}
+
 /// FIFO-bounded cache of on-demand tiles.
 struct DeepCache {
     tiles: HashMap<TileId, Option<Arc<EncodedTile>>>,
@@ -118,6 +126,17 @@ impl TileStore {
     /// data, on every core; deeper tiles are rendered on demand, and the last
     /// `deep_cache_tiles` of them kept (0 keeps none: each is rendered every time).
     pub fn build(source: TileSource, pyramid_max_zoom: u8, deep_cache_tiles: usize) -> TileStore {
+        TileStore::build_with_progress(source, pyramid_max_zoom, deep_cache_tiles, &log_progress)
+    }
+
+    /// [`TileStore::build`], calling `progress(rendered, total)` after each tile (from any
+    /// thread), for a progress bar; [`log_progress`] logs a line every 1,000 tiles.
+    pub fn build_with_progress(
+        source: TileSource,
+        pyramid_max_zoom: u8,
+        deep_cache_tiles: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> TileStore {
         let started = Instant::now();
         let pyramid_max_zoom = pyramid_max_zoom.min(MAX_ZOOM);
         let ids: Vec<TileId> = (0..=pyramid_max_zoom).flat_map(|z| tiles_covering(source.bounds, z)).collect();
@@ -134,9 +153,7 @@ impl TileStore {
             .filter_map(|&id| {
                 let rendered = source.render(id).map(|raw| (id, Arc::new(EncodedTile::new(raw))));
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if finished.is_multiple_of(1000) {
-                    tracing::info!("pyramid: {finished}/{total} tiles rendered");
-                }
+                progress(finished, total);
                 rendered
             })
             .collect();
