@@ -128,9 +128,10 @@ struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, env = "HUE_MAP_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Tiles up to this zoom are rendered at start-up; deeper ones on demand (cached).
-    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u8).range(0..=16))]
-    pyramid_maxzoom: u8,
+    /// Tiles up to this zoom are rendered at start-up; deeper ones on demand (cached). By
+    /// default z14 for up to 500 communes (a city or a province), z6 for more (all Vietnam).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=16))]
+    pyramid_maxzoom: Option<u8>,
     /// The public base URL (e.g. https://maps.example.vn) used in TileJSON and the style;
     /// by default it is taken from each request's Host header.
     #[arg(long, env = "HUE_MAP_PUBLIC_URL")]
@@ -159,7 +160,7 @@ struct ServeArgs {
 }
 
 /// Loads the dataset and renders its pyramid, with a progress bar on a terminal.
-fn load_with_progress(dir: &Path, maxzoom: u8) -> Result<server::state::Snapshot, data_boundaries::LoadError> {
+fn load_with_progress(dir: &Path, maxzoom: Option<u8>) -> Result<server::state::Snapshot, data_boundaries::LoadError> {
     let progress = server::progress::PyramidProgress::for_stderr();
     let loaded = load_snapshot_with_progress(dir, maxzoom, &|rendered, total| progress.advance(rendered, total));
     progress.finish();
@@ -167,7 +168,7 @@ fn load_with_progress(dir: &Path, maxzoom: u8) -> Result<server::state::Snapshot
 }
 
 fn export_pmtiles(args: &ExportArgs) -> ExitCode {
-    let snapshot = match load_with_progress(&args.data.data, args.maxzoom.min(14)) {
+    let snapshot = match load_with_progress(&args.data.data, Some(args.maxzoom.min(14))) {
         Ok(snapshot) => snapshot,
         Err(error) => {
             report_load_error(&error);

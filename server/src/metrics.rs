@@ -45,7 +45,7 @@ pub fn record_reload(version: &str) {
 /// (a route sees few of each, so a short list).
 struct RouteMetrics {
     duration: Histogram,
-    counts: RwLock<Vec<(Method, StatusCode, Counter)>>,
+    counts: RwLock<Vec<(&'static str, StatusCode, Counter)>>,
 }
 
 /// The handles of every route seen so far. A handle is made on a route's first request (and
@@ -61,34 +61,52 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The method as a label: the standard ones by name, any other as `OTHER`, so a client that
+/// invents methods cannot add label values (or make a route's list of counters long).
+fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        "CONNECT" => "CONNECT",
+        "TRACE" => "TRACE",
+        _ => "OTHER",
+    }
+}
+
 /// Counts and times a request by its route template (not the raw path, which would let
 /// clients create unbounded label values).
 pub fn record_request(route: &str, method: &Method, status: StatusCode, elapsed: Duration) {
+    let method = method_label(method);
     {
         let routes = read(&ROUTES);
         if let Some(metrics) = routes.get(route) {
             metrics.duration.record(elapsed.as_secs_f64());
             let counted = read(&metrics.counts)
                 .iter()
-                .find(|(m, s, _)| m == method && *s == status)
+                .find(|(m, s, _)| *m == method && *s == status)
                 .map(|(_, _, c)| c.increment(1));
             if counted.is_some() {
                 return;
             }
-            let counter = metrics::counter!("http_requests_total", "route" => route.to_string(), "method" => method.to_string(), "status" => status.as_str().to_string());
+            let counter = metrics::counter!("http_requests_total", "route" => route.to_string(), "method" => method, "status" => status.as_str().to_string());
             counter.increment(1);
-            write(&metrics.counts).push((method.clone(), status, counter));
+            write(&metrics.counts).push((method, status, counter));
             return;
         }
     }
     let duration = metrics::histogram!("http_request_duration_seconds", "route" => route.to_string());
     duration.record(elapsed.as_secs_f64());
-    let counter = metrics::counter!("http_requests_total", "route" => route.to_string(), "method" => method.to_string(), "status" => status.as_str().to_string());
+    let counter = metrics::counter!("http_requests_total", "route" => route.to_string(), "method" => method, "status" => status.as_str().to_string());
     counter.increment(1);
     // Two first requests of a route at once both land here; the second keeps the first's handles.
     write(&ROUTES)
         .entry(route.to_string())
-        .or_insert_with(|| RouteMetrics { duration, counts: RwLock::new(vec![(method.clone(), status, counter)]) });
+        .or_insert_with(|| RouteMetrics { duration, counts: RwLock::new(vec![(method, status, counter)]) });
 }
 
 /// A tile answered from memory (pre-rendered or cached) or rendered for this request.

@@ -13,7 +13,7 @@ pub struct ReloadConfig {
     /// The dataset folder, read afresh on every reload.
     pub data_dir: PathBuf,
     /// Tiles up to this zoom are rendered before the swap.
-    pub pyramid_maxzoom: u8,
+    pub pyramid_maxzoom: Option<u8>,
 }
 
 /// Why a reload did not happen; the previous dataset keeps serving in every case.
@@ -54,9 +54,11 @@ impl Reloader {
         let registry_offices =
             state.registry.as_ref().map(|_| (state.current().data.offices.clone(), state.current().registry_version));
         let built = tokio::task::spawn_blocking(move || {
-            crate::state::load_snapshot(&dir, maxzoom).map(|snapshot| match registry_offices {
-                Some((offices, version)) => snapshot.with_offices(offices, version),
-                None => snapshot,
+            crate::state::load_snapshot_with_progress(&dir, maxzoom, &tiles::pyramid::log_progress).map(|snapshot| {
+                match registry_offices {
+                    Some((offices, version)) => snapshot.with_offices(offices, version),
+                    None => snapshot,
+                }
             })
         })
         .await?;

@@ -135,13 +135,29 @@ const DEEP_TILE_CACHE: usize = 20_000;
 
 /// Loads, validates and indexes a dataset, then renders its tile pyramid.
 pub fn load_snapshot(dir: &Path, pyramid_maxzoom: u8) -> Result<Snapshot, data_boundaries::LoadError> {
-    load_snapshot_with_progress(dir, pyramid_maxzoom, &tiles::pyramid::log_progress)
+    load_snapshot_with_progress(dir, Some(pyramid_maxzoom), &tiles::pyramid::log_progress)
 }
 
-/// [`load_snapshot`], reporting the pyramid's progress as `progress(rendered, total)`.
+/// Communes up to which the whole pyramid (z0–z14) is rendered before serving by default:
+/// a city or a province. Huế's 40 take 2 s; all 3,321 of Vietnam would take minutes.
+const FULL_PYRAMID_COMMUNES: usize = 500;
+/// The pre-rendered depth for larger datasets; deeper tiles render on demand, then cached.
+const LARGE_DATASET_PYRAMID_MAXZOOM: u8 = 6;
+
+/// The pyramid depth to render before serving when none is asked for.
+pub fn default_pyramid_maxzoom(communes: usize) -> u8 {
+    if communes <= FULL_PYRAMID_COMMUNES {
+        14
+    } else {
+        LARGE_DATASET_PYRAMID_MAXZOOM
+    }
+}
+
+/// [`load_snapshot`], reporting the pyramid's progress as `progress(rendered, total)`; with
+/// no `pyramid_maxzoom`, the depth follows the dataset's size ([`default_pyramid_maxzoom`]).
 pub fn load_snapshot_with_progress(
     dir: &Path,
-    pyramid_maxzoom: u8,
+    pyramid_maxzoom: Option<u8>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Snapshot, data_boundaries::LoadError> {
     let started = std::time::Instant::now();
@@ -156,6 +172,7 @@ pub fn load_snapshot_with_progress(
         "dataset loaded from {}",
         dir.display()
     );
+    let pyramid_maxzoom = pyramid_maxzoom.unwrap_or_else(|| default_pyramid_maxzoom(data.communes.len()));
     let tiles = tiles::TileStore::build_with_progress(
         tiles::TileSource::new(&data),
         pyramid_maxzoom,

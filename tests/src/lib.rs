@@ -188,7 +188,7 @@ impl InProcess {
             let state = server::state::AppState::new(snapshot, Default::default(), None);
             let reloader = server::reload::Reloader::new(server::reload::ReloadConfig {
                 data_dir: testkit::reference_data_dir(),
-                pyramid_maxzoom: 10,
+                pyramid_maxzoom: Some(10),
             });
             let admin = server::app::Admin { reloader, token: None };
             let router = server::app::router(state, admin, server::app::DEFAULT_MAX_CONCURRENT);

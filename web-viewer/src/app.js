@@ -147,6 +147,11 @@ function keepVisible(lon, lat) {
 // Shows the panel and moves focus to its heading, so a keyboard or screen-reader user lands
 // on the answer. Only the short result line is announced (a live region), not the panel.
 function showPanel(html) {
+  // Whatever the last panel held (a report form, an office being edited) ends here: it gives
+  // back the map's clicks and removes its markers.
+  const ending = onPanelClose;
+  onPanelClose = null;
+  ending?.();
   $('panel-body').innerHTML = html;
   $('panel').hidden = false;
   // A new answer starts at its top, not where the last one was scrolled to.

@@ -65,7 +65,12 @@ class Editor {
       const wanted = new URLSearchParams(location.search).get('office');
       if (wanted) await this.editOffice(wanted);
     } catch (error) {
-      this.signOut(error instanceof ApiError && error.status === 401 ? this.t('editorBadToken') : describe(this.t, error));
+      // Only a refused token is forgotten; a network failure or a busy server is not the token's fault.
+      if (error instanceof ApiError && error.status === 401) this.signOut(this.t('editorBadToken'));
+      else {
+        this.message = describe(this.t, error);
+        this.render();
+      }
     }
   }
 
@@ -159,9 +164,9 @@ class Editor {
       this.page.showPanel(`<p class="error">${escape(describe(t, error))}</p>`);
       return;
     }
-    this.stopEditing();
-    this.editing = { original: office, etag };
+    // The panel's previous content (another office, a report) is ended first.
     this.page.showPanel(this.officeForm(office));
+    this.editing = { original: office, etag };
     this.fillForm(office);
     this.marker = new this.page.maplibregl.Marker({ color: '#1b6ca8', draggable: true }).setLngLat([office.lon, office.lat]).addTo(this.page.map);
     this.marker.on('dragend', () => this.setPosition(this.marker.getLngLat()));
@@ -282,11 +287,17 @@ class Editor {
     if (!Object.keys(changes).length) { status.innerHTML = `<p class="note">${t('editorNothing')}</p>`; return; }
     const reason = $('f-reason').value.trim();
     if (!reason) { status.innerHTML = `<p class="error">${t('editorNeedsReason')}</p>`; $('f-reason').focus(); return; }
-    const { original, etag } = this.editing;
+    const editing = this.editing;
+    const { original, etag } = editing;
+    const submit = $('office-form').querySelector('button[type="submit"]');
+    // One save at a time: a second one would carry the same If-Match and meet its own 412.
+    submit.disabled = true;
     try {
       const answer = await this.call(`/api/v1/offices/${encodeURIComponent(original.id)}`, {
         method: 'PATCH', body: { ...changes, reason }, headers: { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' },
       });
+      // The editor may have opened another office meanwhile: this answer is not for its form.
+      if (this.editing !== editing) return;
       this.editing = { original: answer.data, etag: answer.headers.get('ETag') };
       this.fillForm(answer.data);
       $('f-reason').value = '';
@@ -295,9 +306,12 @@ class Editor {
       await this.loadOffices();
       this.render();
     } catch (error) {
+      if (this.editing !== editing) return;
       if (error instanceof ApiError && error.status === 412) await this.showConflict(changes);
       else if (error instanceof ApiError && error.status === 401) this.signOut(t('editorBadToken'));
       else status.innerHTML = `<p class="error">${escape(describe(t, error))}</p>`;
+    } finally {
+      submit.disabled = false;
     }
   }
 
@@ -305,10 +319,12 @@ class Editor {
    * re-apply ours on top of their version, or to drop ours. */
   async showConflict(mine) {
     const t = this.t;
-    const id = this.editing.original.id;
+    const editing = this.editing;
+    const id = editing.original.id;
     const answer = await this.call(`/api/v1/offices/${encodeURIComponent(id)}`);
+    if (this.editing !== editing) return;
     const theirs = answer.data;
-    const before = this.editing.original;
+    const before = editing.original;
     const show = (value) => escape(Array.isArray(value) ? value.join(', ') : value ?? '—');
     const rows = FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(theirs[f] ?? null) || f in mine)
       .map((f) => `<tr><th scope="row">${t('field')[f]}</th><td>${show(before[f])}</td><td>${show(theirs[f])}</td><td>${f in mine ? show(mine[f]) : '—'}</td></tr>`)
@@ -339,7 +355,8 @@ class Editor {
     try {
       const { versions } = (await this.call(`/api/v1/offices/${encodeURIComponent(id)}/history`)).data;
       const list = $('office-history');
-      if (!list) return;
+      // Only into the form of the office it belongs to.
+      if (!list || this.editing?.original.id !== id) return;
       const show = (value) => escape(Array.isArray(value) ? value.join(', ') : typeof value === 'object' && value ? JSON.stringify(value) : value ?? '—');
       list.innerHTML = [...versions].reverse().map((v) => {
         const fields = Object.entries(v.fields ?? {}).filter(([name]) => v.action !== 'seed' || name === 'position_precision')
@@ -358,7 +375,6 @@ class Editor {
     const t = this.t;
     const report = this.reports.find((r) => r.id === id);
     if (!report) return;
-    this.stopEditing();
     const position = report.proposed_position;
     const precisions = PRECISIONS.filter((p) => p !== 'commune_label_point')
       .map((p) => `<option value="${p}">${escape(t('precisionLabel')[p])}</option>`).join('');

@@ -15,6 +15,7 @@ export function openReport(page, office) {
       <label for="report-kind">${t('reportKind')}</label>
       <select id="report-kind">${KINDS.map((k) => `<option value="${k}">${escape(t('reportKinds')[k])}</option>`).join('')}</select>
       <p class="hint" id="report-pin-hint">${escape(t('reportPinHint'))}</p>
+      <p class="actions-row"><button type="button" class="action" id="report-centre">${t('reportUseCentre')}</button></p>
       <p id="report-pin" class="hint"></p>
       <label for="report-message">${t('reportMessage')}</label>
       <textarea id="report-message" maxlength="1000" rows="3"></textarea>
@@ -44,6 +45,8 @@ export function openReport(page, office) {
   page.onPanelClose(finish);
 
   $('report-cancel').addEventListener('click', () => { finish(); page.closePanel(); });
+  // Without a pointer: move the map with the arrow keys, then take its centre.
+  $('report-centre').addEventListener('click', () => placePin(page.map.getCenter().toArray()));
   $('report-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = { kind: $('report-kind').value, message: $('report-message').value };

@@ -1,29 +1,33 @@
 // The service worker: the map keeps working with no network (Huế floods every year).
-// - On install it saves the app shell and the offline pack (/api/v1/offline-pack), then every
-//   URL the pack lists: the Huế tiles to z14 and the glyph ranges the labels use.
+// - On install it saves the app shell, then every URL the offline pack (/api/v1/offline-pack)
+//   lists: the Huế tiles to z14 and the glyph ranges the labels use; the pack itself last.
 // - Every request it looks after goes to the network first, and a good answer refreshes the
 //   saved copy, so online users always see the current data; when the network fails (or
-//   hangs for NETWORK_WAIT_MS), the saved copy answers.
+//   hangs for NETWORK_WAIT_MS while a saved copy exists), the saved copy answers.
 // - When the page asks ("refresh"), it checks the pack's ETag; a new dataset or registry
-//   version saves the pack and its URLs again (mostly 304s).
-// The page is told how far saving got through postMessage ({ type: 'offline-ready', version }).
-const CACHE = 'hue-map-offline';
+//   version is saved into a fresh cache, which replaces the old one only once complete, so an
+//   interrupted refresh never leaves a pack that claims tiles it does not have.
+// The page is told which version is saved through postMessage ({ type: 'offline-ready', version }).
+const PREFIX = 'hue-map-offline';
+const CURRENT = `${PREFIX}-current`;
 const PACK = '/api/v1/offline-pack';
 const SHELL = [
   '/', '/viewer/app.js', '/viewer/api.js', '/viewer/i18n.js', '/viewer/app.css', '/viewer/report.js', '/viewer/offline.js',
   '/viewer/manifest.webmanifest', '/viewer/icon.svg', '/viewer/icon-192.png',
   '/vendor/maplibre-gl/maplibre-gl.mjs', '/vendor/maplibre-gl/maplibre-gl-worker.mjs', '/vendor/maplibre-gl/maplibre-gl-shared.mjs',
-  '/vendor/maplibre-gl/maplibre-gl.css', '/style.json', '/tiles.json', PACK,
+  '/vendor/maplibre-gl/maplibre-gl.css', '/style.json', '/tiles.json',
 ];
-// How long a hanging network may keep a resident waiting before the saved copy answers.
+// How long a hanging network may keep a resident waiting when a saved copy could answer.
 const NETWORK_WAIT_MS = 6000;
 // Requests at once while saving, so a phone is not flooded with 1,400 tile requests.
 const SAVING_CONCURRENCY = 6;
 // Only these are saved and answered offline; the rest of the API needs the network.
 const SAVED = /^\/($|viewer\/|vendor\/|style\.json$|tiles\.json$|tiles\/|fonts\/|api\/v1\/offline-pack$)/;
+// MapLibre loads its worker as maplibre-gl-worker.mjs?v=6.17.0: no saved URL needs its query.
+const MATCH = { ignoreVary: true, ignoreSearch: true };
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(save().then(() => self.skipWaiting()));
+  event.waitUntil(save().catch(() => undefined).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -31,26 +35,28 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data === 'refresh') event.waitUntil(refresh());
+  if (event.data === 'refresh') event.waitUntil(refresh().catch(() => undefined));
 });
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin || !SAVED.test(url.pathname)) return;
-  event.respondWith(networkFirst(event.request, url));
+  event.respondWith(networkFirst(event, url));
 });
 
-async function networkFirst(request, url) {
-  const cache = await caches.open(CACHE);
+async function networkFirst(event, url) {
+  const cache = await caches.open(CURRENT);
   // The page is saved as "/", whatever its query string (?commune=…&lang=en).
-  const key = url.pathname === '/' ? '/' : request;
+  const key = url.pathname === '/' ? '/' : event.request;
+  const saved = await cache.match(key, MATCH);
   try {
-    const response = await withTimeout(fetch(request), NETWORK_WAIT_MS);
-    if (response.ok) await cache.put(key, response.clone());
+    const answer = fetch(event.request);
+    const response = await (saved ? withTimeout(answer, NETWORK_WAIT_MS) : answer);
+    // "/" is also the OGC landing page (JSON) for non-browsers: only the app page is saved.
+    const keep = response.ok && (key !== '/' || (response.headers.get('Content-Type') ?? '').startsWith('text/html'));
+    if (keep) event.waitUntil(cache.put(key, response.clone()).catch(() => undefined));
     return response;
   } catch (error) {
-    // MapLibre loads its worker as maplibre-gl-worker.mjs?v=6.17.0: no saved URL needs its query.
-    const saved = await cache.match(key, { ignoreVary: true, ignoreSearch: true });
     if (saved) return saved;
     throw error;
   }
@@ -62,28 +68,53 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Saves the shell, the pack and every URL the pack lists. */
+/** Saves the shell, every URL the pack lists and then the pack, into a fresh cache that
+ * replaces the current one when complete. A URL that fails is left out (the network answers
+ * it later), so one bad tile does not cost the whole offline map. */
 async function save() {
-  const cache = await caches.open(CACHE);
+  const pack = await fetch(PACK, { cache: 'no-store' });
+  if (!pack.ok) throw new Error(`offline pack: ${pack.status}`);
+  const { urls } = await pack.clone().json();
+  const fresh = `${PREFIX}-${Date.now()}`;
+  const cache = await caches.open(fresh);
   // "/" answers a browser (Accept: text/html) with the map, anything else with OGC JSON.
   await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'no-cache', headers: path === '/' ? { Accept: 'text/html' } : {} })));
-  const pack = await (await cache.match(PACK, { ignoreVary: true })).json();
-  const pending = [...pack.urls];
+  const pending = [...urls];
   const worker = async () => {
     while (pending.length) {
       const path = pending.pop();
-      const response = await fetch(path, { cache: 'no-cache' });
-      if (response.ok) await cache.put(path, response);
+      try {
+        const response = await fetch(path, { cache: 'no-cache' });
+        if (response.ok) await cache.put(path, response);
+      } catch {
+        // Left for the network to answer later.
+      }
     }
   };
   await Promise.all(Array.from({ length: SAVING_CONCURRENCY }, worker));
+  await cache.put(PACK, pack);
+  await swapIn(fresh);
   await announce();
+}
+
+/** Makes `fresh` the current cache: its entries replace the current ones (which answer until
+ * then), entries it lacks are dropped, and every other cache of ours is deleted. */
+async function swapIn(fresh) {
+  const source = await caches.open(fresh);
+  const current = await caches.open(CURRENT);
+  const kept = new Set();
+  for (const request of await source.keys()) {
+    await current.put(request, await source.match(request));
+    kept.add(request.url);
+  }
+  for (const request of await current.keys()) if (!kept.has(request.url)) await current.delete(request);
+  for (const name of await caches.keys()) if (name.startsWith(PREFIX) && name !== CURRENT) await caches.delete(name);
 }
 
 /** Saves everything again when the pack's version changed. */
 async function refresh() {
-  const cache = await caches.open(CACHE);
-  const saved = await cache.match(PACK, { ignoreVary: true });
+  const cache = await caches.open(CURRENT);
+  const saved = await cache.match(PACK, MATCH);
   const response = await fetch(PACK, { headers: saved ? { 'If-None-Match': saved.headers.get('ETag') ?? '' } : {}, cache: 'no-store' });
   if (response.status === 304) return announce();
   if (response.ok) return save();
@@ -92,8 +123,8 @@ async function refresh() {
 
 /** Tells every open page which version of the data is saved for offline use. */
 async function announce() {
-  const cache = await caches.open(CACHE);
-  const saved = await cache.match(PACK, { ignoreVary: true });
+  const cache = await caches.open(CURRENT);
+  const saved = await cache.match(PACK, MATCH);
   if (!saved) return;
   const { version } = await saved.json();
   for (const client of await self.clients.matchAll()) client.postMessage({ type: 'offline-ready', version });

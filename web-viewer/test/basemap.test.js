@@ -61,6 +61,9 @@ test('the basemap has its own TileJSON, and its tiles come from the archive', as
   assert.deepEqual([...fonts], ['"DejaVu Sans Book"'], 'every label in the font the server has');
   const tile = await fetch(`${server.base}/basemap/14/13087/7433.mvt`, { headers: { 'Accept-Encoding': 'identity' } });
   assert.equal(tile.status, 200);
+  assert.equal(tile.headers.get('content-encoding'), null);
+  const bytes = new Uint8Array(await tile.arrayBuffer());
+  assert.ok(bytes.length > 0 && !(bytes[0] === 0x1f && bytes[1] === 0x8b), 'decompressed for a client that does not accept gzip');
   assert.equal(tile.headers.get('content-type'), 'application/vnd.mapbox-vector-tile');
   const empty = await fetch(`${server.base}/basemap/14/0/0.mvt`);
   assert.equal(empty.status, 204);
