@@ -61,7 +61,7 @@ class Editor {
       sessionStorage.setItem(TOKEN_KEY, token);
       this.message = '';
       await Promise.all([this.loadOffices(), this.loadReports()]);
-      this.render();
+      this.render({ focus: true });
       const wanted = new URLSearchParams(location.search).get('office');
       if (wanted) await this.editOffice(wanted);
     } catch (error) {
@@ -83,7 +83,7 @@ class Editor {
     this.stopEditing();
     this.showReportsOnMap();
     this.message = message;
-    this.render();
+    this.render({ focus: true });
   }
 
   async loadOffices() {
@@ -105,9 +105,20 @@ class Editor {
   }
 
   // ---- the side list --------------------------------------------------------------------
-  render() {
+  /** Draws the side list; `focus` moves the keyboard to its heading (after signing in or out,
+   * when the content under the focused button has gone). */
+  render({ focus = false } = {}) {
+    this.draw();
+    const heading = $('editor').querySelector('h2');
+    if (focus && heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+
+  draw() {
     const t = this.t;
-    const message = this.message ? `<p class="error">${escape(this.message)}</p>` : '';
+    const message = this.message ? `<p class="error" role="alert">${escape(this.message)}</p>` : '';
     if (!this.who) {
       $('editor').innerHTML = `<h2>${t('editorTitle')}</h2>${message}
         <form id="sign-in" novalidate>
@@ -212,6 +223,7 @@ class Editor {
         ${input('reason', 'required')}
         <p class="actions-row"><button type="submit" class="action">${t('editorSave')}</button></p>
         <div id="save-status" role="status"></div>
+        <div id="save-conflict"></div>
       </form>
       <h3>${t('editorHistory')}</h3><ol id="office-history" reversed></ol>`;
   }
@@ -329,13 +341,17 @@ class Editor {
     const rows = FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(theirs[f] ?? null) || f in mine)
       .map((f) => `<tr><th scope="row">${t('field')[f]}</th><td>${show(before[f])}</td><td>${show(theirs[f])}</td><td>${f in mine ? show(mine[f]) : '—'}</td></tr>`)
       .join('');
-    $('save-status').innerHTML = `<div class="conflict"><p class="error">${escape(t('editorConflict')(theirs.version))}</p>
+    // The table goes beside the status line, not in it: a live region would read it all out.
+    $('save-status').textContent = t('editorConflict')(theirs.version);
+    $('save-conflict').innerHTML = `<div class="conflict"><p class="error">${escape(t('editorConflict')(theirs.version))}</p>
       <div class="table-wrap"><table><thead><tr><th scope="col">${t('editorField')}</th><th scope="col">${t('editorWas')}</th>
       <th scope="col">${t('editorTheirs')}</th><th scope="col">${t('editorMine')}</th></tr></thead><tbody>${rows}</tbody></table></div>
       <p class="actions-row"><button type="button" class="action" id="reapply">${t('editorReapply')}</button>
       <button type="button" class="action" id="discard">${t('editorDiscard')}</button></p></div>`;
+    $('reapply').focus();
     $('reapply').addEventListener('click', () => {
       // Ours on top of theirs: their version, with only the fields we changed set to ours.
+      $('save-conflict').replaceChildren();
       this.editing = { original: theirs, etag: answer.headers.get('ETag') };
       this.fillForm({ ...theirs, ...mine });
       this.moveMarkerToInputs();
@@ -345,7 +361,8 @@ class Editor {
       this.editing = { original: theirs, etag: answer.headers.get('ETag') };
       this.fillForm(theirs);
       this.setPosition({ lng: theirs.lon, lat: theirs.lat });
-      $('save-status').innerHTML = '';
+      $('save-status').replaceChildren();
+      $('save-conflict').replaceChildren();
       this.loadHistory(id);
     });
   }

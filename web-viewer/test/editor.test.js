@@ -44,6 +44,8 @@ test('an editor signs in, drags a seat to the building, marks it surveyed, and l
   assert.deepEqual(listed, ['seat-19753', 'seat-19774', 'seat-19777']);
   assert.equal(await page.evaluate(() => sessionStorage.getItem('hue-map:token')), editorToken);
   assert.equal(await page.evaluate(() => localStorage.length), 0);
+  // Signing in replaced the form under the keyboard's focus: focus is on the editor's heading.
+  assert.equal(await page.evaluate(() => document.activeElement.matches('#editor h2')), true);
 
   await page.click('[data-edit-office="seat-19753"]');
   await page.waitForSelector('#office-form');
@@ -105,6 +107,9 @@ test('a conflict: someone saves the office meanwhile; the editor sees what chang
   await page.fill('#f-reason', 'Full address');
   await page.click('#office-form button[type="submit"]');
   await page.waitForSelector('.conflict table');
+  // The keyboard lands on the way out of the conflict; the table is not read out as a status.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'reapply');
+  assert.equal(await page.locator('#save-status .conflict').count(), 0);
   const conflict = await page.textContent('.conflict');
   assert.match(conflict, /someone else saved this office \(version 2\)/);
   assert.match(conflict, /Phone.*0234 3822 111/s);
