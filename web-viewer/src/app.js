@@ -64,12 +64,15 @@ const map = new maplibregl.Map({
   center: [107.58, 16.46],
   zoom: 10,
   hash: 'map',
-  attributionControl: { compact: true },
+  // Added below, bottom-left: in the corner of the zoom buttons it grew as sources loaded and
+  // pushed them up (a layout shift of 0.13 in Lighthouse).
+  attributionControl: false,
   // MapLibre's own controls speak the page's language (set again on each switch below).
   locale: t('maplibre'),
 });
 window.hueMap = map;
 map.addControl(new maplibregl.NavigationControl(), 'bottom-right');
+map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-left');
 let marker = null;
 // While the report form or the editor wants a position, map clicks go to it instead.
 let mapClickHandler = null;

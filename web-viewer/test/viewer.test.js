@@ -245,3 +245,22 @@ test('the API reference at /docs renders offline from /openapi.json', async () =
   assert.deepEqual(external.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:')), [], 'the docs page fetched nothing from outside');
   await context.close();
 });
+
+test('loading the map shifts nothing on a phone (cumulative layout shift under 0.05)', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(`${server.base}/?commune=19789`);
+  await page.waitForFunction(() => window.hueMapIdle === true, null, { timeout: 90_000 });
+  await panelText(page, 'Phường Thuận Hoá');
+  // The attribution, which grows as sources load, sits apart from the zoom buttons.
+  const shift = await page.evaluate(() => window.layoutShift);
+  assert.ok(shift < 0.05, `cumulative layout shift ${shift}`);
+  assert.equal(await page.locator('.maplibregl-ctrl-bottom-left .maplibregl-ctrl-attrib').count(), 1);
+  await context.close();
+});
