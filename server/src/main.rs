@@ -265,6 +265,24 @@ fn check(dir: &Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
+    // A bad basemap is refused before the dataset is loaded (minutes for all of Vietnam).
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let basemap = match &args.basemap {
+        None => None,
+        Some(path) => match runtime.block_on(server::basemap::Basemap::open(path)) {
+            Ok(basemap) => Some(std::sync::Arc::new(basemap)),
+            Err(error) => {
+                eprintln!("error: --basemap: {error}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let snapshot = match load_with_progress(&args.store.data.data, args.pyramid_maxzoom) {
         Ok(snapshot) => snapshot,
         Err(error) => {
@@ -291,23 +309,6 @@ fn serve(args: ServeArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let basemap = match &args.basemap {
-        None => None,
-        Some(path) => match runtime.block_on(server::basemap::Basemap::open(path)) {
-            Ok(basemap) => Some(std::sync::Arc::new(basemap)),
-            Err(error) => {
-                eprintln!("error: --basemap: {error}");
-                return ExitCode::from(2);
-            }
-        },
     };
     let settings = state::Settings {
         public_url: args.public_url.clone(),

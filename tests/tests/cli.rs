@@ -99,6 +99,7 @@ fn a_basemap_that_is_not_a_pmtiles_archive_is_refused_naming_the_file() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(not_an_archive) && stderr.contains("PMTiles"), "{stderr}");
+    assert!(!stderr.contains("dataset loaded"), "refused before loading the dataset: {stderr}");
 }
 
 #[test]

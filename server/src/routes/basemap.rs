@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::{json, Value};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::tiles::{parse_tile, TILE_CACHE_CONTROL};
+use super::tiles::{accepts, parse_tile, TILE_CACHE_CONTROL};
 use crate::basemap::Basemap;
 use crate::http::media::MVT;
 use crate::http::routing::add_with_extension;
@@ -22,15 +22,6 @@ fn basemap(state: &AppState) -> ApiResult<&Basemap> {
     state.settings.basemap.as_deref().ok_or_else(|| {
         Problem::not_found("this server has no street basemap; start it with --basemap FILE.pmtiles (see the README)")
     })
-}
-
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| item.split(';').next().is_some_and(|token| token.trim().eq_ignore_ascii_case("gzip")))
 }
 
 /// One basemap tile, as the archive stores it; 204 where the archive has none.
@@ -63,7 +54,7 @@ pub async fn tile(
     };
     let (body, encoding) = match basemap.content_encoding {
         None => (bytes, None),
-        Some("gzip") if accepts_gzip(&headers) => (bytes, Some("gzip")),
+        Some(stored) if accepts(&headers, stored) => (bytes, Some(stored)),
         Some("gzip") => {
             let mut raw = Vec::new();
             flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut raw).map_err(|error| {
@@ -73,14 +64,10 @@ pub async fn tile(
             (raw.into(), None)
         }
         Some(other) => {
-            let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !accepted.contains(other) {
-                return Err(Problem::new(
-                    StatusCode::NOT_ACCEPTABLE,
-                    format!("the basemap stores its tiles with {other}; send Accept-Encoding: {other}"),
-                ));
-            }
-            (bytes, Some(other))
+            return Err(Problem::new(
+                StatusCode::NOT_ACCEPTABLE,
+                format!("the basemap stores its tiles with {other}; send Accept-Encoding: {other}"),
+            ));
         }
     };
     let mut response = body.into_response();

@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::conditional::none_match;
 use crate::state::{AppState, Snapshot};
-use crate::views::{FormerUnitView, OfficeView};
+use crate::views::{CommuneRef, FormerUnitView, OfficeView};
 use tiles::glyphs::{GlyphRange, FONT_STACK};
 
 /// How far a simplified border may stray, in degrees: 4e-5° is about 4.4 m north–south and
@@ -30,11 +30,8 @@ const OFFLINE_MAX_ZOOM: u8 = 14;
 /// A commune as the offline map needs it.
 #[derive(Serialize, ToSchema)]
 pub struct PackCommune<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub full_name: &'a str,
-    #[serde(rename = "type")]
-    pub unit_type: data_boundaries::UnitType,
+    #[serde(flatten)]
+    pub commune: CommuneRef<'a>,
     /// The outline as GeoJSON MultiPolygon coordinates, simplified to about 5 m.
     #[schema(value_type = Vec<Vec<Vec<Vec<f64>>>>)]
     pub coordinates: Vec<Vec<Vec<[f64; 2]>>>,
@@ -105,13 +102,7 @@ fn pack(snapshot: &Snapshot) -> OfflinePack<'_> {
         communes: data
             .communes
             .iter()
-            .map(|c| PackCommune {
-                code: &c.code,
-                name: &c.name,
-                full_name: &c.full_name,
-                unit_type: c.unit_type,
-                coordinates: coordinates(&c.geometry),
-            })
+            .map(|c| PackCommune { commune: CommuneRef::from(c), coordinates: coordinates(&c.geometry) })
             .collect(),
         offices: data.offices.iter().map(|o| OfficeView::new(o, None)).collect(),
         former_units: data.former_units.iter().map(FormerUnitView::from).collect(),

@@ -39,16 +39,23 @@ impl Encoding {
     }
 }
 
-/// The best encoding the client accepts (q=0 means refused).
-fn negotiate(headers: &HeaderMap) -> Encoding {
-    let accepted = |name: &str| {
-        headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
+/// Whether `Accept-Encoding` accepts the content coding `name` (q=0 means refused).
+pub fn accepts(headers: &HeaderMap, name: &str) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |item| {
             let mut parts = item.split(';');
             let token = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| matches!(p.trim().strip_prefix("q="), Some(q) if q.trim().parse::<f32>().is_ok_and(|q| q == 0.0)));
+            let refused = parts.any(
+                |p| matches!(p.trim().strip_prefix("q="), Some(q) if q.trim().parse::<f32>().is_ok_and(|q| q == 0.0)),
+            );
             token.eq_ignore_ascii_case(name) && !refused
-        })
-    };
+        },
+    )
+}
+
+/// The best encoding the client accepts.
+fn negotiate(headers: &HeaderMap) -> Encoding {
+    let accepted = |name: &str| accepts(headers, name);
     if accepted("br") {
         Encoding::Brotli
     } else if accepted("gzip") {
