@@ -80,10 +80,12 @@ impl Dataset {
 
     fn build(sources: SourceFiles) -> Result<Dataset, LoadError> {
         let version = sources.version();
-        let (path, text) = &sources.communes;
-        let communes = load::parse_communes(path, text)?;
-        let offices = sources.offices.as_ref().map(|(p, t)| load::parse_offices(p, t)).transpose()?;
-        let former_units = sources.former_units.as_ref().map(|(p, t)| load::parse_former_units(p, t)).transpose()?;
+        let SourceFiles { communes: (path, text), offices, former_units } = sources;
+        let communes = load::parse_communes(&path, &text)?;
+        // The national text is 155 MB; nothing after parsing needs it.
+        drop(text);
+        let offices = offices.as_ref().map(|(p, t)| load::parse_offices(p, t)).transpose()?;
+        let former_units = former_units.as_ref().map(|(p, t)| load::parse_former_units(p, t)).transpose()?;
         let commune_index = CommuneIndex::new(&communes);
         let report = validate::quality_report(&validate::Inputs {
             communes: &communes,

@@ -26,6 +26,7 @@ pub enum Position {
     Outside,
 }
 
+/// One edge, as read from [`IndexedPolygon::edge`].
 #[derive(Debug, Clone, Copy)]
 struct Edge {
     ax: f64,
@@ -67,31 +68,44 @@ pub struct IndexedPolygon {
     /// Stripes per degree of latitude.
     stripes_per_unit: f64,
     stripe_count: usize,
-    /// `edges[offsets[i]..offsets[i + 1]]` are the edges whose y-range meets stripe `i`.
+    /// The rings' vertices one after another; edge `i` runs from `vertices[i]` to
+    /// `vertices[i + 1]` (rings are closed, so no edge is taken across two rings).
+    vertices: Vec<[f64; 2]>,
+    /// `edges[offsets[i]..offsets[i + 1]]` are the edges whose y-range meets stripe `i`, as
+    /// indexes of their first vertex. A tall edge is listed in every stripe it crosses (3.9
+    /// times on average over all Vietnam), so listing a 4-byte index rather than a 32-byte
+    /// copy keeps the national index at a quarter of the memory.
     offsets: Vec<u32>,
-    edges: Vec<Edge>,
+    edges: Vec<u32>,
 }
 
 impl IndexedPolygon {
     /// Builds the index. An empty polygon gives an index that answers `Outside` everywhere.
     pub fn new(polygon: &Polygon<f64>) -> IndexedPolygon {
-        let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
-        let edges: Vec<Edge> = rings
-            .flat_map(|ring| ring.lines())
-            .filter(|line| line.start != line.end)
-            .map(|line| Edge { ax: line.start.x, ay: line.start.y, bx: line.end.x, by: line.end.y })
-            .collect();
-        IndexedPolygon::from_edges(edges)
+        let mut vertices = Vec::new();
+        let mut edges = Vec::new();
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            let first = vertices.len();
+            vertices.extend(ring.0.iter().map(|c| [c.x, c.y]));
+            for i in first..vertices.len().saturating_sub(1) {
+                if vertices[i] != vertices[i + 1] {
+                    edges.push(i as u32);
+                }
+            }
+        }
+        IndexedPolygon::from_edges(vertices, edges)
     }
 
-    fn from_edges(edges: Vec<Edge>) -> IndexedPolygon {
+    fn from_edges(vertices: Vec<[f64; 2]>, edges: Vec<u32>) -> IndexedPolygon {
         let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
         let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-        for e in &edges {
-            min_x = min_x.min(e.ax).min(e.bx);
-            max_x = max_x.max(e.ax).max(e.bx);
-            min_y = min_y.min(e.ay).min(e.by);
-            max_y = max_y.max(e.ay).max(e.by);
+        for &i in &edges {
+            for [x, y] in [vertices[i as usize], vertices[i as usize + 1]] {
+                min_x = min_x.min(x);
+                max_x = max_x.max(x);
+                min_y = min_y.min(y);
+                max_y = max_y.max(y);
+            }
         }
         let height = max_y - min_y;
         // One stripe per edge keeps each stripe near the ray's crossing count while the
@@ -105,12 +119,13 @@ impl IndexedPolygon {
             max_y,
             stripes_per_unit,
             stripe_count,
+            vertices,
             offsets: vec![0; stripe_count + 1],
             edges: Vec::new(),
         };
         // Counting pass, then fill pass: one flat array with no per-stripe allocations.
-        for e in &edges {
-            let (first, last) = index.stripe_range(e);
+        for &i in &edges {
+            let (first, last) = index.stripe_range(&index.edge(i));
             for s in first..=last {
                 index.offsets[s + 1] += 1;
             }
@@ -119,16 +134,21 @@ impl IndexedPolygon {
             index.offsets[s + 1] += index.offsets[s];
         }
         let mut cursor: Vec<u32> = index.offsets[..stripe_count].to_vec();
-        let placeholder = Edge { ax: 0.0, ay: 0.0, bx: 0.0, by: 0.0 };
-        index.edges = vec![placeholder; index.offsets[stripe_count] as usize];
-        for e in &edges {
-            let (first, last) = index.stripe_range(e);
+        let mut listed = vec![0; index.offsets[stripe_count] as usize];
+        for &i in &edges {
+            let (first, last) = index.stripe_range(&index.edge(i));
             for slot in &mut cursor[first..=last] {
-                index.edges[*slot as usize] = *e;
+                listed[*slot as usize] = i;
                 *slot += 1;
             }
         }
+        index.edges = listed;
         index
+    }
+
+    fn edge(&self, i: u32) -> Edge {
+        let ([ax, ay], [bx, by]) = (self.vertices[i as usize], self.vertices[i as usize + 1]);
+        Edge { ax, ay, bx, by }
     }
 
     fn stripe_of(&self, y: f64) -> usize {
@@ -166,7 +186,8 @@ impl IndexedPolygon {
         let start = self.offsets[stripe] as usize;
         let end = self.offsets[stripe + 1] as usize;
         let mut inside = false;
-        for e in &self.edges[start..end] {
+        for &i in &self.edges[start..end] {
+            let e = &self.edge(i);
             let a_above = e.ay > y;
             let b_above = e.by > y;
             if a_above != b_above {

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use geo::orient::{Direction, Orient};
 use geo::{BooleanOps, GeodesicArea, InteriorPoint, MultiPolygon, Polygon};
 use serde::Serialize;
 
@@ -303,7 +304,9 @@ fn check_gaps(communes: &[Commune], index: &CommuneIndex, findings: &mut Vec<Fin
         .map(|ring| IndexedPolygon::new(&Polygon::new(ring.clone(), vec![])))
         .collect();
     for hole in union.0.iter().flat_map(|p| p.interiors()) {
-        let hole = Polygon::new(hole.clone(), vec![]);
+        // A union's holes wind clockwise; geodesic area reads a clockwise ring as the rest of
+        // the globe, so the hole is measured as the counter-clockwise area it encloses.
+        let hole = Polygon::new(hole.clone(), vec![]).orient(Direction::Default);
         let area = hole.geodesic_area_unsigned();
         if area <= GAP_TOLERANCE_M2 {
             continue;

@@ -18,6 +18,9 @@ use data_boundaries::{Dataset, Severity};
 
 #[derive(Parser)]
 #[command(name = "hue-map", version, about = "Map service for Huế's communes and wards after the 1 July 2025 reform")]
+// `hue-map --data X serve` would otherwise start with the default data: options for the
+// default command and a named command are refused together rather than silently dropped.
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -169,6 +169,7 @@ pub fn load_snapshot_with_progress(
         warnings = data.report.count(Severity::Warning),
         version = %data.version,
         elapsed_ms = started.elapsed().as_millis() as u64,
+        peak_rss_mib = peak_rss_mib(),
         "dataset loaded from {}",
         dir.display()
     );

@@ -70,6 +70,18 @@ fn check_exits_1_on_a_broken_dataset() {
 }
 
 #[test]
+fn options_before_a_command_are_refused_not_ignored() {
+    let output = run(&["--data", "/nonexistent/hue-data", "serve", "--listen", "127.0.0.1:0"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--data") && stderr.contains("serve"), "{stderr}");
+    // Without a command they are the default command's own.
+    let output = run(&["--data", "/nonexistent/hue-data", "--listen", "127.0.0.1:0"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/nonexistent/hue-data"), "{stderr}");
+}
+
+#[test]
 fn serve_without_a_dataset_says_where_it_looked() {
     let output = run(&["serve", "--data", "/nonexistent/hue-data", "--listen", "127.0.0.1:0"]);
     let stderr = String::from_utf8_lossy(&output.stderr);

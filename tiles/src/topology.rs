@@ -61,20 +61,81 @@ fn key(p: Point) -> (u64, u64) {
     (p[0].to_bits(), p[1].to_bits())
 }
 
-fn edge_key(a: Point, b: Point) -> ((u64, u64), (u64, u64)) {
-    let (ka, kb) = (key(a), key(b));
-    if ka <= kb {
-        (ka, kb)
-    } else {
-        (kb, ka)
+/// A vertex, by its position in [`Vertices::points`]: equal ids are bit-identical points.
+type VertexId = u32;
+
+/// An undirected edge, its lower vertex id first.
+type EdgeKey = (VertexId, VertexId);
+
+fn edge_key(a: VertexId, b: VertexId) -> EdgeKey {
+    (a.min(b), a.max(b))
+}
+
+/// An arc's key: its first two and its last vertex.
+type ArcKey = (VertexId, VertexId, VertexId);
+
+/// Every distinct point once. Rings and edges then hold 4-byte ids rather than 16-byte points
+/// (or 32-byte edge keys): all Vietnam has 7.1 million ring vertices, 3.6 million distinct.
+#[derive(Default)]
+struct Vertices {
+    points: Vec<Point>,
+    ids: HashMap<(u64, u64), VertexId>,
+}
+
+impl Vertices {
+    fn id(&mut self, p: Point) -> VertexId {
+        let next = self.points.len() as VertexId;
+        let id = *self.ids.entry(key(p)).or_insert(next);
+        if id == next {
+            self.points.push(p);
+        }
+        id
     }
 }
 
-/// A ring's vertices on the unit square, open (no closing repeat).
-type Ring = Vec<Point>;
+/// No commune in a [`Users`] slot.
+const NOBODY: u32 = u32::MAX;
+/// The second slot of an edge with three or more users, whose full list is kept aside.
+const CROWDED: u32 = u32::MAX - 1;
 
-/// An arc's key: its first two and its last vertex, bit for bit.
-type ArcKey = ((u64, u64), (u64, u64), (u64, u64));
+/// The communes whose rings use each edge. Almost every edge has one (the outer edge) or two
+/// (a shared border); those fit in place, and only the rare edge where data overlaps keeps a
+/// list. Users are recorded in commune order, so equal sets compare equal.
+#[derive(Default)]
+struct EdgeUsers {
+    inline: HashMap<EdgeKey, [u32; 2]>,
+    crowded: HashMap<EdgeKey, Vec<u32>>,
+}
+
+impl EdgeUsers {
+    fn add(&mut self, edge: EdgeKey, commune: u32) {
+        let slots = self.inline.entry(edge).or_insert([NOBODY, NOBODY]);
+        match *slots {
+            [NOBODY, _] => slots[0] = commune,
+            [first, NOBODY] if first != commune => slots[1] = commune,
+            [first, CROWDED] => {
+                let list = self.crowded.entry(edge).or_insert_with(|| vec![first]);
+                if !list.contains(&commune) {
+                    list.push(commune);
+                }
+            }
+            [first, second] if first != commune && second != commune => {
+                slots[1] = CROWDED;
+                self.crowded.insert(edge, vec![first, second, commune]);
+            }
+            _ => {}
+        }
+    }
+
+    fn of(&self, edge: EdgeKey) -> &[u32] {
+        match self.inline.get(&edge) {
+            Some([_, CROWDED]) => self.crowded.get(&edge).map_or(&[], Vec::as_slice),
+            Some(slots @ [_, NOBODY]) => &slots[..1],
+            Some(slots) => &slots[..],
+            None => &[],
+        }
+    }
+}
 
 impl Topology {
     /// Cuts the communes' rings into arcs at every vertex where the set of communes sharing
@@ -82,8 +143,10 @@ impl Topology {
     /// borders that differ by a rounding error are not shared. A ring with one neighbour all
     /// the way round (or none) is one arc starting at its smallest vertex.
     pub fn build(communes: &[Commune]) -> Topology {
-        // Rings on the unit square, without repeated consecutive vertices or the closing one.
-        let rings: Vec<Vec<Vec<Ring>>> = communes
+        // Rings on the unit square as vertex ids, without repeated consecutive vertices or the
+        // closing one.
+        let mut vertices = Vertices::default();
+        let rings: Vec<Vec<Vec<Vec<VertexId>>>> = communes
             .iter()
             .map(|c| {
                 c.geometry
@@ -93,33 +156,31 @@ impl Topology {
                         std::iter::once(polygon.exterior())
                             .chain(polygon.interiors())
                             .map(|ring| {
-                                let mut points: Vec<Point> = ring.0.iter().map(|c| to_unit(c.x, c.y)).collect();
-                                points.dedup();
-                                if points.len() > 1 && points.first() == points.last() {
-                                    points.pop();
+                                let mut ids: Vec<VertexId> =
+                                    ring.0.iter().map(|c| vertices.id(to_unit(c.x, c.y))).collect();
+                                ids.dedup();
+                                if ids.len() > 1 && ids.first() == ids.last() {
+                                    ids.pop();
                                 }
-                                points
+                                ids
                             })
                             .collect()
                     })
                     .collect()
             })
             .collect();
+        let Vertices { points: vertex_points, ids } = vertices;
+        drop(ids);
 
-        // Who uses each undirected edge.
-        let mut users: HashMap<_, Vec<usize>> = HashMap::new();
+        let mut users = EdgeUsers::default();
         for (commune, polygons) in rings.iter().enumerate() {
             for ring in polygons.iter().flatten() {
                 for i in 0..ring.len() {
-                    let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
-                    let list = users.entry(edge_key(a, b)).or_default();
-                    if !list.contains(&commune) {
-                        list.push(commune);
-                    }
+                    users.add(edge_key(ring[i], ring[(i + 1) % ring.len()]), commune as u32);
                 }
             }
         }
-        let users_of = |a: Point, b: Point| -> &Vec<usize> { &users[&edge_key(a, b)] };
+        let users_of = |a: VertexId, b: VertexId| users.of(edge_key(a, b));
 
         let mut arcs: Vec<Arc> = Vec::new();
         // An arc is found again from its first two and last vertex.
@@ -141,23 +202,24 @@ impl Topology {
                     if junctions.is_empty() {
                         // A ring with one neighbour all round (or none): start at its smallest
                         // vertex, so both sides cut it at the same place.
-                        let start = (0..n).min_by(|&a, &b| key(ring[a]).cmp(&key(ring[b]))).unwrap_or(0);
+                        let start = (0..n).min_by_key(|&i| key(vertex_points[ring[i] as usize])).unwrap_or(0);
                         junctions.push(start);
                     }
                     let mut uses = Vec::new();
                     for (j, &start) in junctions.iter().enumerate() {
                         let end = junctions[(j + 1) % junctions.len()];
-                        let mut points = vec![ring[start]];
+                        let mut ids = vec![ring[start]];
                         let mut i = start;
                         loop {
                             i = (i + 1) % n;
-                            points.push(ring[i]);
+                            ids.push(ring[i]);
                             if i == end {
                                 break;
                             }
                         }
-                        let forward = (key(points[0]), key(points[1]), key(points[points.len() - 1]));
-                        let backward = (key(points[points.len() - 1]), key(points[points.len() - 2]), key(points[0]));
+                        let last = ids.len() - 1;
+                        let forward = (ids[0], ids[1], ids[last]);
+                        let backward = (ids[last], ids[last - 1], ids[0]);
                         if let Some(&arc) = arc_index.get(&backward) {
                             arcs[arc].right = Some(commune);
                             uses.push(ArcUse { arc, reversed: true });
@@ -167,6 +229,7 @@ impl Topology {
                         } else {
                             arc_index.insert(forward, arcs.len());
                             uses.push(ArcUse { arc: arcs.len(), reversed: false });
+                            let points = ids.iter().map(|&id| vertex_points[id as usize]).collect();
                             arcs.push(Arc { points, left: Some(commune), right: None });
                         }
                     }

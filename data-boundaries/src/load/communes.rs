@@ -1,10 +1,12 @@
 //! The communes GeoJSON loader: a FeatureCollection of Polygon or MultiPolygon features.
 //! Winding is normalised to RFC 7946 whatever the file uses (the reference data is clockwise).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use geo::orient::Direction;
 use geo::{MultiPolygon, Orient};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::LoadError;
@@ -15,24 +17,46 @@ use crate::model::{Commune, UnitType};
 /// `code`, `name` or a known `type`, with an open ring, a ring of fewer than 4 positions, or
 /// a position outside WGS84 longitude/latitude; the error names the feature by index and code.
 pub fn parse_communes(path: &Path, text: &str) -> Result<Vec<Commune>, LoadError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| LoadError::Json {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
     let structure = |message: &str| LoadError::Structure { path: path.to_path_buf(), message: message.into() };
-    if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+    // Only the top level is parsed whole. Each feature stays borrowed raw text until its turn,
+    // so a national file (155 MB) never exists as one serde_json::Value, which is several
+    // times its size; the raw pass still checks the syntax of the whole file first.
+    let root: HashMap<String, &RawValue> = match serde_json::from_str(text) {
+        Ok(root) => root,
+        Err(e) if e.is_data() => return Err(structure("the top-level object is not a GeoJSON FeatureCollection")),
+        Err(e) => {
+            return Err(LoadError::Json {
+                path: path.to_path_buf(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })
+        }
+    };
+    let kind = root.get("type").and_then(|raw| serde_json::from_str::<String>(raw.get()).ok());
+    if kind.as_deref() != Some("FeatureCollection") {
         return Err(structure("the top-level object is not a GeoJSON FeatureCollection"));
     }
     let features = root
         .get("features")
-        .and_then(Value::as_array)
+        .and_then(|raw| serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok())
         .ok_or_else(|| structure("the FeatureCollection has no \"features\" array"))?;
     if features.is_empty() {
         return Err(structure("the FeatureCollection has no features"));
     }
-    features.iter().enumerate().map(|(index, feature)| parse_feature(path, index, feature)).collect()
+    features
+        .iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            let value: Value = serde_json::from_str(raw.get()).map_err(|e| LoadError::Feature {
+                path: path.to_path_buf(),
+                index,
+                code: None,
+                problem: format!("not a GeoJSON Feature: {e}"),
+            })?;
+            parse_feature(path, index, &value)
+        })
+        .collect()
 }
 
 fn parse_feature(path: &Path, index: usize, value: &Value) -> Result<Commune, LoadError> {

@@ -39,7 +39,13 @@ impl SourceFiles {
     fn read_single_file(path: &Path) -> Result<SourceFiles, LoadError> {
         let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
         let bytes = if path.extension().is_some_and(|e| e == "gz") {
-            let mut out = Vec::new();
+            // gzip's trailer holds the decompressed size (mod 4 GiB): reserving it up front
+            // spares read_to_end's doubling, which would briefly hold 1.5x the text.
+            let size_hint = bytes
+                .len()
+                .checked_sub(4)
+                .map_or(0, |at| u32::from_le_bytes(bytes[at..].try_into().unwrap_or_default()) as usize);
+            let mut out = Vec::with_capacity(size_hint.min(1 << 30));
             std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut out).map_err(|e| {
                 LoadError::Structure { path: path.to_path_buf(), message: format!("not a readable gzip file: {e}") }
             })?;
