@@ -11,7 +11,7 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::util::BoxCloneSyncService;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
@@ -96,11 +96,11 @@ pub fn router(state: AppState, admin: Admin, max_concurrent: usize) -> App {
         .map_response(IntoResponse::into_response)
         .layer(cors)
         // Tiles, glyphs and FlatGeobuf come compressed or must not be (FlatGeobuf is read by
-        // byte ranges, which address the file's own bytes): only the rest is compressed.
-        .layer(
-            CompressionLayer::new()
-                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(FLATGEOBUF))),
-        )
+        // byte ranges, which address the file's own bytes): only the rest is compressed, and
+        // only above 1 KiB, where gzip's 20-byte frame and the chunked encoding pay off.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new(FLATGEOBUF)).and(SizeAbove::new(1024)),
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .service(router);
     BoxCloneSyncService::new(stack)

@@ -365,8 +365,10 @@ async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limi
     // Printed on stdout so scripts and tests that asked for port 0 can find the server.
     println!("hue-map listening on http://{address}");
     tracing::info!("listening on http://{address}");
+    let fast = server::http::fast_path::FastPath::new(state.clone());
     let app = app::router(state, admin, limits.max_concurrent);
-    server::serve::serve(listener, app, limits.header_read_timeout, shutdown_signal(limits.stop_on_stdin_eof)).await;
+    server::serve::serve(listener, app, fast, limits.header_read_timeout, shutdown_signal(limits.stop_on_stdin_eof))
+        .await;
     ExitCode::SUCCESS
 }
 

@@ -9,18 +9,22 @@ use axum::body::Body;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+use crate::http::fast_path::FastPath;
 
 /// How long shutdown waits for in-flight requests before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting, lets open
 /// connections finish their requests, and returns. A request's headers must arrive within
-/// `header_read_timeout`; the request itself then has the router's own timeout.
+/// `header_read_timeout`; the request itself then has the router's own timeout. `fast`
+/// answers the hottest requests before `app`'s layers ([`crate::http::fast_path`]).
 pub async fn serve(
     listener: TcpListener,
     app: crate::app::App,
+    fast: FastPath,
     header_read_timeout: Duration,
     shutdown: impl Future<Output = ()>,
 ) {
@@ -44,13 +48,7 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        // The peer address rides on each request, for the per-client limit on anonymous writes.
-        let service = TowerToHyperService::new(
-            tower::ServiceBuilder::new()
-                .map_request(|request: axum::http::Request<hyper::body::Incoming>| request.map(Body::new))
-                .layer(axum::Extension(crate::rate_limit::ClientAddr(peer)))
-                .service(app.clone()),
-        );
+        let service = Connection { app: app.clone(), fast: fast.clone(), peer };
         let connection =
             graceful.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned());
         tokio::spawn(async move {
@@ -62,5 +60,32 @@ pub async fn serve(
     drop(listener);
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
         tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; stopping anyway");
+    }
+}
+
+/// One connection's requests, as hyper calls them (by reference: nothing is cloned for a
+/// request the fast path answers).
+struct Connection {
+    app: crate::app::App,
+    fast: FastPath,
+    peer: std::net::SocketAddr,
+}
+
+impl hyper::service::Service<axum::http::Request<hyper::body::Incoming>> for Connection {
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future = futures_util::future::Either<
+        std::future::Ready<Result<Self::Response, Self::Error>>,
+        tower::util::Oneshot<crate::app::App, axum::http::Request<Body>>,
+    >;
+
+    fn call(&self, request: axum::http::Request<hyper::body::Incoming>) -> Self::Future {
+        if let Some(response) = self.fast.answer(&request) {
+            return futures_util::future::Either::Left(std::future::ready(Ok(response)));
+        }
+        let mut request = request.map(Body::new);
+        // The peer address rides on each request, for the per-client limit on anonymous writes.
+        request.extensions_mut().insert(crate::rate_limit::ClientAddr(self.peer));
+        futures_util::future::Either::Right(self.app.clone().oneshot(request))
     }
 }

@@ -66,6 +66,37 @@ fn a_tile_in_every_encoding_with_etag_and_cache_headers() {
 }
 
 #[test]
+fn hot_answers_carry_cors_and_are_counted_like_the_rest() {
+    // /healthz and tiles in memory are answered before the layer stack (http/fast_path.rs);
+    // what a client and an operator see must not change.
+    let server = Server::shared();
+    let tile = fetch(server, NGO_MON_Z10, "gzip");
+    assert_eq!(tile.headers()["access-control-allow-origin"], "*");
+    let length = tile.headers()["content-length"].to_str().unwrap().to_string();
+    let head = server.client.head(server.url(NGO_MON_Z10)).header("accept-encoding", "gzip").send().unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-length"].to_str().unwrap(), length);
+    assert_eq!(head.headers()["etag"], tile.headers()["etag"]);
+    assert!(head.bytes().unwrap().is_empty());
+    let health = server.get("/healthz");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.headers["access-control-allow-origin"], "*");
+    // A malformed address still reaches the route, which names what is wrong.
+    assert!(server.get("/tiles/10/817/463.png").expect_problem(400).contains("y"));
+
+    let metrics = server.get("/metrics").text;
+    for series in [
+        "http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}",
+        "http_requests_total{route=\"/tiles/{z}/{x}/{y}\",method=\"GET\",status=\"200\"}",
+        "http_requests_total{route=\"/tiles/{z}/{x}/{y}\",method=\"HEAD\",status=\"200\"}",
+        "http_requests_total{route=\"/tiles/{z}/{x}/{y}\",method=\"GET\",status=\"400\"}",
+        "hue_map_tile_cache_total{result=\"hit\"}",
+    ] {
+        assert!(metrics.contains(series), "{series} missing from:\n{metrics}");
+    }
+}
+
+#[test]
 fn empty_and_deep_tiles() {
     let server = Server::shared();
     assert_eq!(fetch(server, "/tiles/5/0/0.mvt", "gzip").status(), 204, "valid tile, no data");

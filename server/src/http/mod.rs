@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod base_url;
 pub mod conditional;
+pub mod fast_path;
 pub mod json;
 pub mod linger;
 pub mod media;

@@ -25,6 +25,11 @@ pub struct Health<'a> {
 /// Liveness and the dataset version being served.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Serving", body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
+    answer(&state)
+}
+
+/// The health answer; shared with [`crate::http::fast_path`], which answers it before any layer.
+pub fn answer(state: &AppState) -> Response {
     let snapshot = state.current();
     let data = &snapshot.data;
     let store = match &state.registry {

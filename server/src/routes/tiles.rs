@@ -105,7 +105,6 @@ pub async fn tile(
 ) -> ApiResult<Response> {
     let id = parse_tile(&z, &x, &y)?;
     let snapshot = state.current();
-    let encoding = negotiate(&headers);
     let ready = snapshot.tiles.get_ready(id);
     crate::metrics::record_tile(ready.is_some());
     let lookup = match ready {
@@ -116,13 +115,21 @@ pub async fn tile(
             tokio::task::spawn_blocking(move || snapshot_for_render.tiles.get(id)).await?
         }
     };
+    Ok(answer(lookup, &headers))
+}
+
+/// A tile (or its absence) as the answer to a request with these headers: the encoding the
+/// client accepts best, a 304 when its ETag matches, and the caching headers. Shared with
+/// [`crate::http::fast_path`], which answers tiles already in memory before any layer.
+pub fn answer(lookup: Lookup, headers: &HeaderMap) -> Response {
+    let encoding = negotiate(headers);
     // The ETag follows the tile's content, so an office edit changes only its own tiles'.
     let etag = match &lookup {
         Lookup::Tile(tile) => format!("\"{}-{}\"", tile.content_hash, encoding.tag()),
         Lookup::Empty => "\"empty\"".to_string(),
     };
     let mut response = match lookup {
-        _ if none_match(&headers, &etag) => StatusCode::NOT_MODIFIED.into_response(),
+        _ if none_match(headers, &etag) => StatusCode::NOT_MODIFIED.into_response(),
         Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
         Lookup::Tile(tile) => {
             let body = match encoding {
@@ -145,7 +152,7 @@ pub async fn tile(
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(TILE_CACHE_CONTROL));
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    Ok(response)
+    response
 }
 
 /// TileJSON 3.0.0 for the vector tiles, with the layer schema.
