@@ -52,6 +52,39 @@ pub struct Location {
     pub also_in: Vec<usize>,
 }
 
+/// The steps of loading a dataset, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadStep {
+    /// Reading (and un-gzipping) the files.
+    Reading,
+    /// Parsing the GeoJSON and the CSV files.
+    Parsing,
+    /// Building the point-in-polygon index.
+    Indexing,
+    /// The quality checks: overlaps, gaps, offices, lineage.
+    Checking,
+}
+
+impl LoadStep {
+    /// How many steps there are.
+    pub const COUNT: usize = 4;
+
+    /// The step's position, from 1 to [`LoadStep::COUNT`].
+    pub fn number(self) -> usize {
+        self as usize + 1
+    }
+
+    /// What the step does, for a progress line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LoadStep::Reading => "reading the files",
+            LoadStep::Parsing => "parsing",
+            LoadStep::Indexing => "indexing",
+            LoadStep::Checking => "checking overlaps, gaps, offices and lineage",
+        }
+    }
+}
+
 impl Dataset {
     /// Loads, validates and indexes the dataset at `dir`: a folder holding `communes.geojson`
     /// (and optionally `offices.csv` and `former_units.csv`), or a single communes GeoJSON file
@@ -64,13 +97,20 @@ impl Dataset {
     /// Like [`Dataset::load`], but also returns a dataset with fatal findings, so that a
     /// review can list everything wrong with it. Unreadable files are still an error.
     pub fn load_for_review(dir: &Path) -> Result<Dataset, LoadError> {
-        Dataset::build(SourceFiles::read(dir)?)
+        Dataset::load_for_review_with_progress(dir, &|_| {})
+    }
+
+    /// [`Dataset::load_for_review`], calling `progress` as each [`LoadStep`] begins (all Vietnam
+    /// takes about 20 s, mostly checking).
+    pub fn load_for_review_with_progress(dir: &Path, progress: &dyn Fn(LoadStep)) -> Result<Dataset, LoadError> {
+        progress(LoadStep::Reading);
+        Dataset::build(SourceFiles::read(dir)?, progress)
     }
 
     /// Parses, validates and indexes files already read into memory (by a test, a fuzzer or
     /// [`SourceFiles::read`]). Refuses fatal findings like [`Dataset::load`].
     pub fn from_sources(sources: SourceFiles) -> Result<Dataset, LoadError> {
-        let dataset = Dataset::build(sources)?;
+        let dataset = Dataset::build(sources, &|_| {})?;
         if dataset.report.is_usable() {
             Ok(dataset)
         } else {
@@ -78,7 +118,8 @@ impl Dataset {
         }
     }
 
-    fn build(sources: SourceFiles) -> Result<Dataset, LoadError> {
+    fn build(sources: SourceFiles, progress: &dyn Fn(LoadStep)) -> Result<Dataset, LoadError> {
+        progress(LoadStep::Parsing);
         let version = sources.version();
         let SourceFiles { communes: (path, text), offices, former_units } = sources;
         let communes = load::parse_communes(&path, &text)?;
@@ -86,7 +127,9 @@ impl Dataset {
         drop(text);
         let offices = offices.as_ref().map(|(p, t)| load::parse_offices(p, t)).transpose()?;
         let former_units = former_units.as_ref().map(|(p, t)| load::parse_former_units(p, t)).transpose()?;
+        progress(LoadStep::Indexing);
         let commune_index = CommuneIndex::new(&communes);
+        progress(LoadStep::Checking);
         let report = validate::quality_report(&validate::Inputs {
             communes: &communes,
             offices: offices.as_deref(),

@@ -27,7 +27,7 @@ pub mod text;
 pub mod validate;
 pub mod validity;
 
-pub use dataset::{Dataset, Location};
+pub use dataset::{Dataset, LoadStep, Location};
 pub use error::LoadError;
 pub use model::{Commune, FormerUnit, Office, OfficeKind, PositionPrecision, UnitType, POPULATION_CAVEAT};
 pub use validate::{Finding, QualityReport, Severity};

@@ -235,7 +235,10 @@ fn main() -> ExitCode {
 }
 
 fn check(dir: &Path) -> ExitCode {
-    let dataset = match Dataset::load_for_review(dir) {
+    let progress = server::progress::StepProgress::for_stderr();
+    let loaded = Dataset::load_for_review_with_progress(dir, &|step| progress.begin(step));
+    progress.finish();
+    let dataset = match loaded {
         Ok(dataset) => dataset,
         Err(error) => {
             report_load_error(&error);

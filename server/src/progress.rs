@@ -1,5 +1,5 @@
 //! Progress of long command-line work (rendering the tile pyramid for `serve` and
-//! `export-pmtiles`, slow on the national data): a bar on a terminal, plain log lines
+//! `export-pmtiles`, and loading a dataset for `check`, slow on the national data): a bar on a terminal, plain log lines
 //! otherwise (a pipe, a log file, CI), so neither a person nor a log is left guessing.
 
 use std::io::IsTerminal;
@@ -38,6 +38,52 @@ impl PyramidProgress {
     }
 
     /// Removes the bar, leaving the log's own summary line.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Reports the steps of loading a dataset: a bar of steps with the elapsed time when
+/// standard error is a terminal, a log line per step otherwise.
+pub struct StepProgress {
+    bar: Option<ProgressBar>,
+}
+
+impl StepProgress {
+    /// A bar if standard error is a terminal; log lines otherwise.
+    pub fn for_stderr() -> StepProgress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(data_boundaries::LoadStep::COUNT as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("loading the dataset [{bar:20}] step {pos}/{len}: {msg} ({elapsed})")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        });
+        StepProgress { bar }
+    }
+
+    /// Records that `step` has begun.
+    pub fn begin(&self, step: data_boundaries::LoadStep) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(step.number() as u64);
+                bar.set_message(step.describe());
+            }
+            None => tracing::info!(
+                "loading the dataset: step {}/{}: {}",
+                step.number(),
+                data_boundaries::LoadStep::COUNT,
+                step.describe()
+            ),
+        }
+    }
+
+    /// Removes the bar.
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

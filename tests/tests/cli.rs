@@ -135,3 +135,21 @@ fn export_shows_a_progress_bar_on_a_terminal_and_plain_lines_otherwise() {
     let screen = String::from_utf8_lossy(&terminal.stdout);
     assert!(screen.contains("rendering tiles [") && screen.contains("tiles,"), "{screen}");
 }
+
+#[test]
+fn check_shows_its_steps_on_a_terminal_and_as_lines_otherwise() {
+    let data = reference_data_dir();
+    let args = ["check", "--data", data.to_str().unwrap()];
+    let piped = run(&args);
+    assert!(piped.status.success());
+    let log = String::from_utf8_lossy(&piped.stderr);
+    assert!(log.contains("step 1/4: reading the files") && log.contains("step 4/4: checking"), "{log}");
+    assert!(!log.contains("loading the dataset ["), "{log}");
+    let command = format!("{} {}", e2e::binary().display(), args.join(" "));
+    let terminal = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    assert!(terminal.status.success());
+    let screen = String::from_utf8_lossy(&terminal.stdout);
+    // indicatif draws at most 20 times a second, so a fast load may skip steps on screen.
+    assert!(screen.contains("loading the dataset [") && screen.contains("step "), "{screen}");
+    assert!(screen.contains("usable"), "the report follows: {screen}");
+}
