@@ -69,16 +69,18 @@ fn content_type(name: &str) -> String {
     }
 }
 
-/// The web map's page, with its Content-Security-Policy.
-pub fn index_page(request: &HeaderMap) -> Response {
+/// The web map's page, with its Content-Security-Policy. `hosted_origin` is the origin of a
+/// hosted basemap style (`--basemap-style`), the one other place the page may fetch from.
+pub fn index_page(request: &HeaderMap, hosted_origin: Option<&str>) -> Response {
     let mut response = serve(Viewer::get("index.html"), "index.html", request);
     let headers = response.headers_mut();
     // The page loads only its own scripts, styles, tiles and glyphs; workers come from blob
     // URLs in MapLibre; geolocation is the only powerful feature it asks for.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"),
-    );
+    let other = hosted_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
+    let policy = format!("default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; img-src 'self' data: blob:{other}; style-src 'self' 'unsafe-inline'; connect-src 'self'{other}; frame-ancestors 'none'");
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     response

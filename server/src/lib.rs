@@ -11,6 +11,7 @@ pub mod cli;
 pub mod fgb;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod hosted_style;
 pub mod http;
 pub mod metrics;
 pub mod openapi;

@@ -139,8 +139,9 @@ struct ServeArgs {
     /// by default it is taken from each request's Host header.
     #[arg(long, env = "HUE_MAP_PUBLIC_URL")]
     public_url: Option<String>,
-    /// A MapLibre style URL to put under our layers (recorded in /style.json's metadata).
-    #[arg(long)]
+    /// A hosted MapLibre style (an absolute http(s) URL) to draw under our layers: the page
+    /// merges it, and its origin is let through the page's Content-Security-Policy
+    #[arg(long, env = "HUE_MAP_BASEMAP_STYLE")]
     basemap_style: Option<String>,
     /// A street basemap: a PMTiles archive in the Protomaps basemap schema (e.g. a Huế extract
     /// cut with `pmtiles extract`), served at /basemap/… and drawn under the communes.
@@ -279,6 +280,13 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let basemap_style = match args.basemap_style.as_deref().map(server::hosted_style::HostedStyle::parse).transpose() {
+        Ok(style) => style,
+        Err(message) => {
+            eprintln!("error: --basemap-style: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let basemap = match &args.basemap {
         None => None,
         Some(path) => match runtime.block_on(server::basemap::Basemap::open(path)) {
@@ -318,7 +326,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     let settings = state::Settings {
         public_url: args.public_url.clone(),
-        basemap_style: args.basemap_style.clone(),
+        basemap_style,
         basemap,
         cors_origins: args.cors_origins.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect(),
     };

@@ -63,8 +63,8 @@ pub struct Settings {
     /// Absolute base URL clients should use (e.g. behind a proxy); derived from the request's
     /// Host header when unset.
     pub public_url: Option<String>,
-    /// A MapLibre style whose sources and layers go under ours.
-    pub basemap_style: Option<String>,
+    /// A hosted MapLibre style whose sources and layers go under ours (`--basemap-style`).
+    pub basemap_style: Option<crate::hosted_style::HostedStyle>,
     /// The street basemap served at `/basemap/…` and drawn under ours (`--basemap`).
     pub basemap: Option<Arc<crate::basemap::Basemap>>,
     /// Browser origins allowed by CORS; empty or containing "*" means any.

@@ -82,6 +82,15 @@ fn options_before_a_command_are_refused_not_ignored() {
 }
 
 #[test]
+fn a_basemap_style_that_is_not_a_web_url_is_refused_before_loading() {
+    let output = run(&["serve", "--basemap-style", "styles/light.json", "--listen", "127.0.0.1:0"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--basemap-style") && stderr.contains("styles/light.json"), "{stderr}");
+    assert!(!stderr.contains("dataset loaded"), "{stderr}");
+}
+
+#[test]
 fn serve_without_a_dataset_says_where_it_looked() {
     let output = run(&["serve", "--data", "/nonexistent/hue-data", "--listen", "127.0.0.1:0"]);
     let stderr = String::from_utf8_lossy(&output.stderr);

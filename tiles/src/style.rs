@@ -25,8 +25,8 @@ pub enum Basemap<'a> {
     /// Nothing: a plain background (and the metadata says so).
     #[default]
     None,
-    /// A hosted MapLibre style, only recorded in the metadata (`hue-map:basemap-style`) for a
-    /// client to put underneath; nothing here fetches it.
+    /// A hosted MapLibre style, named in the metadata (`hue-map:basemap-style`) for the page
+    /// to put underneath; nothing here fetches it. Our background goes, and the fills lighten.
     StyleUrl(&'a str),
     /// Vector tiles in the Protomaps basemap schema.
     Tiles {
@@ -59,17 +59,22 @@ pub enum Basemap<'a> {
 /// ```
 pub fn style(urls: &StyleUrls, basemap: Basemap) -> Value {
     let mut document = communes_style(urls, basemap);
-    let Basemap::Tiles { tilejson, layers } = basemap else {
-        return document;
+    let basemap_layers = match basemap {
+        Basemap::None => return document,
+        // The page puts the hosted style's layers underneath (web-viewer/src/hosted-style.js).
+        Basemap::StyleUrl(_) => &[][..],
+        Basemap::Tiles { tilejson, layers } => {
+            document["sources"]["basemap"] = json!({ "type": "vector", "url": tilejson });
+            layers
+        }
     };
-    document["sources"]["basemap"] = json!({ "type": "vector", "url": tilejson });
     if let Some(ours) = document["layers"].as_array_mut() {
         // The basemap draws its own background and land; ours would hide them.
         ours.retain(|layer| layer["type"] != "background");
         for fill in ours.iter_mut().filter(|layer| layer["id"] == "communes-fill") {
             fill["paint"]["fill-opacity"] = json!(["interpolate", ["linear"], ["zoom"], 9, 0.55, 15, 0.2]);
         }
-        let mut all = layers.to_vec();
+        let mut all = basemap_layers.to_vec();
         all.append(ours);
         *ours = all;
     }
@@ -193,6 +198,7 @@ mod tests {
         let hosted = style(&urls(), Basemap::StyleUrl("https://maps.example/style.json"));
         assert_eq!(hosted["metadata"]["hue-map:basemap"], "style");
         assert_eq!(hosted["metadata"]["hue-map:basemap-style"], "https://maps.example/style.json");
+        assert_eq!(hosted["layers"][0]["id"], "communes-fill", "the hosted style's background shows instead of ours");
         assert!(hosted["sources"].get("basemap").is_none());
     }
 }

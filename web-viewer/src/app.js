@@ -5,6 +5,7 @@
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { STRINGS } from '/viewer/i18n.js';
 import { $, escape, ApiError, api } from '/viewer/api.js';
+import { withHostedBasemap } from '/viewer/hosted-style.js';
 
 const params = new URLSearchParams(location.search);
 // MapLibre writes #map= as soon as it starts, so whether the link carried a view is read now.
@@ -58,9 +59,15 @@ function saveState(commune) {
 }
 
 // ---- map ---------------------------------------------------------------------------------
+// Our style, with a hosted street map merged underneath when the server names one; if our
+// style itself cannot be fetched, MapLibre tries the URL and reports the error as before.
+const style = await fetch('/style.json')
+  .then((response) => (response.ok ? response.json() : '/style.json'))
+  .then((ours) => (typeof ours === 'string' ? ours : withHostedBasemap(ours)))
+  .catch(() => '/style.json');
 const map = new maplibregl.Map({
   container: 'map',
-  style: '/style.json',
+  style,
   center: [107.58, 16.46],
   zoom: 10,
   hash: 'map',
@@ -98,8 +105,9 @@ map.on('load', () => {
 
 // Say plainly when there is no street map under the communes, rather than pretend to be one.
 function showBasemapNote() {
-  const basemap = map.getStyle()?.metadata?.['hue-map:basemap'];
-  $('basemap-note').textContent = basemap ? '' : t('noBasemap');
+  const metadata = map.getStyle()?.metadata ?? {};
+  const basemap = metadata['hue-map:basemap'];
+  $('basemap-note').textContent = basemap ? '' : t(metadata['hue-map:basemap-unavailable'] ? 'basemapUnavailable' : 'noBasemap');
   $('basemap-note').hidden = Boolean(basemap);
 }
 

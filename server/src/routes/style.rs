@@ -19,9 +19,9 @@ pub async fn style(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> Jso
         glyphs: format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
     };
     let basemap_tilejson = format!("{base}/basemap.json");
-    let basemap = match (&state.settings.basemap, state.settings.basemap_style.as_deref()) {
+    let basemap = match (&state.settings.basemap, state.settings.basemap_style.as_ref()) {
         (Some(streets), _) => Basemap::Tiles { tilejson: &basemap_tilejson, layers: &streets.layers },
-        (None, Some(url)) => Basemap::StyleUrl(url),
+        (None, Some(hosted)) => Basemap::StyleUrl(&hosted.url),
         (None, None) => Basemap::None,
     };
     Json(tiles::style::style(&urls, basemap))

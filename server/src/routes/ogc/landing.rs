@@ -1,5 +1,6 @@
 //! `GET /`: the OGC API landing page, or the web map for a browser.
 
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,6 +10,7 @@ use utoipa::ToSchema;
 use super::{check_format, Link};
 use crate::http::media::{OPENAPI_30, OPENAPI_31};
 use crate::http::{ApiResult, BaseUrl, Problem, QueryParams};
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct LandingPage {
@@ -45,9 +47,15 @@ fn wants_html(headers: &HeaderMap, params: &QueryParams) -> bool {
         (status = 200, description = "The landing page (or, for browsers and `f=html`, the web map)", content((LandingPage = "application/json"), (String = "text/html"))),
         (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn landing(headers: HeaderMap, BaseUrl(base): BaseUrl, params: QueryParams) -> ApiResult<Response> {
+pub async fn landing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    BaseUrl(base): BaseUrl,
+    params: QueryParams,
+) -> ApiResult<Response> {
     if wants_html(&headers, &params) {
-        let mut response = crate::assets::index_page(&headers);
+        let hosted = state.settings.basemap_style.as_ref().map(|style| style.origin.as_str());
+        let mut response = crate::assets::index_page(&headers, hosted);
         response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept"));
         return Ok(response);
     }
