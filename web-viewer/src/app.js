@@ -295,7 +295,7 @@ async function selectCommune(code, { fit = true, preface = '' } = {}) {
     saveState(p.code);
     showPanel(preface + communeHtml(p, p.former_units, p.seat, { offline: feature.offline }));
     if (fit && feature.bbox) fitCommune(feature.bbox);
-    if (planning) markRow(p.code);
+    if (planning) planner?.markRow(p.code);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) showPanel(`<p class="error">${escape(t('noSuchCommune')(code))}</p>`);
     else showError(error, () => selectCommune(code, { fit, preface }));
@@ -411,55 +411,16 @@ resultsList.addEventListener('keydown', (event) => {
 });
 
 // ---- planning mode -----------------------------------------------------------------------
-let units = [];
-let sortKey = 'code';
-let sortAscending = true;
-const COLUMNS = [
-  ['code', 'code'], ['full_name', 'name'], ['type', 'type'], ['area_km2', 'areaOfficial'], ['area_km2_computed', 'areaComputed'],
-  ['population', 'population'], ['former_unit_count', 'formerCount'], ['seat_name', 'seatCol'], ['seat_position_precision', 'precision'],
-];
-
-function renderTable() {
-  const sorted = [...units].sort((a, b) => {
-    const x = a[sortKey] ?? ''; const y = b[sortKey] ?? '';
-    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'vi');
-    return sortAscending ? order : -order;
-  });
-  $('units').querySelector('thead').innerHTML = `<tr>${COLUMNS.map(([key, label]) => `<th scope="col" aria-sort="${key === sortKey ? (sortAscending ? 'ascending' : 'descending') : 'none'}"><button type="button" data-key="${key}">${t(label)}</button></th>`).join('')}</tr>`;
-  $('units').querySelector('tbody').innerHTML = sorted.map((u) => `<tr tabindex="0" data-code="${escape(u.code)}">${COLUMNS.map(([key]) => {
-    let value = u[key];
-    if (key === 'type') value = t(value);
-    if (key === 'seat_position_precision') value = t('precisionLabel')[value] ?? value;
-    if (typeof value === 'number') value = value.toLocaleString(lang);
-    return `<td>${escape(value)}</td>`;
-  }).join('')}</tr>`).join('');
-}
-
-function markRow(code) {
-  for (const row of $('units').querySelectorAll('tbody tr')) row.setAttribute('aria-selected', String(row.dataset.code === code));
-}
-
-$('units').addEventListener('click', (event) => {
-  const header = event.target.closest('th button');
-  if (header) { sortAscending = header.dataset.key === sortKey ? !sortAscending : true; sortKey = header.dataset.key; renderTable(); return; }
-  const row = event.target.closest('tbody tr');
-  if (row) selectCommune(row.dataset.code);
-});
-$('units').addEventListener('keydown', (event) => {
-  const row = event.target.closest('tbody tr');
-  if (row && event.key === 'Enter') selectCommune(row.dataset.code);
-});
+// The table and the findings (planning.js) are loaded the first time planning is switched on,
+// so a resident's phone never downloads or runs them.
+let planner = null;
 
 async function loadPlanning() {
-  if (!units.length) units = (await api('/api/v1/communes')).communes;
-  renderTable();
-  const quality = await api('/api/v1/quality');
-  const located = quality.findings.filter((f) => f.location);
-  map.getSource('findings')?.setData({
-    type: 'FeatureCollection',
-    features: located.map((f) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: f.location }, properties: { message: f.message } })),
-  });
-  $('findings').innerHTML = quality.findings.map((f) => `<li><strong>${escape(f.severity)}</strong> ${escape(f.subject)}: ${escape(f.message)}</li>`).join('');
+  if (!planner) {
+    const { createPlanner } = await import('/viewer/planning.js');
+    planner = createPlanner({ map, t: (key) => t(key), lang: () => lang, selectCommune });
+  }
+  await planner.load();
 }
 
 function applyMode() {
@@ -488,7 +449,7 @@ function applyLanguage() {
   $('lang').lang = lang === 'vi' ? 'en' : 'vi';
   document.title = t('title');
   $('mode').textContent = t('planning');
-  if (planning && units.length) renderTable();
+  if (planning) planner?.render();
   if (map.isStyleLoaded()) showBasemapNote();
   localizeMapControls();
   for (const listener of languageListeners) listener();

@@ -232,6 +232,21 @@ test('planning mode: the sortable table of 40 units, lineage and quality finding
   await context.close();
 });
 
+test("a resident's page never loads the planning code; switching planning on loads it", async () => {
+  const { page, context } = await openMap('/?commune=19789');
+  await panelText(page, 'Phường Thuận Hoá');
+  const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('/viewer/planning.js')));
+  assert.equal(await loaded(), false);
+  await page.click('#mode');
+  await page.waitForFunction(() => document.querySelectorAll('#units tbody tr').length === 40);
+  assert.equal(await loaded(), true);
+  assert.equal(await page.getAttribute('#units tbody tr[data-code="19789"]', 'aria-selected'), null, 'marked on the next selection');
+  await page.click('#units tbody tr[data-code="19753"]');
+  await panelText(page, 'Phường Phú Xuân');
+  assert.equal(await page.getAttribute('#units tbody tr[data-code="19753"]', 'aria-selected'), 'true');
+  await context.close();
+});
+
 test('the API reference at /docs renders offline from /openapi.json', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
