@@ -16,8 +16,8 @@ export class ApiError extends Error {
 }
 
 /** A request; resolves to `{ data, headers }`, or throws an ApiError or a network error. */
-export async function request(path, { method = 'GET', body, token, headers = {}, cache = 'default' } = {}) {
-  const init = { method, headers: { ...headers }, cache };
+export async function request(path, { method = 'GET', body, token, headers = {}, cache = 'default', signal } = {}) {
+  const init = { method, headers: { ...headers }, cache, signal };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] ??= 'application/json';
@@ -31,9 +31,9 @@ export async function request(path, { method = 'GET', body, token, headers = {},
   return { data: await response.json(), headers: response.headers };
 }
 
-/** A GET that resolves to the JSON body. */
-export async function api(path) {
-  return (await request(path)).data;
+/** A GET that resolves to the JSON body; `signal` can abort it (a timeout, say). */
+export async function api(path, { signal } = {}) {
+  return (await request(path, { signal })).data;
 }
 
 /** The fields a 422 problem names, as "field: reason" lines. */

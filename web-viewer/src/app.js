@@ -23,12 +23,19 @@ function errorHtml(error, retryId) {
 
 // Online, the API answers; with no network, the offline pack the service worker saved does
 // (offline.js), and the answer says so. A refusal from the API (4xx/5xx) is not overridden.
+// A request that hangs (a weak signal that holds the connection but carries nothing) counts as
+// no answer: with the map saved it gives way to the offline answer after a few seconds, and
+// otherwise to the message with a retry button.
+const SAVED_MAP_WAIT_MS = 6000;
+const NETWORK_WAIT_MS = 20000;
+
 async function answer(path, offline) {
+  // Only a saved map (a service worker in control) answers offline.
+  const saved = Boolean(navigator.serviceWorker?.controller);
   try {
-    return await api(path);
+    return await api(path, { signal: AbortSignal.timeout(saved ? SAVED_MAP_WAIT_MS : NETWORK_WAIT_MS) });
   } catch (error) {
-    // Only a saved map (a service worker in control) answers offline.
-    if (error instanceof ApiError || !navigator.serviceWorker?.controller) throw error;
+    if (error instanceof ApiError || !saved) throw error;
     try {
       return await offline(await import('/viewer/offline.js'));
     } catch {

@@ -38,7 +38,15 @@ export async function startServer(extraArgs = []) {
       for (const code of communes) args.push('--commune', code);
       return execFileSync(binary, args, { env: { ...process.env, RUST_LOG: 'warn' } }).toString().trim().split('\n').pop();
     },
+    /** Freezes the server (SIGSTOP): connections open, but nothing is answered. */
+    pause() {
+      server.kill('SIGSTOP');
+    },
+    resume() {
+      server.kill('SIGCONT');
+    },
     stop() {
+      server.kill('SIGCONT');
       server.kill();
       rmSync(folder, { recursive: true, force: true });
     },

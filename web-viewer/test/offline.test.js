@@ -83,6 +83,23 @@ test('after going offline and reloading, a tap still names the commune and its o
   await context.close();
 });
 
+test('when the server hangs rather than refuses, a tap still answers from the saved map', async () => {
+  const { page, context } = await openMap(browser, `${server.base}/#map=13/16.4668/107.5794`, undefined, { serviceWorkers: 'allow' });
+  await savedForOffline(page);
+  await page.reload();
+  await page.waitForFunction(() => window.hueMapIdle === true && navigator.serviceWorker.controller !== null, null, { timeout: 90_000 });
+  server.pause();
+  try {
+    await clickAt(page, 107.5794, 16.4668);
+    const text = await panelText(page, 'Phường Phú Xuân');
+    assert.match(text, /Ngoại tuyến: trả lời từ bản đồ đã lưu/);
+    assert.match(text, /394 Đinh Tiên Hoàng/);
+  } finally {
+    server.resume();
+  }
+  await context.close();
+});
+
 test('when the registry changes, the saved map and pack are refreshed', async () => {
   const { page, context } = await openMap(browser, `${server.base}/`, undefined, { serviceWorkers: 'allow' });
   const before = await savedForOffline(page);
