@@ -76,10 +76,14 @@ pub fn index_page(request: &HeaderMap, hosted_origin: Option<&str>) -> Response 
     let headers = response.headers_mut();
     // The page loads only its own scripts, styles, tiles and glyphs; workers come from blob
     // URLs in MapLibre; geolocation is the only powerful feature it asks for.
+    let policy = |other: &str| {
+        format!("default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; img-src 'self' data: blob:{other}; style-src 'self' 'unsafe-inline'; connect-src 'self'{other}; frame-ancestors 'none'")
+    };
     let other = hosted_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
-    let policy = format!("default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; img-src 'self' data: blob:{other}; style-src 'self' 'unsafe-inline'; connect-src 'self'{other}; frame-ancestors 'none'");
-    if let Ok(policy) = HeaderValue::from_str(&policy) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    // An origin that cannot be a header value falls back to the policy without it: never none.
+    let value = HeaderValue::from_str(&policy(&other)).or_else(|_| HeaderValue::from_str(&policy("")));
+    if let Ok(value) = value {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));

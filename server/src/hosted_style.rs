@@ -23,8 +23,9 @@ impl HostedStyle {
             return Err(format!("{url:?} must be an absolute http:// or https:// URL of a MapLibre style"));
         }
         let authority = uri.authority().ok_or_else(|| format!("{url:?} names no host"))?;
-        // Only the origin goes into the policy: a quote or a space there would break it.
-        if authority.as_str().contains(['@', '\'', ';', ' ']) {
+        // Only the origin goes into the policy: a quote, a space, a semicolon or a comma there
+        // would break it or add to it, and `*` would widen it to a wildcard.
+        if authority.as_str().contains(['@', '\'', ';', ' ', ',', '*']) {
             return Err(format!("{url:?} has a host the page's security policy cannot name"));
         }
         Ok(HostedStyle { url: url.to_string(), origin: format!("{scheme}://{authority}") })

@@ -56,9 +56,7 @@ impl StepProgress {
     pub fn for_stderr() -> StepProgress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(data_boundaries::LoadStep::COUNT as u64);
-            if let Ok(style) =
-                ProgressStyle::with_template("loading the dataset [{bar:20}] step {pos}/{len}: {msg} ({elapsed})")
-            {
+            if let Ok(style) = ProgressStyle::with_template("loading the dataset [{bar:20}] {msg} ({elapsed})") {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -71,8 +69,14 @@ impl StepProgress {
     pub fn begin(&self, step: data_boundaries::LoadStep) {
         match &self.bar {
             Some(bar) => {
-                bar.set_position(step.number() as u64);
-                bar.set_message(step.describe());
+                // The bar fills with the steps done; the message names the one under way.
+                bar.set_position(step.number() as u64 - 1);
+                bar.set_message(format!(
+                    "step {}/{}: {}",
+                    step.number(),
+                    data_boundaries::LoadStep::COUNT,
+                    step.describe()
+                ));
             }
             None => tracing::info!(
                 "loading the dataset: step {}/{}: {}",

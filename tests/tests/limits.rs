@@ -141,6 +141,18 @@ fn cors_is_open_by_default_and_configurable() {
     let other =
         closed.client.get(closed.url("/api/v1/communes")).header("origin", "https://other.example").send().unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
+    // The hot answers (http/fast_path.rs) follow the same rules: a listed origin is echoed,
+    // another gets nothing, and a probe with no Origin is simply answered.
+    for path in ["/healthz", "/tiles/10/817/463.mvt"] {
+        let allowed = closed.client.get(closed.url(path)).header("origin", "https://city.example").send().unwrap();
+        assert_eq!(allowed.status(), 200, "{path}");
+        assert_eq!(allowed.headers()["access-control-allow-origin"], "https://city.example", "{path}");
+        let other = closed.client.get(closed.url(path)).header("origin", "https://other.example").send().unwrap();
+        assert!(other.headers().get("access-control-allow-origin").is_none(), "{path}");
+    }
+    let probe = closed.get("/healthz");
+    assert_eq!(probe.status, 200);
+    assert!(!probe.headers.contains_key("access-control-allow-origin"));
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub enum Basemap<'a> {
     #[default]
     None,
     /// A hosted MapLibre style, named in the metadata (`hue-map:basemap-style`) for the page
-    /// to put underneath; nothing here fetches it. Our background goes, and the fills lighten.
+    /// to put underneath; nothing here fetches it. The fills lighten.
     StyleUrl(&'a str),
     /// Vector tiles in the Protomaps basemap schema.
     Tiles {
@@ -41,8 +41,8 @@ pub enum Basemap<'a> {
 /// `basemap`.
 ///
 /// `urls` are written as they are, so they should be absolute for a style fetched from
-/// elsewhere. With street tiles underneath, the commune fills are lighter so the streets show
-/// through, more so the closer one zooms. The metadata's `hue-map:basemap` says what is
+/// elsewhere. With a basemap underneath (tiles or a hosted style), the commune fills are
+/// lighter so the streets show through, more so the closer one zooms. The metadata's `hue-map:basemap` says what is
 /// underneath (`null`, `"style"` or `"tiles"`), so a client can say when there is no street map.
 ///
 /// ```
@@ -61,22 +61,26 @@ pub fn style(urls: &StyleUrls, basemap: Basemap) -> Value {
     let mut document = communes_style(urls, basemap);
     let basemap_layers = match basemap {
         Basemap::None => return document,
-        // The page puts the hosted style's layers underneath (web-viewer/src/hosted-style.js).
-        Basemap::StyleUrl(_) => &[][..],
+        // The page adds the hosted style's layers underneath, and removes our background once
+        // they are in (web-viewer/src/hosted-style.js): until then, or if they never come,
+        // the background stays.
+        Basemap::StyleUrl(_) => None,
         Basemap::Tiles { tilejson, layers } => {
             document["sources"]["basemap"] = json!({ "type": "vector", "url": tilejson });
-            layers
+            Some(layers)
         }
     };
     if let Some(ours) = document["layers"].as_array_mut() {
-        // The basemap draws its own background and land; ours would hide them.
-        ours.retain(|layer| layer["type"] != "background");
         for fill in ours.iter_mut().filter(|layer| layer["id"] == "communes-fill") {
             fill["paint"]["fill-opacity"] = json!(["interpolate", ["linear"], ["zoom"], 9, 0.55, 15, 0.2]);
         }
-        let mut all = basemap_layers.to_vec();
-        all.append(ours);
-        *ours = all;
+        if let Some(layers) = basemap_layers {
+            // The basemap draws its own background and land; ours would hide them.
+            ours.retain(|layer| layer["type"] != "background");
+            let mut all = layers.to_vec();
+            all.append(ours);
+            *ours = all;
+        }
     }
     document
 }
@@ -198,7 +202,8 @@ mod tests {
         let hosted = style(&urls(), Basemap::StyleUrl("https://maps.example/style.json"));
         assert_eq!(hosted["metadata"]["hue-map:basemap"], "style");
         assert_eq!(hosted["metadata"]["hue-map:basemap-style"], "https://maps.example/style.json");
-        assert_eq!(hosted["layers"][0]["id"], "communes-fill", "the hosted style's background shows instead of ours");
+        assert_eq!(hosted["layers"][0]["id"], "background", "kept until the page has the hosted layers");
+        assert!(hosted["layers"][1]["paint"]["fill-opacity"].is_array(), "lighter fills over streets");
         assert!(hosted["sources"].get("basemap").is_none());
     }
 }

@@ -5,7 +5,7 @@
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { STRINGS } from '/viewer/i18n.js';
 import { $, escape, ApiError, api } from '/viewer/api.js';
-import { withHostedBasemap } from '/viewer/hosted-style.js';
+import { addHostedBasemap } from '/viewer/hosted-style.js';
 
 const params = new URLSearchParams(location.search);
 // MapLibre writes #map= as soon as it starts, so whether the link carried a view is read now.
@@ -29,6 +29,9 @@ function errorHtml(error, retryId) {
 const SAVED_MAP_WAIT_MS = 6000;
 const NETWORK_WAIT_MS = 20000;
 
+// With a saved map the offline answers are loaded ahead, so a hang costs only the wait.
+const offlineAnswers = navigator.serviceWorker?.controller ? import('/viewer/offline.js') : null;
+
 async function answer(path, offline) {
   // Only a saved map (a service worker in control) answers offline.
   const saved = Boolean(navigator.serviceWorker?.controller);
@@ -37,7 +40,7 @@ async function answer(path, offline) {
   } catch (error) {
     if (error instanceof ApiError || !saved) throw error;
     try {
-      return await offline(await import('/viewer/offline.js'));
+      return await offline(await (offlineAnswers ?? import('/viewer/offline.js')));
     } catch {
       throw error;
     }
@@ -66,15 +69,9 @@ function saveState(commune) {
 }
 
 // ---- map ---------------------------------------------------------------------------------
-// Our style, with a hosted street map merged underneath when the server names one; if our
-// style itself cannot be fetched, MapLibre tries the URL and reports the error as before.
-const style = await fetch('/style.json')
-  .then((response) => (response.ok ? response.json() : '/style.json'))
-  .then((ours) => (typeof ours === 'string' ? ours : withHostedBasemap(ours)))
-  .catch(() => '/style.json');
 const map = new maplibregl.Map({
   container: 'map',
-  style,
+  style: '/style.json',
   center: [107.58, 16.46],
   zoom: 10,
   hash: 'map',
@@ -104,6 +101,8 @@ map.on('load', () => {
   });
   applyMode();
   showBasemapNote();
+  // A hosted street map (--basemap-style) goes in underneath once ours is up.
+  addHostedBasemap(map).then((state) => { hostedBasemap = state; showBasemapNote(); });
   const commune = params.get('commune');
   if (commune) selectCommune(commune, { fit: !linkHadView });
   if (editing) import('/viewer/editor.js').then((editor) => editor.startEditor(page));
@@ -111,10 +110,11 @@ map.on('load', () => {
 });
 
 // Say plainly when there is no street map under the communes, rather than pretend to be one.
+let hostedBasemap = null;
 function showBasemapNote() {
-  const metadata = map.getStyle()?.metadata ?? {};
-  const basemap = metadata['hue-map:basemap'];
-  $('basemap-note').textContent = basemap ? '' : t(metadata['hue-map:basemap-unavailable'] ? 'basemapUnavailable' : 'noBasemap');
+  const failed = hostedBasemap === 'failed';
+  const basemap = map.getStyle()?.metadata?.['hue-map:basemap'] && !failed;
+  $('basemap-note').textContent = basemap ? '' : t(failed ? 'basemapUnavailable' : 'noBasemap');
   $('basemap-note').hidden = Boolean(basemap);
 }
 
@@ -419,15 +419,17 @@ resultsList.addEventListener('keydown', (event) => {
 
 // ---- planning mode -----------------------------------------------------------------------
 // The table and the findings (planning.js) are loaded the first time planning is switched on,
-// so a resident's phone never downloads or runs them.
+// so a resident's page never runs them (the service worker saves the file for offline use).
 let planner = null;
+let plannerReady = null;
 
 async function loadPlanning() {
-  if (!planner) {
-    const { createPlanner } = await import('/viewer/planning.js');
+  // One planner however fast the mode is toggled (its listeners are attached once).
+  plannerReady ??= import('/viewer/planning.js').then(({ createPlanner }) => {
     planner = createPlanner({ map, t: (key) => t(key), lang: () => lang, selectCommune });
-  }
-  await planner.load();
+    return planner;
+  });
+  await (await plannerReady).load();
 }
 
 function applyMode() {

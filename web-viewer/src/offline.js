@@ -5,10 +5,12 @@
 
 let pack = null;
 
-/** The saved pack (through the service worker's copy when offline). */
+/** The saved pack: the service worker's copy, read straight from its cache (a network that
+ * hangs would otherwise hold this up too), or the server's when none is saved yet. */
 export async function loadPack() {
   if (!pack) {
-    const response = await fetch('/api/v1/offline-pack');
+    const saved = await globalThis.caches?.match('/api/v1/offline-pack', { ignoreVary: true, ignoreSearch: true });
+    const response = saved ?? await fetch('/api/v1/offline-pack');
     if (!response.ok) throw new Error(`offline pack: ${response.status}`);
     pack = await response.json();
   }

@@ -6,15 +6,17 @@
 //! two need, they get here: the same handler code ([`routes::healthz::answer`],
 //! [`routes::tiles::answer`]), metrics under the same route names, and the CORS header.
 //!
-//! Anything else, including a tile that must be rendered, a malformed tile address, a
-//! request with a body, or a server that allows only listed origins (whose CORS answer
-//! depends on the request), goes through the full stack as before. Measured in
-//! BENCHMARKS.md ("hue-map against Martin").
+//! Both answers are plain lookups that cannot panic or wait, so the stack's panic catcher and
+//! request tracing are skipped with the rest. Anything else, including a tile that must be
+//! rendered, a malformed tile address, a request with a body, and any request carrying an
+//! `Origin` when only listed origins are allowed (its CORS answer depends on it), goes through
+//! the full stack as before. Measured in BENCHMARKS.md ("hue-map against Martin").
 
 use std::time::Instant;
 
 use axum::http::{header, HeaderValue, Method, Request};
 use axum::response::Response;
+use http_body::Body as _;
 
 use crate::routes;
 use crate::state::AppState;
@@ -41,23 +43,47 @@ impl FastPath {
     /// it through the full stack.
     pub fn answer<B: hyper::body::Body>(&self, request: &Request<B>) -> Option<Response> {
         let method = request.method();
-        if !self.any_origin || !(method == Method::GET || method == Method::HEAD) || !request.body().is_end_stream() {
+        if !(method == Method::GET || method == Method::HEAD) || !request.body().is_end_stream() {
             return None;
         }
         let started = Instant::now();
         let path = request.uri().path();
         let (route, mut response) = if path == HEALTH_ROUTE {
+            // A load balancer's probe carries no Origin; a browser's goes through CORS.
+            if !self.any_origin && request.headers().contains_key(header::ORIGIN) {
+                return None;
+            }
             (HEALTH_ROUTE, routes::healthz::answer(&self.state))
         } else {
+            // With listed origins every tile answer varies by Origin: the stack says so.
+            if !self.any_origin {
+                return None;
+            }
             let id = tile_address(path)?;
             let lookup = self.state.current().tiles.get_ready(id)?;
             crate::metrics::record_tile(true);
             (TILE_ROUTE, routes::tiles::answer(lookup, request.headers()))
         };
-        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        if self.any_origin {
+            response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        }
+        if method == Method::HEAD {
+            response = without_body(response);
+        }
         crate::metrics::record_request(route, method, response.status(), started.elapsed());
         Some(response)
     }
+}
+
+/// A HEAD answer: the headers of the GET, its length, no body. hyper drops a HEAD body on
+/// HTTP/1 only (axum's router does it for the stack), so over HTTP/2 it is dropped here.
+fn without_body(response: Response) -> Response {
+    let length = response.body().size_hint().exact();
+    let (mut parts, _) = response.into_parts();
+    if let Some(length) = length {
+        parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    Response::from_parts(parts, axum::body::Body::empty())
 }
 
 /// `/tiles/{z}/{x}/{y}.mvt` (or `.pbf`) when it is a valid tile; a bad one is left to the
