@@ -111,6 +111,9 @@ const REQUIRED_COLUMNS: [&str; 7] = ["id", "kind", "name", "address", "lon", "la
 /// separated by `;`). The dataset's `offices.csv` reads as is.
 pub fn parse_csv(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The csv crate starts a record's line count at the `\n` of a `\r\n`, one line early:
+    // with Unix endings every row is named by its real line (a spreadsheet's CRLF export too).
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
@@ -358,6 +361,16 @@ mod tests {
         assert_eq!(rows[0].draft.services, ["x", "y"]);
         assert!(parse_csv("id,kind,colour\n").unwrap_err().reason.contains("colour"));
         assert!(parse_csv("id,kind\n").unwrap_err().reason.contains("missing"));
+    }
+
+    #[test]
+    fn rows_are_named_by_their_line_whatever_the_line_endings() {
+        let unix = "id,kind,name,address,lon,lat,position_precision\na,post_office,N,A,107.5,16.4,geocoded\nb,post_office,M,B,107.6,16.5,geocoded\n";
+        for text in [unix.to_string(), unix.replace('\n', "\r\n")] {
+            let rows = parse_csv(&text).unwrap();
+            let lines: Vec<&str> = rows.iter().map(|r| r.location.as_str()).collect();
+            assert_eq!(lines, ["line 2", "line 3"], "{text:?}");
+        }
     }
 
     #[test]

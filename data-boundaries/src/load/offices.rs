@@ -73,6 +73,9 @@ mod tests {
         let bad = format!("{HEADER}a,commune_seat,19753,A,addr,east,16.4,surveyed,x\n");
         let message = parse_offices(Path::new("o.csv"), &bad).unwrap_err().to_string();
         assert_eq!(message, "o.csv: line 2: lon \"east\" is not a number");
+        // A spreadsheet's CRLF export names the same line.
+        let message = parse_offices(Path::new("o.csv"), &bad.replace('\n', "\r\n")).unwrap_err().to_string();
+        assert_eq!(message, "o.csv: line 2: lon \"east\" is not a number");
         let unknown = format!("{HEADER}a,bank,19753,A,addr,107.5,16.4,surveyed,x\n");
         assert!(parse_offices(Path::new("o.csv"), &unknown)
             .unwrap_err()

@@ -15,6 +15,9 @@ pub struct Table {
 
 impl Table {
     pub fn parse(path: &Path, text: &str, required: &[&str]) -> Result<Table, LoadError> {
+        // The csv crate starts a record's line count at the `\n` of a `\r\n`, one line early:
+        // with Unix endings every row is named by its real line (a spreadsheet's CRLF export too).
+        let text = text.replace("\r\n", "\n");
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
         let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
         let columns: HashMap<String, usize> =
