@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::error::{FieldError, StoreError};
 use crate::model::{changed_fields, now, Actor, OfficeRecord};
-use crate::registry::check_position_precision;
+use crate::registry::{check_position_precision, note_who_moved_it};
 use crate::store::Tx;
 use crate::validate::{validate_parsed, Locate, OfficeDraft, ValidOffice, DRAFT_FIELDS};
 
@@ -326,7 +326,8 @@ fn plan_row(
     if !current.is_current() {
         return Ok(Err("the office is closed; a closed office keeps its history and cannot change".into()));
     }
-    let next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
+    let mut next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
+    note_who_moved_it(&current, &mut next, actor);
     if let Err(e) = check_position_precision(&current, &next) {
         return Ok(Err(e.to_string()));
     }

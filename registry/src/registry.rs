@@ -214,7 +214,8 @@ impl Registry {
                 return Err(WriteError::VersionMismatch { current: Box::new(current) });
             }
             let at = now();
-            let next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
+            let mut next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
+            note_who_moved_it(&current, &mut next, actor);
             check_position_precision(&current, &next)?;
             if changed_fields(Some(&current), &next).is_empty() {
                 return Err(WriteError::NoChange { current: Box::new(current) });
@@ -544,6 +545,15 @@ fn not_found(what: &'static str, id: &str) -> WriteError {
 
 /// A moved office cannot keep a label-point precision: positions are never passed off as
 /// something they are not.
+/// A moved office whose `source` still describes the old position would mislead: unless the
+/// change gives a source of its own, the position now comes from this person (the history
+/// says when and why).
+pub(crate) fn note_who_moved_it(current: &OfficeRecord, next: &mut OfficeRecord, actor: &Actor) {
+    if (next.lon, next.lat) != (current.lon, current.lat) && next.source == current.source {
+        next.source = format!("position set by {}", actor.name);
+    }
+}
+
 pub(crate) fn check_position_precision(current: &OfficeRecord, next: &OfficeRecord) -> Result<(), WriteError> {
     let moved = current.lon != next.lon || current.lat != next.lat;
     if moved && next.position_precision == PositionPrecision::CommuneLabelPoint {

@@ -44,6 +44,7 @@ on_both_stores!(
     a_future_schema_version_is_refused,
     offices_are_created_updated_and_closed_with_history,
     a_stale_expected_version_is_refused,
+    a_moved_office_names_who_set_its_position,
     of_fifty_concurrent_updates_exactly_one_wins,
     editors_change_only_their_own_communes,
     opening_hours_are_validated_and_evaluated,
@@ -186,6 +187,27 @@ fn offices_are_created_updated_and_closed_with_history(kind: Kind) {
         r.close(&staff, "no-such-office", 1, &reason("x")),
         Err(WriteError::NotFound { what: "office", .. })
     ));
+}
+
+fn a_moved_office_names_who_set_its_position(kind: Kind) {
+    let store = Store::new(kind);
+    let admin = store.actor(Role::Admin, &[], "admin");
+    let seat = store.registry.office(SEAT).unwrap().unwrap();
+    let mut draft = OfficeDraft::from_record(&seat);
+    draft.lon = Some(seat.lon + 0.0005);
+    draft.position_precision = Some("surveyed".into());
+    let moved =
+        store.registry.update(&admin, SEAT, 1, &validate(&draft, &locate).unwrap(), &reason("the door")).unwrap();
+    // The dataset's source described the label point; the position is now this person's.
+    assert_eq!(moved.after.source, format!("position set by {}", admin.name));
+    assert!(moved.fields.contains_key("source"));
+    // A change that names its own source keeps it.
+    let mut again = OfficeDraft::from_record(&moved.after);
+    again.lat = Some(seat.lat + 0.0005);
+    again.source = Some("khảo sát thực địa 2026".into());
+    let sourced =
+        store.registry.update(&admin, SEAT, 2, &validate(&again, &locate).unwrap(), &reason("survey")).unwrap();
+    assert_eq!(sourced.after.source, "khảo sát thực địa 2026");
 }
 
 fn a_stale_expected_version_is_refused(kind: Kind) {
