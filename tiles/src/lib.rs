@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod clean;
 pub mod clip;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

@@ -1,10 +1,12 @@
 //! What goes into the tiles: the five layers, built once per dataset from the domain model,
 //! with per-zoom simplified arcs, and the renderer for one tile.
 
+use data_boundaries::validate::Check;
 use data_boundaries::{Commune, Dataset, FormerUnit, Office};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use crate::clean::Defect;
 use crate::clip::{clip_line, clip_polygons};
 use crate::mvt::{encode_tile, Attr, Coord, Geometry, LayerBuilder, EXTENT};
 use crate::simplify::grid_arcs;
@@ -258,6 +260,20 @@ pub(crate) fn source_tiles_at(p: Point, z: u8) -> Vec<TileId> {
     found
 }
 
+/// The overlaps and gaps validation found between communes, for the topology to resolve.
+fn defects(data: &Dataset) -> Vec<Defect> {
+    let index: HashMap<&str, usize> = data.communes.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
+    data.report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.check, Check::Overlap | Check::Gap))
+        .map(|f| Defect {
+            communes: f.communes.iter().filter_map(|code| index.get(code.as_str()).copied()).collect(),
+            gap_at: (f.check == Check::Gap).then_some(f.location).flatten().map(|[lon, lat]| to_unit(lon, lat)),
+        })
+        .collect()
+}
+
 fn bounds_of<'a>(points: impl Iterator<Item = &'a Point>) -> [f64; 4] {
     points.fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, p| {
         [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])]
@@ -323,7 +339,7 @@ impl TileSource {
     /// points, and every feature's attributes. Simplified arcs are built lazily, per zoom, on
     /// the first tile rendered at that zoom.
     pub fn new(data: &Dataset) -> TileSource {
-        let topology = Topology::build(&data.communes);
+        let topology = Topology::build(&data.communes, &defects(data));
         let arc_bounds: Vec<[f64; 4]> = topology.arcs.iter().map(|a| bounds_of(a.points.iter())).collect();
         let bounds = bounds_of(arc_bounds.iter().flat_map(|b| [[b[0], b[1]], [b[2], b[3]]]).collect::<Vec<_>>().iter());
         let communes: Vec<CommuneAttrs> = data.communes.iter().map(CommuneAttrs::new).collect();

@@ -7,12 +7,15 @@
 //! drawn once, with the communes on its left and right.
 //!
 //! Shared borders in the source must have bit-identical vertices (true for the reference
-//! data: 56,411 edges are used by exactly two rings). Vertices are compared exactly.
+//! data: 56,411 edges are used by exactly two rings). Vertices are compared exactly. Where
+//! validation found neighbours overlapping or leaving a gap (borders digitised twice),
+//! [`crate::clean`] first makes their borders one.
 
 use std::collections::HashMap;
 
 use data_boundaries::Commune;
 
+use crate::clean::{CommuneRings, Defect};
 use crate::tile_math::to_unit;
 
 /// A point on the Web Mercator unit square.
@@ -62,7 +65,7 @@ fn key(p: Point) -> (u64, u64) {
 }
 
 /// A vertex, by its position in [`Vertices::points`]: equal ids are bit-identical points.
-type VertexId = u32;
+pub(crate) type VertexId = u32;
 
 /// An undirected edge, its lower vertex id first.
 type EdgeKey = (VertexId, VertexId);
@@ -77,13 +80,13 @@ type ArcKey = (VertexId, VertexId, VertexId);
 /// Every distinct point once. Rings and edges then hold 4-byte ids rather than 16-byte points
 /// (or 32-byte edge keys): all Vietnam has 7.1 million ring vertices, 3.6 million distinct.
 #[derive(Default)]
-struct Vertices {
-    points: Vec<Point>,
+pub(crate) struct Vertices {
+    pub(crate) points: Vec<Point>,
     ids: HashMap<(u64, u64), VertexId>,
 }
 
 impl Vertices {
-    fn id(&mut self, p: Point) -> VertexId {
+    pub(crate) fn id(&mut self, p: Point) -> VertexId {
         let next = self.points.len() as VertexId;
         let id = *self.ids.entry(key(p)).or_insert(next);
         if id == next {
@@ -142,11 +145,14 @@ impl Topology {
     /// the edge changes, projecting to the unit square. Vertices are compared bit for bit, so
     /// borders that differ by a rounding error are not shared. A ring with one neighbour all
     /// the way round (or none) is one arc starting at its smallest vertex.
-    pub fn build(communes: &[Commune]) -> Topology {
+    ///
+    /// The overlaps and gaps in `defects` are resolved first ([`crate::clean`]), so that the
+    /// borders there are shared too.
+    pub fn build(communes: &[Commune], defects: &[Defect]) -> Topology {
         // Rings on the unit square as vertex ids, without repeated consecutive vertices or the
         // closing one.
         let mut vertices = Vertices::default();
-        let rings: Vec<Vec<Vec<Vec<VertexId>>>> = communes
+        let mut rings: Vec<CommuneRings> = communes
             .iter()
             .map(|c| {
                 c.geometry
@@ -169,6 +175,7 @@ impl Topology {
                     .collect()
             })
             .collect();
+        crate::clean::resolve(&mut rings, &mut vertices, defects);
         let Vertices { points: vertex_points, ids } = vertices;
         drop(ids);
 
