@@ -4,8 +4,8 @@
 //! - every tile with data over Huế, z0–z14, from a clustered PMTiles export whose every tile
 //!   must match what the server serves;
 //! - a fixed sample of 300 national tiles, z5–z12, from a server running the national data:
-//!   valid, and none over 500 KB. Gaps between national communes are counted, not yet failed
-//!   (see BENCHMARKS.md and the notes).
+//!   valid, and none over 500 KB. Gaps between national communes are counted, and fail
+//!   only above today's count, a ratchet until it is 0 (see BENCHMARKS.md and the notes).
 
 use e2e::{run, run_tool, Server};
 
@@ -57,4 +57,10 @@ fn a_fixed_sample_of_300_national_tiles_z5_to_z12_is_valid_for_geos_and_within_b
     eprintln!("{summary}");
     let stats: serde_json::Value = serde_json::from_str(summary.lines().next().unwrap()).unwrap();
     assert_eq!(stats["tiles"], 300, "{stats}");
+    // 260 before overlaps and gaps were resolved and rounding was made topology-safe.
+    assert!(stats["holes"].as_u64().unwrap() <= NATIONAL_GAPS_LEFT, "new gaps in the national tiles: {stats}");
 }
+
+/// Gaps the national sample still shows (collapsed coastal inlets and crowded junctions at
+/// z5–z9); lower it as they are fixed.
+const NATIONAL_GAPS_LEFT: u64 = 98;

@@ -43,8 +43,15 @@ const FRAME_UNITS: f64 = (1u64 << 28) as f64;
 /// this close to a source vertex is that vertex.
 const SNAP_UNITS: i32 = 3;
 
+/// Crossings that two i_overlay operations place this close together (as they can, splitting
+/// segments with a growing snap radius) are one vertex.
+const MERGE_UNITS: i32 = 16;
+
 /// A new vertex this close to a ring's edge (on the unit square, about 1.6 mm) lies on it.
 const ON_EDGE: f64 = 4e-11;
+
+/// The equator's length in metres, the unit square's width.
+const EQUATOR_M: f64 = 40_075_016.686;
 
 /// Maps a cluster's unit-square coordinates to integers and back.
 struct Frame {
@@ -68,6 +75,14 @@ impl Frame {
             ((p[0] - self.origin[0]) * self.scale).round() as i32,
             ((p[1] - self.origin[1]) * self.scale).round() as i32,
         )
+    }
+
+    /// Twice an area in frame units², in square metres on the ground (Web Mercator's scale
+    /// at the frame's latitude).
+    fn square_metres(&self, area2: i128) -> f64 {
+        let latitude = (std::f64::consts::PI * (1.0 - 2.0 * self.origin[1])).sinh().atan();
+        let metres_per_unit = EQUATOR_M * latitude.cos() / self.scale;
+        area2 as f64 / 2.0 * metres_per_unit * metres_per_unit
     }
 
     fn unit(&self, q: IntPoint) -> Point {
@@ -146,6 +161,45 @@ fn overlay(subject: &[Vec<IntPoint>], clip: &[Vec<IntPoint>], rule: OverlayRule)
     o.overlay(rule, FillRule::NonZero)
 }
 
+/// The ring without spikes: a vertex where the ring turns straight back (within
+/// [`SNAP_UNITS`] of the line it came along) encloses nothing. i_overlay keeps them where a
+/// filled gap ends in a needle along a border; the neighbour walks that border straight.
+fn without_spikes(ring: Vec<IntPoint>) -> Vec<IntPoint> {
+    let turns_back = |a: IntPoint, b: IntPoint, c: IntPoint| {
+        let (u, v) = ([(b.x - a.x) as f64, (b.y - a.y) as f64], [(c.x - b.x) as f64, (c.y - b.y) as f64]);
+        let dot = u[0] * v[0] + u[1] * v[1];
+        let cross = u[0] * v[1] - u[1] * v[0];
+        let longer = u[0].hypot(u[1]).max(v[0].hypot(v[1]));
+        dot < 0.0 && cross.abs() <= SNAP_UNITS as f64 * longer
+    };
+    let mut out: Vec<IntPoint> = Vec::with_capacity(ring.len());
+    for p in ring {
+        if out.last() == Some(&p) {
+            continue;
+        }
+        out.push(p);
+        while out.len() >= 3 && turns_back(out[out.len() - 3], out[out.len() - 2], out[out.len() - 1]) {
+            out.remove(out.len() - 2);
+            // Back where the needle started: the point is there already.
+            if out[out.len() - 1] == out[out.len() - 2] {
+                out.pop();
+            }
+        }
+    }
+    // The same where the ring closes.
+    loop {
+        let n = out.len();
+        if n >= 3 && turns_back(out[n - 2], out[n - 1], out[0]) {
+            out.pop();
+        } else if n >= 3 && turns_back(out[n - 1], out[0], out[1]) {
+            out.remove(0);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
 /// True when `p` is inside the integer ring (crossing number; boundary counts as outside).
 fn ring_holds(ring: &[IntPoint], p: IntPoint) -> bool {
     let mut inside = false;
@@ -187,11 +241,14 @@ fn resolve_cluster(
         members.iter().flat_map(|&m| rings[m].iter().flatten().flatten()).map(|&id| &vertices.points[id as usize]),
     );
     let mut source: HashMap<(i32, i32), VertexId> = HashMap::new();
+    // The first member with a vertex at each point.
+    let mut member_at: HashMap<(i32, i32), usize> = HashMap::new();
     // Each member's rings in the frame: exteriors positive, holes negative, for the non-zero
     // rule.
     let contours: Vec<Vec<Vec<IntPoint>>> = members
         .iter()
-        .map(|&m| {
+        .enumerate()
+        .map(|(k, &m)| {
             rings[m]
                 .iter()
                 .flat_map(|polygon| polygon.iter().enumerate())
@@ -201,6 +258,7 @@ fn resolve_cluster(
                         .map(|&id| {
                             let q = frame.int(vertices.points[id as usize]);
                             source.entry((q.x, q.y)).or_insert(id);
+                            member_at.entry((q.x, q.y)).or_insert(k);
                             q
                         })
                         .collect();
@@ -220,25 +278,29 @@ fn resolve_cluster(
         .sum::<f64>()
         > 0.0;
 
-    // The gaps: holes of the cluster's union holding a reported gap point, each given to the
+    // The gaps: holes of the cluster's union that hold a reported gap point, or that are
+    // slivers too small for validation to report (under a square metre, but they may run
+    // for hundreds of metres between two digitisations of one border). Each goes to the
     // first commune around it.
     let mut gaps: Vec<Vec<Vec<IntPoint>>> = vec![Vec::new(); members.len()];
     let gap_points: Vec<(&Defect, IntPoint)> =
         defects.iter().filter_map(|d| d.gap_at.map(|p| (*d, frame.int(p)))).collect();
-    if !gap_points.is_empty() {
-        let all: Vec<Vec<IntPoint>> = contours.iter().flatten().cloned().collect();
-        let union = overlay(&all, &[], OverlayRule::Subject);
-        for hole in union.iter().flat_map(|shape| shape.iter().skip(1)) {
-            let Some((defect, _)) = gap_points.iter().find(|(_, p)| ring_holds(hole, *p)) else { continue };
-            let Some(owner) = defect.communes.iter().filter_map(|c| members.iter().position(|m| m == c)).min() else {
-                continue;
-            };
-            let mut filled = hole.clone();
-            if area2(&filled) < 0 {
-                filled.reverse();
+    let all: Vec<Vec<IntPoint>> = contours.iter().flatten().cloned().collect();
+    let union = overlay(&all, &[], OverlayRule::Subject);
+    for hole in union.iter().flat_map(|shape| shape.iter().skip(1)) {
+        let owner = match gap_points.iter().find(|(_, p)| ring_holds(hole, *p)) {
+            Some((defect, _)) => defect.communes.iter().filter_map(|c| members.iter().position(|m| m == c)).min(),
+            None if frame.square_metres(area2(hole).abs()) < data_boundaries::validate::GAP_TOLERANCE_M2 => {
+                hole.iter().filter_map(|q| member_at.get(&(q.x, q.y))).min().copied()
             }
-            gaps[owner].push(filled);
+            None => None,
+        };
+        let Some(owner) = owner else { continue };
+        let mut filled = hole.clone();
+        if area2(&filled) < 0 {
+            filled.reverse();
         }
+        gaps[owner].push(filled);
     }
 
     let mut new_ids: HashMap<(i32, i32), VertexId> = HashMap::new();
@@ -253,11 +315,18 @@ fn resolve_cluster(
         if let Some((_, id)) = near {
             return id;
         }
-        *new_ids.entry((q.x, q.y)).or_insert_with(|| {
-            let id = vertices.id(frame.unit(q));
-            created.insert(id);
-            id
-        })
+        // Two operations may place one crossing a few units apart.
+        let near_new = (-MERGE_UNITS..=MERGE_UNITS)
+            .flat_map(|dx| (-MERGE_UNITS..=MERGE_UNITS).map(move |dy| (dx, dy)))
+            .filter_map(|(dx, dy)| new_ids.get(&(q.x + dx, q.y + dy)).map(|&id| (dx * dx + dy * dy, id)))
+            .min();
+        if let Some((_, id)) = near_new {
+            return id;
+        }
+        let id = vertices.id(frame.unit(q));
+        created.insert(id);
+        new_ids.insert((q.x, q.y), id);
+        id
     };
 
     // Each member keeps what no earlier member covers, plus its gaps.
@@ -273,6 +342,7 @@ fn resolve_cluster(
                     .into_iter()
                     .enumerate()
                     .map(|(index, contour)| {
+                        let contour = without_spikes(contour);
                         let mut ring: Vec<VertexId> = contour.iter().map(|&q| id_of(q, vertices)).collect();
                         ring.dedup();
                         while ring.len() > 1 && ring.first() == ring.last() {
@@ -409,6 +479,16 @@ mod tests {
         let one_sided = edge_uses(&rings).values().filter(|&&n| n == 1).count();
         let outer_edges = 4 + 4; // the bands' outer sides, cut at the squares' outer corners
         assert_eq!(one_sided, outer_edges, "every inner border is walked by two rings");
+    }
+
+    #[test]
+    fn a_needle_that_turns_straight_back_is_cut_off() {
+        let p = |x, y| IntPoint::new(x, y);
+        // A square with a needle out of its right side, along y = 5 (1 unit off at the tip).
+        let ring = vec![p(0, 0), p(10, 0), p(10, 5), p(30, 6), p(10, 5), p(10, 10), p(0, 10)];
+        assert_eq!(without_spikes(ring), vec![p(0, 0), p(10, 0), p(10, 5), p(10, 10), p(0, 10)]);
+        let square = vec![p(0, 0), p(10, 0), p(10, 10), p(0, 10)];
+        assert_eq!(without_spikes(square.clone()), square, "a plain ring is kept");
     }
 
     #[test]

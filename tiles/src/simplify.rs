@@ -27,20 +27,28 @@ type GridPoint = [i64; 2];
 const MAX_ROUNDS: usize = 64;
 
 /// One arc on the grid: its snapped source vertices and which of them are kept.
-struct GridArc {
+struct GridArc<'a> {
     points: Vec<GridPoint>,
     kept: Vec<usize>,
+    /// The arc before snapping, and for each of `points` the source vertex it came from (or
+    /// `None` for a point routed in by [`GridArc::route_through`]), to follow the source
+    /// between two grid points.
+    source: &'a [Point],
+    origin: Vec<Option<u32>>,
+    scale: f64,
 }
 
-impl GridArc {
+impl<'a> GridArc<'a> {
     /// The source vertices snapped to the grid at `scale` (grid units per unit-square unit),
     /// repeats dropped, and Douglas–Peucker's choice of them at `tolerance` grid units.
-    fn new(source: &[Point], scale: f64, tolerance: f64) -> GridArc {
+    fn new(source: &'a [Point], scale: f64, tolerance: f64) -> GridArc<'a> {
         let mut points: Vec<GridPoint> = Vec::with_capacity(source.len());
-        for p in source {
+        let mut origin = Vec::with_capacity(source.len());
+        for (i, p) in source.iter().enumerate() {
             let q = [(p[0] * scale).round() as i64, (p[1] * scale).round() as i64];
             if points.last() != Some(&q) {
                 points.push(q);
+                origin.push(Some(i as u32));
             }
         }
         let kept = if points.len() <= 2 {
@@ -49,7 +57,7 @@ impl GridArc {
             let line: LineString<f64> = points.iter().map(|p| (p[0] as f64, p[1] as f64)).collect();
             line.simplify_idx(tolerance)
         };
-        GridArc { points, kept }
+        GridArc { points, kept, source, origin, scale }
     }
 
     fn segment(&self, k: usize) -> (GridPoint, GridPoint) {
@@ -71,6 +79,40 @@ impl GridArc {
         let farthest = (from + 1..to).max_by_key(|&i| distance_measure(a, b, self.points[i])).unwrap_or(from + 1);
         self.kept.insert(k + 1, farthest);
         true
+    }
+
+    /// The source between kept vertices `k` and `k + 1`, in grid units (unsnapped), when
+    /// they are consecutive grid points; `None` when the segment can still be refined.
+    fn source_between(&self, k: usize) -> Option<Vec<[f64; 2]>> {
+        let (from, to) = (self.kept[k], self.kept[k + 1]);
+        if to - from != 1 {
+            return None;
+        }
+        let at = |i: usize| -> Vec<[f64; 2]> {
+            match self.origin[i] {
+                Some(o) => vec![[self.source[o as usize][0] * self.scale, self.source[o as usize][1] * self.scale]],
+                None => vec![[self.points[i][0] as f64, self.points[i][1] as f64]],
+            }
+        };
+        let mut path = at(from);
+        // Source vertices that snapped onto either end still shape the path between them.
+        if let (Some(a), Some(b)) = (self.origin[from], self.origin[to]) {
+            path.extend(self.source[a as usize + 1..b as usize].iter().map(|p| [p[0] * self.scale, p[1] * self.scale]));
+        }
+        path.extend(at(to));
+        Some(path)
+    }
+
+    /// Routes kept segment `k` through grid point `p` (a hot pixel it passes), as snap
+    /// rounding does: the segment then bends at `p` instead of crossing the border there.
+    fn route_through(&mut self, k: usize, p: GridPoint) {
+        let at = self.kept[k] + 1;
+        self.points.insert(at, p);
+        self.origin.insert(at, None);
+        for index in &mut self.kept[k + 1..] {
+            *index += 1;
+        }
+        self.kept.insert(k + 1, at);
     }
 
     fn kept_points(&self) -> Vec<Point> {
@@ -152,32 +194,100 @@ fn conflict(arcs: &[GridArc], (arc1, k1): SegmentId, (arc2, k2): SegmentId) -> b
     !(consecutive || (is_end(arc1, k1) && is_end(arc2, k2)))
 }
 
-/// The segments that meet another where they should not.
-fn conflicting_segments(arcs: &[GridArc]) -> Vec<SegmentId> {
-    let entries: Vec<GeomWithData<Rectangle<[f64; 2]>, SegmentId>> = arcs
-        .iter()
-        .enumerate()
-        .flat_map(|(arc, grid_arc)| {
-            (0..grid_arc.segment_count()).map(move |k| {
-                let (a, b) = grid_arc.segment(k);
-                let rect = Rectangle::from_corners([a[0] as f64, a[1] as f64], [b[0] as f64, b[1] as f64]);
-                GeomWithData::new(rect, (arc, k))
-            })
-        })
-        .collect();
-    let tree = RTree::bulk_load(entries);
+/// A segment in the R-tree: its bounding box, and which segment it is.
+type SegmentEntry = GeomWithData<Rectangle<[f64; 2]>, SegmentId>;
+
+/// The R-tree entries of an arc's kept segments.
+fn entries_of<'g>(arc: usize, grid_arc: &'g GridArc<'_>) -> impl Iterator<Item = SegmentEntry> + 'g {
+    (0..grid_arc.segment_count()).map(move |k| {
+        let (a, b) = grid_arc.segment(k);
+        GeomWithData::new(Rectangle::from_corners([a[0] as f64, a[1] as f64], [b[0] as f64, b[1] as f64]), (arc, k))
+    })
+}
+
+/// The pairs of segments that meet where they should not, among those of `arcs_to_check`
+/// and everything in the tree; each pair both ways round.
+fn conflicting_pairs(
+    tree: &RTree<SegmentEntry>,
+    arcs: &[GridArc],
+    arcs_to_check: &[usize],
+) -> Vec<(SegmentId, SegmentId)> {
     let mut found = Vec::new();
-    for entry in tree.iter() {
-        let id = entry.data;
-        let envelope: AABB<[f64; 2]> = rstar::RTreeObject::envelope(entry.geom());
-        let clashes = tree
-            .locate_in_envelope_intersecting(&envelope)
-            .any(|other| other.data != id && conflict(arcs, id, other.data));
-        if clashes {
-            found.push(id);
+    for &arc in arcs_to_check {
+        for entry in entries_of(arc, &arcs[arc]) {
+            let id = entry.data;
+            let envelope: AABB<[f64; 2]> = rstar::RTreeObject::envelope(entry.geom());
+            for other in tree.locate_in_envelope_intersecting(&envelope) {
+                if other.data != id && conflict(arcs, id, other.data) {
+                    found.push((id, other.data));
+                    found.push((other.data, id));
+                }
+            }
         }
     }
+    found.sort_unstable();
+    found.dedup();
     found
+}
+
+/// Where along `path` (0 at its start, one per path segment) it first enters the unit
+/// square centred on grid point `p`, the pixel that `p` stands for; `None` if it misses it.
+fn enters_pixel(path: &[[f64; 2]], p: GridPoint) -> Option<f64> {
+    let (x0, x1, y0, y1) = (p[0] as f64 - 0.5, p[0] as f64 + 0.5, p[1] as f64 - 0.5, p[1] as f64 + 0.5);
+    for (i, w) in path.windows(2).enumerate() {
+        let (a, b) = (w[0], w[1]);
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        // Liang–Barsky: the part of the segment inside the square, as [t0, t1].
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        let mut inside = true;
+        for (q, r) in [(-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])] {
+            if q == 0.0 {
+                inside &= r >= 0.0;
+            } else if q < 0.0 {
+                t0 = t0.max(r / q);
+            } else {
+                t1 = t1.min(r / q);
+            }
+        }
+        if inside && t0 <= t1 {
+            return Some(i as f64 + t0);
+        }
+    }
+    None
+}
+
+/// What one round does to a segment that meets another wrongly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fix {
+    /// Keep one more source vertex (the next step of Douglas–Peucker).
+    Refine,
+    /// Snap rounding, where the segment has no source vertex left to keep: route it through
+    /// the other segment's end point, whose pixel its source passes (at this position along
+    /// the source). Rounding each vertex on its own is what made them meet; a border routed
+    /// through every vertex pixel it passes cannot cross the border that vertex belongs to.
+    RouteThrough(f64, GridPoint),
+}
+
+/// The fixes for the segments in `pairs`; a segment with nothing to keep and no pixel to
+/// route through is left as it is (the clipper then repairs the polygons).
+fn fixes(arcs: &[GridArc], pairs: &[(SegmentId, SegmentId)]) -> Vec<(SegmentId, Fix)> {
+    let mut fixes = Vec::new();
+    for &((arc, k), (other_arc, other_k)) in pairs {
+        let Some(path) = arcs[arc].source_between(k) else {
+            fixes.push(((arc, k), Fix::Refine));
+            continue;
+        };
+        let (a, b) = arcs[arc].segment(k);
+        let (c, d) = arcs[other_arc].segment(other_k);
+        for p in [c, d] {
+            if p != a && p != b {
+                if let Some(at) = enters_pixel(&path, p) {
+                    fixes.push(((arc, k), Fix::RouteThrough(at, p)));
+                }
+            }
+        }
+    }
+    fixes
 }
 
 /// Every arc snapped to the world grid of a zoom with `grid_size` units across the world
@@ -185,18 +295,50 @@ fn conflicting_segments(arcs: &[GridArc]) -> Vec<SegmentId> {
 /// arcs from crossing themselves or each other. Points are grid units, as whole numbers.
 pub fn grid_arcs<'a>(arcs: impl IntoIterator<Item = &'a [Point]>, grid_size: f64, tolerance: f64) -> Vec<Vec<Point>> {
     let mut grid: Vec<GridArc> = arcs.into_iter().map(|points| GridArc::new(points, grid_size, tolerance)).collect();
+    // One tree for every round: only the arcs a round changes are taken out, put back and
+    // checked again, so a few stubborn crossings do not cost a pass over the whole country.
+    let mut tree = RTree::bulk_load(grid.iter().enumerate().flat_map(|(arc, g)| entries_of(arc, g)).collect());
+    let mut pairs = conflicting_pairs(&tree, &grid, &(0..grid.len()).collect::<Vec<_>>());
     for _ in 0..MAX_ROUNDS {
-        let conflicts = conflicting_segments(&grid);
-        // Refine from the last segment of each arc backwards, so earlier indices stay valid.
-        let mut by_arc = conflicts;
-        by_arc.sort_unstable_by(|a, b| b.cmp(a));
-        let mut refined = false;
-        for (arc, k) in by_arc {
-            refined |= grid[arc].refine(k);
+        let mut todo = fixes(&grid, &pairs);
+        // From the last segment of each arc backwards (and along a segment from its far end),
+        // so the indices still to use stay valid.
+        todo.sort_by(|(x, fx), (y, fy)| {
+            let along = |f: &Fix| if let Fix::RouteThrough(at, _) = f { *at } else { 0.0 };
+            y.cmp(x).then(along(fy).total_cmp(&along(fx)))
+        });
+        todo.dedup();
+        let mut changed: Vec<usize> = todo.iter().map(|((arc, _), _)| *arc).collect();
+        changed.dedup();
+        for &arc in &changed {
+            for entry in entries_of(arc, &grid[arc]).collect::<Vec<_>>() {
+                tree.remove(&entry);
+            }
         }
-        if !refined {
+        let mut changed_any = false;
+        for ((arc, k), fix) in todo {
+            let grid_arc = &mut grid[arc];
+            changed_any |= match fix {
+                Fix::Refine => grid_arc.refine(k),
+                Fix::RouteThrough(_, p) => {
+                    // A pixel routed in already is an end of the segment now.
+                    let (a, b) = grid_arc.segment(k);
+                    a != p && b != p && {
+                        grid_arc.route_through(k, p);
+                        true
+                    }
+                }
+            };
+        }
+        for &arc in &changed {
+            for entry in entries_of(arc, &grid[arc]) {
+                tree.insert(entry);
+            }
+        }
+        if !changed_any {
             break;
         }
+        pairs = conflicting_pairs(&tree, &grid, &changed);
     }
     grid.iter().map(GridArc::kept_points).collect()
 }
@@ -222,6 +364,24 @@ mod tests {
         let flat: Vec<Point> = vec![[0.0, 0.0], [40.0, 1.0], [60.0, 1.0], [100.0, 0.0]];
         let out = grid_arcs([bulge.as_slice(), flat.as_slice()], unit, 4.0);
         assert_eq!(out[0], vec![[0.0, 0.0], [50.0, 3.0], [100.0, 0.0]], "the bulge keeps its apex");
+    }
+
+    #[test]
+    fn a_border_rounded_across_a_vertex_pixel_is_routed_through_it() {
+        // The first arc passes 0.2 above grid point (5, 0); the second starts 0.45 above it.
+        // Rounded on their own, the second arc's start lands on the first arc's line, a touch
+        // no vertex choice can undo: the first arc must bend through that pixel.
+        let long: Vec<Point> = vec![[0.0, 0.0], [10.0, 0.4]];
+        let branch: Vec<Point> = vec![[5.0, 0.45], [5.0, 5.0]];
+        let out = grid_arcs([long.as_slice(), branch.as_slice()], 1.0, 4.0);
+        assert_eq!(out[0], vec![[0.0, 0.0], [5.0, 0.0], [10.0, 0.0]]);
+        assert_eq!(out[1], vec![[5.0, 0.0], [5.0, 5.0]]);
+    }
+
+    #[test]
+    fn a_pixel_the_source_misses_is_not_routed_through() {
+        assert_eq!(enters_pixel(&[[0.0, 0.0], [10.0, 0.4]], [5, 0]), Some(0.45));
+        assert_eq!(enters_pixel(&[[0.0, 0.0], [10.0, 0.4]], [5, 1]), None);
     }
 
     #[test]

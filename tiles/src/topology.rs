@@ -188,6 +188,16 @@ impl Topology {
             }
         }
         let users_of = |a: VertexId, b: VertexId| users.of(edge_key(a, b));
+        // How many distinct edges meet at each vertex (3 means 3 or more). Where borders
+        // branch, every ring through the vertex must cut there, even one whose neighbours do
+        // not change: a commune touching itself at a point between two of its parts is
+        // otherwise cut there by one side of a border and not by the other.
+        let mut degree = vec![0u8; vertex_points.len()];
+        for &(a, b) in users.inline.keys() {
+            for v in [a, b] {
+                degree[v as usize] = degree[v as usize].saturating_add(1).min(3);
+            }
+        }
 
         let mut arcs: Vec<Arc> = Vec::new();
         // An arc is found again from its first two and last vertex.
@@ -202,9 +212,13 @@ impl Topology {
                     if n < 3 {
                         continue;
                     }
-                    // A vertex is a junction where the set of communes sharing the edge changes.
+                    // A vertex is a junction where the set of communes sharing the edge changes,
+                    // or where borders branch.
                     let mut junctions: Vec<usize> = (0..n)
-                        .filter(|&i| users_of(ring[(i + n - 1) % n], ring[i]) != users_of(ring[i], ring[(i + 1) % n]))
+                        .filter(|&i| {
+                            degree[ring[i] as usize] > 2
+                                || users_of(ring[(i + n - 1) % n], ring[i]) != users_of(ring[i], ring[(i + 1) % n])
+                        })
                         .collect();
                     if junctions.is_empty() {
                         // A ring with one neighbour all round (or none): start at its smallest
