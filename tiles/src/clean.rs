@@ -200,6 +200,15 @@ fn without_spikes(ring: Vec<IntPoint>) -> Vec<IntPoint> {
     out
 }
 
+/// The value of the nearest point within `radius` units of `q` (per axis), exact first.
+fn nearest_within(points: &HashMap<(i32, i32), VertexId>, q: IntPoint, radius: i32) -> Option<VertexId> {
+    (-radius..=radius)
+        .flat_map(|dx| (-radius..=radius).map(move |dy| (dx, dy)))
+        .filter_map(|(dx, dy)| points.get(&(q.x + dx, q.y + dy)).map(|&id| (dx * dx + dy * dy, id)))
+        .min()
+        .map(|(_, id)| id)
+}
+
 /// True when `p` is inside the integer ring (crossing number; boundary counts as outside).
 fn ring_holds(ring: &[IntPoint], p: IntPoint) -> bool {
     let mut inside = false;
@@ -305,22 +314,9 @@ fn resolve_cluster(
 
     let mut new_ids: HashMap<(i32, i32), VertexId> = HashMap::new();
     let mut id_of = |q: IntPoint, vertices: &mut Vertices| -> VertexId {
-        if let Some(&id) = source.get(&(q.x, q.y)) {
-            return id;
-        }
-        let near = (-SNAP_UNITS..=SNAP_UNITS)
-            .flat_map(|dx| (-SNAP_UNITS..=SNAP_UNITS).map(move |dy| (dx, dy)))
-            .filter_map(|(dx, dy)| source.get(&(q.x + dx, q.y + dy)).map(|&id| (dx * dx + dy * dy, id)))
-            .min();
-        if let Some((_, id)) = near {
-            return id;
-        }
-        // Two operations may place one crossing a few units apart.
-        let near_new = (-MERGE_UNITS..=MERGE_UNITS)
-            .flat_map(|dx| (-MERGE_UNITS..=MERGE_UNITS).map(move |dy| (dx, dy)))
-            .filter_map(|(dx, dy)| new_ids.get(&(q.x + dx, q.y + dy)).map(|&id| (dx * dx + dy * dy, id)))
-            .min();
-        if let Some((_, id)) = near_new {
+        // A source vertex i_overlay moved a little is still that vertex, and two operations
+        // may place one crossing a few units apart.
+        if let Some(id) = nearest_within(&source, q, SNAP_UNITS).or_else(|| nearest_within(&new_ids, q, MERGE_UNITS)) {
             return id;
         }
         let id = vertices.id(frame.unit(q));
