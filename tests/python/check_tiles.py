@@ -10,10 +10,9 @@ Three modes, all run by the test suite (tests/tests/tile_validity.rs):
       clustered), the metadata, and every tile, which must equal what BASE_URL serves.
       Then checks every tile's geometry (below).
 
-  check_tiles.py sample BASE_URL COMMUNES.geojson[.gz] COUNT MINZOOM MAXZOOM [--gaps-report-only]
+  check_tiles.py sample BASE_URL COMMUNES.geojson[.gz] COUNT MINZOOM MAXZOOM
       Fetches a fixed sample of COUNT tiles with data, at zooms MINZOOM..MAXZOOM, from
-      BASE_URL, and checks their geometry (below), and that none exceeds 500 KB. With
-      --gaps-report-only, new gaps are counted in the summary but do not fail the check.
+      BASE_URL, and checks their geometry (below), and that none exceeds 500 KB.
 
 The geometry checks: each tile is decoded with `mapbox-vector-tile`, and every polygon of
 the `communes` layer must be valid for GEOS (shapely's `is_valid`). The union of the
@@ -99,7 +98,7 @@ def tile_to_lon_lat(z, x, y, px, py, extent=4096):
     return lon, lat
 
 
-def check_geometry(zxy, raw, source, failures, stats, gap_failures=None):
+def check_geometry(zxy, raw, source, failures, stats):
     """GEOS validity of every commune polygon, and no new holes in their union: a hole of a
     cell or more that is mostly land in the source is a gap the tiles made."""
     label = "/".join(map(str, zxy))
@@ -128,8 +127,7 @@ def check_geometry(zxy, raw, source, failures, stats, gap_failures=None):
                 # or of a gap in the data is mostly not.
                 in_lon_lat = shapely.Polygon([tile_to_lon_lat(*zxy, x, y) for x, y in hole.exterior.coords])
                 if source.land_fraction(in_lon_lat) > 0.5:
-                    gaps = failures if gap_failures is None else gap_failures
-                    gaps.append(f"{label}: a gap of {hole.area:.1f} unit² between communes, at {inside}")
+                    failures.append(f"{label}: a gap of {hole.area:.1f} unit² between communes, at {inside}")
                     stats["holes"] += 1
                 else:
                     stats["source_gaps"] += 1
@@ -198,9 +196,8 @@ def tile_of(lon, lat, z):
     return z, min(max(x, 0), n - 1), min(max(y, 0), n - 1)
 
 
-def check_sample(base_url, communes_path, count, min_zoom, max_zoom, gaps_report_only):
+def check_sample(base_url, communes_path, count, min_zoom, max_zoom):
     failures = []
-    gap_failures = [] if gaps_report_only else None
     stats = {"tiles": 0, "polygons": 0, "holes": 0, "source_gaps": 0}
     features = load_communes(communes_path)
     source = Source(features)
@@ -222,7 +219,7 @@ def check_sample(base_url, communes_path, count, min_zoom, max_zoom, gaps_report
             failures.append(f"{z}/{x}/{y}: served {status} for a tile over a commune")
             continue
         biggest = max(biggest, (len(raw), f"{z}/{x}/{y}"))
-        check_geometry((z, x, y), raw, source, failures, stats, gap_failures)
+        check_geometry((z, x, y), raw, source, failures, stats)
     stats["largest"] = f"{biggest[0]} bytes at {biggest[1]}"
     return failures, stats
 
@@ -257,12 +254,8 @@ def main(argv):
         failures, stats = selftest()
     elif len(argv) == 5 and argv[1] == "archive":
         failures, stats = check_archive(argv[2], argv[3].rstrip("/"), argv[4])
-    elif len(argv) in (7, 8) and argv[1] == "sample":
-        report_only = argv[7:] == ["--gaps-report-only"]
-        if len(argv) == 8 and not report_only:
-            print(__doc__, file=sys.stderr)
-            return 2
-        failures, stats = check_sample(argv[2].rstrip("/"), argv[3], int(argv[4]), int(argv[5]), int(argv[6]), report_only)
+    elif len(argv) == 7 and argv[1] == "sample":
+        failures, stats = check_sample(argv[2].rstrip("/"), argv[3], int(argv[4]), int(argv[5]), int(argv[6]))
     else:
         print(__doc__, file=sys.stderr)
         return 2

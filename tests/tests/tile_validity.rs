@@ -4,8 +4,7 @@
 //! - every tile with data over Huế, z0–z14, from a clustered PMTiles export whose every tile
 //!   must match what the server serves;
 //! - a fixed sample of 300 national tiles, z5–z12, from a server running the national data:
-//!   valid, and none over 500 KB. Gaps between national communes are counted, and fail
-//!   only above today's count, a ratchet until it is 0 (see BENCHMARKS.md and the notes).
+//!   valid, none over 500 KB, and no new holes.
 
 use e2e::{run, run_tool, Server};
 
@@ -50,17 +49,10 @@ fn a_fixed_sample_of_300_national_tiles_z5_to_z12_is_valid_for_geos_and_within_b
     // Tiles on demand: the sample is what this test reads (start-up has its own benchmark).
     let server =
         Server::start_with(&["--data", national.to_str().unwrap(), "--store", "none", "--pyramid-maxzoom", "0"], &[]);
-    let summary = run_tool(
-        "python",
-        &[&checker(), "sample", &server.base, national.to_str().unwrap(), "300", "5", "12", "--gaps-report-only"],
-    );
+    let summary =
+        run_tool("python", &[&checker(), "sample", &server.base, national.to_str().unwrap(), "300", "5", "12"]);
     eprintln!("{summary}");
     let stats: serde_json::Value = serde_json::from_str(summary.lines().next().unwrap()).unwrap();
     assert_eq!(stats["tiles"], 300, "{stats}");
-    // 260 before overlaps and gaps were resolved and rounding was made topology-safe.
-    assert!(stats["holes"].as_u64().unwrap() <= NATIONAL_GAPS_LEFT, "new gaps in the national tiles: {stats}");
+    assert_eq!(stats["holes"], 0, "{stats}");
 }
-
-/// Gaps the national sample still shows (collapsed coastal inlets and crowded junctions at
-/// z5–z9); lower it as they are fixed.
-const NATIONAL_GAPS_LEFT: u64 = 98;

@@ -98,15 +98,129 @@ fn assign_holes(shapes: Vec<IntPolygon>) -> Vec<IntPolygon> {
     exteriors
 }
 
+/// A ring of integer points as i_overlay's.
+fn int_points(ring: &[[i32; 2]]) -> impl Iterator<Item = i_overlay::i_float::int::point::IntPoint> + '_ {
+    ring.iter().map(|p| i_overlay::i_float::int::point::IntPoint::new(p[0], p[1]))
+}
+
+/// Polygons (each exterior first) as contours for the non-zero rule: exteriors
+/// counter-clockwise, holes clockwise (y up), so a hole cancels its exterior.
+fn nonzero_contours(polygons: &[IntPolygon]) -> impl Iterator<Item = Vec<[i32; 2]>> + '_ {
+    polygons.iter().flat_map(|polygon| {
+        polygon.iter().enumerate().map(|(index, ring)| {
+            let mut contour = ring.clone();
+            if (signed_area2(&contour) > 0) != (index == 0) {
+                contour.reverse();
+            }
+            contour
+        })
+    })
+}
+
+/// The union of polygons, as valid polygons (each exterior first).
+pub fn union(polygons: &[IntPolygon]) -> Vec<IntPolygon> {
+    use i_overlay::core::fill_rule::FillRule;
+    use i_overlay::core::overlay::{IntOverlayOptions, Overlay, ShapeType};
+    use i_overlay::core::overlay_rule::OverlayRule;
+    use i_overlay::core::solver::Solver;
+
+    let capacity = polygons.iter().flatten().map(Vec::len).sum::<usize>();
+    let options = IntOverlayOptions { min_output_area: 1, ..IntOverlayOptions::ogc() };
+    let mut overlay = Overlay::new_custom(capacity, options, Solver::default());
+    for contour in nonzero_contours(polygons) {
+        overlay.add_path_iter(int_points(&contour), ShapeType::Subject);
+    }
+    let shapes = overlay
+        .overlay(OverlayRule::Subject, FillRule::NonZero)
+        .into_iter()
+        .map(|shape| shape.into_iter().map(|ring| ring.into_iter().map(|p| [p.x, p.y]).collect()).collect())
+        .collect();
+    assign_holes(shapes)
+}
+
+/// Sub-units per tile unit when measuring land: a channel that decides whether a hole is
+/// land may be narrower than one unit.
+const MEASURE_SCALE: f64 = 16.0;
+
+/// A source polygon set (rings in tile units, unrounded) ready to measure land with.
+pub struct Land {
+    contours: Vec<Vec<[i32; 2]>>,
+    /// `[x0, y0, x1, y1]` in sub-units.
+    bounds: [i32; 4],
+}
+
+impl Land {
+    /// The source rings (each polygon's exterior first), in tile units.
+    pub fn new(source: &[Vec<Vec<[f64; 2]>>]) -> Land {
+        let mut contours = Vec::new();
+        let mut bounds = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
+        for polygon in source {
+            for (index, ring) in polygon.iter().enumerate() {
+                let mut contour: Vec<[i32; 2]> = ring
+                    .iter()
+                    .map(|p| [(p[0] * MEASURE_SCALE).round() as i32, (p[1] * MEASURE_SCALE).round() as i32])
+                    .collect();
+                contour.dedup();
+                if contour.len() < 3 {
+                    continue;
+                }
+                if (signed_area2(&contour) > 0) != (index == 0) {
+                    contour.reverse();
+                }
+                for p in &contour {
+                    bounds = [bounds[0].min(p[0]), bounds[1].min(p[1]), bounds[2].max(p[0]), bounds[3].max(p[1])];
+                }
+                contours.push(contour);
+            }
+        }
+        Land { contours, bounds }
+    }
+
+    /// Twice the area of this land inside `ring` (in tile units), in tile units².
+    pub fn inside(&self, ring: &[[i32; 2]]) -> f64 {
+        use i_overlay::core::fill_rule::FillRule;
+        use i_overlay::core::overlay::{IntOverlayOptions, Overlay, ShapeType};
+        use i_overlay::core::overlay_rule::OverlayRule;
+        use i_overlay::core::solver::Solver;
+
+        let sub = MEASURE_SCALE as i32;
+        let clip: Vec<[i32; 2]> = ring.iter().map(|p| [p[0] * sub, p[1] * sub]).collect();
+        let b = clip.iter().fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, p| {
+            [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])]
+        });
+        if b[0] > self.bounds[2] || b[2] < self.bounds[0] || b[1] > self.bounds[3] || b[3] < self.bounds[1] {
+            return 0.0;
+        }
+        let capacity = self.contours.iter().map(Vec::len).sum::<usize>() + clip.len();
+        let mut overlay = Overlay::new_custom(capacity, IntOverlayOptions::default(), Solver::default());
+        for contour in &self.contours {
+            overlay.add_path_iter(int_points(contour), ShapeType::Subject);
+        }
+        let mut clip = clip;
+        if signed_area2(&clip) < 0 {
+            clip.reverse();
+        }
+        overlay.add_path_iter(int_points(&clip), ShapeType::Clip);
+        let twice_sub_area: i128 = overlay
+            .overlay(OverlayRule::Intersect, FillRule::NonZero)
+            .iter()
+            .flatten()
+            .map(|contour| signed_area2(&contour.iter().map(|p| [p.x, p.y]).collect::<Vec<_>>()))
+            .sum();
+        twice_sub_area.abs() as f64 / (MEASURE_SCALE * MEASURE_SCALE)
+    }
+}
+
+/// Where a point lies against a ring.
 #[derive(PartialEq)]
-enum Place {
+pub(crate) enum Place {
     Inside,
     Boundary,
     Outside,
 }
 
 /// Where an integer point lies against an open integer ring, exactly (crossing number).
-fn locate(p: [i32; 2], ring: &[[i32; 2]]) -> Place {
+pub(crate) fn locate(p: [i32; 2], ring: &[[i32; 2]]) -> Place {
     let (px, py) = (p[0] as i128, p[1] as i128);
     let mut inside = false;
     let n = ring.len();

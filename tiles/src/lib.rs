@@ -7,6 +7,7 @@
 
 pub mod clean;
 pub mod clip;
+pub mod fill;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod glyphs;

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::clean::Defect;
-use crate::clip::{clip_line, clip_polygons};
+use crate::clip::{clip_line, clip_polygons, Land};
+use crate::fill::{fill_gaps, TileCommune};
 use crate::mvt::{encode_tile, Attr, Coord, Geometry, LayerBuilder, EXTENT};
 use crate::simplify::grid_arcs;
 use crate::tile_math::{to_unit, TileId};
@@ -431,9 +432,10 @@ impl TileSource {
 
     /// The `communes` layer: each commune near the tile rebuilt from the zoom's arcs and
     /// clipped into valid polygons; a commune with nothing left of a cell's area is left out
-    /// (its label point still shows it).
+    /// (its label point still shows it). Holes that rounding and simplification opened where
+    /// the source has land are filled ([`crate::fill`]).
     fn communes_layer(&self, frame: &TileFrame, arcs: &[Vec<Point>]) -> LayerBuilder {
-        let mut layer = LayerBuilder::new("communes");
+        let mut communes: Vec<TileCommune> = Vec::new();
         for (index, c) in self.base.communes.iter().enumerate() {
             if !frame.meets(&c.bounds) {
                 continue;
@@ -445,10 +447,24 @@ impl TileSource {
                 .iter()
                 .map(|rings| rings.iter().map(|ring| ring.iter().map(|p| frame.local(p)).collect()).collect())
                 .collect();
-            let polygons = clip_polygons(&rings, frame.clip_box);
+            communes.push(TileCommune { index, polygons: clip_polygons(&rings, frame.clip_box) });
+        }
+        fill_gaps(&mut communes, |index| {
+            let source: Vec<Vec<Vec<[f64; 2]>>> = self
+                .base
+                .topology
+                .source_polygons_of(index)
+                .iter()
+                .map(|rings| rings.iter().map(|ring| ring.iter().map(|p| frame.project(p)).collect()).collect())
+                .collect();
+            Land::new(&source)
+        });
+        let mut layer = LayerBuilder::new("communes");
+        for TileCommune { index, polygons } in communes {
             if polygons.is_empty() {
                 continue;
             }
+            let c = &self.base.communes[index];
             layer.add(
                 code_id(&c.code),
                 &Geometry::Polygons(polygons),

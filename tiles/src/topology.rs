@@ -265,6 +265,15 @@ impl Topology {
 
     /// Rebuilds a commune's polygons from (simplified) arcs. Rings come back closed.
     pub fn polygons_of(&self, commune: usize, arcs: &[Vec<Point>]) -> Vec<Vec<Vec<Point>>> {
+        self.polygons_from(commune, |arc| arcs[arc].as_slice())
+    }
+
+    /// A commune's polygons as the source draws them (every vertex). Rings come back closed.
+    pub fn source_polygons_of(&self, commune: usize) -> Vec<Vec<Vec<Point>>> {
+        self.polygons_from(commune, |arc| self.arcs[arc].points.as_slice())
+    }
+
+    fn polygons_from<'a>(&self, commune: usize, arc_points: impl Fn(usize) -> &'a [Point]) -> Vec<Vec<Vec<Point>>> {
         self.polygons[commune]
             .iter()
             .map(|polygon| {
@@ -274,7 +283,7 @@ impl Topology {
                     .map(|uses| {
                         let mut ring: Vec<Point> = Vec::new();
                         for u in uses {
-                            let points = &arcs[u.arc];
+                            let points = arc_points(u.arc);
                             let ordered: Box<dyn Iterator<Item = &Point>> =
                                 if u.reversed { Box::new(points.iter().rev()) } else { Box::new(points.iter()) };
                             for p in ordered {
