@@ -20,6 +20,9 @@ pub struct TileCommune {
     pub index: usize,
     /// Its polygons in integer tile units, each exterior first.
     pub polygons: Vec<IntPolygon>,
+    /// The bounds of its source, `[x0, y0, x1, y1]` in tile units: a hole outside them
+    /// holds none of its land.
+    pub bounds: [f64; 4],
 }
 
 /// Fills each hole of the union of `communes` that is mostly land in the source (at least
@@ -46,7 +49,14 @@ pub fn fill_gaps(communes: &mut [TileCommune], mut land_of: impl FnMut(usize) ->
         }
         let mut total = 0.0;
         let mut owner: Option<(f64, usize)> = None;
+        let reach = hole.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, p| {
+            [b[0].min(p[0] as f64), b[1].min(p[1] as f64), b[2].max(p[0] as f64), b[3].max(p[1] as f64)]
+        });
         for (k, commune) in communes.iter().enumerate() {
+            let b = commune.bounds;
+            if b[0] > reach[2] || b[2] < reach[0] || b[1] > reach[3] || b[3] < reach[1] {
+                continue;
+            }
             let land = lands[k].get_or_insert_with(|| land_of(commune.index)).inside(hole);
             total += land;
             if !commune.polygons.is_empty() && land > 0.0 && owner.is_none_or(|(best, _)| land > best) {
@@ -69,6 +79,8 @@ pub fn fill_gaps(communes: &mut [TileCommune], mut land_of: impl FnMut(usize) ->
 mod tests {
     use super::*;
 
+    const EVERYWHERE: [f64; 4] = [-1e9, -1e9, 1e9, 1e9];
+
     fn square(x0: i32, y0: i32, x1: i32, y1: i32) -> Vec<[i32; 2]> {
         vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
     }
@@ -79,7 +91,7 @@ mod tests {
 
     /// A 30×30 commune whose simplified ring left a 10×10 hole in its middle.
     fn holed() -> TileCommune {
-        TileCommune { index: 0, polygons: vec![vec![square(0, 0, 30, 30), square(10, 10, 20, 20)]] }
+        TileCommune { index: 0, polygons: vec![vec![square(0, 0, 30, 30), square(10, 10, 20, 20)]], bounds: EVERYWHERE }
     }
 
     fn area2(polygons: &[IntPolygon]) -> i128 {
@@ -113,14 +125,15 @@ mod tests {
     fn a_gap_between_two_communes_goes_to_the_one_with_more_land_in_it() {
         // Two communes with a 2-wide gap between them, closed above and below by a third.
         let mut communes = vec![
-            TileCommune { index: 0, polygons: vec![vec![square(0, 0, 10, 10)]] },
-            TileCommune { index: 1, polygons: vec![vec![square(12, 0, 22, 10)]] },
+            TileCommune { index: 0, polygons: vec![vec![square(0, 0, 10, 10)]], bounds: EVERYWHERE },
+            TileCommune { index: 1, polygons: vec![vec![square(12, 0, 22, 10)]], bounds: EVERYWHERE },
             TileCommune {
                 index: 2,
                 polygons: vec![
                     vec![vec![[0, -5], [22, -5], [22, 0], [0, 0]]],
                     vec![vec![[0, 10], [22, 10], [22, 15], [0, 15]]],
                 ],
+                bounds: EVERYWHERE,
             },
         ];
         // In the source, commune 1 reaches x = 10.5 and commune 0 only x = 10.
@@ -138,8 +151,25 @@ mod tests {
     }
 
     #[test]
+    fn communes_whose_bounds_miss_the_hole_are_not_measured() {
+        let far = TileCommune {
+            index: 1,
+            polygons: vec![vec![square(100, 100, 110, 110)]],
+            bounds: [100.0, 100.0, 110.0, 110.0],
+        };
+        let mut communes = vec![holed(), far];
+        let mut asked = Vec::new();
+        fill_gaps(&mut communes, |index| {
+            asked.push(index);
+            Land::new(&[vec![float(&square(0, 0, 30, 30))]])
+        });
+        assert_eq!(asked, vec![0]);
+    }
+
+    #[test]
     fn a_hole_holding_another_communes_island_stays() {
-        let mut communes = vec![holed(), TileCommune { index: 1, polygons: vec![vec![square(14, 14, 16, 16)]] }];
+        let mut communes =
+            vec![holed(), TileCommune { index: 1, polygons: vec![vec![square(14, 14, 16, 16)]], bounds: EVERYWHERE }];
         fill_gaps(&mut communes, |_| Land::new(&[vec![float(&square(0, 0, 30, 30))]]));
         assert_eq!(communes[0].polygons[0].len(), 2, "filling would cover the island");
     }

@@ -447,7 +447,13 @@ impl TileSource {
                 .iter()
                 .map(|rings| rings.iter().map(|ring| ring.iter().map(|p| frame.local(p)).collect()).collect())
                 .collect();
-            communes.push(TileCommune { index, polygons: clip_polygons(&rings, frame.clip_box) });
+            let ([x0, y0], [x1, y1]) =
+                (frame.project(&[c.bounds[0], c.bounds[1]]), frame.project(&[c.bounds[2], c.bounds[3]]));
+            communes.push(TileCommune {
+                index,
+                polygons: clip_polygons(&rings, frame.clip_box),
+                bounds: [x0, y0, x1, y1],
+            });
         }
         fill_gaps(&mut communes, |index| {
             let source: Vec<Vec<Vec<[f64; 2]>>> = self
@@ -460,7 +466,7 @@ impl TileSource {
             Land::new(&source)
         });
         let mut layer = LayerBuilder::new("communes");
-        for TileCommune { index, polygons } in communes {
+        for TileCommune { index, polygons, .. } in communes {
             if polygons.is_empty() {
                 continue;
             }
