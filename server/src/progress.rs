@@ -15,14 +15,10 @@ pub struct PyramidProgress {
 impl PyramidProgress {
     /// A bar if standard error is a terminal; log lines otherwise.
     pub fn for_stderr() -> PyramidProgress {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(0);
-            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} tiles, {eta} left") {
-                bar.set_style(style.progress_chars("=> "));
-            }
+        let bar = terminal_bar(0, "{msg} [{bar:40}] {pos}/{len} tiles, {eta} left");
+        if let Some(bar) = &bar {
             bar.set_message("rendering tiles");
-            bar
-        });
+        }
         PyramidProgress { bar }
     }
 
@@ -54,36 +50,24 @@ pub struct StepProgress {
 impl StepProgress {
     /// A bar if standard error is a terminal; log lines otherwise.
     pub fn for_stderr() -> StepProgress {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(data_boundaries::LoadStep::COUNT as u64);
-            if let Ok(style) = ProgressStyle::with_template("loading the dataset [{bar:20}] {msg} ({elapsed})") {
-                bar.set_style(style.progress_chars("=> "));
-            }
+        let bar =
+            terminal_bar(data_boundaries::LoadStep::COUNT as u64, "loading the dataset [{bar:20}] {msg} ({elapsed})");
+        if let Some(bar) = &bar {
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
-            bar
-        });
+        }
         StepProgress { bar }
     }
 
     /// Records that `step` has begun.
     pub fn begin(&self, step: data_boundaries::LoadStep) {
+        let text = format!("step {}/{}: {}", step.number(), data_boundaries::LoadStep::COUNT, step.describe());
         match &self.bar {
             Some(bar) => {
                 // The bar fills with the steps done; the message names the one under way.
                 bar.set_position(step.number() as u64 - 1);
-                bar.set_message(format!(
-                    "step {}/{}: {}",
-                    step.number(),
-                    data_boundaries::LoadStep::COUNT,
-                    step.describe()
-                ));
+                bar.set_message(text);
             }
-            None => tracing::info!(
-                "loading the dataset: step {}/{}: {}",
-                step.number(),
-                data_boundaries::LoadStep::COUNT,
-                step.describe()
-            ),
+            None => tracing::info!("loading the dataset: {text}"),
         }
     }
 
@@ -93,4 +77,16 @@ impl StepProgress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// A bar of `length` drawn with `template` when standard error is a terminal; `None`
+/// otherwise, where progress goes to the log instead.
+fn terminal_bar(length: u64, template: &str) -> Option<ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(length);
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    })
 }
