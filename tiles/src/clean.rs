@@ -201,7 +201,7 @@ fn without_spikes(ring: Vec<IntPoint>) -> Vec<IntPoint> {
 }
 
 /// The value of the nearest point within `radius` units of `q` (per axis), exact first.
-fn nearest_within(points: &HashMap<(i32, i32), VertexId>, q: IntPoint, radius: i32) -> Option<VertexId> {
+fn nearest_within<V: Copy + Ord>(points: &HashMap<(i32, i32), V>, q: IntPoint, radius: i32) -> Option<V> {
     (-radius..=radius)
         .flat_map(|dx| (-radius..=radius).map(move |dy| (dx, dy)))
         .filter_map(|(dx, dy)| points.get(&(q.x + dx, q.y + dy)).map(|&id| (dx * dx + dy * dy, id)))
@@ -300,7 +300,7 @@ fn resolve_cluster(
         let owner = match gap_points.iter().find(|(_, p)| ring_holds(hole, *p)) {
             Some((defect, _)) => defect.communes.iter().filter_map(|c| members.iter().position(|m| m == c)).min(),
             None if frame.square_metres(area2(hole).abs()) < data_boundaries::validate::GAP_TOLERANCE_M2 => {
-                hole.iter().filter_map(|q| member_at.get(&(q.x, q.y))).min().copied()
+                hole.iter().filter_map(|&q| nearest_within(&member_at, q, SNAP_UNITS)).min()
             }
             None => None,
         };
@@ -344,15 +344,18 @@ fn resolve_cluster(
                         while ring.len() > 1 && ring.first() == ring.last() {
                             ring.pop();
                         }
-                        if (area2_of(&ring, vertices) > 0.0) != (exterior_positive == (index == 0)) {
+                        // The frame keeps the unit square's axes, so the exact integer area
+                        // tells the winding even for a sliver of a few square metres.
+                        if (area2(&contour) > 0) != (exterior_positive == (index == 0)) {
                             ring.reverse();
                         }
                         ring
                     })
-                    .filter(|ring| ring.len() >= 3)
                     .collect::<Vec<_>>()
             })
-            .filter(|polygon: &Vec<Vec<VertexId>>| !polygon.is_empty())
+            // A polygon whose exterior collapsed is gone, holes and all.
+            .filter(|polygon: &Vec<Vec<VertexId>>| polygon.first().is_some_and(|exterior| exterior.len() >= 3))
+            .map(|polygon| polygon.into_iter().filter(|ring| ring.len() >= 3).collect())
             .collect();
         rebuilt.push(polygons);
     }
@@ -377,7 +380,7 @@ fn insert_on_edges(rings: &mut [CommuneRings], vertices: &Vertices, created: &Ha
         }) {
             continue;
         }
-        let present: HashSet<VertexId> = ring.iter().copied().filter(|id| created.contains(id)).collect();
+        let mut present: HashSet<VertexId> = ring.iter().copied().filter(|id| created.contains(id)).collect();
         let n = ring.len();
         let mut out: Vec<VertexId> = Vec::with_capacity(n);
         for i in 0..n {
@@ -392,7 +395,9 @@ fn insert_on_edges(rings: &mut [CommuneRings], vertices: &Vertices, created: &Ha
                 .filter(|(_, v)| !present.contains(v) && *v != a && *v != b)
                 .filter_map(|&(_, v)| position_on(pa, pb, vertices.points[v as usize]).map(|t| (t, v)))
                 .collect();
-            on.sort_by(|p, q| p.0.total_cmp(&q.0));
+            on.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
+            // Once in the ring, a vertex is not inserted again on the next edge (a spike).
+            on.retain(|&(_, v)| present.insert(v));
             out.extend(on.into_iter().map(|(_, v)| v));
         }
         *ring = out;

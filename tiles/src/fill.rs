@@ -64,8 +64,15 @@ pub fn fill_gaps(communes: &mut [TileCommune], mut land_of: impl FnMut(usize) ->
             }
         }
         let Some((_, k)) = owner else { continue };
+        let within_reach = |v: [i32; 2]| {
+            (v[0] as f64) > reach[0] && (v[0] as f64) < reach[2] && (v[1] as f64) > reach[1] && (v[1] as f64) < reach[3]
+        };
         let holds_another = communes.iter().enumerate().any(|(j, other)| {
-            j != k && other.polygons.iter().any(|p| p[0].iter().any(|&v| locate(v, hole) == Place::Inside))
+            j != k
+                && other
+                    .polygons
+                    .iter()
+                    .any(|p| p[0].iter().any(|&v| within_reach(v) && locate(v, hole) == Place::Inside))
         });
         if !holds_another && total >= LAND_SHARE_TO_FILL * hole_area2 as f64 {
             let mut with_hole = std::mem::take(&mut communes[k].polygons);

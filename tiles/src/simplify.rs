@@ -304,8 +304,9 @@ pub fn grid_arcs<'a>(arcs: impl IntoIterator<Item = &'a [Point]>, grid_size: f64
         // From the last segment of each arc backwards (and along a segment from its far end),
         // so the indices still to use stay valid.
         todo.sort_by(|(x, fx), (y, fy)| {
-            let along = |f: &Fix| if let Fix::RouteThrough(at, _) = f { *at } else { 0.0 };
-            y.cmp(x).then(along(fy).total_cmp(&along(fx)))
+            let along = |f: &Fix| if let Fix::RouteThrough(at, p) = f { (*at, *p) } else { (0.0, [0, 0]) };
+            let ((at_x, p_x), (at_y, p_y)) = (along(fx), along(fy));
+            y.cmp(x).then(at_y.total_cmp(&at_x)).then(p_y.cmp(&p_x))
         });
         todo.dedup();
         let mut changed: Vec<usize> = todo.iter().map(|((arc, _), _)| *arc).collect();
