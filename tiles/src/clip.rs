@@ -32,32 +32,12 @@ pub fn clip_polygons(polygons: &[Vec<Vec<[f64; 2]>>], b: Bounds) -> Vec<IntPolyg
     use i_overlay::core::solver::Solver;
     use i_overlay::i_float::int::point::IntPoint;
 
-    let capacity = polygons.iter().flatten().map(Vec::len).sum::<usize>() + 4;
+    let contours = rounded_nonzero_contours(polygons, 1.0);
+    let capacity = contours.iter().map(Vec::len).sum::<usize>() + 4;
     let options = IntOverlayOptions { min_output_area: 1, ..IntOverlayOptions::ogc() };
     let mut overlay = Overlay::new_custom(capacity, options, Solver::default());
-    for polygon in polygons {
-        for (index, ring) in polygon.iter().enumerate() {
-            let mut contour: Vec<[i32; 2]> = Vec::with_capacity(ring.len());
-            for p in ring {
-                let q = [p[0].round() as i32, p[1].round() as i32];
-                if contour.last() != Some(&q) {
-                    contour.push(q);
-                }
-            }
-            while contour.len() > 1 && contour.first() == contour.last() {
-                contour.pop();
-            }
-            if contour.len() < 3 {
-                continue;
-            }
-            // Exteriors counter-clockwise and holes clockwise (y up), so that under the
-            // non-zero rule a hole cancels its exterior and overlapping parts add up.
-            let counter_clockwise = signed_area2(&contour) > 0;
-            if counter_clockwise != (index == 0) {
-                contour.reverse();
-            }
-            overlay.add_path_iter(contour.iter().map(|p| IntPoint::new(p[0], p[1])), ShapeType::Subject);
-        }
+    for contour in &contours {
+        overlay.add_path_iter(int_points(contour), ShapeType::Subject);
     }
     let (x0, y0, x1, y1) = (b[0] as i32, b[1] as i32, b[2] as i32, b[3] as i32);
     let corners = [IntPoint::new(x0, y0), IntPoint::new(x1, y0), IntPoint::new(x1, y1), IntPoint::new(x0, y1)];
@@ -101,6 +81,32 @@ fn assign_holes(shapes: Vec<IntPolygon>) -> Vec<IntPolygon> {
 /// A ring of integer points as i_overlay's.
 fn int_points(ring: &[[i32; 2]]) -> impl Iterator<Item = i_overlay::i_float::int::point::IntPoint> + '_ {
     ring.iter().map(|p| i_overlay::i_float::int::point::IntPoint::new(p[0], p[1]))
+}
+
+/// Rings in tile units (each polygon's exterior first), scaled, rounded to integers and
+/// stripped of repeated points, as contours for the non-zero rule: exteriors
+/// counter-clockwise and holes clockwise (y up), so that a hole cancels its exterior and
+/// overlapping parts add up. Rings of fewer than 3 points are left out.
+fn rounded_nonzero_contours(polygons: &[Vec<Vec<[f64; 2]>>], scale: f64) -> Vec<Vec<[i32; 2]>> {
+    let mut contours = Vec::new();
+    for polygon in polygons {
+        for (index, ring) in polygon.iter().enumerate() {
+            let mut contour: Vec<[i32; 2]> =
+                ring.iter().map(|p| [(p[0] * scale).round() as i32, (p[1] * scale).round() as i32]).collect();
+            contour.dedup();
+            while contour.len() > 1 && contour.first() == contour.last() {
+                contour.pop();
+            }
+            if contour.len() < 3 {
+                continue;
+            }
+            if (signed_area2(&contour) > 0) != (index == 0) {
+                contour.reverse();
+            }
+            contours.push(contour);
+        }
+    }
+    contours
 }
 
 /// Polygons (each exterior first) as contours for the non-zero rule: exteriors
@@ -152,27 +158,10 @@ pub struct Land {
 impl Land {
     /// The source rings (each polygon's exterior first), in tile units.
     pub fn new(source: &[Vec<Vec<[f64; 2]>>]) -> Land {
-        let mut contours = Vec::new();
-        let mut bounds = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
-        for polygon in source {
-            for (index, ring) in polygon.iter().enumerate() {
-                let mut contour: Vec<[i32; 2]> = ring
-                    .iter()
-                    .map(|p| [(p[0] * MEASURE_SCALE).round() as i32, (p[1] * MEASURE_SCALE).round() as i32])
-                    .collect();
-                contour.dedup();
-                if contour.len() < 3 {
-                    continue;
-                }
-                if (signed_area2(&contour) > 0) != (index == 0) {
-                    contour.reverse();
-                }
-                for p in &contour {
-                    bounds = [bounds[0].min(p[0]), bounds[1].min(p[1]), bounds[2].max(p[0]), bounds[3].max(p[1])];
-                }
-                contours.push(contour);
-            }
-        }
+        let contours = rounded_nonzero_contours(source, MEASURE_SCALE);
+        let bounds = contours.iter().flatten().fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, p| {
+            [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])]
+        });
         Land { contours, bounds }
     }
 
