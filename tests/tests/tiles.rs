@@ -259,3 +259,66 @@ fn glyphs_for_vietnamese_labels_are_served() {
     server.get("/fonts/Comic%20Sans/0-255.pbf").expect_problem(404);
     server.get(&format!("/fonts/{}/0-254.pbf", font.replace(' ', "%20"))).expect_problem(400);
 }
+
+/// The still map of central Huế at a phone's size: the same layers as the tiles, as SVG.
+const CENTRAL_HUE_SVG: &str = "/api/v1/map.svg?bbox=107.52,16.40,107.64,16.52&width=360&height=512";
+
+#[test]
+fn the_still_map_is_an_svg_of_the_tiles_with_etag_and_attribution() {
+    let server = Server::shared();
+    let response = fetch(server, CENTRAL_HUE_SVG, "identity");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    let etag = response.headers()["etag"].to_str().unwrap().to_string();
+    let text = response.text().unwrap();
+    let svg = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = svg.root_element();
+    assert_eq!(
+        (root.tag_name().name(), root.attribute("width"), root.attribute("height")),
+        ("svg", Some("360"), Some("512"))
+    );
+    let descendants = || root.descendants().filter(|n| n.is_element());
+    let desc = descendants().find(|n| n.has_tag_name("desc")).and_then(|n| n.text()).unwrap_or_default();
+    assert!(desc.contains("thanglequoc/vietnamese-provinces-database"), "the attribution travels with it: {desc}");
+    // Both kinds of unit are filled in the style's colours, and borders are drawn.
+    let fills: Vec<&str> =
+        descendants().filter(|n| n.has_tag_name("path")).filter_map(|n| n.attribute("fill")).collect();
+    assert!(fills.contains(&"#f3d9b1") && fills.contains(&"#cfe6c3"), "ward and commune fills: {fills:?}");
+    assert!(descendants().any(|n| n.has_tag_name("path") && n.attribute("stroke") == Some("#7d6b57")));
+    // Names keep their diacritics; offices are drawn.
+    let labels: Vec<&str> = descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+    assert!(labels.contains(&"Thuận Hoá") && labels.contains(&"Phú Xuân"), "{labels:?}");
+    assert!(descendants().any(|n| n.has_tag_name("circle") && n.attribute("stroke") == Some("#c0392b")));
+
+    let again = server.client.get(server.url(CENTRAL_HUE_SVG)).header("if-none-match", &etag).send().unwrap();
+    assert_eq!(again.status(), 304);
+    let other = fetch(server, &CENTRAL_HUE_SVG.replace("width=360", "width=361"), "identity");
+    assert_ne!(other.headers()["etag"].to_str().unwrap(), etag, "another view, another ETag");
+
+    // The open sea holds no unit: a picture of the background only.
+    let sea = fetch(server, "/api/v1/map.svg?bbox=110,14,111,15&width=200&height=200", "identity").text().unwrap();
+    let sea = roxmltree::Document::parse(&sea).unwrap();
+    assert!(!sea.descendants().any(|n| n.has_tag_name("path") || n.has_tag_name("text")));
+}
+
+#[test]
+fn a_bad_still_map_request_is_a_400_problem_naming_the_parameter() {
+    let server = Server::shared();
+    for (query, parameter) in [
+        ("bbox=108,16,107,17&width=100&height=100", "bbox"),
+        ("bbox=107,17,108,16&width=100&height=100", "bbox"),
+        ("bbox=107,16,108,89&width=100&height=100", "bbox"),
+        ("bbox=107,16,108&width=100&height=100", "bbox"),
+        ("width=100&height=100", "bbox"),
+        ("bbox=107,16,108,17&width=0&height=100", "width"),
+        ("bbox=107,16,108,17&width=100&height=5000", "height"),
+        ("bbox=107,16,108,17&width=100", "height"),
+        ("bbox=107,16,108,17&width=100&height=100&zoom=3", "zoom"),
+    ] {
+        let response = fetch(server, &format!("/api/v1/map.svg?{query}"), "identity");
+        assert_eq!(response.status(), 400, "{query}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json", "{query}");
+        let problem: Value = response.json().unwrap();
+        assert_eq!(problem["invalid_params"][0]["name"], parameter, "{query}: {problem}");
+    }
+}

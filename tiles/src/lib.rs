@@ -17,6 +17,7 @@ pub mod pmtiles_export;
 pub mod pyramid;
 pub mod simplify;
 pub mod source;
+pub mod static_map;
 pub mod style;
 pub mod tile_math;
 pub mod topology;

@@ -37,6 +37,36 @@ pub enum Basemap<'a> {
     },
 }
 
+/// The colours of our layers, shared by the style and the still map ([`crate::static_map`]).
+pub mod palette {
+    /// Under everything.
+    pub const BACKGROUND: &str = "#eef3f6";
+    /// Wards (phường).
+    pub const PHUONG: &str = "#f3d9b1";
+    /// Communes (xã).
+    pub const XA: &str = "#cfe6c3";
+    /// Any other kind of unit.
+    pub const OTHER_UNIT: &str = "#dddddd";
+    /// Of the unit fills.
+    pub const FILL_OPACITY: f64 = 0.85;
+    /// Borders between two units.
+    pub const INTERNAL_BORDER: &str = "#7d6b57";
+    /// The city's outer border.
+    pub const CITY_BORDER: &str = "#3d2f22";
+    /// Dots of the former units.
+    pub const FORMER_UNIT: &str = "#8a8f98";
+    /// Office symbols: filled when the position is known, the outline when approximate.
+    pub const OFFICE: &str = "#c0392b";
+    /// The pale inside of an approximate office's symbol.
+    pub const APPROXIMATE_OFFICE_FILL: &str = "rgba(255,255,255,0.6)";
+    /// Unit names.
+    pub const LABEL: &str = "#2b2118";
+    /// Office names.
+    pub const OFFICE_LABEL: &str = "#8e2a1f";
+    /// Halos and symbol outlines.
+    pub const HALO: &str = "#ffffff";
+}
+
 /// The MapLibre style (spec v8) for the five layers, labelled in [`FONT_STACK`], over
 /// `basemap`.
 ///
@@ -107,42 +137,42 @@ fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
             "hue": { "type": "vector", "url": urls.tilejson }
         },
         "layers": [
-            { "id": "background", "type": "background", "paint": { "background-color": "#eef3f6" } },
+            { "id": "background", "type": "background", "paint": { "background-color": palette::BACKGROUND } },
             {
                 "id": "communes-fill", "type": "fill", "source": "hue", "source-layer": "communes",
                 "paint": {
-                    "fill-color": ["match", ["get", "type"], "phuong", "#f3d9b1", "xa", "#cfe6c3", "#dddddd"],
-                    "fill-opacity": 0.85
+                    "fill-color": ["match", ["get", "type"], "phuong", palette::PHUONG, "xa", palette::XA, palette::OTHER_UNIT],
+                    "fill-opacity": palette::FILL_OPACITY
                 }
             },
             {
                 "id": "boundaries-internal", "type": "line", "source": "hue", "source-layer": "boundaries",
                 "filter": ["==", ["get", "kind"], "internal"],
                 "layout": { "line-join": "round" },
-                "paint": { "line-color": "#7d6b57", "line-width": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 14, 2.0] }
+                "paint": { "line-color": palette::INTERNAL_BORDER, "line-width": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 14, 2.0] }
             },
             {
                 "id": "boundaries-city", "type": "line", "source": "hue", "source-layer": "boundaries",
                 "filter": ["==", ["get", "kind"], "city"],
                 "layout": { "line-join": "round" },
-                "paint": { "line-color": "#3d2f22", "line-width": ["interpolate", ["linear"], ["zoom"], 8, 1.2, 14, 3.0] }
+                "paint": { "line-color": palette::CITY_BORDER, "line-width": ["interpolate", ["linear"], ["zoom"], 8, 1.2, 14, 3.0] }
             },
             {
                 "id": "former-units", "type": "circle", "source": "hue", "source-layer": "former_units", "minzoom": 11,
-                "paint": { "circle-radius": 3, "circle-color": "#8a8f98", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 }
+                "paint": { "circle-radius": 3, "circle-color": palette::FORMER_UNIT, "circle-stroke-color": palette::HALO, "circle-stroke-width": 1 }
             },
             {
                 "id": "offices-exact", "type": "circle", "source": "hue", "source-layer": "offices",
                 "filter": ["==", ["get", "position_is_exact"], true],
-                "paint": { "circle-radius": 6, "circle-color": "#c0392b", "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 }
+                "paint": { "circle-radius": 6, "circle-color": palette::OFFICE, "circle-stroke-color": palette::HALO, "circle-stroke-width": 2 }
             },
             {
                 "id": "offices-approximate", "type": "circle", "source": "hue", "source-layer": "offices",
                 "filter": ["!=", ["get", "position_is_exact"], true],
                 "paint": {
                     "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 4, 14, 9],
-                    "circle-color": "rgba(255,255,255,0.6)",
-                    "circle-stroke-color": "#c0392b",
+                    "circle-color": palette::APPROXIMATE_OFFICE_FILL,
+                    "circle-stroke-color": palette::OFFICE,
                     "circle-stroke-width": 2
                 }
             },
@@ -154,7 +184,7 @@ fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
                     "text-size": ["interpolate", ["linear"], ["zoom"], 9, 11, 14, 16],
                     "text-max-width": 8
                 },
-                "paint": { "text-color": "#2b2118", "text-halo-color": "#ffffff", "text-halo-width": 1.5 }
+                "paint": { "text-color": palette::LABEL, "text-halo-color": palette::HALO, "text-halo-width": 1.5 }
             },
             {
                 "id": "office-labels", "type": "symbol", "source": "hue", "source-layer": "offices", "minzoom": 13,
@@ -165,7 +195,7 @@ fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
                     "text-offset": [0, 1.2],
                     "text-anchor": "top"
                 },
-                "paint": { "text-color": "#8e2a1f", "text-halo-color": "#ffffff", "text-halo-width": 1.5 }
+                "paint": { "text-color": palette::OFFICE_LABEL, "text-halo-color": palette::HALO, "text-halo-width": 1.5 }
             }
         ]
     })

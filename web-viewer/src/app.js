@@ -6,6 +6,7 @@ import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { STRINGS } from '/viewer/i18n.js';
 import { $, escape, ApiError, api } from '/viewer/api.js';
 import { addHostedBasemap } from '/viewer/hosted-style.js';
+import { DEFAULT_VIEW, still, stillArrived } from '/viewer/still-map.js';
 
 const params = new URLSearchParams(location.search);
 // MapLibre writes #map= as soon as it starts, so whether the link carried a view is read now.
@@ -69,11 +70,13 @@ function saveState(commune) {
 }
 
 // ---- map ---------------------------------------------------------------------------------
+// Under a still picture (still-map.js) the map starts with no style, so it sets up no tiles and
+// draws nothing until startLiveMap() gives it one.
 const map = new maplibregl.Map({
   container: 'map',
-  style: '/style.json',
-  center: [107.58, 16.46],
-  zoom: 10,
+  style: still ? undefined : '/style.json',
+  center: DEFAULT_VIEW.center,
+  zoom: DEFAULT_VIEW.zoom,
   hash: 'map',
   // Added below, bottom-left: in the corner of the zoom buttons it grew as sources loaded and
   // pushed them up (a layout shift of 0.13 in Lighthouse).
@@ -83,11 +86,64 @@ const map = new maplibregl.Map({
 });
 window.hueMap = map;
 map.addControl(new maplibregl.NavigationControl(), 'bottom-right');
-map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-left');
+// Without a style it would show an empty button beside the still picture's credit.
+const attribution = new maplibregl.AttributionControl({ compact: true });
+if (!still) map.addControl(attribution, 'bottom-left');
 let marker = null;
 // While the report form or the editor wants a position, map clicks go to it instead.
 let mapClickHandler = null;
 let onPanelClose = null;
+
+// ---- the still picture, until the map goes live -------------------------------------------
+// The live map starts at the first touch, click, wheel or key on the map, when a mouse moves
+// over it, or when the page needs it (a selection, planning, "my location": anything that
+// moves the camera). The picture follows the camera until the live map has drawn its tiles,
+// so the first drag moves the map at once; then it goes.
+let live = !still;
+function startLiveMap() {
+  if (live) return;
+  live = true;
+  $('map').classList.add('going-live');
+  map.setStyle('/style.json');
+  map.addControl(attribution, 'bottom-left');
+  localizeMapControls();
+  map.once('idle', () => {
+    still.remove();
+    $('still-attribution')?.remove();
+    $('map').classList.remove('going-live');
+  });
+}
+
+function followCamera() {
+  if (!still?.isConnected) return;
+  const [west, south, east, north] = still.dataset.bbox.split(',').map(Number);
+  const topLeft = map.project([west, north]);
+  const bottomRight = map.project([east, south]);
+  Object.assign(still.style, {
+    left: `${topLeft.x}px`, top: `${topLeft.y}px`, width: `${bottomRight.x - topLeft.x}px`, height: `${bottomRight.y - topLeft.y}px`,
+  });
+}
+
+// The still picture carries no attribution and the map has no sources yet: the data's credit is
+// shown as MapLibre's compact attribution shows it, from the TileJSON.
+async function showStillAttribution() {
+  const { attribution } = await api('/tiles.json');
+  const corner = document.querySelector('#map .maplibregl-ctrl-bottom-left');
+  if (!attribution || !corner || live) return;
+  corner.insertAdjacentHTML('beforeend', `<details id="still-attribution" class="maplibregl-ctrl maplibregl-ctrl-attrib maplibregl-compact">
+    <summary class="maplibregl-ctrl-attrib-button"></summary><div class="maplibregl-ctrl-attrib-inner">${escape(attribution)}</div></details>`);
+  localizeMapControls();
+}
+
+if (still) {
+  map.on('move', followCamera);
+  map.once('movestart', startLiveMap);
+  for (const type of ['pointerdown', 'wheel', 'keydown']) $('map').addEventListener(type, startLiveMap, { once: true, passive: true });
+  $('map').addEventListener('pointermove', (event) => { if (event.pointerType === 'mouse') startLiveMap(); }, { passive: true });
+  // Offline there is no picture (it is never saved): the live map draws from saved tiles.
+  stillArrived.then((arrived) => { if (!arrived) startLiveMap(); });
+  showStillAttribution().catch(() => { /* Offline: the live map shows it once started. */ });
+}
 
 map.on('load', () => {
   map.addLayer({
@@ -118,8 +174,11 @@ function showBasemapNote() {
   $('basemap-note').hidden = Boolean(basemap);
 }
 
+// Whether the map has a style yet (before going live it has none, and no layers to ask about).
+const hasLayer = (id) => live && Boolean(map.getLayer(id));
+
 function highlight(code) {
-  if (map.getLayer('commune-selected')) map.setFilter('commune-selected', ['==', ['get', 'code'], code || '']);
+  if (hasLayer('commune-selected')) map.setFilter('commune-selected', ['==', ['get', 'code'], code || '']);
 }
 
 function placeMarker(lon, lat) {
@@ -311,6 +370,7 @@ async function selectCommune(code, { fit = true, preface = '' } = {}) {
 
 $('close-panel').addEventListener('click', closePanel);
 map.on('click', (event) => {
+  startLiveMap();
   if (mapClickHandler) mapClickHandler(event.lngLat);
   else showLocation(+event.lngLat.lng.toFixed(6), +event.lngLat.lat.toFixed(6));
 });
@@ -439,8 +499,9 @@ function applyMode() {
   $('mode').setAttribute('aria-pressed', String(planning));
   // A toggle keeps its name; aria-pressed says whether planning is on ("Planning, pressed").
   $('mode').textContent = t('planning');
-  if (map.getLayer('findings')) map.setLayoutProperty('findings', 'visibility', planning ? 'visible' : 'none');
-  if (map.getLayer('former-units')) map.setLayerZoomRange('former-units', planning ? 0 : 11, 24);
+  if (planning) startLiveMap();
+  if (hasLayer('findings')) map.setLayoutProperty('findings', 'visibility', planning ? 'visible' : 'none');
+  if (hasLayer('former-units')) map.setLayerZoomRange('former-units', planning ? 0 : 11, 24);
   if (planning) loadPlanning().catch((error) => showError(error, applyMode));
 }
 
@@ -459,7 +520,7 @@ function applyLanguage() {
   document.title = t('title');
   $('mode').textContent = t('planning');
   if (planning) planner?.render();
-  if (map.isStyleLoaded()) showBasemapNote();
+  if (live && map.isStyleLoaded()) showBasemapNote();
   localizeMapControls();
   for (const listener of languageListeners) listener();
 }

@@ -12,7 +12,7 @@ const PREFIX = 'hue-map-offline';
 const CURRENT = `${PREFIX}-current`;
 const PACK = '/api/v1/offline-pack';
 const SHELL = [
-  '/', '/viewer/app.js', '/viewer/api.js', '/viewer/i18n.js', '/viewer/app.css', '/viewer/report.js', '/viewer/offline.js', '/viewer/hosted-style.js', '/viewer/planning.js',
+  '/', '/viewer/app.js', '/viewer/api.js', '/viewer/i18n.js', '/viewer/app.css', '/viewer/report.js', '/viewer/offline.js', '/viewer/hosted-style.js', '/viewer/planning.js', '/viewer/still-map.js',
   '/viewer/manifest.webmanifest', '/viewer/icon.svg', '/viewer/icon-192.png',
   '/vendor/maplibre-gl/maplibre-gl.mjs', '/vendor/maplibre-gl/maplibre-gl-worker.mjs', '/vendor/maplibre-gl/maplibre-gl-shared.mjs',
   '/vendor/maplibre-gl/maplibre-gl.css', '/style.json', '/tiles.json',

@@ -3,7 +3,7 @@
 // commune and its office. Against the real server, in Debian's Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openMap, clickAt, panelText, axeViolations } from './harness.js';
+import { startServer, launchBrowser, openMap, startLive, clickAt, panelText, axeViolations } from './harness.js';
 
 let server;
 let browser;
@@ -54,6 +54,9 @@ test('after going offline and reloading, a tap still names the commune and its o
 
   await context.setOffline(true);
   await page.reload();
+  // The still picture may come from the HTTP cache; touching the map starts the live map,
+  // which draws from the saved tiles.
+  await startLive(page);
   await page.waitForFunction(() => window.hueMapIdle === true, null, { timeout: 90_000 });
   // The map itself is drawn from the saved tiles.
   const drawn = await page.evaluate(() => window.hueMap.queryRenderedFeatures({ layers: ['communes-fill'] }).length);
@@ -87,6 +90,7 @@ test('when the server hangs rather than refuses, a tap still answers from the sa
   const { page, context } = await openMap(browser, `${server.base}/#map=13/16.4668/107.5794`, undefined, { serviceWorkers: 'allow' });
   await savedForOffline(page);
   await page.reload();
+  await startLive(page);
   await page.waitForFunction(() => window.hueMapIdle === true && navigator.serviceWorker.controller !== null, null, { timeout: 90_000 });
   server.pause();
   try {

@@ -18,6 +18,7 @@ pub mod fonts;
 pub mod former_units;
 pub mod healthz;
 pub mod locate;
+pub mod map;
 pub mod metrics;
 pub mod nearest;
 pub mod offices;
@@ -50,6 +51,7 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(whoami::router())
         .merge(opening_hours::router())
         .merge(offline_pack::router())
+        .merge(map::router())
         .merge(audit::router())
         .merge(quality::router())
         .merge(search::router())

@@ -127,7 +127,7 @@ impl ItemsQuery {
 
 /// 4 numbers (or 6, with heights we ignore) in the given CRS's axis order, returned as
 /// CRS84 `[west, south, east, north]`.
-fn parse_bbox(raw: &str, crs: Crs) -> ApiResult<[f64; 4]> {
+pub(crate) fn parse_bbox(raw: &str, crs: Crs) -> ApiResult<[f64; 4]> {
     let numbers = raw.split(',').map(|part| parse_finite("bbox", part)).collect::<ApiResult<Vec<f64>>>()?;
     let (a0, b0, a1, b1) = match *numbers.as_slice() {
         [a0, b0, a1, b1] => (a0, b0, a1, b1),

@@ -1,0 +1,78 @@
+//! `GET /api/v1/map.svg`: a still picture of the map for a box and a size, drawn from the
+//! vector tiles in the style's colours (`tiles::static_map`). The web map shows it first, so a
+//! phone shows the communes without starting WebGL until the resident touches the map; other
+//! apps can put a map in a page, a report or an e-mail.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use tiles::static_map::{self, View, MAX_SIZE};
+
+use crate::http::conditional::none_match;
+use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::QueryParams;
+use crate::routes::ogc::items::{parse_bbox, Crs};
+use crate::routes::tiles::TILE_CACHE_CONTROL;
+use crate::state::AppState;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+const SVG: &str = "image/svg+xml";
+
+fn view(params: &QueryParams) -> ApiResult<View> {
+    params.reject_unknown(&["bbox", "width", "height"])?;
+    let raw =
+        params.single("bbox")?.ok_or_else(|| Problem::invalid_param("bbox", "is required: west,south,east,north"))?;
+    let bbox = parse_bbox(raw, Crs::Crs84)?;
+    let size = |name: &str| -> ApiResult<u32> {
+        let raw = params.single(name)?.ok_or_else(|| Problem::invalid_param(name, "is required, in pixels"))?;
+        raw.trim().parse::<u32>().ok().filter(|v| (1..=MAX_SIZE).contains(v)).ok_or_else(|| {
+            Problem::invalid_param(name, format!("must be a whole number of pixels from 1 to {MAX_SIZE}, got {raw:?}"))
+        })
+    };
+    let (width, height) = (size("width")?, size("height")?);
+    View::new(bbox, width, height).map_err(|e| Problem::invalid_param("bbox", e.to_string()))
+}
+
+/// The map of a box as SVG: unit fills, borders, office symbols and names, in the style's
+/// colours. The box is fitted into the picture and centred. The data attribution is in the
+/// picture's `<desc>`; show it beside the picture.
+#[utoipa::path(get, path = "/api/v1/map.svg", tag = "tiles",
+    params(
+        ("bbox" = String, Query, description = "west,south,east,north in degrees (WGS 84), west of east", example = "107.45,16.36,107.71,16.56"),
+        ("width" = u32, Query, minimum = 1, maximum = 4096, description = "Width in pixels"),
+        ("height" = u32, Query, minimum = 1, maximum = 4096, description = "Height in pixels"),
+    ),
+    responses(
+        (status = 200, description = "The picture", content_type = "image/svg+xml", body = String),
+        (status = 304, description = "Unchanged since the ETag given"),
+        (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn map_svg(State(state): State<AppState>, params: QueryParams, headers: HeaderMap) -> ApiResult<Response> {
+    let view = view(&params)?;
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    // The picture changes with the dataset, the offices, and the view asked for.
+    let digest = Sha256::digest(format!("{}-r{}-{view:?}", snapshot.data.version, snapshot.registry_version));
+    let etag = format!("\"map-{}\"", digest.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>());
+    let mut response = if none_match(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        // Decoding tiles (and rendering deep ones) is CPU work: keep it off the async workers.
+        let svg = tokio::task::spawn_blocking(move || {
+            static_map::render(&snapshot.tiles, &view, tiles::metadata::ATTRIBUTION)
+        })
+        .await?;
+        ([(header::CONTENT_TYPE, SVG)], svg).into_response()
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(TILE_CACHE_CONTROL));
+    Ok(response)
+}
+
+/// This module's routes, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(map_svg))
+}

@@ -1,0 +1,401 @@
+//! A still picture of the map (SVG) for a box and a size: the same vector tiles, drawn in the
+//! same colours and order as the style ([`crate::style`]), so a page can show the map before it
+//! starts a WebGL map, and another app can put a map in a report or an e-mail without one.
+//!
+//! Polygons and lines are drawn tile by tile, each tile clipped to its own square (nested
+//! `<svg>` elements clip), so the buffer that tiles share is not painted twice. Points and
+//! labels are kept only by the tile that holds them, and drawn in pixels on top, as MapLibre
+//! does: a circle at a tile edge is not cut, and labels that would collide are left out.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use geo::{Coord, Geometry, Polygon};
+use mvt_reader::feature::{Feature, Value};
+use mvt_reader::Reader;
+
+use crate::pyramid::{Lookup, TileStore};
+use crate::style::palette;
+use crate::tile_math::{tiles_covering, to_unit, TileId, MAX_LATITUDE};
+use crate::MAX_ZOOM;
+
+/// The largest width or height, in pixels.
+pub const MAX_SIZE: u32 = 4096;
+/// MapLibre's tiles are 512 px wide: zoom z draws the world 512 · 2^z pixels wide.
+const TILE_PIXELS: f64 = 512.0;
+/// The geometry's own coordinates: one tile is this many units wide at the tile zoom.
+const UNITS: f64 = 4096.0;
+const FONT: &str = "'DejaVu Sans', Verdana, Arial, sans-serif";
+
+/// What a still map shows: a lon/lat box fitted into a picture of `width` × `height` pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    west: f64,
+    south: f64,
+    east: f64,
+    north: f64,
+    width: u32,
+    height: u32,
+}
+
+/// Why a view cannot be drawn.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ViewError {
+    /// West is not west of east (a box across 180° is not supported).
+    #[error("the box must run west to east without crossing 180°: west {0} is not west of east {1}")]
+    WestNotBeforeEast(f64, f64),
+    /// South is not south of north.
+    #[error("the box must have height: south {0} is not south of north {1}")]
+    SouthNotBelowNorth(f64, f64),
+    /// A corner outside the Web Mercator world.
+    #[error("longitudes must be within [-180, 180] and latitudes within ±{MAX_LATITUDE:.4} (Web Mercator)")]
+    OutsideTheWorld,
+    /// A width or height of 0 or above [`MAX_SIZE`].
+    #[error("width and height must be whole numbers from 1 to {MAX_SIZE}, got {0} × {1}")]
+    Size(u32, u32),
+}
+
+impl View {
+    /// A view of `[west, south, east, north]` (degrees, WGS 84) in `width` × `height` pixels.
+    pub fn new(bbox: [f64; 4], width: u32, height: u32) -> Result<View, ViewError> {
+        let [west, south, east, north] = bbox;
+        let lon_ok = |x: f64| (-180.0..=180.0).contains(&x);
+        let lat_ok = |y: f64| (-MAX_LATITUDE..=MAX_LATITUDE).contains(&y);
+        if !(lon_ok(west) && lon_ok(east) && lat_ok(south) && lat_ok(north)) {
+            return Err(ViewError::OutsideTheWorld);
+        }
+        if west >= east {
+            return Err(ViewError::WestNotBeforeEast(west, east));
+        }
+        if south >= north {
+            return Err(ViewError::SouthNotBelowNorth(south, north));
+        }
+        if !(1..=MAX_SIZE).contains(&width) || !(1..=MAX_SIZE).contains(&height) {
+            return Err(ViewError::Size(width, height));
+        }
+        Ok(View { west, south, east, north, width, height })
+    }
+
+    /// The box on the unit square, `[x0, y0, x1, y1]` with y0 the northern edge.
+    fn unit_box(&self) -> [f64; 4] {
+        let [x0, y0] = to_unit(self.west, self.north);
+        let [x1, y1] = to_unit(self.east, self.south);
+        [x0, y0, x1, y1]
+    }
+
+    /// Pixels per unit-square unit: the box fits the picture, as SVG's default "meet" does.
+    fn scale(&self) -> f64 {
+        let [x0, y0, x1, y1] = self.unit_box();
+        (self.width as f64 / (x1 - x0)).min(self.height as f64 / (y1 - y0))
+    }
+
+    /// The MapLibre zoom that draws the box at this size (fractional).
+    pub fn zoom(&self) -> f64 {
+        (self.scale() / TILE_PIXELS).log2()
+    }
+}
+
+/// A zoom-dependent size, as the style's `["interpolate", ["linear"], ["zoom"], z0, v0, z1, v1]`.
+fn by_zoom(zoom: f64, (z0, v0): (f64, f64), (z1, v1): (f64, f64)) -> f64 {
+    let t = ((zoom - z0) / (z1 - z0)).clamp(0.0, 1.0);
+    v0 + t * (v1 - v0)
+}
+
+fn text(feature: &Feature, key: &str) -> Option<String> {
+    match feature.properties.as_ref()?.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn flag(feature: &Feature, key: &str) -> bool {
+    matches!(feature.properties.as_ref().and_then(|p| p.get(key)), Some(Value::Bool(true)))
+}
+
+/// `&`, `<`, `>`, `"` and `'` escaped for XML text and attribute values.
+fn xml(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// SVG path data for every ring or line of a geometry, in the tile's own units.
+fn path_data(geometry: &Geometry<f32>) -> String {
+    let mut d = String::new();
+    match geometry {
+        Geometry::Polygon(p) => push_polygon(&mut d, p),
+        Geometry::MultiPolygon(ps) => ps.iter().for_each(|p| push_polygon(&mut d, p)),
+        Geometry::LineString(l) => push_points(&mut d, &l.0, false),
+        Geometry::MultiLineString(ls) => ls.iter().for_each(|l| push_points(&mut d, &l.0, false)),
+        _ => {}
+    }
+    d
+}
+
+fn push_polygon(d: &mut String, polygon: &Polygon<f32>) {
+    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+        push_points(d, &ring.0, true);
+    }
+}
+
+fn push_points(d: &mut String, points: &[Coord<f32>], close: bool) {
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(d, "{}{} {}", if i == 0 { 'M' } else { 'L' }, p.x, p.y);
+    }
+    if close {
+        d.push('Z');
+    }
+}
+
+/// One tile's features by layer name, with the layer's extent.
+struct DecodedTile {
+    id: TileId,
+    layers: HashMap<String, (f64, Vec<Feature>)>,
+}
+
+fn decode(id: TileId, raw: &[u8]) -> Option<DecodedTile> {
+    // Our own tiles: one that fails to decode is a bug, and the picture goes without it.
+    let reader = Reader::new(raw.to_vec()).ok()?;
+    let mut layers = HashMap::new();
+    for layer in reader.get_layer_metadata().ok()? {
+        let features = reader.get_features(layer.layer_index).ok()?;
+        layers.insert(layer.name, (layer.extent.max(1) as f64, features));
+    }
+    Some(DecodedTile { id, layers })
+}
+
+/// A point or label to draw in pixels, once.
+struct Mark {
+    x: f64,
+    y: f64,
+    kind: MarkKind,
+}
+
+enum MarkKind {
+    FormerUnit,
+    Office { exact: bool, name: String },
+    Label(String),
+}
+
+/// Draws `view` from `store`'s tiles. The data attribution goes into `<desc>`, for the page or
+/// app showing the picture to display beside it, as it would TileJSON's.
+pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
+    let zoom = view.zoom();
+    let tile_zoom = zoom.floor().clamp(0.0, MAX_ZOOM as f64) as u8;
+    let unit_box = view.unit_box();
+    let tiles: Vec<DecodedTile> = tiles_covering(unit_box, tile_zoom)
+        .filter_map(|id| match store.get(id) {
+            Lookup::Tile(tile) => decode(id, &tile.raw),
+            Lookup::Empty => None,
+        })
+        .collect();
+
+    let grid = (1u64 << tile_zoom) as f64;
+    let scale = view.scale();
+    // Pixel position of a point on the unit square; the box is centred as "meet" centres it.
+    let [x0, y0, x1, y1] = unit_box;
+    let (offset_x, offset_y) =
+        ((view.width as f64 - (x1 - x0) * scale) / 2.0, (view.height as f64 - (y1 - y0) * scale) / 2.0);
+    let pixel = |ux: f64, uy: f64| ((ux - x0) * scale + offset_x, (uy - y0) * scale + offset_y);
+
+    let (width, height) = (view.width, view.height);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">"#
+    );
+    let _ = write!(svg, "<title>Huế communes and wards</title><desc>{}</desc>", xml(attribution));
+    let _ = write!(svg, r#"<rect width="100%" height="100%" fill="{}"/>"#, palette::BACKGROUND);
+
+    // Geometry: one coordinate space in tile units at the tile zoom, from the first tile's corner.
+    let (first_x, first_y) = ((x0 * grid).floor(), (y0 * grid).floor());
+    let to_units = |u: f64, first: f64| (u * grid - first) * UNITS;
+    let _ = write!(
+        svg,
+        r#"<svg width="{width}" height="{height}" viewBox="{} {} {} {}">"#,
+        to_units(x0, first_x) - offset_x / scale * grid * UNITS,
+        to_units(y0, first_y) - offset_y / scale * grid * UNITS,
+        width as f64 / scale * grid * UNITS,
+        height as f64 / scale * grid * UNITS,
+    );
+    let each_tile = |svg: &mut String, layer: &str, draw: &dyn Fn(&Feature) -> Option<String>| {
+        for tile in &tiles {
+            let Some((extent, features)) = tile.layers.get(layer) else { continue };
+            let paths: String = features.iter().filter_map(draw).collect();
+            if paths.is_empty() {
+                continue;
+            }
+            let (x, y) = ((tile.id.x as f64 - first_x) * UNITS, (tile.id.y as f64 - first_y) * UNITS);
+            let _ = write!(
+                svg,
+                r#"<svg x="{x}" y="{y}" width="{UNITS}" height="{UNITS}" viewBox="0 0 {extent} {extent}">{paths}</svg>"#
+            );
+        }
+    };
+    each_tile(&mut svg, "communes", &|f| {
+        let fill = match text(f, "type").as_deref() {
+            Some("phuong") => palette::PHUONG,
+            Some("xa") => palette::XA,
+            _ => palette::OTHER_UNIT,
+        };
+        Some(format!(
+            r#"<path d="{}" fill="{fill}" fill-opacity="{}" fill-rule="evenodd"/>"#,
+            path_data(&f.geometry),
+            palette::FILL_OPACITY
+        ))
+    });
+    for (kind, colour, width) in [
+        ("internal", palette::INTERNAL_BORDER, by_zoom(zoom, (8.0, 0.6), (14.0, 2.0))),
+        ("city", palette::CITY_BORDER, by_zoom(zoom, (8.0, 1.2), (14.0, 3.0))),
+    ] {
+        each_tile(&mut svg, "boundaries", &|f| {
+            (text(f, "kind").as_deref() == Some(kind)).then(|| {
+                format!(
+                    r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="{width:.2}" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>"#,
+                    path_data(&f.geometry)
+                )
+            })
+        });
+    }
+    svg.push_str("</svg>");
+
+    // Points and labels: each from the one tile whose square holds it, in pixels.
+    let mut marks = Vec::new();
+    for tile in &tiles {
+        for (layer, (extent, features)) in &tile.layers {
+            for f in features {
+                // A reader may hand back a single point as a MultiPoint of one.
+                let p = match &f.geometry {
+                    Geometry::Point(p) => p.0,
+                    Geometry::MultiPoint(ps) if ps.0.len() == 1 => ps.0[0].0,
+                    _ => continue,
+                };
+                let (tx, ty) = (p.x as f64 / extent, p.y as f64 / extent);
+                if !((0.0..1.0).contains(&tx) && (0.0..1.0).contains(&ty)) {
+                    continue;
+                }
+                let kind = match layer.as_str() {
+                    "former_units" if zoom >= 11.0 => MarkKind::FormerUnit,
+                    "offices" => MarkKind::Office {
+                        exact: flag(f, "position_is_exact"),
+                        name: text(f, "name").unwrap_or_default(),
+                    },
+                    "labels" => match text(f, "name") {
+                        Some(name) => MarkKind::Label(name),
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                let (x, y) = pixel((tile.id.x as f64 + tx) / grid, (tile.id.y as f64 + ty) / grid);
+                marks.push(Mark { x, y, kind });
+            }
+        }
+    }
+    draw_marks(&mut svg, &marks, zoom, (view.width as f64, view.height as f64));
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Circles in the style's order, then labels that do not collide and fit the picture whole
+/// (greedy, in tile order), as MapLibre places them.
+fn draw_marks(svg: &mut String, marks: &[Mark], zoom: f64, (width, height): (f64, f64)) {
+    let white = palette::HALO;
+    for m in marks.iter().filter(|m| matches!(m.kind, MarkKind::FormerUnit)) {
+        let _ = write!(
+            svg,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{}" stroke="{white}" stroke-width="1"/>"#,
+            m.x,
+            m.y,
+            palette::FORMER_UNIT
+        );
+    }
+    for exact in [true, false] {
+        for m in marks.iter().filter(|m| matches!(m.kind, MarkKind::Office { exact: e, .. } if e == exact)) {
+            let (r, fill, stroke) = if exact {
+                (6.0, palette::OFFICE, white)
+            } else {
+                (by_zoom(zoom, (9.0, 4.0), (14.0, 9.0)), palette::APPROXIMATE_OFFICE_FILL, palette::OFFICE)
+            };
+            let _ = write!(
+                svg,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="{r:.1}" fill="{fill}" stroke="{stroke}" stroke-width="2"/>"#,
+                m.x, m.y
+            );
+        }
+    }
+    let mut placed: Vec<[f64; 4]> = Vec::new();
+    let mut label = |svg: &mut String, x: f64, y: f64, text: &str, size: f64, colour: &str| {
+        // DejaVu Sans averages about 0.6 em per letter; a box a little wider than the text.
+        let half_width = 0.32 * size * text.chars().count() as f64;
+        let b = [x - half_width, y - 0.65 * size, x + half_width, y + 0.65 * size];
+        let outside = b[0] < 0.0 || b[1] < 0.0 || b[2] > width || b[3] > height;
+        if outside || placed.iter().any(|p| b[0] < p[2] && p[0] < b[2] && b[1] < p[3] && p[1] < b[3]) {
+            return;
+        }
+        placed.push(b);
+        let _ = write!(
+            svg,
+            r#"<text x="{x:.1}" y="{y:.1}" font-family="{FONT}" font-size="{size:.1}" text-anchor="middle" dominant-baseline="central" fill="{colour}" stroke="{white}" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"#,
+            xml(text)
+        );
+    };
+    let size = by_zoom(zoom, (9.0, 11.0), (14.0, 16.0));
+    for m in marks {
+        if let MarkKind::Label(name) = &m.kind {
+            label(svg, m.x, m.y, name, size, palette::LABEL);
+        }
+    }
+    if zoom >= 13.0 {
+        for m in marks {
+            if let MarkKind::Office { exact, name } = &m.kind {
+                let shown = if *exact { name.clone() } else { format!("{name} (≈)") };
+                label(svg, m.x, m.y + 1.2 * 12.0 + 6.0, &shown, 12.0, palette::OFFICE_LABEL);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_are_checked() {
+        assert!(View::new([107.0, 16.0, 108.0, 17.0], 400, 300).is_ok());
+        assert_eq!(View::new([108.0, 16.0, 107.0, 17.0], 400, 300), Err(ViewError::WestNotBeforeEast(108.0, 107.0)));
+        assert_eq!(View::new([107.0, 17.0, 108.0, 17.0], 400, 300), Err(ViewError::SouthNotBelowNorth(17.0, 17.0)));
+        assert_eq!(View::new([107.0, 16.0, 108.0, 89.0], 400, 300), Err(ViewError::OutsideTheWorld));
+        assert_eq!(View::new([107.0, 16.0, 108.0, 17.0], 0, 300), Err(ViewError::Size(0, 300)));
+        assert!(View::new([107.0, 16.0, 108.0, 17.0], MAX_SIZE + 1, 300).is_err());
+    }
+
+    #[test]
+    fn the_zoom_is_maplibres() {
+        // The whole world 512 px wide is zoom 0; 1024 px wide is zoom 1.
+        let world = View::new([-180.0, -MAX_LATITUDE, 180.0, MAX_LATITUDE], 512, 512).unwrap();
+        assert!(world.zoom().abs() < 1e-9);
+        let twice = View::new([-180.0, -MAX_LATITUDE, 180.0, MAX_LATITUDE], 1024, 1024).unwrap();
+        assert!((twice.zoom() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn sizes_follow_the_styles_interpolation() {
+        assert_eq!(by_zoom(8.0, (8.0, 0.6), (14.0, 2.0)), 0.6);
+        assert_eq!(by_zoom(20.0, (8.0, 0.6), (14.0, 2.0)), 2.0);
+        assert!((by_zoom(11.0, (8.0, 0.6), (14.0, 2.0)) - 1.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn text_is_escaped_for_xml() {
+        assert_eq!(xml(r#"Huế & <"Thuận Hóa">'"#), "Huế &amp; &lt;&quot;Thuận Hóa&quot;&gt;&apos;");
+    }
+}

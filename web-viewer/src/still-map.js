@@ -1,0 +1,64 @@
+// The first picture of the map: a still SVG of the communes (/api/v1/map.svg, drawn by the
+// server from the same tiles, in the same colours) for the view the page opens on. A phone
+// shows it at once, and starts the WebGL map (app.js) only when the resident touches the map
+// or asks for something only the live map shows. WebGL is the heaviest thing the page does:
+// on a slow phone it blocks the page for seconds while it sets up and draws.
+//
+// This module has no imports, so it runs as soon as the page is parsed, before MapLibre has
+// even downloaded.
+
+/** Where the map opens without a view in the link. */
+export const DEFAULT_VIEW = { center: [107.58, 16.46], zoom: 10 };
+
+/** MapLibre's tiles are 512 px: at zoom z the world is 512 · 2^z pixels wide. */
+const TILE_PIXELS = 512;
+
+/** The view a link asks for (#map=zoom/lat/lon, as MapLibre writes it), or the default. */
+export function linkedView(hash) {
+  const match = /(?:^#|&)map=([-\d.]+)\/([-\d.]+)\/([-\d.]+)/.exec(hash);
+  if (!match) return DEFAULT_VIEW;
+  const [zoom, lat, lon] = match.slice(1).map(Number);
+  return [zoom, lat, lon].every(Number.isFinite) ? { center: [lon, lat], zoom } : DEFAULT_VIEW;
+}
+
+/** The lon/lat box [west, south, east, north] that a `width` × `height` map shows. */
+export function boxOf({ center, zoom }, width, height) {
+  const world = TILE_PIXELS * 2 ** zoom;
+  const [cx, cy] = [(center[0] + 180) / 360 * world, (1 - Math.asinh(Math.tan(center[1] * Math.PI / 180)) / Math.PI) / 2 * world];
+  const lon = (x) => x / world * 360 - 180;
+  const lat = (y) => Math.atan(Math.sinh(Math.PI * (1 - 2 * y / world))) * 180 / Math.PI;
+  const clampLon = (v) => Math.min(180, Math.max(-180, v));
+  const clampLat = (v) => Math.min(85.05, Math.max(-85.05, v));
+  return [clampLon(lon(cx - width / 2)), clampLat(lat(cy + height / 2)), clampLon(lon(cx + width / 2)), clampLat(lat(cy - height / 2))];
+}
+
+const params = new URLSearchParams(location.search);
+/** Links to a commune, planning and editing need the live map from the start. */
+export const startsLive = params.has('commune') || ['planning', 'edit'].includes(params.get('mode'));
+
+function showStill() {
+  const container = document.getElementById('map');
+  const { width, height } = container.getBoundingClientRect();
+  if (startsLive || width < 1 || height < 1) return null;
+  const box = boxOf(linkedView(location.hash), Math.round(width), Math.round(height));
+  const image = document.createElement('img');
+  image.className = 'still-map';
+  // The live map's canvas carries the map's name; this picture is what it looks like.
+  image.alt = '';
+  image.dataset.bbox = box.join(',');
+  image.src = `/api/v1/map.svg?bbox=${box.map((v) => v.toFixed(6)).join(',')}&width=${Math.round(width)}&height=${Math.round(height)}`;
+  container.prepend(image);
+  return image;
+}
+
+/** The still picture on show, or null (a link that starts live, or none drawn). */
+export const still = showStill();
+
+/** Whether the picture arrived: false offline, where only the saved tiles can draw the map.
+ * Listened for here, since the answer may come before app.js has loaded. */
+export const stillArrived = still
+  ? new Promise((resolve) => {
+    still.addEventListener('load', () => resolve(true), { once: true });
+    still.addEventListener('error', () => resolve(false), { once: true });
+  })
+  : Promise.resolve(false);
