@@ -6,7 +6,7 @@ import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { STRINGS } from '/viewer/i18n.js';
 import { $, escape, ApiError, api } from '/viewer/api.js';
 import { addHostedBasemap } from '/viewer/hosted-style.js';
-import { DEFAULT_VIEW, still, stillArrived } from '/viewer/still-map.js';
+import { DEFAULT_VIEW, still, stillArrived, touched } from '/viewer/still-map.js';
 
 const params = new URLSearchParams(location.search);
 // MapLibre writes #map= as soon as it starts, so whether the link carried a view is read now.
@@ -138,8 +138,7 @@ async function showStillAttribution() {
 if (still) {
   map.on('move', followCamera);
   map.once('movestart', startLiveMap);
-  for (const type of ['pointerdown', 'wheel', 'keydown']) $('map').addEventListener(type, startLiveMap, { once: true, passive: true });
-  $('map').addEventListener('pointermove', (event) => { if (event.pointerType === 'mouse') startLiveMap(); }, { passive: true });
+  touched.then(startLiveMap);
   // Offline there is no picture (it is never saved): the live map draws from saved tiles.
   stillArrived.then((arrived) => { if (!arrived) startLiveMap(); });
   showStillAttribution().catch(() => { /* Offline: the live map shows it once started. */ });
