@@ -312,6 +312,8 @@ fn a_bad_still_map_request_is_a_400_problem_naming_the_parameter() {
         ("width=100&height=100", "bbox"),
         ("bbox=107,16,108,17&width=0&height=100", "width"),
         ("bbox=107,16,108,17&width=100&height=5000", "height"),
+        ("bbox=107,16,108,17&width=4096&height=4096", "width"),
+        ("bbox=107,16,107.0000000001,16.0000000001&width=100&height=100", "bbox"),
         ("bbox=107,16,108,17&width=100", "height"),
         ("bbox=107,16,108,17&width=100&height=100&zoom=3", "zoom"),
     ] {

@@ -17,10 +17,14 @@ use mvt_reader::Reader;
 use crate::pyramid::{Lookup, TileStore};
 use crate::style::palette;
 use crate::tile_math::{tiles_covering, to_unit, TileId, MAX_LATITUDE};
-use crate::MAX_ZOOM;
+use crate::{xml, MAX_ZOOM};
 
 /// The largest width or height, in pixels.
 pub const MAX_SIZE: u32 = 4096;
+/// The most pixels in one picture (2048 × 2048), which bounds the tiles it is drawn from.
+pub const MAX_PIXELS: u64 = 2048 * 2048;
+/// The deepest view, about 4 cm a pixel: deeper than that a box is a point.
+pub const MAX_VIEW_ZOOM: f64 = 22.0;
 /// MapLibre's tiles are 512 px wide: zoom z draws the world 512 · 2^z pixels wide.
 const TILE_PIXELS: f64 = 512.0;
 /// The geometry's own coordinates: one tile is this many units wide at the tile zoom.
@@ -53,6 +57,12 @@ pub enum ViewError {
     /// A width or height of 0 or above [`MAX_SIZE`].
     #[error("width and height must be whole numbers from 1 to {MAX_SIZE}, got {0} × {1}")]
     Size(u32, u32),
+    /// More than [`MAX_PIXELS`] in all.
+    #[error("a picture may have at most {MAX_PIXELS} pixels, got {0}")]
+    TooManyPixels(u64),
+    /// A box so small for the picture that the zoom is past [`MAX_VIEW_ZOOM`].
+    #[error("the box is too small for the picture: zoom {0:.1}, at most {MAX_VIEW_ZOOM}")]
+    TooDeep(f64),
 }
 
 impl View {
@@ -73,7 +83,16 @@ impl View {
         if !(1..=MAX_SIZE).contains(&width) || !(1..=MAX_SIZE).contains(&height) {
             return Err(ViewError::Size(width, height));
         }
-        Ok(View { west, south, east, north, width, height })
+        let pixels = width as u64 * height as u64;
+        if pixels > MAX_PIXELS {
+            return Err(ViewError::TooManyPixels(pixels));
+        }
+        let view = View { west, south, east, north, width, height };
+        // Also refuses a box that projects to nothing (the scale is infinite, the zoom too).
+        match view.zoom() {
+            zoom if zoom <= MAX_VIEW_ZOOM => Ok(view),
+            zoom => Err(ViewError::TooDeep(zoom)),
+        }
     }
 
     /// The box on the unit square, `[x0, y0, x1, y1]` with y0 the northern edge.
@@ -93,12 +112,16 @@ impl View {
     pub fn zoom(&self) -> f64 {
         (self.scale() / TILE_PIXELS).log2()
     }
-}
 
-/// A zoom-dependent size, as the style's `["interpolate", ["linear"], ["zoom"], z0, v0, z1, v1]`.
-fn by_zoom(zoom: f64, (z0, v0): (f64, f64), (z1, v1): (f64, f64)) -> f64 {
-    let t = ((zoom - z0) / (z1 - z0)).clamp(0.0, 1.0);
-    v0 + t * (v1 - v0)
+    /// What the whole picture shows on the unit square: the box, centred, and the margins
+    /// beside it when the picture's shape differs from the box's.
+    fn picture_box(&self) -> [f64; 4] {
+        let [x0, y0, x1, y1] = self.unit_box();
+        let scale = self.scale();
+        let (half_width, half_height) = (self.width as f64 / scale / 2.0, self.height as f64 / scale / 2.0);
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        [cx - half_width, cy - half_height, cx + half_width, cy + half_height]
+    }
 }
 
 fn text(feature: &Feature, key: &str) -> Option<String> {
@@ -110,22 +133,6 @@ fn text(feature: &Feature, key: &str) -> Option<String> {
 
 fn flag(feature: &Feature, key: &str) -> bool {
     matches!(feature.properties.as_ref().and_then(|p| p.get(key)), Some(Value::Bool(true)))
-}
-
-/// `&`, `<`, `>`, `"` and `'` escaped for XML text and attribute values.
-fn xml(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// SVG path data for every ring or line of a geometry, in the tile's own units.
@@ -191,8 +198,8 @@ enum MarkKind {
 pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
     let zoom = view.zoom();
     let tile_zoom = zoom.floor().clamp(0.0, MAX_ZOOM as f64) as u8;
-    let unit_box = view.unit_box();
-    let tiles: Vec<DecodedTile> = tiles_covering(unit_box, tile_zoom)
+    let picture = view.picture_box();
+    let tiles: Vec<DecodedTile> = tiles_covering(picture, tile_zoom)
         .filter_map(|id| match store.get(id) {
             Lookup::Tile(tile) => decode(id, &tile.raw),
             Lookup::Empty => None,
@@ -201,11 +208,9 @@ pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
 
     let grid = (1u64 << tile_zoom) as f64;
     let scale = view.scale();
-    // Pixel position of a point on the unit square; the box is centred as "meet" centres it.
-    let [x0, y0, x1, y1] = unit_box;
-    let (offset_x, offset_y) =
-        ((view.width as f64 - (x1 - x0) * scale) / 2.0, (view.height as f64 - (y1 - y0) * scale) / 2.0);
-    let pixel = |ux: f64, uy: f64| ((ux - x0) * scale + offset_x, (uy - y0) * scale + offset_y);
+    // Pixel position of a point on the unit square.
+    let [x0, y0, ..] = picture;
+    let pixel = |ux: f64, uy: f64| ((ux - x0) * scale, (uy - y0) * scale);
 
     let (width, height) = (view.width, view.height);
     let mut svg = String::new();
@@ -213,17 +218,17 @@ pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">"#
     );
-    let _ = write!(svg, "<title>Huế communes and wards</title><desc>{}</desc>", xml(attribution));
+    let _ = write!(svg, "<title>Huế communes and wards</title><desc>{}</desc>", xml::escape(attribution));
     let _ = write!(svg, r#"<rect width="100%" height="100%" fill="{}"/>"#, palette::BACKGROUND);
 
     // Geometry: one coordinate space in tile units at the tile zoom, from the first tile's corner.
-    let (first_x, first_y) = ((x0 * grid).floor(), (y0 * grid).floor());
+    let (first_x, first_y) = ((x0 * grid).floor().max(0.0), (y0 * grid).floor().max(0.0));
     let to_units = |u: f64, first: f64| (u * grid - first) * UNITS;
     let _ = write!(
         svg,
         r#"<svg width="{width}" height="{height}" viewBox="{} {} {} {}">"#,
-        to_units(x0, first_x) - offset_x / scale * grid * UNITS,
-        to_units(y0, first_y) - offset_y / scale * grid * UNITS,
+        to_units(x0, first_x),
+        to_units(y0, first_y),
         width as f64 / scale * grid * UNITS,
         height as f64 / scale * grid * UNITS,
     );
@@ -254,8 +259,8 @@ pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
         ))
     });
     for (kind, colour, width) in [
-        ("internal", palette::INTERNAL_BORDER, by_zoom(zoom, (8.0, 0.6), (14.0, 2.0))),
-        ("city", palette::CITY_BORDER, by_zoom(zoom, (8.0, 1.2), (14.0, 3.0))),
+        ("internal", palette::INTERNAL_BORDER, palette::at(palette::INTERNAL_BORDER_WIDTH, zoom)),
+        ("city", palette::CITY_BORDER, palette::at(palette::CITY_BORDER_WIDTH, zoom)),
     ] {
         each_tile(&mut svg, "boundaries", &|f| {
             (text(f, "kind").as_deref() == Some(kind)).then(|| {
@@ -323,7 +328,11 @@ fn draw_marks(svg: &mut String, marks: &[Mark], zoom: f64, (width, height): (f64
             let (r, fill, stroke) = if exact {
                 (6.0, palette::OFFICE, white)
             } else {
-                (by_zoom(zoom, (9.0, 4.0), (14.0, 9.0)), palette::APPROXIMATE_OFFICE_FILL, palette::OFFICE)
+                (
+                    palette::at(palette::APPROXIMATE_OFFICE_RADIUS, zoom),
+                    palette::APPROXIMATE_OFFICE_FILL,
+                    palette::OFFICE,
+                )
             };
             let _ = write!(
                 svg,
@@ -345,21 +354,22 @@ fn draw_marks(svg: &mut String, marks: &[Mark], zoom: f64, (width, height): (f64
         let _ = write!(
             svg,
             r#"<text x="{x:.1}" y="{y:.1}" font-family="{FONT}" font-size="{size:.1}" text-anchor="middle" dominant-baseline="central" fill="{colour}" stroke="{white}" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"#,
-            xml(text)
+            xml::escape(text)
         );
     };
-    let size = by_zoom(zoom, (9.0, 11.0), (14.0, 16.0));
-    for m in marks {
-        if let MarkKind::Label(name) = &m.kind {
-            label(svg, m.x, m.y, name, size, palette::LABEL);
-        }
-    }
+    // MapLibre places the top layer's labels first: office names (from z13), then unit names.
     if zoom >= 13.0 {
         for m in marks {
             if let MarkKind::Office { exact, name } = &m.kind {
                 let shown = if *exact { name.clone() } else { format!("{name} (≈)") };
                 label(svg, m.x, m.y + 1.2 * 12.0 + 6.0, &shown, 12.0, palette::OFFICE_LABEL);
             }
+        }
+    }
+    let size = palette::at(palette::LABEL_SIZE, zoom);
+    for m in marks {
+        if let MarkKind::Label(name) = &m.kind {
+            label(svg, m.x, m.y, name, size, palette::LABEL);
         }
     }
 }
@@ -376,6 +386,22 @@ mod tests {
         assert_eq!(View::new([107.0, 16.0, 108.0, 89.0], 400, 300), Err(ViewError::OutsideTheWorld));
         assert_eq!(View::new([107.0, 16.0, 108.0, 17.0], 0, 300), Err(ViewError::Size(0, 300)));
         assert!(View::new([107.0, 16.0, 108.0, 17.0], MAX_SIZE + 1, 300).is_err());
+        assert_eq!(View::new([107.0, 16.0, 108.0, 17.0], 4096, 4096), Err(ViewError::TooManyPixels(4096 * 4096)));
+        assert!(View::new([107.0, 16.0, 108.0, 17.0], 4096, 1024).is_ok());
+        // A box a hair wide: the zoom would be past any map's.
+        assert!(matches!(View::new([107.0, 16.0, 107.0 + 1e-12, 16.0 + 1e-12], 400, 300), Err(ViewError::TooDeep(_))));
+    }
+
+    #[test]
+    fn the_picture_covers_the_box_and_the_margins_beside_it() {
+        // A square box in a picture twice as wide: as much again beside it, half on each side.
+        let [x0, y0] = to_unit(107.0, 17.0);
+        let [x1, _] = to_unit(108.0, 16.0);
+        let side = x1 - x0;
+        let [_, south] = crate::tile_math::to_lon_lat(x0, y0 + side);
+        let view = View::new([107.0, south, 108.0, 17.0], 800, 400).unwrap();
+        let [p0, _, p1, _] = view.picture_box();
+        assert!((p1 - p0 - 2.0 * side).abs() < 1e-12 && (x0 - p0 - side / 2.0).abs() < 1e-12);
     }
 
     #[test]
@@ -389,13 +415,9 @@ mod tests {
 
     #[test]
     fn sizes_follow_the_styles_interpolation() {
-        assert_eq!(by_zoom(8.0, (8.0, 0.6), (14.0, 2.0)), 0.6);
-        assert_eq!(by_zoom(20.0, (8.0, 0.6), (14.0, 2.0)), 2.0);
-        assert!((by_zoom(11.0, (8.0, 0.6), (14.0, 2.0)) - 1.3).abs() < 1e-9);
-    }
-
-    #[test]
-    fn text_is_escaped_for_xml() {
-        assert_eq!(xml(r#"Huế & <"Thuận Hóa">'"#), "Huế &amp; &lt;&quot;Thuận Hóa&quot;&gt;&apos;");
+        let width = palette::INTERNAL_BORDER_WIDTH;
+        assert_eq!(palette::at(width, 8.0), 0.6);
+        assert_eq!(palette::at(width, 20.0), 2.0);
+        assert!((palette::at(width, 11.0) - 1.3).abs() < 1e-9);
     }
 }

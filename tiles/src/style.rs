@@ -65,6 +65,31 @@ pub mod palette {
     pub const OFFICE_LABEL: &str = "#8e2a1f";
     /// Halos and symbol outlines.
     pub const HALO: &str = "#ffffff";
+
+    /// A size that grows linearly with the zoom between two stops, `(zoom, size)`, and stays
+    /// at the end values outside them: the style's `["interpolate", ["linear"], ["zoom"], …]`.
+    pub type ByZoom = [(f64, f64); 2];
+    /// Width of the borders between units, in px.
+    pub const INTERNAL_BORDER_WIDTH: ByZoom = [(8.0, 0.6), (14.0, 2.0)];
+    /// Width of the city's outer border, in px.
+    pub const CITY_BORDER_WIDTH: ByZoom = [(8.0, 1.2), (14.0, 3.0)];
+    /// Radius of an approximate office's symbol, in px.
+    pub const APPROXIMATE_OFFICE_RADIUS: ByZoom = [(9.0, 4.0), (14.0, 9.0)];
+    /// Size of the unit names, in px.
+    pub const LABEL_SIZE: ByZoom = [(9.0, 11.0), (14.0, 16.0)];
+
+    /// The size at `zoom`.
+    pub fn at(stops: ByZoom, zoom: f64) -> f64 {
+        let [(z0, v0), (z1, v1)] = stops;
+        let t = ((zoom - z0) / (z1 - z0)).clamp(0.0, 1.0);
+        v0 + t * (v1 - v0)
+    }
+
+    /// The same as a MapLibre expression.
+    pub fn expression(stops: ByZoom) -> serde_json::Value {
+        let [(z0, v0), (z1, v1)] = stops;
+        serde_json::json!(["interpolate", ["linear"], ["zoom"], z0, v0, z1, v1])
+    }
 }
 
 /// The MapLibre style (spec v8) for the five layers, labelled in [`FONT_STACK`], over
@@ -149,13 +174,13 @@ fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
                 "id": "boundaries-internal", "type": "line", "source": "hue", "source-layer": "boundaries",
                 "filter": ["==", ["get", "kind"], "internal"],
                 "layout": { "line-join": "round" },
-                "paint": { "line-color": palette::INTERNAL_BORDER, "line-width": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 14, 2.0] }
+                "paint": { "line-color": palette::INTERNAL_BORDER, "line-width": palette::expression(palette::INTERNAL_BORDER_WIDTH) }
             },
             {
                 "id": "boundaries-city", "type": "line", "source": "hue", "source-layer": "boundaries",
                 "filter": ["==", ["get", "kind"], "city"],
                 "layout": { "line-join": "round" },
-                "paint": { "line-color": palette::CITY_BORDER, "line-width": ["interpolate", ["linear"], ["zoom"], 8, 1.2, 14, 3.0] }
+                "paint": { "line-color": palette::CITY_BORDER, "line-width": palette::expression(palette::CITY_BORDER_WIDTH) }
             },
             {
                 "id": "former-units", "type": "circle", "source": "hue", "source-layer": "former_units", "minzoom": 11,
@@ -170,7 +195,7 @@ fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
                 "id": "offices-approximate", "type": "circle", "source": "hue", "source-layer": "offices",
                 "filter": ["!=", ["get", "position_is_exact"], true],
                 "paint": {
-                    "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 4, 14, 9],
+                    "circle-radius": palette::expression(palette::APPROXIMATE_OFFICE_RADIUS),
                     "circle-color": palette::APPROXIMATE_OFFICE_FILL,
                     "circle-stroke-color": palette::OFFICE,
                     "circle-stroke-width": 2
@@ -181,7 +206,7 @@ fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
                 "layout": {
                     "text-field": ["get", "name"],
                     "text-font": font,
-                    "text-size": ["interpolate", ["linear"], ["zoom"], 9, 11, 14, 16],
+                    "text-size": palette::expression(palette::LABEL_SIZE),
                     "text-max-width": 8
                 },
                 "paint": { "text-color": palette::LABEL, "text-halo-color": palette::HALO, "text-halo-width": 1.5 }

@@ -105,13 +105,21 @@ function startLiveMap() {
   live = true;
   $('map').classList.add('going-live');
   map.setStyle('/style.json');
+  $('still-attribution')?.remove();
   map.addControl(attribution, 'bottom-left');
   localizeMapControls();
-  map.once('idle', () => {
+  // The picture goes once the live map has drawn our tiles: at its first idle, or as soon as
+  // our source has loaded (a hosted basemap that never finishes must not keep it invisible).
+  const handOver = () => {
     still.remove();
-    $('still-attribution')?.remove();
     $('map').classList.remove('going-live');
-  });
+    map.off('sourcedata', onSourceData);
+  };
+  const onSourceData = (event) => {
+    if (event.sourceId === 'hue' && map.isSourceLoaded('hue')) map.once('render', handOver);
+  };
+  map.on('sourcedata', onSourceData);
+  map.once('idle', handOver);
 }
 
 function followCamera() {
@@ -135,19 +143,26 @@ async function showStillAttribution() {
   localizeMapControls();
 }
 
+// With no picture after this long (a weak signal that holds the request), the live map starts.
+const STILL_WAIT_MS = 6000;
+
 if (still) {
   map.on('move', followCamera);
+  // MapLibre may have clamped the camera; the picture is placed where the map is.
+  followCamera();
   map.once('movestart', startLiveMap);
   touched.then(startLiveMap);
   // Offline there is no picture (it is never saved): the live map draws from saved tiles.
-  stillArrived.then((arrived) => { if (!arrived) startLiveMap(); });
+  const waited = new Promise((resolve) => { setTimeout(() => resolve(false), STILL_WAIT_MS); });
+  Promise.race([stillArrived, waited]).then((arrived) => { if (!arrived) startLiveMap(); });
   showStillAttribution().catch(() => { /* Offline: the live map shows it once started. */ });
 }
 
 map.on('load', () => {
   map.addLayer({
     id: 'commune-selected', type: 'line', source: 'hue', 'source-layer': 'communes',
-    filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#9b2c1f', 'line-width': 3 },
+    // A selection made on the still picture, before this layer existed, shows now.
+    filter: ['==', ['get', 'code'], highlighted], paint: { 'line-color': '#9b2c1f', 'line-width': 3 },
   });
   map.addSource('findings', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addLayer({
@@ -176,7 +191,9 @@ function showBasemapNote() {
 // Whether the map has a style yet (before going live it has none, and no layers to ask about).
 const hasLayer = (id) => live && Boolean(map.getLayer(id));
 
+let highlighted = '';
 function highlight(code) {
+  highlighted = code || '';
   if (hasLayer('commune-selected')) map.setFilter('commune-selected', ['==', ['get', 'code'], code || '']);
 }
 

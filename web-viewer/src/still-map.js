@@ -14,11 +14,14 @@ export const DEFAULT_VIEW = { center: [107.58, 16.46], zoom: 10 };
 /** MapLibre's tiles are 512 px: at zoom z the world is 512 · 2^z pixels wide. */
 const TILE_PIXELS = 512;
 
-/** The view a link asks for (#map=zoom/lat/lon, as MapLibre writes it), or the default. */
+/** The view a link asks for (#map=zoom/lat/lon[/bearing[/pitch]], as MapLibre writes it), or
+ * the default; null for a turned or tilted view, which a flat picture cannot show. */
 export function linkedView(hash) {
-  const match = /(?:^#|&)map=([-\d.]+)\/([-\d.]+)\/([-\d.]+)/.exec(hash);
+  const match = /(?:^#|&)map=([-\d.]+)\/([-\d.]+)\/([-\d.]+)(?:\/([-\d.]+))?(?:\/([-\d.]+))?/.exec(hash);
   if (!match) return DEFAULT_VIEW;
-  const [zoom, lat, lon] = match.slice(1).map(Number);
+  const [zoom, lat, lon] = match.slice(1, 4).map(Number);
+  const [bearing, pitch] = match.slice(4).map((v) => Number(v ?? 0));
+  if (bearing || pitch) return null;
   return [zoom, lat, lon].every(Number.isFinite) ? { center: [lon, lat], zoom } : DEFAULT_VIEW;
 }
 
@@ -39,9 +42,11 @@ export const startsLive = params.has('commune') || ['planning', 'edit'].includes
 
 function showStill() {
   const container = document.getElementById('map');
-  const { width, height } = container.getBoundingClientRect();
-  if (startsLive || width < 1 || height < 1) return null;
-  const box = boxOf(linkedView(location.hash), Math.round(width), Math.round(height));
+  // The size MapLibre will give its canvas (whole pixels).
+  const [width, height] = [container.clientWidth, container.clientHeight];
+  const view = linkedView(location.hash);
+  if (startsLive || !view || width < 1 || height < 1) return null;
+  const box = boxOf(view, width, height);
   const image = document.createElement('img');
   image.className = 'still-map';
   // The live map's canvas carries the map's name; this picture is what it looks like.
@@ -49,7 +54,7 @@ function showStill() {
   image.dataset.bbox = box.join(',');
   // The first thing a resident sees: ahead of MapLibre's script, which it does not need.
   image.fetchPriority = 'high';
-  image.src = `/api/v1/map.svg?bbox=${box.map((v) => v.toFixed(6)).join(',')}&width=${Math.round(width)}&height=${Math.round(height)}`;
+  image.src = `/api/v1/map.svg?bbox=${box.map((v) => v.toFixed(6)).join(',')}&width=${width}&height=${height}`;
   container.prepend(image);
   return image;
 }
@@ -71,10 +76,17 @@ export const stillArrived = still
 export const touched = still
   ? new Promise((resolve) => {
     const container = document.getElementById('map');
-    for (const type of ['pointerdown', 'wheel', 'keydown']) container.addEventListener(type, resolve, { once: true, passive: true });
-    container.addEventListener('pointermove', (event) => { if (event.pointerType === 'mouse') resolve(); }, { passive: true });
+    const listening = new AbortController();
+    const done = () => { listening.abort(); resolve(); };
+    const options = { passive: true, signal: listening.signal };
+    for (const type of ['pointerdown', 'wheel', 'keydown']) container.addEventListener(type, done, options);
+    container.addEventListener('pointermove', (event) => { if (event.pointerType === 'mouse') done(); }, options);
   })
   : new Promise(() => {});
+
+// Until app.js has loaded, Enter in the search box does nothing rather than reload the page
+// (app.js answers the same event, and never lets the form submit either).
+document.getElementById('search')?.addEventListener('submit', (event) => event.preventDefault());
 
 // Not held up for long by a slow picture: the search and the buttons are in app.js.
 const PICTURE_WAIT_MS = 2000;

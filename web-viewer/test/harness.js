@@ -80,7 +80,9 @@ export async function openMap(browser, url, viewport = { width: 1280, height: 80
  * live map, as it does for a desktop user. */
 export async function startLive(page) {
   const box = await page.locator('#map').boundingBox();
+  // Two points: a move to where the mouse already is may not count as a movement.
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2 + 5, box.y + box.height / 2 + 5);
 }
 
 /** Waits until the map has stopped moving and drawn. */

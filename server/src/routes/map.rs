@@ -3,11 +3,14 @@
 //! phone shows the communes without starting WebGL until the resident touches the map; other
 //! apps can put a map in a page, a report or an e-mail.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use tiles::static_map::{self, View, MAX_SIZE};
+use tiles::static_map::{self, View, ViewError, MAX_SIZE};
+use tokio::sync::Semaphore;
 
 use crate::http::conditional::none_match;
 use crate::http::problem::{ApiResult, Problem};
@@ -18,6 +21,16 @@ use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 const SVG: &str = "image/svg+xml";
+
+/// Pictures drawn at once, at most one per core: drawing one decodes up to some 40 tiles, and
+/// may render deep ones. A permit is held by the drawing itself, so a request that times out
+/// while its picture is being drawn still counts until the drawing ends.
+fn drawing_permits() -> Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    PERMITS
+        .get_or_init(|| Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))))
+        .clone()
+}
 
 fn view(params: &QueryParams) -> ApiResult<View> {
     params.reject_unknown(&["bbox", "width", "height"])?;
@@ -31,7 +44,10 @@ fn view(params: &QueryParams) -> ApiResult<View> {
         })
     };
     let (width, height) = (size("width")?, size("height")?);
-    View::new(bbox, width, height).map_err(|e| Problem::invalid_param("bbox", e.to_string()))
+    View::new(bbox, width, height).map_err(|e| {
+        let parameter = if matches!(e, ViewError::Size(..) | ViewError::TooManyPixels(_)) { "width" } else { "bbox" };
+        Problem::invalid_param(parameter, e.to_string())
+    })
 }
 
 /// The map of a box as SVG: unit fills, borders, office symbols and names, in the style's
@@ -40,7 +56,7 @@ fn view(params: &QueryParams) -> ApiResult<View> {
 #[utoipa::path(get, path = "/api/v1/map.svg", tag = "tiles",
     params(
         ("bbox" = String, Query, description = "west,south,east,north in degrees (WGS 84), west of east", example = "107.45,16.36,107.71,16.56"),
-        ("width" = u32, Query, minimum = 1, maximum = 4096, description = "Width in pixels"),
+        ("width" = u32, Query, minimum = 1, maximum = 4096, description = "Width in pixels (width × height at most 2048 × 2048)"),
         ("height" = u32, Query, minimum = 1, maximum = 4096, description = "Height in pixels"),
     ),
     responses(
@@ -51,14 +67,24 @@ fn view(params: &QueryParams) -> ApiResult<View> {
 pub async fn map_svg(State(state): State<AppState>, params: QueryParams, headers: HeaderMap) -> ApiResult<Response> {
     let view = view(&params)?;
     let snapshot = arc_swap::Guard::into_inner(state.current());
-    // The picture changes with the dataset, the offices, and the view asked for.
-    let digest = Sha256::digest(format!("{}-r{}-{view:?}", snapshot.data.version, snapshot.registry_version));
+    // The picture changes with the dataset, the offices, the view asked for, and our drawing.
+    let digest = Sha256::digest(format!(
+        "{}-r{}-{view:?}-{}",
+        snapshot.data.version,
+        snapshot.registry_version,
+        env!("CARGO_PKG_VERSION")
+    ));
     let etag = format!("\"map-{}\"", digest.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>());
     let mut response = if none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         // Decoding tiles (and rendering deep ones) is CPU work: keep it off the async workers.
+        let permit = drawing_permits()
+            .acquire_owned()
+            .await
+            .map_err(|_| Problem::unavailable("the map picture cannot be drawn now"))?;
         let svg = tokio::task::spawn_blocking(move || {
+            let _drawing = permit;
             static_map::render(&snapshot.tiles, &view, tiles::metadata::ATTRIBUTION)
         })
         .await?;

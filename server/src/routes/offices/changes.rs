@@ -10,6 +10,8 @@ use registry::Change;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use tiles::xml;
+
 use crate::http::{ApiResult, BaseUrl, Problem, QueryParams};
 use crate::registry_link::{self, answered};
 use crate::state::AppState;
@@ -121,25 +123,14 @@ pub async fn atom(State(state): State<AppState>, BaseUrl(base): BaseUrl, params:
         );
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<id>{base}/api/v1/offices/changes#{}</id>\n<link href=\"{base}/api/v1/offices/{}/history\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
-            escape(&title),
+            xml::escape(&title),
             change.seq,
-            escape(&change.office_id),
+            xml::escape(&change.office_id),
             change.at.to_rfc3339(),
-            escape(&change.actor.name),
-            escape(&change.reason),
+            xml::escape(&change.actor.name),
+            xml::escape(&change.reason),
         ));
     }
     xml.push_str("</feed>\n");
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"))], xml).into_response())
-}
-
-/// Text as XML character data; characters XML 1.0 cannot carry are left out.
-fn escape(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
