@@ -9,7 +9,11 @@ fn the_viewer_and_maplibre_are_served_from_the_binary() {
     let index = server.get("/?f=html");
     assert_eq!(index.status, 200);
     assert!(index.content_type.starts_with("text/html"));
-    assert!(index.text.contains("/viewer/app.js") && index.text.contains("lang=\"vi\""));
+    // The page's entry shows the still picture, then loads app.js (and MapLibre with it).
+    assert!(index.text.contains("/viewer/still-map.js") && index.text.contains("lang=\"vi\""));
+    let entry = server.get("/viewer/still-map.js");
+    assert_eq!((entry.status, entry.content_type.as_str()), (200, "text/javascript"));
+    assert!(entry.text.contains("import('/viewer/app.js')"));
     assert!(index.headers.get("content-security-policy").is_some());
     assert_eq!(index.headers["x-content-type-options"], "nosniff");
     let module = server.get("/vendor/maplibre-gl/maplibre-gl.mjs");
