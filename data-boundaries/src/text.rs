@@ -4,9 +4,20 @@
 //! ("Thuận Hoá"), with the other common placement ("Thuận Hóa"), and with no diacritics at all
 //! ("thuan hoa"). Folding strips every combining mark after canonical decomposition, maps
 //! đ/Đ to d, lowercases, and collapses white space, so all three become one key.
+//!
+//! Also here: which characters text we store may not hold ([`is_noncharacter`]).
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+/// Whether `c` is a Unicode noncharacter: U+FDD0–U+FDEF and the last two code points of
+/// every plane (U+FFFE, U+FFFF, U+1FFFE, …). They are for a program's internal use, never
+/// for interchange, and U+FFFE and U+FFFF are not XML characters at all: a feed or picture
+/// holding one is refused by every XML parser.
+pub fn is_noncharacter(c: char) -> bool {
+    let code = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
+}
 
 /// Folds `text` to a diacritic-free, lowercase, single-spaced key.
 ///

@@ -13,9 +13,8 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{FieldError, StoreError};
-use crate::model::{changed_fields, now, Actor, OfficeRecord};
-use crate::registry::{check_position_precision, note_who_moved_it};
+use crate::error::{FieldError, WriteError};
+use crate::gate::{write_office, ChangeMeta};
 use crate::store::Tx;
 use crate::validate::{validate_parsed, Locate, OfficeDraft, ValidOffice, DRAFT_FIELDS};
 
@@ -121,7 +120,13 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    for column in &headers {
+    for (i, column) in headers.iter().enumerate() {
+        if headers[..i].contains(column) {
+            return Err(ImportParseError {
+                location: "header".into(),
+                reason: format!("the column {column:?} appears twice; which one is meant cannot be told"),
+            });
+        }
         if !DRAFT_FIELDS.contains(&column.as_str()) {
             return Err(ImportParseError {
                 location: "header".into(),
@@ -196,6 +201,7 @@ fn read_csv_field(draft: &mut OfficeDraft, column: &str, value: &str, problems: 
 /// geometry); the id is the feature's `id` or its `id` property.
 pub fn parse_geojson(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
     let file = |reason: String| ImportParseError { location: "file".into(), reason };
+    crate::json_keys::check(text.as_bytes()).map_err(file)?;
     let value: Value = serde_json::from_str(text).map_err(|e| file(format!("not JSON: {e}")))?;
     if value.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(file("not a GeoJSON FeatureCollection".into()));
@@ -270,18 +276,16 @@ pub(crate) fn check_row(row: &ImportRow, locate: Locate<'_>) -> CheckedRow {
     CheckedRow { id, location: row.location.clone(), office }
 }
 
-/// One write an import makes: the record before (none for a new office) and after.
-type ImportWrite = (Option<OfficeRecord>, OfficeRecord);
-
-/// Each row's outcome, and the writes to make if none is in error.
-pub(crate) fn plan_import(
+/// Writes each row through the gate ([`crate::gate::write_office`]), in order, in the
+/// caller's transaction, and says what happened to each. A row the gate refuses is an error
+/// outcome and writes nothing; a store failure stops the import.
+pub(crate) fn apply_import(
     tx: &mut dyn Tx,
-    actor: &Actor,
     rows: &[CheckedRow],
     default_source: &str,
-) -> Result<(Vec<ImportOutcome>, Vec<ImportWrite>), StoreError> {
+    meta: &ChangeMeta<'_>,
+) -> Result<Vec<ImportOutcome>, WriteError> {
     let mut outcomes = Vec::with_capacity(rows.len());
-    let mut writes = Vec::new();
     let mut seen = HashSet::new();
     for row in rows {
         let outcome = match &row.office {
@@ -289,53 +293,27 @@ pub(crate) fn plan_import(
             Ok(_) if !seen.insert(row.id.as_str()) => {
                 Outcome::Error { reason: format!("id {:?} appears on an earlier row", row.id) }
             }
-            Ok(office) => match plan_row(tx, actor, &row.id, office, default_source)? {
-                Ok((outcome, write)) => {
-                    writes.extend(write);
-                    outcome
+            Ok(office) => {
+                let before = tx.office(&row.id)?;
+                let next = match &before {
+                    None => office.to_record(&row.id, default_source, meta.at, 1),
+                    Some(current) => {
+                        office.to_record(&row.id, &current.source, current.valid_from, current.version + 1)
+                    }
+                };
+                let is_new = before.is_none();
+                match write_office(tx, before, next, meta) {
+                    Ok(_) if is_new => Outcome::New,
+                    Ok(change) => Outcome::Changed { fields: change.fields.into_keys().collect() },
+                    Err(WriteError::NoChange { .. }) => Outcome::Unchanged,
+                    Err(error @ (WriteError::Store(_) | WriteError::Unavailable { .. })) => return Err(error),
+                    Err(refused) => Outcome::Error { reason: refused.to_string() },
                 }
-                Err(reason) => Outcome::Error { reason },
-            },
+            }
         };
         outcomes.push(ImportOutcome { id: row.id.clone(), location: row.location.clone(), outcome });
     }
-    Ok((outcomes, writes))
-}
-
-/// One valid row's outcome and write, or (inner `Err`) why it cannot be imported.
-fn plan_row(
-    tx: &mut dyn Tx,
-    actor: &Actor,
-    id: &str,
-    office: &ValidOffice,
-    default_source: &str,
-) -> Result<Result<(Outcome, Option<ImportWrite>), String>, StoreError> {
-    if !actor.may_edit(office.commune_code()) {
-        return Ok(Err(format!("forbidden: may not change offices in commune {}", office.commune_code())));
-    }
-    let Some(current) = tx.office(id)? else {
-        let record = office.to_record(id, default_source, now(), 1);
-        if let Err(error) = crate::registry::one_seat_per_commune(tx, &record) {
-            return Ok(Err(error.to_string()));
-        }
-        return Ok(Ok((Outcome::New, Some((None, record)))));
-    };
-    if !actor.may_edit(&current.commune_code) {
-        return Ok(Err(format!("forbidden: may not change offices in commune {}", current.commune_code)));
-    }
-    if !current.is_current() {
-        return Ok(Err("the office is closed; a closed office keeps its history and cannot change".into()));
-    }
-    let mut next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
-    note_who_moved_it(&current, &mut next, actor);
-    if let Err(e) = check_position_precision(&current, &next) {
-        return Ok(Err(e.to_string()));
-    }
-    let fields: Vec<String> = changed_fields(Some(&current), &next).into_keys().collect();
-    if fields.is_empty() {
-        return Ok(Ok((Outcome::Unchanged, None)));
-    }
-    Ok(Ok((Outcome::Changed { fields }, Some((Some(current), next)))))
+    Ok(outcomes)
 }
 
 #[cfg(test)]

@@ -39,8 +39,10 @@
 pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+mod gate;
 pub mod hours;
 pub mod import;
+pub mod json_keys;
 pub mod model;
 mod registry;
 pub mod reports;
@@ -58,6 +60,6 @@ pub use model::{
 pub use registry::{Registry, ResolvedReport, SEED_ACTOR_NAME, SEED_REASON};
 pub use reports::{NewReport, Report, ReportFilter, ReportKind, ReportStatus, Resolution};
 pub use store::schema::SCHEMA_VERSION;
-pub use tokens::{TokenInfo, TokenSecret};
+pub use tokens::{id_of as token_id, TokenInfo, TokenSecret};
 pub use url::StoreUrl;
 pub use validate::{validate, validate_json, OfficeDraft, Reason, ValidOffice};

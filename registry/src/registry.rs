@@ -9,12 +9,12 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
 use data_boundaries::{Office, PositionPrecision};
 
 use crate::error::{FieldError, StoreError, WriteError};
-use crate::import::{check_row, plan_import, CheckedRow, ImportMode, ImportReport, ImportRow, Outcome};
-use crate::model::{changed_fields, now, Actor, AuditFilter, Change, ChangeAction, Feed, OfficeRecord, Role, Snapshot};
+use crate::gate::{permit, write_office, ChangeMeta};
+use crate::import::{apply_import, check_row, CheckedRow, ImportMode, ImportReport, ImportRow, Outcome};
+use crate::model::{now, Actor, AuditFilter, Change, ChangeAction, Feed, OfficeRecord, Role, Snapshot};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus, Resolution};
 use crate::store::{postgres::PgStore, sqlite, sqlite::SqliteStore, Backend, ChangeQuery, ReportResolution, Tx};
 use crate::tokens::{self, StoredToken, TokenInfo, TokenSecret};
@@ -40,6 +40,25 @@ pub struct Registry {
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Registry").field("url", &self.url).finish()
+    }
+}
+
+/// Why an import's transaction did not commit: on purpose (a dry run, or a row in error),
+/// or because the store failed.
+enum ImportStop {
+    RolledBack(ImportReport),
+    Failed(WriteError),
+}
+
+impl From<StoreError> for ImportStop {
+    fn from(error: StoreError) -> ImportStop {
+        ImportStop::Failed(error.into())
+    }
+}
+
+impl From<WriteError> for ImportStop {
+    fn from(error: WriteError) -> ImportStop {
+        ImportStop::Failed(error)
     }
 }
 
@@ -103,19 +122,18 @@ impl Registry {
                 return Ok(());
             }
             let at = now();
+            let meta =
+                ChangeMeta { action: ChangeAction::Seed, actor: &actor, reason: SEED_REASON, report_id: None, at };
             for (source, office) in &offices {
                 let id = office.id().unwrap_or_default();
-                if tx.office(id)?.is_some() {
-                    return Err(StoreError::Seed { id: id.to_string(), reason: "already in the registry".into() });
-                }
                 let record = office.to_record(id, non_empty(source, "offices.csv"), at, 1);
-                tx.insert_office(&record)?;
-                append(
-                    tx,
-                    None,
-                    record,
-                    &ChangeMeta { action: ChangeAction::Seed, actor: &actor, reason: SEED_REASON, report_id: None, at },
-                )?;
+                write_office(tx, None, record, &meta).map_err(|error| StoreError::Seed {
+                    id: id.to_string(),
+                    reason: match error {
+                        WriteError::AlreadyExists { .. } => "already in the registry".into(),
+                        other => other.to_string(),
+                    },
+                })?;
             }
             tx.set_meta(SEEDED_KEY, &at.to_rfc3339())?;
             tracing::info!(offices = offices.len(), "registry seeded from the dataset");
@@ -179,15 +197,10 @@ impl Registry {
         };
         let source = format!("entered in the registry by {}", actor.name);
         self.backend.write(|tx| {
-            if tx.office(&id)?.is_some() {
-                return Err(WriteError::AlreadyExists { id: id.clone() });
-            }
             let at = now();
             let record = office.to_record(&id, &source, at, 1);
-            one_seat_per_commune(tx, &record)?;
-            tx.insert_office(&record)?;
             let meta = ChangeMeta { action: ChangeAction::Create, actor, reason: reason.as_str(), report_id: None, at };
-            Ok(append(tx, None, record, &meta)?)
+            write_office(tx, None, record, &meta)
         })
     }
 
@@ -208,22 +221,11 @@ impl Registry {
             return Err(FieldError::new("id", "differs from the office being updated; ids cannot change").into());
         }
         self.backend.write(|tx| {
-            let current = editable(tx, actor, id)?;
-            permit(actor, office.commune_code())?;
-            if current.version != expected_version {
-                return Err(WriteError::VersionMismatch { current: Box::new(current) });
-            }
+            let current = current_at(tx, actor, id, expected_version)?;
             let at = now();
-            let mut next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
-            note_who_moved_it(&current, &mut next, actor);
-            check_position_precision(&current, &next)?;
-            if changed_fields(Some(&current), &next).is_empty() {
-                return Err(WriteError::NoChange { current: Box::new(current) });
-            }
-            one_seat_per_commune(tx, &next)?;
-            replace(tx, &current, &next)?;
+            let next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
             let meta = ChangeMeta { action: ChangeAction::Update, actor, reason: reason.as_str(), report_id: None, at };
-            Ok(append(tx, Some(current), next, &meta)?)
+            write_office(tx, Some(current), next, &meta)
         })
     }
 
@@ -231,25 +233,22 @@ impl Registry {
     /// but keeps its record and history.
     pub fn close(&self, actor: &Actor, id: &str, expected_version: u64, reason: &Reason) -> Result<Change, WriteError> {
         self.backend.write(|tx| {
-            let current = editable(tx, actor, id)?;
-            if current.version != expected_version {
-                return Err(WriteError::VersionMismatch { current: Box::new(current) });
-            }
+            let current = current_at(tx, actor, id, expected_version)?;
             let at = now();
             let next = OfficeRecord { valid_to: Some(at), version: current.version + 1, ..current.clone() };
-            replace(tx, &current, &next)?;
             let meta = ChangeMeta { action: ChangeAction::Close, actor, reason: reason.as_str(), report_id: None, at };
-            Ok(append(tx, Some(current), next, &meta)?)
+            write_office(tx, Some(current), next, &meta)
         })
     }
 
     /// Imports rows (from [`crate::import::parse_csv`] or [`crate::import::parse_geojson`]):
     /// new ids are created, existing offices updated, whatever their version.
     ///
-    /// Every row is checked first; with [`ImportMode::Apply`] and no row in error, all the
-    /// changes are written in one transaction, and otherwise nothing is
-    /// ([`ImportReport::applied`] says which). A dry run reports the same outcomes and writes
-    /// nothing.
+    /// Every row goes through the same gate as any other write, in order and in one
+    /// transaction, so a row sees the rows before it (two new seats for one commune in one
+    /// file are caught). With [`ImportMode::Apply`] and no row in error the transaction
+    /// commits; otherwise, and always for a dry run, it is rolled back, so a dry run reports
+    /// exactly what the import would do. [`ImportReport::applied`] says which.
     pub fn import(
         &self,
         actor: &Actor,
@@ -260,33 +259,24 @@ impl Registry {
     ) -> Result<ImportReport, WriteError> {
         let checked: Vec<CheckedRow> = rows.iter().map(|row| check_row(row, locate)).collect();
         let source = format!("imported by {}", actor.name);
-        match mode {
-            ImportMode::DryRun => self.backend.read(|tx| {
-                let (outcomes, _) = plan_import(tx, actor, &checked, &source)?;
-                Ok(ImportReport { applied: false, registry_version: tx.registry_version()?, outcomes })
-            }),
-            ImportMode::Apply => self.backend.write(|tx| {
-                let (outcomes, writes) = plan_import(tx, actor, &checked, &source)?;
-                let errors = outcomes.iter().any(|o| matches!(o.outcome, Outcome::Error { .. }));
-                if !errors {
-                    let at = now();
-                    let meta = ChangeMeta {
-                        action: ChangeAction::Import,
-                        actor,
-                        reason: reason.as_str(),
-                        report_id: None,
-                        at,
-                    };
-                    for (before, after) in writes {
-                        match &before {
-                            Some(current) => replace(tx, current, &after)?,
-                            None => tx.insert_office(&after)?,
-                        }
-                        append(tx, before, after, &meta)?;
-                    }
-                }
-                Ok(ImportReport { applied: !errors, registry_version: tx.registry_version()?, outcomes })
-            }),
+        let written = self.backend.write(|tx| -> Result<ImportReport, ImportStop> {
+            let version_before = tx.registry_version()?;
+            let meta =
+                ChangeMeta { action: ChangeAction::Import, actor, reason: reason.as_str(), report_id: None, at: now() };
+            let outcomes = apply_import(tx, &checked, &source, &meta)?;
+            let errors = outcomes.iter().any(|o| matches!(o.outcome, Outcome::Error { .. }));
+            if errors || mode == ImportMode::DryRun {
+                return Err(ImportStop::RolledBack(ImportReport {
+                    applied: false,
+                    registry_version: version_before,
+                    outcomes,
+                }));
+            }
+            Ok(ImportReport { applied: true, registry_version: tx.registry_version()?, outcomes })
+        });
+        match written {
+            Ok(report) | Err(ImportStop::RolledBack(report)) => Ok(report),
+            Err(ImportStop::Failed(error)) => Err(error),
         }
     }
 
@@ -301,7 +291,8 @@ impl Registry {
     ) -> Result<(TokenInfo, TokenSecret), WriteError> {
         let mut errors = Vec::new();
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        let unfit = |c: char| c.is_control() || data_boundaries::text::is_noncharacter(c);
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(unfit) {
             errors.push(FieldError::new("name", "is required: one line of at most 200 characters"));
         }
         let mut communes: Vec<String> = communes.into_iter().map(|c| c.trim().to_string()).collect();
@@ -361,6 +352,14 @@ impl Registry {
         };
         if stored.info.revoked_at.is_some() || !tokens::verify(token, &stored.hash) {
             return Ok(None);
+        }
+        if tokens::is_legacy(&stored.hash) {
+            // Verified once the slow way: from now on it is checked by its digest.
+            let digest = tokens::digest(token);
+            match self.backend.write(|tx| tx.rehash_token(id, &stored.hash, &digest)) {
+                Ok(()) => tracing::info!(token_id = %id, "a legacy token hash was replaced by its digest"),
+                Err(error) => tracing::warn!(token_id = %id, %error, "could not replace a legacy token hash"),
+            }
         }
         let info = stored.info;
         Ok(Some(Actor { token_id: info.id, name: info.name, role: info.role, communes: info.communes }))
@@ -426,19 +425,25 @@ impl Registry {
                 Resolution::Reject => ReportStatus::Rejected,
                 Resolution::Accept { position_precision } => {
                     if let Some((lon, lat)) = report.proposed_position {
-                        let next = moved(&office, lon, lat, position_precision, proposed_commune.as_deref())?;
-                        permit(actor, &next.commune_code)?;
-                        if !changed_fields(Some(&office), &next).is_empty() {
-                            replace(tx, &office, &next)?;
-                            let meta = ChangeMeta {
-                                action: ChangeAction::ReportAccepted,
-                                actor,
-                                reason: reason.as_str(),
-                                report_id: Some(report_id),
-                                at,
-                            };
-                            change = Some(append(tx, Some(office), next, &meta)?);
+                        let mut next = moved(&office, lon, lat, position_precision, proposed_commune.as_deref())?;
+                        if (next.lon, next.lat) != (office.lon, office.lat) {
+                            // The position now comes from the report, confirmed by the resolver.
+                            next.source =
+                                format!("position from resident report {report_id}, confirmed by {}", actor.name);
                         }
+                        let meta = ChangeMeta {
+                            action: ChangeAction::ReportAccepted,
+                            actor,
+                            reason: reason.as_str(),
+                            report_id: Some(report_id),
+                            at,
+                        };
+                        change = match write_office(tx, Some(office), next, &meta) {
+                            Ok(change) => Some(change),
+                            // Already there: the report is accepted with nothing to move.
+                            Err(WriteError::NoChange { .. }) => None,
+                            Err(refused) => return Err(refused),
+                        };
                     }
                     ReportStatus::Accepted
                 }
@@ -474,97 +479,22 @@ impl Registry {
     }
 }
 
-/// What a change record says besides the records.
-struct ChangeMeta<'a> {
-    action: ChangeAction,
-    actor: &'a Actor,
-    reason: &'a str,
-    report_id: Option<u64>,
-    at: DateTime<Utc>,
-}
-
-/// Appends the change from `before` to `after` as the next registry version.
-fn append(
-    tx: &mut dyn Tx,
-    before: Option<OfficeRecord>,
-    after: OfficeRecord,
-    meta: &ChangeMeta<'_>,
-) -> Result<Change, StoreError> {
-    let seq = tx.registry_version()? + 1;
-    let change = Change {
-        seq,
-        office_id: after.id.clone(),
-        office_version: after.version,
-        action: meta.action,
-        actor: meta.actor.reference(),
-        at: meta.at,
-        reason: meta.reason.to_string(),
-        report_id: meta.report_id,
-        fields: changed_fields(before.as_ref(), &after),
-        before,
-        after,
-    };
-    tx.insert_change(&change)?;
-    Ok(change)
-}
-
-/// The conditional replace: `UPDATE … WHERE id = ? AND version = ?`. Writers are serialised,
-/// so a miss means the office changed inside this very transaction's view: report it.
-fn replace(tx: &mut dyn Tx, current: &OfficeRecord, next: &OfficeRecord) -> Result<(), WriteError> {
-    if tx.replace_office(next, current.version)? {
-        Ok(())
-    } else {
-        let now_current = tx.office(&current.id)?.ok_or_else(|| not_found("office", &current.id))?;
-        Err(WriteError::VersionMismatch { current: Box::new(now_current) })
-    }
-}
-
-/// An office the actor may change: it exists, they hold its commune, and it is not closed.
-fn editable(tx: &mut dyn Tx, actor: &Actor, id: &str) -> Result<OfficeRecord, WriteError> {
+/// The office `id` as it stands, for a change that expects `expected_version`: it exists,
+/// the actor holds its commune, it is not closed, and it is at that version.
+fn current_at(tx: &mut dyn Tx, actor: &Actor, id: &str, expected_version: u64) -> Result<OfficeRecord, WriteError> {
     let current = tx.office(id)?.ok_or_else(|| not_found("office", id))?;
     permit(actor, &current.commune_code)?;
     if !current.is_current() {
         return Err(WriteError::Closed { id: id.to_string() });
     }
-    Ok(current)
-}
-
-fn permit(actor: &Actor, commune: &str) -> Result<(), WriteError> {
-    if actor.may_edit(commune) {
-        Ok(())
-    } else {
-        Err(WriteError::Forbidden {
-            reason: format!("token {:?} may not change offices in commune {commune}", actor.name),
-        })
+    if current.version != expected_version {
+        return Err(WriteError::VersionMismatch { current: Box::new(current) });
     }
+    Ok(current)
 }
 
 fn not_found(what: &'static str, id: &str) -> WriteError {
     WriteError::NotFound { what, id: id.to_string() }
-}
-
-/// A moved office cannot keep a label-point precision: positions are never passed off as
-/// something they are not.
-/// A moved office whose `source` still describes the old position would mislead: unless the
-/// change gives a source of its own, the position now comes from this person (the history
-/// says when and why).
-pub(crate) fn note_who_moved_it(current: &OfficeRecord, next: &mut OfficeRecord, actor: &Actor) {
-    if (next.lon, next.lat) != (current.lon, current.lat) && next.source == current.source {
-        next.source = format!("position set by {}", actor.name);
-    }
-}
-
-pub(crate) fn check_position_precision(current: &OfficeRecord, next: &OfficeRecord) -> Result<(), WriteError> {
-    let moved = current.lon != next.lon || current.lat != next.lat;
-    if moved && next.position_precision == PositionPrecision::CommuneLabelPoint {
-        return Err(FieldError::new(
-            "position_precision",
-            "the position changed, so it is no longer the commune's label point: say how it was obtained \
-             (surveyed, geocoded or approximate_geocoded)",
-        )
-        .into());
-    }
-    Ok(())
 }
 
 /// The office moved to a report's proposed position.
@@ -643,29 +573,6 @@ fn new_office_id() -> Result<String, WriteError> {
     getrandom::fill(&mut bytes)
         .map_err(|e| StoreError::Database { reason: format!("the operating system's random generator failed: {e}") })?;
     Ok(format!("office-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
-}
-
-/// A commune has one seat: a seat may not be added to, or moved into, a commune whose seat
-/// is another office (close or change that one first). Without this, `locate` would answer
-/// with whichever seat sorts first.
-pub(crate) fn one_seat_per_commune(tx: &mut dyn Tx, record: &OfficeRecord) -> Result<(), WriteError> {
-    if record.kind != data_boundaries::OfficeKind::CommuneSeat || !record.is_current() {
-        return Ok(());
-    }
-    let other = tx.current_offices()?.into_iter().find(|o| {
-        o.kind == data_boundaries::OfficeKind::CommuneSeat && o.commune_code == record.commune_code && o.id != record.id
-    });
-    match other {
-        Some(seat) => Err(FieldError::new(
-            "kind",
-            format!(
-                "commune {} already has a seat, {}; close or change that office first",
-                record.commune_code, seat.id
-            ),
-        )
-        .into()),
-        None => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ impl NewReport {
             errors.push(FieldError::new("message", format!("is longer than {MAX_MESSAGE} characters")));
         }
         if crate::validate::has_control_characters(&self.message) {
-            errors.push(FieldError::new("message", "contains control characters"));
+            errors.push(FieldError::new("message", "contains control characters or noncharacters (U+FFFE, U+FFFF, …)"));
         }
         if message.is_empty() && self.kind == ReportKind::Other {
             errors.push(FieldError::new("message", "is required for a report of kind other"));

@@ -2,15 +2,27 @@
 //!
 //! A token reads `hmt_<id>_<secret>`: the id (48 random bits, hex) finds the stored row
 //! without scanning, the secret is 256 bits from the operating system's generator, and only
-//! an Argon2id hash of the whole token (a PHC string) is stored, so a copy of the database
-//! does not hand out working tokens. The secret is never logged: [`TokenSecret`]'s `Debug`
-//! hides it.
+//! a SHA-256 digest of the whole token is stored, so a copy of the database does not hand
+//! out working tokens. The secret is never logged: [`TokenSecret`]'s `Debug` hides it.
+//!
+//! Why not a slow password hash: a token is a random 256-bit secret, not a password, so
+//! there is no dictionary to slow down, and a slow hash made every wrong guess cost the
+//! server its price (Argon2id: ~19 MiB and tens of milliseconds; 200 parallel wrong secrets
+//! for a real id took the server to 2.2 GB). A digest check costs microseconds, compared in
+//! constant time. Tokens issued before this still carry an Argon2id PHC string: they keep
+//! working, checked at most [`LEGACY_CHECKS`] at a time, and are re-stored as digests on
+//! their first successful use.
+
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordVerifier;
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::error::StoreError;
 use crate::model::Role;
@@ -21,6 +33,12 @@ pub const TOKEN_PREFIX: &str = "hmt_";
 const ID_HEX: usize = 12;
 /// Random bytes of a token's secret part (256 bits).
 const SECRET_BYTES: usize = 32;
+/// How a stored digest begins.
+const DIGEST_PREFIX: &str = "sha256$";
+/// Argon2id checks of legacy hashes running at once (each takes ~19 MiB).
+pub const LEGACY_CHECKS: usize = 2;
+/// How long a legacy check waits for its turn before counting as failed.
+const LEGACY_WAIT: Duration = Duration::from_secs(5);
 
 /// A token as listed: everything but the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,11 +78,12 @@ impl std::fmt::Debug for TokenSecret {
 #[derive(Debug, Clone)]
 pub(crate) struct StoredToken {
     pub info: TokenInfo,
-    /// Argon2id PHC string of the whole token.
+    /// `sha256$` and the hex digest of the whole token, or (tokens issued before digests) an
+    /// Argon2id PHC string.
     pub hash: String,
 }
 
-/// Makes a new id and token; returns (id, token, hash).
+/// Makes a new id and token; returns (id, token, stored digest).
 pub(crate) fn generate() -> Result<(String, TokenSecret, String), StoreError> {
     let mut id_bytes = [0u8; ID_HEX / 2];
     let mut secret_bytes = [0u8; SECRET_BYTES];
@@ -72,15 +91,22 @@ pub(crate) fn generate() -> Result<(String, TokenSecret, String), StoreError> {
     getrandom::fill(&mut secret_bytes).map_err(random_failed)?;
     let id = hex(&id_bytes);
     let token = format!("{TOKEN_PREFIX}{id}_{}", hex(&secret_bytes));
-    let hash = Argon2::default()
-        .hash_password(token.as_bytes())
-        .map_err(|e| StoreError::Database { reason: format!("hashing a token failed: {e}") })?
-        .to_string();
+    let hash = digest(&token);
     Ok((id, TokenSecret(token), hash))
 }
 
+/// The stored form of a token: `sha256$` and its hex digest.
+pub(crate) fn digest(token: &str) -> String {
+    format!("{DIGEST_PREFIX}{}", hex(&Sha256::digest(token.as_bytes())))
+}
+
+/// Whether a stored hash is a legacy Argon2 one, to be replaced by a digest once verified.
+pub(crate) fn is_legacy(hash: &str) -> bool {
+    !hash.starts_with(DIGEST_PREFIX)
+}
+
 /// The id embedded in a token, if it has the token's shape.
-pub(crate) fn id_of(token: &str) -> Option<&str> {
+pub fn id_of(token: &str) -> Option<&str> {
     let rest = token.strip_prefix(TOKEN_PREFIX)?;
     let (id, secret) = rest.split_once('_')?;
     let is_hex = |s: &str| s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
@@ -89,9 +115,50 @@ pub(crate) fn id_of(token: &str) -> Option<&str> {
 
 /// Whether `token` matches the stored hash (false for an unreadable hash).
 pub(crate) fn verify(token: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(token.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
+    if let Some(stored) = hash.strip_prefix(DIGEST_PREFIX) {
+        let presented = digest(token);
+        let presented = &presented[DIGEST_PREFIX.len()..];
+        return presented.len() == stored.len() && bool::from(presented.as_bytes().ct_eq(stored.as_bytes()));
+    }
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let Some(_turn) = LEGACY_GATE.enter() else {
+        tracing::warn!("a legacy token check waited over {LEGACY_WAIT:?} for its turn; refused");
+        return false;
+    };
+    Argon2::default().verify_password(token.as_bytes(), &parsed).is_ok()
+}
+
+/// At most [`LEGACY_CHECKS`] Argon2 checks at once in this process.
+static LEGACY_GATE: LegacyGate = LegacyGate { running: Mutex::new(0), freed: Condvar::new() };
+
+struct LegacyGate {
+    running: Mutex<usize>,
+    freed: Condvar,
+}
+
+struct LegacyTurn(&'static LegacyGate);
+
+impl LegacyGate {
+    fn enter(&'static self) -> Option<LegacyTurn> {
+        let running = self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (mut running, waited) = self
+            .freed
+            .wait_timeout_while(running, LEGACY_WAIT, |running| *running >= LEGACY_CHECKS)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if waited.timed_out() && *running >= LEGACY_CHECKS {
+            return None;
+        }
+        *running += 1;
+        Some(LegacyTurn(self))
+    }
+}
+
+impl Drop for LegacyTurn {
+    fn drop(&mut self) {
+        *self.0.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) -= 1;
+        self.0.freed.notify_one();
     }
 }
 
@@ -113,7 +180,8 @@ mod tests {
         assert_eq!(id_of(token.expose()), Some(id.as_str()));
         assert!(token.expose().starts_with("hmt_"));
         assert_eq!(token.expose().len(), 4 + 12 + 1 + 64);
-        assert!(hash.starts_with("$argon2id$"));
+        assert!(hash.starts_with("sha256$") && hash.len() == 7 + 64);
+        assert!(!is_legacy(&hash));
         assert!(!hash.contains(token.expose()));
         assert!(verify(token.expose(), &hash));
         let mut wrong = token.expose().to_string();
@@ -121,6 +189,18 @@ mod tests {
         wrong.push(if token.expose().ends_with('0') { '1' } else { '0' });
         assert!(!verify(&wrong, &hash));
         assert!(!format!("{token:?}").contains(&id));
+    }
+
+    #[test]
+    fn a_legacy_argon2_hash_still_verifies() {
+        use argon2::password_hash::PasswordHasher;
+        let (_, token, _) = generate().unwrap();
+        let legacy = Argon2::default().hash_password(token.expose().as_bytes()).unwrap().to_string();
+        assert!(is_legacy(&legacy));
+        assert!(verify(token.expose(), &legacy));
+        assert!(!verify(&token.expose().replace('_', "-"), &legacy));
+        assert!(!verify(token.expose(), "sha256$00"), "a short digest never matches");
+        assert!(!verify(token.expose(), "garbage"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! reason, that the office really lies outside its commune. Positions are never invented: a
 //! draft without coordinates and their precision is invalid.
 
+use data_boundaries::text::is_noncharacter;
 use data_boundaries::{OfficeKind, PositionPrecision};
 use serde_json::Value;
 
@@ -273,7 +274,7 @@ impl Reason {
             return Err(FieldError::new("reason", format!("is longer than {MAX_REASON} characters")));
         }
         if has_control_characters(text) {
-            return Err(FieldError::new("reason", "contains control characters"));
+            return Err(FieldError::new("reason", "contains control characters or noncharacters (U+FFFE, U+FFFF, …)"));
         }
         Ok(Reason(text.to_string()))
     }
@@ -376,7 +377,7 @@ pub fn validate(draft: &OfficeDraft, locate: Locate<'_>) -> Result<ValidOffice, 
             e.push(FieldError::new("notes", format!("is longer than {MAX_NOTES} characters")));
         }
         if has_control_characters(n) {
-            e.push(FieldError::new("notes", "contains control characters"));
+            e.push(FieldError::new("notes", "contains control characters or noncharacters (U+FFFE, U+FFFF, …)"));
         }
     }
     let source = optional(&draft.source);
@@ -503,6 +504,9 @@ fn single_line(field: &str, value: &str, max: usize, e: &mut Vec<FieldError>) ->
     } else if value.chars().any(char::is_control) {
         e.push(FieldError::new(field, "contains control characters (line breaks, tabs…)"));
         false
+    } else if let Some(c) = value.chars().find(|&c| is_noncharacter(c)) {
+        e.push(FieldError::new(field, noncharacter(c)));
+        false
     } else {
         true
     }
@@ -526,10 +530,15 @@ fn coordinate(field: &str, value: Option<f64>, limit: f64, e: &mut Vec<FieldErro
     }
 }
 
-/// True for text with control characters other than line breaks and tabs: they have no
-/// place in a reason, a note or a message, and would break the Atom feed's XML.
+/// True for text with control characters other than line breaks and tabs, or with Unicode
+/// noncharacters (U+FFFE, U+FFFF, …): they have no place in a reason, a note or a message,
+/// and would break the Atom feed's XML.
 pub fn has_control_characters(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    text.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_noncharacter(c))
+}
+
+fn noncharacter(c: char) -> String {
+    format!("contains U+{:04X}, which is not a character text may hold", u32::from(c))
 }
 
 /// Ids that are path segments of the API (`/api/v1/offices/changes`), so no office can hide
@@ -568,7 +577,10 @@ fn check_services(services: &[String], e: &mut Vec<FieldError>) -> Vec<String> {
         e.push(FieldError::new("services", format!("more than {MAX_SERVICES} entries")));
     } else if cleaned.iter().any(String::is_empty) {
         e.push(FieldError::new("services", "contains an empty entry"));
-    } else if cleaned.iter().any(|s| s.chars().count() > MAX_SERVICE || s.chars().any(char::is_control)) {
+    } else if cleaned
+        .iter()
+        .any(|s| s.chars().count() > MAX_SERVICE || s.chars().any(|c| c.is_control() || is_noncharacter(c)))
+    {
         e.push(FieldError::new("services", format!("entries are single lines of at most {MAX_SERVICE} characters")));
     } else {
         let mut seen = std::collections::BTreeSet::new();

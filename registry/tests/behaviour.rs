@@ -54,6 +54,11 @@ on_both_stores!(
     imports_are_dry_run_or_all_or_nothing,
     the_audit_filters_by_office_token_and_time,
     replicas_opening_a_new_store_at_once_seed_it_once,
+    an_import_cannot_turn_an_office_into_a_second_seat,
+    two_new_seats_for_one_commune_in_one_file_are_refused,
+    accepting_a_report_cannot_move_a_seat_into_a_seated_commune,
+    the_database_itself_refuses_a_second_open_seat,
+    a_legacy_argon2_token_works_once_and_is_stored_as_a_digest,
 );
 
 const SEAT: &str = "seat-19753";
@@ -362,7 +367,7 @@ fn tokens_authenticate_until_revoked(kind: Kind) {
 
     let stored = store.raw_token_hashes();
     assert_eq!(stored.len(), 1);
-    assert!(stored[0].1.starts_with("$argon2id$"));
+    assert!(stored[0].1.starts_with("sha256$"), "a digest, not a slow hash: {}", stored[0].1);
     assert!(!stored[0].1.contains(secret.expose()) && !stored[0].1.contains(&secret.expose()[21..]));
 
     let revoked = r.revoke_token(&info.id).unwrap();
@@ -444,8 +449,13 @@ fn reports_are_filed_listed_accepted_and_rejected(kind: Kind) {
     let change = resolved.change.expect("the office moved");
     assert_eq!((change.action, change.report_id), (ChangeAction::ReportAccepted, Some(moved.id)));
     assert!(change.fields.contains_key("position_precision"));
-    assert!(change.fields.keys().all(|f| ["lon", "lat", "position_precision"].contains(&f.as_str())));
+    assert!(change.fields.keys().all(|f| ["lon", "lat", "position_precision", "source"].contains(&f.as_str())));
     let seat = r.office(SEAT).unwrap().unwrap();
+    assert_eq!(
+        seat.source,
+        format!("position from resident report {}, confirmed by editor", moved.id),
+        "the source no longer describes the old position"
+    );
     assert_eq!((seat.lon, seat.lat, seat.position_precision, seat.version), (lon, lat, PositionPrecision::Surveyed, 2));
     assert_eq!(r.history(SEAT).unwrap().last().unwrap().report_id, Some(moved.id));
     assert!(matches!(
@@ -554,6 +564,132 @@ fn imports_are_dry_run_or_all_or_nothing(kind: Kind) {
     assert!(!again.applied);
     assert_eq!(again.outcomes[0].outcome, Outcome::Unchanged);
     assert!(matches!(&again.outcomes[1].outcome, Outcome::Error { reason } if reason.contains("forbidden")));
+}
+
+/// The import's outcome for row `i`, which must be an error; its reason.
+fn import_error(report: &registry::ImportReport, i: usize) -> &str {
+    match &report.outcomes[i].outcome {
+        Outcome::Error { reason } => reason,
+        other => panic!("row {i}: expected an error, got {other:?} ({:?})", report.outcomes),
+    }
+}
+
+fn an_import_cannot_turn_an_office_into_a_second_seat(kind: Kind) {
+    let store = Store::new(kind);
+    let r = &store.registry;
+    let admin = store.actor(Role::Admin, &[], "admin");
+    let (lon, lat) = point_in(SEAT_COMMUNE);
+    let header = "id,kind,name,address,lon,lat,position_precision\n";
+    let office = format!("{header}po-1,post_office,Bưu cục,1 Lê Lợi,{lon},{lat},geocoded\n");
+    let made = r.import(&admin, &parse_csv(&office).unwrap(), &reason("a post office"), ImportMode::Apply, &locate);
+    assert!(made.unwrap().applied);
+
+    let seat = format!("{header}po-1,commune_seat,Bưu cục,1 Lê Lợi,{lon},{lat},geocoded\n");
+    for mode in [ImportMode::DryRun, ImportMode::Apply] {
+        let report = r.import(&admin, &parse_csv(&seat).unwrap(), &reason("promote"), mode, &locate).unwrap();
+        assert!(!report.applied);
+        let why = import_error(&report, 0);
+        assert!(why.contains("already has a seat") && why.contains(SEAT), "{why}");
+    }
+    assert_eq!(r.office("po-1").unwrap().unwrap().kind, data_boundaries::OfficeKind::PostOffice);
+}
+
+fn two_new_seats_for_one_commune_in_one_file_are_refused(kind: Kind) {
+    let store = Store::new(kind);
+    let r = &store.registry;
+    let admin = store.actor(Role::Admin, &[], "admin");
+    let seat = r.office(SEAT).unwrap().unwrap();
+    r.close(&admin, SEAT, seat.version, &reason("the ward moved its office")).unwrap();
+
+    let (lon, lat) = point_in(SEAT_COMMUNE);
+    let file = format!(
+        "id,kind,name,address,lon,lat,position_precision\n\
+         seat-a,commune_seat,Trụ sở A,1 Lê Lợi,{lon},{lat},geocoded\n\
+         seat-b,commune_seat,Trụ sở B,2 Lê Lợi,{lon},{lat},geocoded\n"
+    );
+    let rows = parse_csv(&file).unwrap();
+    let version = r.registry_version().unwrap();
+    for mode in [ImportMode::DryRun, ImportMode::Apply] {
+        let report = r.import(&admin, &rows, &reason("new seat"), mode, &locate).unwrap();
+        assert!(!report.applied);
+        assert_eq!(report.outcomes[0].outcome, Outcome::New, "the first seat alone would do");
+        let why = import_error(&report, 1);
+        assert!(why.contains("already has a seat, seat-a"), "the second sees the first: {why}");
+        assert_eq!(report.registry_version, version);
+    }
+    assert!(r.office("seat-a").unwrap().is_none(), "nothing was written");
+    assert_eq!(r.registry_version().unwrap(), version);
+
+    // One new seat is fine.
+    let one: Vec<_> = rows.into_iter().take(1).collect();
+    assert!(r.import(&admin, &one, &reason("new seat"), ImportMode::Apply, &locate).unwrap().applied);
+}
+
+fn accepting_a_report_cannot_move_a_seat_into_a_seated_commune(kind: Kind) {
+    let store = Store::new(kind);
+    let r = &store.registry;
+    let admin = store.actor(Role::Admin, &[], "admin");
+    let (lon, lat) = point_in(OTHER_COMMUNE);
+    let report = r
+        .create_report(&NewReport {
+            office_id: SEAT.into(),
+            kind: ReportKind::WrongPosition,
+            message: "the office is over there".into(),
+            proposed_position: Some((lon, lat)),
+        })
+        .unwrap();
+    let accept = Resolution::Accept { position_precision: Some(PositionPrecision::Surveyed) };
+    match r.resolve_report(&admin, report.id, accept, &reason("checked"), &locate) {
+        Err(WriteError::Invalid(errors)) => {
+            assert!(errors.iter().any(|e| e.field == "kind" && e.reason.contains("seat-19789")), "{errors:?}")
+        }
+        other => panic!("expected the seat rule, got {other:?}"),
+    }
+    let seat = r.office(SEAT).unwrap().unwrap();
+    assert_eq!((seat.commune_code.as_str(), seat.version), (SEAT_COMMUNE, 1), "the seat did not move");
+    let open = r.list_reports(&admin, ReportFilter::Status(ReportStatus::Open)).unwrap();
+    assert_eq!(open.iter().map(|x| x.id).collect::<Vec<_>>(), [report.id], "the report is still open");
+}
+
+fn the_database_itself_refuses_a_second_open_seat(kind: Kind) {
+    let store = Store::new(kind);
+    let services = if kind == Kind::Sqlite { "'[]'" } else { "'[]'::jsonb" };
+    let valid_from = if kind == Kind::Sqlite { "'2025-07-01T00:00:00.000000Z'" } else { "now()" };
+    let insert = |id: &str, valid_to: &str| {
+        format!(
+            "INSERT INTO offices (id, kind, name, address, lon, lat, position_precision, commune_code, services, \
+             source, valid_from, valid_to, version) VALUES ('{id}', 'commune_seat', 'x', 'x', 107.5, 16.4, \
+             'geocoded', '{SEAT_COMMUNE}', {services}, 'x', {valid_from}, {valid_to}, 1)"
+        )
+    };
+    let refused = store.try_execute_raw(&insert("seat-two", "NULL")).unwrap_err();
+    assert!(refused.contains("offices_one_open_seat") || refused.contains("UNIQUE"), "{refused}");
+    let closed_at = if kind == Kind::Sqlite { "'2025-08-01T00:00:00.000000Z'" } else { "now()" };
+    store.try_execute_raw(&insert("seat-old", closed_at)).expect("a closed seat is history, not a second seat");
+}
+
+fn a_legacy_argon2_token_works_once_and_is_stored_as_a_digest(kind: Kind) {
+    use argon2::password_hash::PasswordHasher;
+    let store = Store::new(kind);
+    let r = &store.registry;
+    let token = format!("hmt_0123456789ab_{}", "5e".repeat(32));
+    let legacy = argon2::Argon2::default().hash_password(token.as_bytes()).unwrap().to_string();
+    let created = if kind == Kind::Sqlite { "'2025-07-01T00:00:00.000000Z'" } else { "now()" };
+    let communes = if kind == Kind::Sqlite { "'[]'" } else { "'[]'::jsonb" };
+    store.execute_raw(&format!(
+        "INSERT INTO tokens (id, name, role, communes, hash, created_at) \
+         VALUES ('0123456789ab', 'old admin', 'admin', {communes}, '{legacy}', {created})"
+    ));
+    let mut wrong = token.clone();
+    wrong.replace_range(wrong.len() - 2.., "00");
+    assert_eq!(r.authenticate(&wrong).unwrap(), None);
+    assert_eq!(store.raw_token_hashes()[0].1, legacy, "a wrong secret changes nothing");
+    let actor = r.authenticate(&token).unwrap().expect("the old token still works");
+    assert_eq!(actor.name, "old admin");
+    let stored = &store.raw_token_hashes()[0].1;
+    assert!(stored.starts_with("sha256$"), "re-stored as a digest on first use: {stored}");
+    assert!(r.authenticate(&token).unwrap().is_some(), "and works from the digest");
+    assert_eq!(r.authenticate(&wrong).unwrap(), None);
 }
 
 fn the_audit_filters_by_office_token_and_time(kind: Kind) {

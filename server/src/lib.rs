@@ -8,6 +8,10 @@ pub mod app;
 pub mod assets;
 pub mod basemap;
 pub mod cli;
+pub mod client;
+pub mod connections;
+pub mod cpu;
+pub mod csv_cell;
 pub mod fgb;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

@@ -161,6 +161,22 @@ struct ServeArgs {
     /// Seconds a client may take to send a request's headers before the connection is closed.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     header_read_timeout: u64,
+    /// Seconds a connection may stay open with no request in progress (an idle keep-alive,
+    /// or an HTTP/2 connection with no stream) before it is closed.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
+    /// Connections open at once; more are closed as soon as they are accepted. By default
+    /// three quarters of the file-descriptor limit.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: Option<u64>,
+    /// Connections open at once from one client (an IPv4 address or an IPv6 /64); trusted
+    /// proxies count only against --max-connections.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections_per_client: u64,
+    /// A proxy (address or CIDR) whose `Forwarded` / `X-Forwarded-For` names the client, for
+    /// the per-client limits; repeat for several. Nobody else's is believed.
+    #[arg(long = "trusted-proxy", env = "HUE_MAP_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<String>,
 }
 
 /// Loads the dataset and renders its pyramid, with a progress bar on a terminal.
@@ -341,10 +357,26 @@ fn serve(args: ServeArgs) -> ExitCode {
         pyramid_maxzoom: args.pyramid_maxzoom,
     });
     let admin = app::Admin { reloader, token: std::env::var("HUE_MAP_ADMIN_TOKEN").ok() };
+    let proxies = match server::client::TrustedProxies::parse(&args.trusted_proxies) {
+        Ok(proxies) => std::sync::Arc::new(proxies),
+        Err(message) => {
+            eprintln!("error: --trusted-proxy {message}");
+            return ExitCode::from(2);
+        }
+    };
     let limits = Limits {
         stop_on_stdin_eof: args.stop_on_stdin_eof,
         max_concurrent: args.max_concurrent_requests.max(1),
-        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
+        connections: server::connections::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
+            idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+            max_open: args
+                .max_connections
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or_else(server::connections::default_max_open),
+            max_per_client: usize::try_from(args.max_connections_per_client).unwrap_or(usize::MAX),
+        },
+        proxies,
     };
     runtime.block_on(run(args.listen, state, admin, limits))
 }
@@ -353,7 +385,8 @@ fn serve(args: ServeArgs) -> ExitCode {
 struct Limits {
     stop_on_stdin_eof: bool,
     max_concurrent: usize,
-    header_read_timeout: std::time::Duration,
+    connections: server::connections::ConnectionLimits,
+    proxies: std::sync::Arc<server::client::TrustedProxies>,
 }
 
 async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limits: Limits) -> ExitCode {
@@ -378,8 +411,13 @@ async fn run(listen: SocketAddr, state: state::AppState, admin: app::Admin, limi
     tracing::info!("listening on http://{address}");
     let fast = server::http::fast_path::FastPath::new(state.clone());
     let app = app::router(state, admin, limits.max_concurrent);
-    server::serve::serve(listener, app, fast, limits.header_read_timeout, shutdown_signal(limits.stop_on_stdin_eof))
-        .await;
+    tracing::info!(
+        max_connections = limits.connections.max_open,
+        per_client = limits.connections.max_per_client,
+        "connection limits"
+    );
+    let options = server::serve::ServeOptions { limits: limits.connections, proxies: limits.proxies };
+    server::serve::serve(listener, app, fast, options, shutdown_signal(limits.stop_on_stdin_eof)).await;
     ExitCode::SUCCESS
 }
 

@@ -1,51 +1,90 @@
-//! A sliding-window limit per client address, for anonymous writes (residents' reports): a
-//! client may send `limit` in any `window`; beyond that it is told when to come back.
+//! A sliding-window limit per key (a client, or a client and a token id), for anonymous
+//! writes (residents' reports) and failed sign-ins: a key may count `limit` events in any
+//! `window`; beyond that it is told when to come back.
+//!
+//! The table is bounded: forgotten keys are swept at most once a second (so a flood of new
+//! keys costs no scan per request), and past [`MAX_KEYS`] keys a new key is refused rather
+//! than letting an attacker with many addresses grow the table without end.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The peer address of a connection, put on each request by the server loop.
-#[derive(Clone, Copy, Debug)]
-pub struct ClientAddr(pub SocketAddr);
+/// Keys the table holds at most.
+const MAX_KEYS: usize = 65_536;
 
-/// Recent requests per client address.
-pub struct RateLimit {
+/// Recent events per key.
+pub struct RateLimit<K> {
     limit: usize,
     window: Duration,
-    recent: Mutex<HashMap<Option<IpAddr>, VecDeque<Instant>>>,
+    table: Mutex<Table<K>>,
 }
 
-impl RateLimit {
-    /// At most `limit` requests per client in any `window`.
-    pub fn new(limit: usize, window: Duration) -> RateLimit {
-        RateLimit { limit, window, recent: Mutex::new(HashMap::new()) }
+struct Table<K> {
+    recent: HashMap<K, VecDeque<Instant>>,
+    swept_at: Instant,
+}
+
+impl<K: Hash + Eq + Clone> RateLimit<K> {
+    /// At most `limit` events per key in any `window`.
+    pub fn new(limit: usize, window: Duration) -> RateLimit<K> {
+        RateLimit {
+            limit: limit.max(1),
+            window,
+            table: Mutex::new(Table { recent: HashMap::new(), swept_at: Instant::now() }),
+        }
     }
 
-    /// Counts one request from `client` (None: unknown, as in-process), or says how long to
-    /// wait when it is over the limit.
-    pub fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
-        self.admit(client, true)
+    /// Counts one event for `key`, or says how long to wait when it is over the limit.
+    pub fn check(&self, key: &K) -> Result<(), Duration> {
+        self.admit(key, true)
     }
 
-    /// How long `client` must wait, if it is over the limit; counts nothing.
-    pub fn waiting(&self, client: Option<IpAddr>) -> Option<Duration> {
-        self.admit(client, false).err()
+    /// How long `key` must wait, if it is over the limit; counts nothing.
+    pub fn waiting(&self, key: &K) -> Option<Duration> {
+        self.admit(key, false).err()
     }
 
-    /// Counts one event for `client` (a failed sign-in, say), whatever the limit.
-    pub fn record(&self, client: Option<IpAddr>) {
-        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        recent.entry(client).or_default().push_back(Instant::now());
-    }
-
-    fn admit(&self, client: Option<IpAddr>, count: bool) -> Result<(), Duration> {
+    /// Counts one event for `key` (a failed sign-in, say), whatever the limit.
+    pub fn record(&self, key: &K) {
         let now = Instant::now();
-        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Forget clients whose requests are all outside the window, so the map stays small.
-        recent.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
-        let times = recent.entry(client).or_default();
+        let mut table = self.table.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.sweep(&mut table, now);
+        if table.recent.len() >= MAX_KEYS && !table.recent.contains_key(key) {
+            return;
+        }
+        let times = table.recent.entry(key.clone()).or_default();
+        times.push_back(now);
+        // Only the newest `limit` matter for the answer; older ones are kept no longer.
+        while times.len() > self.limit {
+            times.pop_front();
+        }
+    }
+
+    fn sweep(&self, table: &mut Table<K>, now: Instant) {
+        if now.duration_since(table.swept_at) < Duration::from_secs(1) {
+            return;
+        }
+        table.swept_at = now;
+        let window = self.window;
+        table.recent.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < window));
+    }
+
+    fn admit(&self, key: &K, count: bool) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut table = self.table.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.sweep(&mut table, now);
+        let Some(times) = table.recent.get_mut(key) else {
+            if !count {
+                return Ok(());
+            }
+            if table.recent.len() >= MAX_KEYS {
+                return Err(Duration::from_secs(1));
+            }
+            table.recent.insert(key.clone(), VecDeque::from([now]));
+            return Ok(());
+        };
         while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
             times.pop_front();
         }
@@ -65,12 +104,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_limit_is_per_client() {
+    fn the_limit_is_per_key() {
         let limit = RateLimit::new(2, Duration::from_secs(600));
-        let (a, b) = (Some(IpAddr::from([127, 0, 0, 1])), Some(IpAddr::from([127, 0, 0, 2])));
-        assert!(limit.check(a).is_ok() && limit.check(a).is_ok());
-        let wait = limit.check(a).unwrap_err();
+        let (a, b) = ("a", "b");
+        assert!(limit.check(&a).is_ok() && limit.check(&a).is_ok());
+        let wait = limit.check(&a).unwrap_err();
         assert!(wait > Duration::from_secs(590) && wait <= Duration::from_secs(600));
-        assert!(limit.check(b).is_ok());
+        assert!(limit.check(&b).is_ok());
+        assert!(limit.waiting(&b).is_none());
+    }
+
+    #[test]
+    fn recorded_events_count_against_the_limit() {
+        let limit = RateLimit::new(3, Duration::from_secs(600));
+        for _ in 0..10 {
+            limit.record(&7u32);
+        }
+        assert!(limit.waiting(&7).is_some());
+        assert!(limit.waiting(&8).is_none());
     }
 }

@@ -81,10 +81,9 @@ pub struct AppState {
     /// The office registry, when the service keeps one (`--store`).
     pub registry: Option<Arc<crate::registry_link::RegistryLink>>,
     /// Residents' reports per client address: 10 in any 10 minutes.
-    pub report_limit: Arc<crate::rate_limit::RateLimit>,
-    /// Failed sign-ins per client address: 20 in any 10 minutes, then 429. Checking a token
-    /// costs an Argon2 hash, which must not be free to make the server compute.
-    pub auth_failures: Arc<crate::rate_limit::RateLimit>,
+    pub report_limit: Arc<crate::rate_limit::RateLimit<Option<crate::client::ClientKey>>>,
+    /// Failed sign-ins, per client and per client and token id.
+    pub auth_failures: Arc<crate::http::auth::SignInFailures>,
     pub settings: Arc<Settings>,
     /// Rendered glyph ranges by start code point; they do not depend on the data.
     pub glyphs: Arc<std::sync::Mutex<std::collections::HashMap<u32, Arc<Vec<u8>>>>>,
@@ -104,7 +103,7 @@ impl AppState {
             builder: Default::default(),
             registry: None,
             report_limit: Arc::new(crate::rate_limit::RateLimit::new(10, std::time::Duration::from_secs(600))),
-            auth_failures: Arc::new(crate::rate_limit::RateLimit::new(20, std::time::Duration::from_secs(600))),
+            auth_failures: Arc::new(crate::http::auth::SignInFailures::default()),
             settings: Arc::new(settings),
             glyphs: Default::default(),
             metrics,

@@ -347,14 +347,19 @@ fn an_import_is_dry_run_first_then_all_or_nothing() {
         )
     };
     let dry = import("true", csv);
-    assert_eq!(dry.status, 200, "{}", dry.text);
+    assert_eq!(dry.status, 422, "{}", dry.text);
     assert_eq!(dry.json["applied"], false);
     assert_eq!(dry.json["outcomes"][0]["outcome"], "new");
     assert_eq!(dry.json["outcomes"][1]["outcome"], "error");
     let refused = import("false", csv);
+    refused.expect_problem(422);
     assert_eq!(refused.json["applied"], false, "one bad row: nothing written");
+    assert_eq!(refused.json["outcomes"].as_array().map(Vec::len), Some(2), "every row's outcome: {}", refused.text);
     server.get("/api/v1/offices/po-test-1").expect_problem(404);
     let good: String = csv.lines().take(2).collect::<Vec<_>>().join("\n");
+    let dry = import("true", &good);
+    assert_eq!((dry.status, &dry.json["applied"]), (200, &json!(false)), "{}", dry.text);
+    server.get("/api/v1/offices/po-test-1").expect_problem(404);
     let applied = import("false", &good);
     assert_eq!(applied.json["applied"], true, "{}", applied.text);
     assert_eq!(server.get("/api/v1/offices/po-test-1").status, 200);

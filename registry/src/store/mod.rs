@@ -20,6 +20,23 @@ use crate::model::{ActorRef, Change, ChangeAction, OfficeRecord, Role};
 use crate::reports::{NewReport, Report, ReportFilter, ReportKind, ReportStatus};
 use crate::tokens::{StoredToken, TokenInfo};
 
+/// The connection's lock (parking_lot's, for a bounded wait).
+pub(crate) type Mutex<T> = parking_lot::Mutex<T>;
+
+/// How long a call waits for the store's connection, which one call uses at a time. Past
+/// this the store is too busy: the call is refused as unavailable before it has done
+/// anything, so a write either starts well inside the request's time or does not start at
+/// all (a write that waited 34 s behind a locked file once committed after its client had
+/// been told 503).
+pub(crate) const CONNECTION_WAIT: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// The connection, once it is free (within [`CONNECTION_WAIT`]).
+pub(crate) fn lock_within<T>(mutex: &Mutex<T>) -> Result<parking_lot::MutexGuard<'_, T>, StoreError> {
+    mutex.try_lock_for(CONNECTION_WAIT).ok_or_else(|| StoreError::Unavailable {
+        reason: format!("the registry's connection stayed busy for {CONNECTION_WAIT:?}"),
+    })
+}
+
 /// The operations of one transaction. Every method runs inside the transaction the
 /// [`Backend`] opened; a write transaction holds the registry's write lock throughout.
 pub(crate) trait Tx {
@@ -29,6 +46,8 @@ pub(crate) trait Tx {
     fn office(&mut self, id: &str) -> Result<Option<OfficeRecord>, StoreError>;
     /// Every office not closed, by id.
     fn current_offices(&mut self) -> Result<Vec<OfficeRecord>, StoreError>;
+    /// The open seat of `commune` other than office `except`, if there is one.
+    fn open_seat(&mut self, commune: &str, except: &str) -> Result<Option<String>, StoreError>;
     /// Adds a new office.
     fn insert_office(&mut self, office: &OfficeRecord) -> Result<(), StoreError>;
     /// Replaces an office if it is still at `expected_version`; false when it is not.
@@ -49,6 +68,8 @@ pub(crate) trait Tx {
     fn tokens(&mut self) -> Result<Vec<TokenInfo>, StoreError>;
     /// Marks a token revoked.
     fn revoke_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Replaces a token's stored hash `old` with `new` (a no-op if it changed meanwhile).
+    fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError>;
     /// Stores a new report; returns its id.
     fn insert_report(&mut self, report: &NewReport, commune_code: &str, at: DateTime<Utc>) -> Result<u64, StoreError>;
     /// One report.

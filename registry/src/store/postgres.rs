@@ -11,7 +11,6 @@
 //! at a time across all replicas: change sequences are assigned and committed in order, and a
 //! feed reader that has seen sequence N can never later find an N−1 it missed.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -23,6 +22,7 @@ use super::schema::{self, POSTGRES_MIGRATIONS, POSTGRES_VERSION_TABLE};
 use super::{
     corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
 };
+use super::{lock_within, Mutex};
 use crate::error::StoreError;
 use crate::model::{Change, OfficeRecord};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
@@ -36,7 +36,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
 /// Session settings: give up waiting for another replica's write lock after a while (the
 /// caller reports "unavailable, retry"), and never let an abandoned transaction hold it.
-const SESSION_SETTINGS: &str = "SET lock_timeout = '10s'; SET idle_in_transaction_session_timeout = '60s'";
+const SESSION_SETTINGS: &str = "SET lock_timeout = '5s'; SET idle_in_transaction_session_timeout = '60s'";
 
 const OFFICE_COLUMNS: &str = "id, kind, name, address, lon, lat, position_precision, commune_code, \
      outside_commune_reason, opening_hours, phone, services, notes, source, valid_from, valid_to, version";
@@ -112,7 +112,7 @@ impl PgStore {
         E: From<StoreError> + Send,
         F: FnOnce(&mut Client) -> Result<T, E> + Send,
     {
-        let mut guard = lock(&self.client);
+        let mut guard = lock_within(&self.client)?;
         let slot: &mut Option<Client> = &mut guard;
         let config = &self.config;
         std::thread::scope(|scope| {
@@ -146,7 +146,7 @@ impl Drop for PgStore {
     fn drop(&mut self) {
         // Closing runs the driver's runtime: do it off the caller's thread, which may be an
         // async runtime's.
-        if let Some(client) = self.client.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
+        if let Some(client) = self.client.get_mut().take() {
             std::thread::scope(|scope| {
                 let _ = std::thread::Builder::new().name("registry-pg-close".into()).spawn_scoped(scope, move || {
                     drop(client);
@@ -203,10 +203,6 @@ pub(crate) fn pg_error(e: postgres::Error) -> StoreError {
         // (Decoding errors are reported separately, by `get`.)
         None => StoreError::Unavailable { reason },
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, StoreError> {
@@ -312,6 +308,16 @@ impl Tx for Transaction<'_> {
     fn registry_version(&mut self) -> Result<u64, StoreError> {
         let row = self.query_one("SELECT COALESCE(MAX(seq), 0)::BIGINT FROM changes", &[]).map_err(pg_error)?;
         unsigned(get(&row, 0)?)
+    }
+
+    fn open_seat(&mut self, commune: &str, except: &str) -> Result<Option<String>, StoreError> {
+        let row = self
+            .query_opt(
+                "SELECT id FROM offices WHERE commune_code = $1 AND kind = 'commune_seat' AND valid_to IS NULL AND id <> $2 LIMIT 1",
+                &[&commune, &except],
+            )
+            .map_err(pg_error)?;
+        row.map(|row| get(&row, 0)).transpose()
     }
 
     fn office(&mut self, id: &str) -> Result<Option<OfficeRecord>, StoreError> {
@@ -491,6 +497,12 @@ impl Tx for Transaction<'_> {
 
     fn revoke_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.execute("UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
+            .map_err(pg_error)?;
+        Ok(())
+    }
+
+    fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError> {
+        self.execute("UPDATE tokens SET hash = $3 WHERE id = $1 AND hash = $2", &[&id, &old, &new])
             .map_err(pg_error)?;
         Ok(())
     }

@@ -6,8 +6,15 @@
 //! The two dialects differ only in types: SQLite keeps timestamps as fixed-width RFC 3339
 //! text (so they sort as text) and JSON as text; PostgreSQL uses `timestamptz` and `jsonb`.
 
+/// Version 2: "one open seat per commune" in the database itself, as a last line behind the
+/// write gate (`crate::gate`): no path, present or future, can commit a second seat. A
+/// store that already holds two (written before the gate existed) is refused with the
+/// database's message, naming the index; close one with the older program first.
+const ONE_OPEN_SEAT: &str = "CREATE UNIQUE INDEX offices_one_open_seat ON offices (commune_code) \
+     WHERE kind = 'commune_seat' AND valid_to IS NULL";
+
 /// The newest schema version this program knows.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// SQLite's `schema_version` table (created before any migration).
 pub(crate) const SQLITE_VERSION_TABLE: &str =
@@ -18,7 +25,8 @@ pub(crate) const POSTGRES_VERSION_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)";
 
 /// SQLite migrations; entry i makes version i + 1.
-pub(crate) const SQLITE_MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [r#"
+pub(crate) const SQLITE_MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
+    r#"
 CREATE TABLE offices (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -82,10 +90,13 @@ CREATE TABLE tokens (
     revoked_at TEXT
 );
 CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"#];
+"#,
+    ONE_OPEN_SEAT,
+];
 
 /// PostgreSQL migrations; entry i makes version i + 1.
-pub(crate) const POSTGRES_MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [r#"
+pub(crate) const POSTGRES_MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
+    r#"
 CREATE TABLE offices (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -149,7 +160,9 @@ CREATE TABLE tokens (
     revoked_at TIMESTAMPTZ
 );
 CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"#];
+"#,
+    ONE_OPEN_SEAT,
+];
 
 /// What to do with a store at `found` (0: empty).
 pub(crate) fn plan(found: u32) -> Result<std::ops::Range<u32>, crate::error::StoreError> {

@@ -15,7 +15,6 @@
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -28,6 +27,7 @@ use super::schema::{self, SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_VERSION_TABL
 use super::{
     corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
 };
+use super::{lock_within, Mutex};
 use crate::error::StoreError;
 use crate::model::{Change, OfficeRecord};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
@@ -97,7 +97,7 @@ impl SqliteStore {
         E: From<StoreError>,
         F: FnOnce(&mut dyn Tx) -> Result<T, E>,
     {
-        let mut guard = lock(&self.conn);
+        let mut guard = lock_within(&self.conn)?;
         let current = identity(&self.path)?;
         if guard.as_ref().is_some_and(|open| open.identity != current) {
             tracing::warn!(path = %self.path.display(), "the registry file was replaced; reopening it");
@@ -297,10 +297,6 @@ pub(crate) fn sqlite_error(e: rusqlite::Error) -> StoreError {
     StoreError::Database { reason: e.to_string() }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// Fixed-width RFC 3339 in UTC, so that text order is time order.
 fn ts(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -438,6 +434,16 @@ impl Tx for Transaction<'_> {
         unsigned(v)
     }
 
+    fn open_seat(&mut self, commune: &str, except: &str) -> Result<Option<String>, StoreError> {
+        self.query_row(
+            "SELECT id FROM offices WHERE commune_code = ?1 AND kind = 'commune_seat' AND valid_to IS NULL AND id <> ?2",
+            [commune, except],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sqlite_error)
+    }
+
     fn office(&mut self, id: &str) -> Result<Option<OfficeRecord>, StoreError> {
         let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE id = ?1");
         Ok(collect(self, &sql, &[&id], office_from_row)?.pop())
@@ -569,6 +575,12 @@ impl Tx for Transaction<'_> {
 
     fn revoke_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.execute("UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, ts(at)])
+            .map_err(sqlite_error)?;
+        Ok(())
+    }
+
+    fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError> {
+        self.execute("UPDATE tokens SET hash = ?3 WHERE id = ?1 AND hash = ?2", params![id, old, new])
             .map_err(sqlite_error)?;
         Ok(())
     }

@@ -94,13 +94,18 @@ impl Store {
 
     /// Runs SQL directly against the database, bypassing the registry.
     pub fn execute_raw(&self, sql: &str) {
+        self.try_execute_raw(sql).unwrap();
+    }
+
+    /// Runs SQL behind the registry's back; the database's error as text.
+    pub fn try_execute_raw(&self, sql: &str) -> Result<(), String> {
         match &self.url {
             StoreUrl::Sqlite(path) => {
-                rusqlite::Connection::open(path).unwrap().execute_batch(sql).unwrap();
+                rusqlite::Connection::open(path).unwrap().execute_batch(sql).map_err(|e| e.to_string())
             }
             StoreUrl::Postgres(url) => {
                 let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
-                client.batch_execute(sql).unwrap();
+                client.batch_execute(sql).map_err(|e| format!("{e:?}"))
             }
         }
     }

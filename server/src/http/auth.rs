@@ -1,7 +1,14 @@
 //! Who is writing: `Authorization: Bearer TOKEN` on every registry write, checked against
-//! the registry's token hashes (so a token created or revoked with the command line counts
-//! at once, on every replica). A missing or unknown token is 401 with `WWW-Authenticate`;
-//! a valid token without the right is 403, decided by the registry.
+//! the registry's token digests at every request (so a token created or revoked with the
+//! command line counts at once, on every replica). A missing or unknown token is 401 with
+//! `WWW-Authenticate`; a valid token without the right is 403, decided by the registry.
+//!
+//! Failed sign-ins are counted per client and per client and token id. A correct token is
+//! always let in, whatever others' failures: checking one costs a SHA-256 and an indexed read
+//! ([`registry::Registry::authenticate`]), so there is no work to ration. The counts only
+//! turn a guesser's 401s into 429s with `Retry-After`, and show in the metrics.
+
+use std::time::Duration;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -9,7 +16,8 @@ use axum::http::{header, StatusCode};
 use registry::{Actor, Role};
 
 use super::problem::Problem;
-use crate::rate_limit::ClientAddr;
+use crate::client::{ClientAddr, ClientKey};
+use crate::rate_limit::RateLimit;
 use crate::state::AppState;
 
 /// A signed-in member of staff (an editor or an admin).
@@ -17,6 +25,37 @@ pub struct Staff(pub Actor);
 
 /// A signed-in admin.
 pub struct Admin(pub Actor);
+
+/// Failed sign-ins in the last [`FAILURE_WINDOW`].
+pub struct SignInFailures {
+    /// Per client: many token ids tried (a scan).
+    by_client: RateLimit<Option<ClientKey>>,
+    /// Per client and token id: one token's secret guessed.
+    by_token: RateLimit<(Option<ClientKey>, String)>,
+}
+
+/// How long a failed sign-in counts.
+const FAILURE_WINDOW: Duration = Duration::from_secs(600);
+
+impl Default for SignInFailures {
+    fn default() -> SignInFailures {
+        SignInFailures { by_client: RateLimit::new(20, FAILURE_WINDOW), by_token: RateLimit::new(10, FAILURE_WINDOW) }
+    }
+}
+
+impl SignInFailures {
+    /// Counts a failure; returns how long the client should wait, once over either limit.
+    fn record(&self, client: Option<ClientKey>, token_id: Option<&str>) -> Option<Duration> {
+        self.by_client.record(&client);
+        let mut wait = self.by_client.waiting(&client);
+        if let Some(id) = token_id {
+            let key = (client, id.to_string());
+            self.by_token.record(&key);
+            wait = wait.max(self.by_token.waiting(&key));
+        }
+        wait
+    }
+}
 
 fn unauthorized(detail: &str, error: Option<&str>) -> Problem {
     let challenge = match error {
@@ -40,18 +79,18 @@ impl FromRequestParts<AppState> for Staff {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_string())
             .ok_or_else(|| unauthorized("send Authorization: Bearer <token> (hue-map token create)", None))?;
-        let client = parts.extensions.get::<ClientAddr>().map(|ClientAddr(addr)| addr.ip());
-        if let Some(wait) = state.auth_failures.waiting(client) {
-            return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many failed sign-ins from this address")
-                .with_header(header::RETRY_AFTER, &wait.as_secs().max(1).to_string()));
+        let client = parts.extensions.get::<ClientAddr>().map(|client| client.key());
+        let token_id = registry::token_id(&presented).map(str::to_string);
+        if let Some(actor) = link.authenticate(presented).await? {
+            return Ok(Staff(actor));
         }
-        let found = link.authenticate(presented).await?;
-        match found {
-            Some(actor) => Ok(Staff(actor)),
-            None => {
-                state.auth_failures.record(client);
-                Err(unauthorized("the token is unknown or revoked", Some("invalid_token")))
+        metrics::counter!("hue_map_sign_in_failures_total").increment(1);
+        match state.auth_failures.record(client, token_id.as_deref()) {
+            Some(wait) => {
+                Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, "too many failed sign-ins from this address")
+                    .with_header(header::RETRY_AFTER, &wait.as_secs().max(1).to_string()))
             }
+            None => Err(unauthorized("the token is unknown or revoked", Some("invalid_token"))),
         }
     }
 }

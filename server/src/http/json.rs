@@ -32,6 +32,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<JsonBody<T>, Problem> {
         let bytes = json_bytes(request, state, "").await?;
+        registry::json_keys::check(&bytes).map_err(|why| Problem::new(StatusCode::BAD_REQUEST, why))?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
             Problem::new(StatusCode::BAD_REQUEST, format!("the body is not valid JSON for this request: {e}"))
         })
@@ -44,6 +45,7 @@ impl<S: Send + Sync, T: Batch> FromRequest<S> for JsonBatch<T> {
     async fn from_request(request: Request, state: &S) -> Result<JsonBatch<T>, Problem> {
         let limit_hint = format!(" for {} {}", T::MAX, T::ITEMS);
         let bytes = json_bytes(request, state, &limit_hint).await?;
+        registry::json_keys::check(&bytes).map_err(|why| Problem::new(StatusCode::BAD_REQUEST, why))?;
         let batch: T = serde_json::from_slice(&bytes)
             .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {}: {e}", T::SHAPE)))?;
         if batch.count() > T::MAX {

@@ -132,7 +132,11 @@ impl From<tiles::glyphs::GlyphError> for Problem {
 impl From<registry::StoreError> for Problem {
     fn from(error: registry::StoreError) -> Problem {
         if error.is_unavailable() {
-            return Problem::unavailable(format!("{error}; reads still answer, retry writes shortly"));
+            // What the database said (file paths, host names) is for the operator's log only.
+            tracing::warn!(%error, "office registry unavailable");
+            return Problem::unavailable(
+                "the registry cannot be read or written right now; reads of the map still answer, retry shortly",
+            );
         }
         tracing::error!(%error, "office registry error");
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the office registry failed; it has been logged")
@@ -155,7 +159,10 @@ impl From<registry::WriteError> for Problem {
                 let etag = crate::http::conditional::etag(current.version);
                 Problem::new(StatusCode::PRECONDITION_FAILED, error.to_string()).with_header(header::ETAG, &etag)
             }
-            E::Unavailable { .. } => Problem::unavailable(format!("{error}; nothing was written, retry shortly")),
+            E::Unavailable { .. } => {
+                tracing::warn!(%error, "office registry write refused");
+                Problem::unavailable("the registry cannot be written right now; nothing was written, retry shortly")
+            }
             E::Store(store) => Problem::from(store),
         }
     }

@@ -78,7 +78,7 @@ pub async fn audit(State(state): State<AppState>, Admin(_admin): Admin, params: 
     ]);
     for c in &changes {
         let fields: Vec<&str> = c.fields.keys().map(String::as_str).collect();
-        let _ = writer.write_record([
+        let record = [
             c.seq.to_string(),
             c.at.to_rfc3339(),
             c.office_id.clone(),
@@ -89,7 +89,8 @@ pub async fn audit(State(state): State<AppState>, Admin(_admin): Admin, params: 
             c.reason.clone(),
             c.report_id.map(|r| r.to_string()).unwrap_or_default(),
             fields.join(" "),
-        ]);
+        ];
+        let _ = writer.write_record(record.iter().map(|cell| crate::csv_cell::safe(cell).into_owned()));
     }
     let body = writer.into_inner().unwrap_or_default();
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(CSV))], body).into_response())

@@ -2,6 +2,7 @@
 //! what it was formed from, and for points outside Huế the nearest commune.
 
 use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::Dataset;
@@ -66,10 +67,18 @@ pub async fn locate_many(
     for (i, &[lon, lat]) in batch.points.iter().enumerate() {
         check_lon_lat(&format!("points[{i}][0]"), &format!("points[{i}][1]"), lon, lat)?;
     }
-    let snapshot = state.current();
-    let results: Vec<LocationView> =
-        batch.points.iter().map(|&[lon, lat]| location_view(&snapshot.data, lon, lat)).collect();
-    Ok(Json(BatchView { results }).into_response())
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    // Ten thousand lookups and their JSON are CPU work: off the async workers.
+    let body = crate::cpu::run(move || {
+        let results: Vec<LocationView> =
+            batch.points.iter().map(|&[lon, lat]| location_view(&snapshot.data, lon, lat)).collect();
+        serde_json::to_vec(&BatchView { results })
+    })
+    .await?
+    .map_err(|error| {
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the answer could not be written: {error}"))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// A commune near a point outside every commune.

@@ -3,14 +3,11 @@
 //! phone shows the communes without starting WebGL until the resident touches the map; other
 //! apps can put a map in a page, a report or an e-mail.
 
-use std::sync::{Arc, OnceLock};
-
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tiles::static_map::{self, View, ViewError, MAX_SIZE};
-use tokio::sync::Semaphore;
 
 use crate::http::conditional::none_match;
 use crate::http::problem::{ApiResult, Problem};
@@ -25,13 +22,6 @@ const SVG: &str = "image/svg+xml";
 /// Pictures drawn at once, at most one per core: drawing one decodes up to some 40 tiles, and
 /// may render deep ones. A permit is held by the drawing itself, so a request that times out
 /// while its picture is being drawn still counts until the drawing ends.
-fn drawing_permits() -> Arc<Semaphore> {
-    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
-    PERMITS
-        .get_or_init(|| Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))))
-        .clone()
-}
-
 fn view(params: &QueryParams) -> ApiResult<View> {
     params.reject_unknown(&["bbox", "width", "height"])?;
     let raw =
@@ -79,15 +69,8 @@ pub async fn map_svg(State(state): State<AppState>, params: QueryParams, headers
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         // Decoding tiles (and rendering deep ones) is CPU work: keep it off the async workers.
-        let permit = drawing_permits()
-            .acquire_owned()
-            .await
-            .map_err(|_| Problem::unavailable("the map picture cannot be drawn now"))?;
-        let svg = tokio::task::spawn_blocking(move || {
-            let _drawing = permit;
-            static_map::render(&snapshot.tiles, &view, tiles::metadata::ATTRIBUTION)
-        })
-        .await?;
+        let svg =
+            crate::cpu::run(move || static_map::render(&snapshot.tiles, &view, tiles::metadata::ATTRIBUTION)).await?;
         ([(header::CONTENT_TYPE, SVG)], svg).into_response()
     };
     let headers = response.headers_mut();

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use tiles::xml;
 
-use crate::http::{ApiResult, BaseUrl, Problem, QueryParams};
+use crate::http::{ApiResult, Problem, QueryParams};
 use crate::registry_link::{self, answered};
 use crate::state::AppState;
 
@@ -106,11 +106,25 @@ pub async fn feed(State(state): State<AppState>, params: QueryParams) -> ApiResu
         (status = 409, description = "since is ahead of the registry (restored from a backup): mirror again from 0", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn atom(State(state): State<AppState>, BaseUrl(base): BaseUrl, params: QueryParams) -> ApiResult<Response> {
+pub async fn atom(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let page = page(&state, &params, Start::Newest).await?;
+    // Links come from the operator's --public-url, never from the request's Host or
+    // X-Forwarded-Proto: a feed is cached and mirrored, and a forged Host would be carried
+    // to every reader. Without one, links are relative and ids are URNs (ids must be
+    // absolute, and must not change with the address a reader used).
+    let public = state.settings.public_url.as_deref().map(|url| xml::escape(url.trim_end_matches('/')));
+    let base = public.clone().unwrap_or_default();
+    let feed_id = match &public {
+        Some(public) => format!("{public}/api/v1/offices/changes.atom"),
+        None => "urn:hue-map:offices:changes".to_string(),
+    };
+    let entry_id = |seq: u64| match &public {
+        Some(public) => format!("{public}/api/v1/offices/changes#{seq}"),
+        None => format!("urn:hue-map:offices:changes:{seq}"),
+    };
     let updated = page.changes.last().map(|c| c.at.to_rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Huế offices: changes</title>\n<id>{base}/api/v1/offices/changes.atom</id>\n<link rel=\"self\" href=\"{base}/api/v1/offices/changes.atom\"/>\n<updated>{updated}</updated>\n"
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Huế offices: changes</title>\n<id>{feed_id}</id>\n<link rel=\"self\" href=\"{base}/api/v1/offices/changes.atom\"/>\n<updated>{updated}</updated>\n"
     );
     for change in page.changes.iter().rev() {
         let fields: Vec<&str> = change.fields.keys().map(String::as_str).collect();
@@ -122,9 +136,9 @@ pub async fn atom(State(state): State<AppState>, BaseUrl(base): BaseUrl, params:
             fields.join(", ")
         );
         xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{base}/api/v1/offices/changes#{}</id>\n<link href=\"{base}/api/v1/offices/{}/history\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link href=\"{base}/api/v1/offices/{}/history\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
             xml::escape(&title),
-            change.seq,
+            entry_id(change.seq),
             xml::escape(&change.office_id),
             change.at.to_rfc3339(),
             xml::escape(&change.actor.name),

@@ -24,11 +24,11 @@ use crate::state::AppState;
     ),
     request_body(content = String, content_type = "text/csv", description = "offices.csv columns, or a GeoJSON FeatureCollection (application/geo+json)"),
     responses(
-        (status = 200, description = "Each row's outcome; `applied` says whether anything was written", body = Object),
+        (status = 200, description = "Each row's outcome; `applied` says whether anything was written (false for a dry run)", body = Object),
         (status = 400, description = "The file cannot be read, or a bad parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor GeoJSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or a row that cannot be imported: nothing is written, and `outcomes` lists every row's outcome", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import(
@@ -76,5 +76,25 @@ pub async fn import(
         metrics::counter!("hue_map_registry_edits_total", "action" => "import").increment(1);
         link.committed(report.registry_version).await;
     }
-    Ok(Json(report).into_response())
+    let errors = report.errors();
+    if errors == 0 {
+        return Ok(Json(report).into_response());
+    }
+    // A file with a bad row is refused whole: a problem that still lists every row's outcome,
+    // so the sheet can be mended in one go.
+    metrics::counter!("hue_map_registry_rejected_writes_total", "reason" => "invalid").increment(1);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let problem = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason(),
+        "status": status.as_u16(),
+        "detail": format!(
+            "{errors} of {} rows cannot be imported; nothing was written. Each row's outcome is listed.",
+            report.outcomes.len()
+        ),
+        "applied": false,
+        "registry_version": report.registry_version,
+        "outcomes": report.outcomes,
+    });
+    Ok((status, [(header::CONTENT_TYPE, crate::http::problem::PROBLEM_JSON)], problem.to_string()).into_response())
 }

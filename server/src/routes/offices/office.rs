@@ -144,6 +144,7 @@ pub async fn close(
         let text = params.single("reason")?.unwrap_or("");
         Reason::parse(text).map_err(|e| errors.push(e)).ok()
     } else {
+        registry::json_keys::check(&body).map_err(|why| Problem::new(StatusCode::BAD_REQUEST, why))?;
         let mut value: Value = serde_json::from_slice(&body).map_err(|e| {
             Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"reason\": \"...\"}}: {e}"))
         })?;

@@ -10,8 +10,8 @@ use axum::{Extension, Json};
 use registry::{FieldError, NewReport, ReportKind, WriteError};
 use serde_json::Value;
 
+use crate::client::ClientAddr;
 use crate::http::{ApiResult, JsonBody, Problem};
-use crate::rate_limit::ClientAddr;
 use crate::registry_link::{self, wrote};
 use crate::state::AppState;
 
@@ -106,7 +106,7 @@ pub async fn report(
             return Err(WriteError::Invalid(vec![outside]).into());
         }
     }
-    if let Err(wait) = state.report_limit.check(client.map(|Extension(ClientAddr(addr))| addr.ip())) {
+    if let Err(wait) = state.report_limit.check(&client.map(|Extension(client)| client.key())) {
         metrics::counter!("hue_map_registry_rejected_writes_total", "reason" => "rate_limited").increment(1);
         let seconds = wait.as_secs().max(1).to_string();
         return Err(Problem::new(
