@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{FieldError, WriteError};
@@ -40,7 +40,7 @@ pub struct ImportParseError {
 }
 
 /// What an import did, or would do, to one row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// A new office.
@@ -60,7 +60,7 @@ pub enum Outcome {
 }
 
 /// One row's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportOutcome {
     /// The office id (empty when the row has none).
     pub id: String,
@@ -72,7 +72,7 @@ pub struct ImportOutcome {
 }
 
 /// The result of an import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     /// True when the changes were written: a real import with no row in error. A dry run,
     /// or any bad row, writes nothing.

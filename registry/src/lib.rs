@@ -41,6 +41,7 @@ pub mod error;
 pub mod fuzzing;
 mod gate;
 pub mod hours;
+pub mod idempotency;
 pub mod import;
 pub mod json_keys;
 pub mod model;
@@ -52,6 +53,7 @@ pub mod url;
 pub mod validate;
 
 pub use error::{FieldError, StoreError, UrlError, WriteError};
+pub use idempotency::{IdempotencyKey, Once};
 pub use import::{parse_csv, parse_geojson, ImportMode, ImportOutcome, ImportReport, ImportRow, Outcome};
 pub use model::{
     Actor, ActorRef, AuditFilter, Change, ChangeAction, Feed, FieldChange, OfficeRecord, Role, Snapshot,

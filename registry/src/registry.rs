@@ -13,6 +13,7 @@ use data_boundaries::{Office, PositionPrecision};
 
 use crate::error::{FieldError, StoreError, WriteError};
 use crate::gate::{permit, write_office, ChangeMeta};
+use crate::idempotency::{self, IdempotencyKey, Once};
 use crate::import::{apply_import, check_row, CheckedRow, ImportMode, ImportReport, ImportRow, Outcome};
 use crate::model::{now, Actor, AuditFilter, Change, ChangeAction, Feed, OfficeRecord, Role, Snapshot};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus, Resolution};
@@ -190,7 +191,18 @@ impl Registry {
 
     /// Adds a new office (version 1). Its id is the one given, or a new `office-…` id.
     pub fn create(&self, actor: &Actor, office: &ValidOffice, reason: &Reason) -> Result<Change, WriteError> {
-        permit(actor, office.commune_code())?;
+        self.create_once(actor, office, reason, None).map(Once::into_inner)
+    }
+
+    /// [`Registry::create`] under a client's idempotency key: the same key for the same
+    /// request within 24 hours answers the first change and writes nothing.
+    pub fn create_once(
+        &self,
+        actor: &Actor,
+        office: &ValidOffice,
+        reason: &Reason,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Once<Change>, WriteError> {
         let id = match office.id() {
             Some(id) => id.to_string(),
             None => new_office_id()?,
@@ -198,9 +210,18 @@ impl Registry {
         let source = format!("entered in the registry by {}", actor.name);
         self.backend.write(|tx| {
             let at = now();
+            if let Some(key) = key {
+                if let Some(first) = idempotency::replay(tx, &actor.token_id, key, at)? {
+                    return Ok(Once::Replayed(first));
+                }
+            }
             let record = office.to_record(&id, &source, at, 1);
             let meta = ChangeMeta { action: ChangeAction::Create, actor, reason: reason.as_str(), report_id: None, at };
-            write_office(tx, None, record, &meta)
+            let change = write_office(tx, None, record, &meta)?;
+            if let Some(key) = key {
+                idempotency::remember(tx, &actor.token_id, key, at, &change)?;
+            }
+            Ok(Once::Done(change))
         })
     }
 
@@ -257,12 +278,32 @@ impl Registry {
         mode: ImportMode,
         locate: Locate<'_>,
     ) -> Result<ImportReport, WriteError> {
+        self.import_once(actor, rows, reason, mode, locate, None).map(Once::into_inner)
+    }
+
+    /// [`Registry::import`] under a client's idempotency key: an import applied under the
+    /// same key for the same file within 24 hours answers the first report and writes
+    /// nothing. (A dry run, or a refused file, wrote nothing and keeps no key.)
+    pub fn import_once(
+        &self,
+        actor: &Actor,
+        rows: &[ImportRow],
+        reason: &Reason,
+        mode: ImportMode,
+        locate: Locate<'_>,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Once<ImportReport>, WriteError> {
         let checked: Vec<CheckedRow> = rows.iter().map(|row| check_row(row, locate)).collect();
         let source = format!("imported by {}", actor.name);
-        let written = self.backend.write(|tx| -> Result<ImportReport, ImportStop> {
+        let written = self.backend.write(|tx| -> Result<Once<ImportReport>, ImportStop> {
+            let at = now();
+            if let (Some(key), ImportMode::Apply) = (key, mode) {
+                if let Some(first) = idempotency::replay(tx, &actor.token_id, key, at)? {
+                    return Ok(Once::Replayed(first));
+                }
+            }
             let version_before = tx.registry_version()?;
-            let meta =
-                ChangeMeta { action: ChangeAction::Import, actor, reason: reason.as_str(), report_id: None, at: now() };
+            let meta = ChangeMeta { action: ChangeAction::Import, actor, reason: reason.as_str(), report_id: None, at };
             let outcomes = apply_import(tx, &checked, &source, &meta)?;
             let errors = outcomes.iter().any(|o| matches!(o.outcome, Outcome::Error { .. }));
             if errors || mode == ImportMode::DryRun {
@@ -272,10 +313,15 @@ impl Registry {
                     outcomes,
                 }));
             }
-            Ok(ImportReport { applied: true, registry_version: tx.registry_version()?, outcomes })
+            let report = ImportReport { applied: true, registry_version: tx.registry_version()?, outcomes };
+            if let Some(key) = key {
+                idempotency::remember(tx, &actor.token_id, key, at, &report)?;
+            }
+            Ok(Once::Done(report))
         });
         match written {
-            Ok(report) | Err(ImportStop::RolledBack(report)) => Ok(report),
+            Ok(once) => Ok(once),
+            Err(ImportStop::RolledBack(report)) => Ok(Once::Done(report)),
             Err(ImportStop::Failed(error)) => Err(error),
         }
     }

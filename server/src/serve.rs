@@ -21,12 +21,24 @@ use tower::ServiceExt;
 use crate::client::TrustedProxies;
 use crate::connections::{Activity, ConnectionLimits, Gate, InFlight, Tracked};
 use crate::http::fast_path::FastPath;
+use crate::http::Problem;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 
 /// How long shutdown waits for in-flight requests before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// HTTP/2 streams one connection may have open at once.
 const MAX_STREAMS_PER_CONNECTION: u32 = 64;
+
+/// The longest request target (path and query) answered; longer ones get a 414 problem.
+/// Our longest real URLs (a bbox query, a tile) are under 200 bytes.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header bytes a request may carry; more get a 431 problem. (Past hyper's own
+/// buffer, 64 KiB, hyper answers a bare 431 before we see the request.)
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// hyper's read buffer for a request head.
+const MAX_HEAD_BUFFER: usize = 64 * 1024;
 
 /// The accept loop's pause after a failure doubles from this...
 const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
@@ -53,7 +65,11 @@ pub async fn serve(
 ) {
     let ServeOptions { limits, proxies } = options;
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_HEAD_BUFFER);
     builder.http2().timer(TokioTimer::new()).max_concurrent_streams(MAX_STREAMS_PER_CONNECTION);
     let gate = Gate::new(&limits);
     let graceful = GracefulShutdown::new();
@@ -174,6 +190,9 @@ impl hyper::service::Service<axum::http::Request<hyper::body::Incoming>> for Con
 
     fn call(&self, request: axum::http::Request<hyper::body::Incoming>) -> Self::Future {
         let busy = self.activity.begin();
+        if let Some(problem) = refused_early(&request) {
+            return futures_util::future::Either::Left(std::future::ready(Ok(track(problem.into_response(), busy))));
+        }
         if let Some(response) = self.fast.answer(&request) {
             return futures_util::future::Either::Left(std::future::ready(Ok(track(response, busy))));
         }
@@ -216,6 +235,25 @@ where
             None => response,
         }))
     }
+}
+
+/// A request refused before any route sees it, as a problem like every other refusal.
+fn refused_early<B>(request: &axum::http::Request<B>) -> Option<Problem> {
+    let target = request.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target > MAX_URI_BYTES {
+        return Some(Problem::new(
+            StatusCode::URI_TOO_LONG,
+            format!("the request target is {target} bytes; at most {MAX_URI_BYTES} are read (send large inputs as a POST body)"),
+        ));
+    }
+    let header_bytes: usize = request.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return Some(Problem::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!("the request carries {header_bytes} bytes of headers; at most {MAX_HEADER_BYTES} are read"),
+        ));
+    }
+    None
 }
 
 /// `response`, with `busy` held until its body has been sent.

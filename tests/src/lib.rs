@@ -81,7 +81,19 @@ impl Server {
     /// `--store` in `args`, the server gets a fresh SQLite registry of its own, in a temporary
     /// folder removed with the server.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut command = Command::new(binary());
+        Server::start_command(Command::new(binary()), args, env)
+    }
+
+    /// As [`Server::start_with`], with the server's file-descriptor limit set to `nofile`
+    /// (by util-linux's `prlimit`, which then runs the server itself), as a small host or a
+    /// container would have it.
+    pub fn start_with_nofile(nofile: u64, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = Command::new("prlimit");
+        command.arg(format!("--nofile={nofile}:{nofile}")).arg("--").arg(binary());
+        Server::start_command(command, args, env)
+    }
+
+    fn start_command(mut command: Command, args: &[&str], env: &[(&str, &str)]) -> Server {
         command.arg("serve").args(["--listen", "127.0.0.1:0", "--stop-on-stdin-eof"]).args(args);
         let store_dir = tempfile::tempdir().expect("a temporary folder");
         if !args.contains(&"--store") {
@@ -161,6 +173,21 @@ impl Server {
     /// Process id, for signals.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// The server's socket address (`127.0.0.1:PORT`).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.base.trim_start_matches("http://").parse().expect("the server reports IP:PORT")
+    }
+
+    /// A line of the server's `/proc/PID/status` (`VmRSS`, `VmHWM`…), in KiB.
+    pub fn memory_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("the server's status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in the server's status"))
     }
 }
 

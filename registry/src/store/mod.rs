@@ -70,6 +70,24 @@ pub(crate) trait Tx {
     fn revoke_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Replaces a token's stored hash `old` with `new` (a no-op if it changed meanwhile).
     fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError>;
+    /// The request fingerprint and answer kept for `token_id`'s `key`, if kept since `since`.
+    fn idempotent(
+        &mut self,
+        token_id: &str,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<(String, Value)>, StoreError>;
+    /// Keeps an answer under `token_id`'s `key` (replacing an expired one).
+    fn remember_idempotent(
+        &mut self,
+        token_id: &str,
+        key: &str,
+        fingerprint: &str,
+        at: DateTime<Utc>,
+        answer: &Value,
+    ) -> Result<(), StoreError>;
+    /// Forgets the answers kept before `before`.
+    fn forget_idempotent_before(&mut self, before: DateTime<Utc>) -> Result<(), StoreError>;
     /// Stores a new report; returns its id.
     fn insert_report(&mut self, report: &NewReport, commune_code: &str, at: DateTime<Utc>) -> Result<u64, StoreError>;
     /// One report.

@@ -501,6 +501,44 @@ impl Tx for Transaction<'_> {
         Ok(())
     }
 
+    fn idempotent(
+        &mut self,
+        token_id: &str,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<(String, Value)>, StoreError> {
+        let row = self
+            .query_opt(
+                "SELECT fingerprint, response FROM idempotency WHERE token_id = $1 AND key = $2 AND created_at >= $3",
+                &[&token_id, &key, &since],
+            )
+            .map_err(pg_error)?;
+        row.map(|row| Ok((get(&row, 0)?, get(&row, 1)?))).transpose()
+    }
+
+    fn remember_idempotent(
+        &mut self,
+        token_id: &str,
+        key: &str,
+        fingerprint: &str,
+        at: DateTime<Utc>,
+        answer: &Value,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO idempotency (token_id, key, fingerprint, created_at, response) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (token_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, \
+             created_at = excluded.created_at, response = excluded.response",
+            &[&token_id, &key, &fingerprint, &at, answer],
+        )
+        .map_err(pg_error)?;
+        Ok(())
+    }
+
+    fn forget_idempotent_before(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
+        self.execute("DELETE FROM idempotency WHERE created_at < $1", &[&before]).map_err(pg_error)?;
+        Ok(())
+    }
+
     fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError> {
         self.execute("UPDATE tokens SET hash = $3 WHERE id = $1 AND hash = $2", &[&id, &old, &new])
             .map_err(pg_error)?;

@@ -6,12 +6,39 @@
 //! The two dialects differ only in types: SQLite keeps timestamps as fixed-width RFC 3339
 //! text (so they sort as text) and JSON as text; PostgreSQL uses `timestamptz` and `jsonb`.
 
+/// Version 2, for SQLite: see [`POSTGRES_V2`].
+const SQLITE_V2: &str = r#"
+CREATE UNIQUE INDEX offices_one_open_seat ON offices (commune_code)
+    WHERE kind = 'commune_seat' AND valid_to IS NULL;
+CREATE TABLE idempotency (
+    token_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    response TEXT NOT NULL,
+    PRIMARY KEY (token_id, key)
+);
+CREATE INDEX idempotency_created ON idempotency (created_at);
+"#;
+
 /// Version 2: "one open seat per commune" in the database itself, as a last line behind the
-/// write gate (`crate::gate`): no path, present or future, can commit a second seat. A
-/// store that already holds two (written before the gate existed) is refused with the
-/// database's message, naming the index; close one with the older program first.
-const ONE_OPEN_SEAT: &str = "CREATE UNIQUE INDEX offices_one_open_seat ON offices (commune_code) \
-     WHERE kind = 'commune_seat' AND valid_to IS NULL";
+/// write gate (`crate::gate`), so no path, present or future, can commit a second seat (a
+/// store that already holds two, written before the gate existed, is refused with the
+/// database's message naming the index: close one with the older program first); and the
+/// writes done under an `Idempotency-Key`, with their answers.
+const POSTGRES_V2: &str = r#"
+CREATE UNIQUE INDEX offices_one_open_seat ON offices (commune_code)
+    WHERE kind = 'commune_seat' AND valid_to IS NULL;
+CREATE TABLE idempotency (
+    token_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    response JSONB NOT NULL,
+    PRIMARY KEY (token_id, key)
+);
+CREATE INDEX idempotency_created ON idempotency (created_at);
+"#;
 
 /// The newest schema version this program knows.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -91,7 +118,7 @@ CREATE TABLE tokens (
 );
 CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#,
-    ONE_OPEN_SEAT,
+    SQLITE_V2,
 ];
 
 /// PostgreSQL migrations; entry i makes version i + 1.
@@ -161,7 +188,7 @@ CREATE TABLE tokens (
 );
 CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#,
-    ONE_OPEN_SEAT,
+    POSTGRES_V2,
 ];
 
 /// What to do with a store at `found` (0: empty).

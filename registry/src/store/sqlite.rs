@@ -579,6 +579,52 @@ impl Tx for Transaction<'_> {
         Ok(())
     }
 
+    fn idempotent(
+        &mut self,
+        token_id: &str,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<(String, Value)>, StoreError> {
+        let found: Option<(String, String)> = self
+            .query_row(
+                "SELECT fingerprint, response FROM idempotency WHERE token_id = ?1 AND key = ?2 AND created_at >= ?3",
+                params![token_id, key, ts(since)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sqlite_error)?;
+        found
+            .map(|(fingerprint, text)| {
+                let answer = serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Database { reason: format!("idempotency {key:?}: {e}") })?;
+                Ok((fingerprint, answer))
+            })
+            .transpose()
+    }
+
+    fn remember_idempotent(
+        &mut self,
+        token_id: &str,
+        key: &str,
+        fingerprint: &str,
+        at: DateTime<Utc>,
+        answer: &Value,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO idempotency (token_id, key, fingerprint, created_at, response) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT (token_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, \
+             created_at = excluded.created_at, response = excluded.response",
+            params![token_id, key, fingerprint, ts(at), answer.to_string()],
+        )
+        .map_err(sqlite_error)?;
+        Ok(())
+    }
+
+    fn forget_idempotent_before(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
+        self.execute("DELETE FROM idempotency WHERE created_at < ?1", params![ts(before)]).map_err(sqlite_error)?;
+        Ok(())
+    }
+
     fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError> {
         self.execute("UPDATE tokens SET hash = ?3 WHERE id = ?1 AND hash = ?2", params![id, old, new])
             .map_err(sqlite_error)?;

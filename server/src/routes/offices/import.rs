@@ -5,10 +5,10 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use registry::{ImportMode, Reason, WriteError};
+use registry::{ImportMode, Once, Reason, WriteError};
 
 use crate::http::auth::Staff;
 use crate::http::{ApiResult, Problem, QueryParams};
@@ -21,6 +21,7 @@ use crate::state::AppState;
         ("dry_run" = Option<bool>, Query, description = "true (the default): report only; false: write"),
         ("reason" = String, Query, description = "Why, for the history"),
         ("Authorization" = String, Header, description = "Bearer TOKEN"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (a UUID): the same file imported again under the same key within 24 hours answers the first report (with `Idempotent-Replayed: true`) and writes nothing"),
     ),
     request_body(content = String, content_type = "text/csv", description = "offices.csv columns, or a GeoJSON FeatureCollection (application/geo+json)"),
     responses(
@@ -46,6 +47,11 @@ pub async fn import(
         Some(other) => return Err(Problem::invalid_param("dry_run", format!("must be true or false, got {other:?}"))),
     };
     let reason = Reason::parse(params.single("reason")?.unwrap_or("")).map_err(|e| WriteError::Invalid(vec![e]))?;
+    let content_type_bytes = headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes()).unwrap_or_default();
+    let key = super::idempotency_key(
+        &headers,
+        &[b"POST /api/v1/offices/import", reason.as_str().as_bytes(), content_type_bytes, &body],
+    )?;
     let text =
         std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the file is not UTF-8"))?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -67,11 +73,18 @@ pub async fn import(
             move |r| {
                 let data = &snapshot.data;
                 let locate = |lon: f64, lat: f64| data.locate(lon, lat).commune.map(|i| data.communes[i].code.clone());
-                r.import(&actor, &rows, &reason, mode, &locate)
+                r.import_once(&actor, &rows, &reason, mode, &locate, key.as_ref())
             },
             wrote,
         )
         .await??;
+    let replayed = matches!(report, Once::Replayed(_));
+    let report = report.into_inner();
+    if replayed {
+        let mut response = Json(report).into_response();
+        response.headers_mut().insert(super::REPLAYED, HeaderValue::from_static("true"));
+        return Ok(response);
+    }
     if report.applied {
         metrics::counter!("hue_map_registry_edits_total", "action" => "import").increment(1);
         link.committed(report.registry_version).await;

@@ -10,7 +10,7 @@ mod reports;
 mod write;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -24,7 +24,7 @@ use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
 use crate::registry_link::{self, wrote};
 use crate::state::AppState;
 use crate::views::OfficeView;
-use registry::OfficeDraft;
+use registry::{IdempotencyKey, OfficeDraft, Once};
 use write::{as_object, checked, take_reason, written};
 
 /// Every office that is open, with the registry version they come from.
@@ -59,7 +59,10 @@ pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResu
 /// Adds an office (an agent point, a post office…): its fields as `GET` shows them (`id` is
 /// generated when absent) and a `reason`.
 #[utoipa::path(post, path = "/api/v1/offices", tag = "offices",
-    params(("Authorization" = String, Header, description = "Bearer TOKEN")),
+    params(
+        ("Authorization" = String, Header, description = "Bearer TOKEN"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (a UUID): the same key for the same request within 24 hours answers the first result (with `Idempotent-Replayed: true`) and creates nothing more; the same key for another request is a 422"),
+    ),
     request_body(content = Object, description = "`kind`, `name`, `address`, `lon`, `lat`, `position_precision`, optional `id`, `opening_hours`, `phone`, `services`, `notes`, `commune_code`, and `reason`"),
     responses(
         (status = 201, description = "The new office, with its ETag and Location", body = OfficeView),
@@ -74,22 +77,44 @@ pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResu
 pub async fn create(
     State(state): State<AppState>,
     Staff(actor): Staff,
+    headers: HeaderMap,
     JsonBody(mut body): JsonBody<Value>,
 ) -> ApiResult<Response> {
     let link = registry_link::of(&state)?;
+    let key = idempotency_key(&headers, &[b"POST /api/v1/offices", body.to_string().as_bytes()])?;
     let mut errors = Vec::new();
     let reason = take_reason(as_object(&mut body)?, &mut errors);
     let (draft, problems) = OfficeDraft::from_json(&body);
     errors.extend(problems);
     let snapshot = arc_swap::Guard::into_inner(state.current());
     let (valid, reason) = checked(&snapshot, &draft, reason, errors)?;
-    let change = link.call(move |r| r.create(&actor, &valid, &reason), wrote).await??;
-    metrics::counter!("hue_map_registry_edits_total", "action" => "create").increment(1);
+    let once = link.call(move |r| r.create_once(&actor, &valid, &reason, key.as_ref()), wrote).await??;
+    let replayed = matches!(once, Once::Replayed(_));
+    let change = once.into_inner();
+    if !replayed {
+        metrics::counter!("hue_map_registry_edits_total", "action" => "create").increment(1);
+    }
     let mut response = written(&link, &change, StatusCode::CREATED).await;
+    if replayed {
+        response.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
+    }
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/offices/{}", change.after.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
+}
+
+/// Marks an answer given again for a repeated `Idempotency-Key` (nothing was written).
+pub(crate) const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// The request's `Idempotency-Key`, if it sent one, bound to what makes the request itself
+/// (`request`): the same key with another request is refused.
+pub(crate) fn idempotency_key(headers: &HeaderMap, request: &[&[u8]]) -> Result<Option<IdempotencyKey>, Problem> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("\u{0}");
+    IdempotencyKey::new(text, request).map(Some).map_err(|e| Problem::invalid_param(e.field, e.reason))
 }
 
 /// This module's routes, each registered with its OpenAPI operation. The feed's static
