@@ -13,7 +13,10 @@ cargo build --locked --release -p server --bin hue-map
 
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-RUST_LOG=info ./target/release/hue-map serve --listen 127.0.0.1:0 --max-concurrent-requests 4096 --store "sqlite:$work/registry.db" >"$work/out" 2>"$work/log" &
+# HUE_MAP_NOFILE (attack.sh) runs the server with that file-descriptor limit.
+limit=()
+[ -n "${HUE_MAP_NOFILE:-}" ] && limit=(prlimit "--nofile=$HUE_MAP_NOFILE:$HUE_MAP_NOFILE" --)
+RUST_LOG=info "${limit[@]}" ./target/release/hue-map serve --listen 127.0.0.1:0 --max-concurrent-requests 4096 --store "sqlite:$work/registry.db" >"$work/out" 2>"$work/log" &
 server=$!
 for _ in $(seq 1 600); do grep -q "listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 base=$(sed -n 's/^hue-map listening on //p' "$work/out")

@@ -82,6 +82,14 @@ pub enum StoreError {
         /// The newest version this program can use.
         supported: u32,
     },
+    /// `restore` was asked to replace a registry that a server or command is using.
+    #[error(
+        "{path} is in use by a running server or command: stop them first (or pass --force and restart them after)"
+    )]
+    InUse {
+        /// The registry.
+        path: String,
+    },
     /// A file given as a registry is not one.
     #[error("{path} is not an office registry: {reason}")]
     NotARegistry {

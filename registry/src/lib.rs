@@ -62,6 +62,7 @@ pub use model::{
 pub use registry::{Registry, ResolvedReport, SEED_ACTOR_NAME, SEED_REASON};
 pub use reports::{NewReport, Report, ReportFilter, ReportKind, ReportStatus, Resolution};
 pub use store::schema::SCHEMA_VERSION;
+pub use store::RestoreReport;
 pub use tokens::{id_of as token_id, TokenInfo, TokenSecret};
 pub use url::StoreUrl;
 pub use validate::{validate, validate_json, OfficeDraft, Reason, ValidOffice};

@@ -243,6 +243,9 @@ pub struct Snapshot {
 /// A page of the change feed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Feed {
+    /// The store's epoch: changes after a restore from a backup come in a new epoch, and
+    /// sequence numbers from another epoch do not name the same changes.
+    pub epoch: String,
     /// The registry version when the page was read: when the last change's `seq` is below it,
     /// there is more to fetch.
     pub registry_version: u64,

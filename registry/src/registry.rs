@@ -17,7 +17,10 @@ use crate::idempotency::{self, IdempotencyKey, Once};
 use crate::import::{apply_import, check_row, CheckedRow, ImportMode, ImportReport, ImportRow, Outcome};
 use crate::model::{now, Actor, AuditFilter, Change, ChangeAction, Feed, OfficeRecord, Role, Snapshot};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus, Resolution};
-use crate::store::{postgres::PgStore, sqlite, sqlite::SqliteStore, Backend, ChangeQuery, ReportResolution, Tx};
+use crate::store::{
+    postgres::PgStore, sqlite, sqlite::SqliteStore, Backend, ChangeQuery, ReportResolution, RestoreReport, Tx,
+    EPOCH_KEY,
+};
 use crate::tokens::{self, StoredToken, TokenInfo, TokenSecret};
 use crate::url::StoreUrl;
 use crate::validate::{validate, Locate, OfficeDraft, Reason, ValidOffice};
@@ -169,6 +172,7 @@ impl Registry {
     pub fn changes_since(&self, seq: u64, limit: usize) -> Result<Feed, StoreError> {
         self.backend.read(|tx| {
             Ok(Feed {
+                epoch: tx.meta(EPOCH_KEY)?.unwrap_or_default(),
                 registry_version: tx.registry_version()?,
                 changes: tx.changes(&ChangeQuery { after_seq: Some(seq), limit: Some(limit), ..Default::default() })?,
             })
@@ -515,9 +519,15 @@ impl Registry {
     /// Replaces the SQLite registry at `to` with the backup `from`, after checking that it is
     /// a registry at a schema version this program knows. Stop the servers using `to` first:
     /// they would otherwise see the registry version go back.
-    pub fn restore(from: &Path, to: &StoreUrl) -> Result<(), StoreError> {
+    ///
+    /// A registry in use (a server or a command has it open) is refused with
+    /// [`StoreError::InUse`] unless `force` is given. The restored registry gets a new epoch
+    /// (the change feed's mirrors must start again), continues change sequences past the
+    /// replaced registry's (no number is handed out twice), and keeps every token the
+    /// replaced registry had revoked revoked.
+    pub fn restore(from: &Path, to: &StoreUrl, force: bool) -> Result<RestoreReport, StoreError> {
         match to {
-            StoreUrl::Sqlite(path) => sqlite::restore(from, path),
+            StoreUrl::Sqlite(path) => sqlite::restore(from, path, force),
             StoreUrl::Postgres(_) => Err(StoreError::Unsupported {
                 reason: "a PostgreSQL registry is restored with pg_restore or psql from a pg_dump".into(),
             }),

@@ -73,16 +73,54 @@ fn a_backup_taken_while_another_connection_writes_is_consistent_and_restores() {
 
     // Restored elsewhere, it reads the same.
     let elsewhere = StoreUrl::Sqlite(store.dir.path().join("restored/registry.db"));
-    Registry::restore(&backup, &elsewhere).unwrap();
+    Registry::restore(&backup, &elsewhere, false).unwrap();
     assert_eq!(Registry::open(&elsewhere, &[]).unwrap().snapshot().unwrap(), copied);
 
     // Restored over the live file (servers stopped), the registry goes back to the backup.
     let Store { registry, url, dir, .. } = store;
     drop(registry);
-    Registry::restore(&backup, &url).unwrap();
+    let report = Registry::restore(&backup, &url, false).unwrap();
+    assert_eq!((report.replaced_version, report.restored_version), (40 + WRITES as u64, version));
     let back = Registry::open(&url, &common::dataset().offices).unwrap();
-    assert_eq!(back.registry_version().unwrap(), version);
-    assert_eq!(back.snapshot().unwrap(), copied);
+    // The offices go back; the version does not, so no change number is handed out twice.
+    assert_eq!(back.registry_version().unwrap(), 40 + WRITES as u64);
+    assert_eq!(back.snapshot().unwrap().offices, copied.offices);
+    drop(dir);
+}
+
+#[test]
+fn a_restore_waits_for_its_users_keeps_revocations_and_never_reuses_a_change_number() {
+    let store = Store::sqlite();
+    let admin = store.actor(Role::Admin, &[], "admin");
+    let (leaver, secret) = store.registry.create_token(Role::Editor, vec!["19753".into()], "leaver").unwrap();
+    let backup = store.dir.path().join("backup.db");
+    store.registry.backup(&backup).unwrap();
+    let backed_up = store.registry.registry_version().unwrap();
+    // After the backup: the leaver's token is revoked, and an edit is made.
+    store.registry.revoke_token(&leaver.id).unwrap();
+    touch(&store.registry, &admin, "after the backup").unwrap();
+    let old = store.registry.changes_since(0, 1000).unwrap();
+    assert_eq!(old.registry_version, backed_up + 1);
+
+    // While the registry is open (a server, a command), restore is refused.
+    let url = store.url.clone();
+    let refused = Registry::restore(&backup, &url, false);
+    assert!(matches!(refused, Err(StoreError::InUse { .. })), "{refused:?}");
+
+    let Store { registry, dir, .. } = store;
+    drop(registry);
+    let report = Registry::restore(&backup, &url, false).unwrap();
+    assert_eq!(report.revocations_reapplied, 1);
+    assert_eq!((report.restored_version, report.replaced_version), (backed_up, backed_up + 1));
+    assert_eq!(report.next_seq, backed_up + 2);
+
+    let back = Registry::open(&url, &[]).unwrap();
+    assert_eq!(back.authenticate(secret.expose()).unwrap(), None, "revoked after the backup, still revoked");
+    let feed = back.changes_since(0, 1000).unwrap();
+    assert_ne!(feed.epoch, old.epoch, "a mirror can tell the registry was restored");
+    assert!(!feed.epoch.is_empty());
+    let next = touch(&back, &admin, "after the restore").unwrap();
+    assert_eq!(next.seq, backed_up + 2, "number {} meant another change before the restore", backed_up + 1);
     drop(dir);
 }
 
@@ -90,7 +128,8 @@ fn a_backup_taken_while_another_connection_writes_is_consistent_and_restores() {
 fn a_restore_refuses_what_is_not_a_known_registry() {
     let store = Store::sqlite();
     let target = StoreUrl::Sqlite(store.dir.path().join("target.db"));
-    let not_registry = |path: &Path| matches!(Registry::restore(path, &target), Err(StoreError::NotARegistry { .. }));
+    let not_registry =
+        |path: &Path| matches!(Registry::restore(path, &target, false), Err(StoreError::NotARegistry { .. }));
 
     let text = store.dir.path().join("notes.txt");
     std::fs::write(&text, "not a database").unwrap();
@@ -107,12 +146,12 @@ fn a_restore_refuses_what_is_not_a_known_registry() {
         .execute_batch("INSERT INTO schema_version (version, applied_at) VALUES (7, '2030-01-01T00:00:00Z')")
         .unwrap();
     assert!(matches!(
-        Registry::restore(&future, &target),
+        Registry::restore(&future, &target, false),
         Err(StoreError::FutureSchema { found: 7, supported: registry::SCHEMA_VERSION })
     ));
     assert!(!target_exists(&target), "nothing was written");
     let pg = StoreUrl::parse("postgres://u@127.0.0.1:1/db").unwrap();
-    assert!(matches!(Registry::restore(&future, &pg), Err(StoreError::Unsupported { .. })));
+    assert!(matches!(Registry::restore(&future, &pg, false), Err(StoreError::Unsupported { .. })));
 }
 
 fn target_exists(url: &StoreUrl) -> bool {

@@ -150,15 +150,21 @@ pub fn backup(target: &StoreTarget, out: &Path) -> ExitCode {
     }
 }
 
-/// `hue-map restore FROM`.
-pub fn restore(target: &StoreTarget, from: &Path) -> ExitCode {
+/// `hue-map restore FROM [--force]`.
+pub fn restore(target: &StoreTarget, from: &Path, force: bool) -> ExitCode {
     let url = match StoreUrl::parse(&target.store) {
         Ok(url) => url,
         Err(error) => return fail(format!("--store {:?}: {error}", target.store)),
     };
-    match Registry::restore(from, &url) {
-        Ok(()) => {
+    match Registry::restore(from, &url, force) {
+        Ok(report) => {
             println!("restored the office registry {url} from {}", from.display());
+            println!(
+                "registry version {} (the backup's) replaces {}; the next change is number {}",
+                report.restored_version, report.replaced_version, report.next_seq
+            );
+            println!("new epoch {}: mirrors of the change feed must start again from since=0", report.epoch);
+            println!("{} token revocation(s) made after the backup re-applied", report.revocations_reapplied);
             ExitCode::SUCCESS
         }
         Err(error) => fail(error),

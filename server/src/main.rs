@@ -42,7 +42,7 @@ enum Command {
     /// Copy the office registry to a file, consistently, while servers keep running (SQLite;
     /// for PostgreSQL use pg_dump).
     Backup(BackupArgs),
-    /// Replace the office registry with a backup (stop the servers first).
+    /// Replace the office registry with a backup (refused while servers use it, unless --force).
     Restore(RestoreArgs),
 }
 
@@ -102,6 +102,9 @@ struct BackupArgs {
 struct RestoreArgs {
     /// The backup to restore from.
     from: PathBuf,
+    /// Restore even while servers or commands use the registry (restart them after).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -246,7 +249,7 @@ fn main() -> ExitCode {
         Some(Command::ExportPmtiles(args)) => export_pmtiles(&args),
         Some(Command::Token(command)) => server::cli::token(command_token(command)),
         Some(Command::Backup(args)) => server::cli::backup(&store_target(&args.store), &args.out),
-        Some(Command::Restore(args)) => server::cli::restore(&store_target(&args.store), &args.from),
+        Some(Command::Restore(args)) => server::cli::restore(&store_target(&args.store), &args.from, args.force),
         None => serve(cli.serve),
     }
 }

@@ -404,3 +404,32 @@ fn a_write_refused_for_a_locked_store_is_not_written_later() {
         .collect();
     assert_eq!(names, ["Bưu cục sau"]);
 }
+
+#[test]
+fn restore_waits_for_the_servers_and_keeps_revocations_made_after_the_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("registry.db").display());
+    let args = ["--data", &data(), "--store", &store];
+    let server = Server::start_with(&args, &[]);
+    let leaver = create_token(&store, "admin", &[], "leaver");
+    let backup = dir.path().join("backup.db");
+    assert!(e2e::run(&["backup", backup.to_str().unwrap(), "--store", &store]).status.success());
+    let id = leaver.split('_').nth(1).unwrap();
+    let revoked = e2e::run(&["token", "revoke", id, "--store", &store, "--data", &data()]);
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+
+    let refused = e2e::run(&["restore", backup.to_str().unwrap(), "--store", &store]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("in use") && said.contains("--force"), "{said}");
+    assert_eq!(server.get("/healthz").status, 200, "the server goes on");
+    drop(server);
+
+    let restored = e2e::run(&["restore", backup.to_str().unwrap(), "--store", &store]);
+    let said = String::from_utf8_lossy(&restored.stdout);
+    assert!(restored.status.success(), "{said}{}", String::from_utf8_lossy(&restored.stderr));
+    assert!(said.contains("1 token revocation(s)") && said.contains("new epoch"), "{said}");
+    let again = Server::start_with(&args, &[]);
+    let reply = again.send("GET", "/api/v1/reports", &[("authorization", &format!("Bearer {leaver}"))], None);
+    assert_eq!(reply.status, 401, "revoked after the backup, still revoked: {}", reply.text);
+}

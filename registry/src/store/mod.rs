@@ -37,6 +37,36 @@ pub(crate) fn lock_within<T>(mutex: &Mutex<T>) -> Result<parking_lot::MutexGuard
     })
 }
 
+/// The bookkeeping key of the store's epoch: a random id, new with every restore, so that a
+/// mirror of the change feed can tell that sequence numbers it holds may mean other changes.
+pub(crate) const EPOCH_KEY: &str = "epoch";
+/// The bookkeeping key of the lowest registry version: set by a restore to the version of the
+/// registry it replaced, so change sequences continue past every number ever handed out.
+pub(crate) const SEQ_FLOOR_KEY: &str = "seq_floor";
+
+/// A new random epoch.
+pub(crate) fn new_epoch() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Database { reason: format!("the operating system's random generator failed: {e}") })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreReport {
+    /// The version of the registry that was replaced (0 when there was none).
+    pub replaced_version: u64,
+    /// The version of the backup.
+    pub restored_version: u64,
+    /// The sequence the next change gets: past every one handed out before.
+    pub next_seq: u64,
+    /// The restored registry's new epoch.
+    pub epoch: String,
+    /// Tokens revoked in the replaced registry that the backup still held valid, revoked again.
+    pub revocations_reapplied: usize,
+}
+
 /// The operations of one transaction. Every method runs inside the transaction the
 /// [`Backend`] opened; a write transaction holds the registry's write lock throughout.
 pub(crate) trait Tx {

@@ -22,7 +22,7 @@ use super::schema::{self, POSTGRES_MIGRATIONS, POSTGRES_VERSION_TABLE};
 use super::{
     corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
 };
-use super::{lock_within, Mutex};
+use super::{lock_within, Mutex, SEQ_FLOOR_KEY};
 use crate::error::StoreError;
 use crate::model::{Change, OfficeRecord};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
@@ -306,7 +306,13 @@ impl OfficeValues {
 
 impl Tx for Transaction<'_> {
     fn registry_version(&mut self) -> Result<u64, StoreError> {
-        let row = self.query_one("SELECT COALESCE(MAX(seq), 0)::BIGINT FROM changes", &[]).map_err(pg_error)?;
+        let row = self
+            .query_one(
+                "SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM changes), 0), \
+                 COALESCE((SELECT value::BIGINT FROM registry_meta WHERE key = $1), 0))::BIGINT",
+                &[&SEQ_FLOOR_KEY],
+            )
+            .map_err(pg_error)?;
         unsigned(get(&row, 0)?)
     }
 

@@ -19,13 +19,16 @@ CREATE TABLE idempotency (
     PRIMARY KEY (token_id, key)
 );
 CREATE INDEX idempotency_created ON idempotency (created_at);
+INSERT INTO registry_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))))
+    ON CONFLICT (key) DO NOTHING;
 "#;
 
 /// Version 2: "one open seat per commune" in the database itself, as a last line behind the
 /// write gate (`crate::gate`), so no path, present or future, can commit a second seat (a
 /// store that already holds two, written before the gate existed, is refused with the
 /// database's message naming the index: close one with the older program first); and the
-/// writes done under an `Idempotency-Key`, with their answers.
+/// writes done under an `Idempotency-Key`, with their answers; and the store's epoch (see
+/// `store::EPOCH_KEY`).
 const POSTGRES_V2: &str = r#"
 CREATE UNIQUE INDEX offices_one_open_seat ON offices (commune_code)
     WHERE kind = 'commune_seat' AND valid_to IS NULL;
@@ -38,6 +41,8 @@ CREATE TABLE idempotency (
     PRIMARY KEY (token_id, key)
 );
 CREATE INDEX idempotency_created ON idempotency (created_at);
+INSERT INTO registry_meta (key, value) VALUES ('epoch', replace(gen_random_uuid()::text, '-', ''))
+    ON CONFLICT (key) DO NOTHING;
 "#;
 
 /// The newest schema version this program knows.

@@ -27,7 +27,7 @@ use super::schema::{self, SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_VERSION_TABL
 use super::{
     corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
 };
-use super::{lock_within, Mutex};
+use super::{lock_within, Mutex, RestoreReport, EPOCH_KEY, SEQ_FLOOR_KEY};
 use crate::error::StoreError;
 use crate::model::{Change, OfficeRecord};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
@@ -49,6 +49,30 @@ const TOKEN_COLUMNS: &str = "id, name, role, communes, hash, created_at, revoked
 pub(crate) struct SqliteStore {
     path: PathBuf,
     conn: Mutex<Option<OpenFile>>,
+    /// A shared lock on the file beside the registry ([`lock_path`]), held while the store is
+    /// open, so that `restore` can tell that a server (or a command) is using it.
+    _in_use: Option<std::fs::File>,
+}
+
+/// The file whose lock says who uses the registry at `path`: every open store holds it
+/// shared; `restore` wants it alone.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Takes the shared "in use" lock; a store in a folder where the lock file cannot be made
+/// (read-only) still opens, unannounced.
+fn hold_in_use(path: &Path) -> Option<std::fs::File> {
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(lock_path(path));
+    match lock.and_then(|file| file.lock_shared().map(|()| file)) {
+        Ok(file) => Some(file),
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "cannot hold the registry's in-use lock; restore cannot see this process");
+            None
+        }
+    }
 }
 
 /// The connection and the identity (device, inode) of the file it opened.
@@ -71,7 +95,11 @@ impl SqliteStore {
         }
         migrate(&mut conn)?;
         let identity = identity(path)?;
-        Ok(SqliteStore { path: path.to_path_buf(), conn: Mutex::new(Some(OpenFile { conn, identity })) })
+        Ok(SqliteStore {
+            path: path.to_path_buf(),
+            conn: Mutex::new(Some(OpenFile { conn, identity })),
+            _in_use: hold_in_use(path),
+        })
     }
 
     pub(crate) fn read<T, E, F>(&self, f: F) -> Result<T, E>
@@ -166,7 +194,7 @@ where
 /// Replaces the registry at `to` with the backup at `from`, after checking that `from` is a
 /// registry at a schema version this program knows. Uses SQLite's online backup, so `to` is
 /// replaced in one step under its write lock.
-pub(crate) fn restore(from: &Path, to: &Path) -> Result<(), StoreError> {
+pub(crate) fn restore(from: &Path, to: &Path, force: bool) -> Result<RestoreReport, StoreError> {
     let shown = from.display().to_string();
     let not_registry = |reason: String| StoreError::NotARegistry { path: shown.clone(), reason };
     if !from.is_file() {
@@ -200,6 +228,28 @@ pub(crate) fn restore(from: &Path, to: &Path) -> Result<(), StoreError> {
         std::fs::create_dir_all(parent)
             .map_err(|source| StoreError::Io { path: parent.display().to_string(), source })?;
     }
+    // Servers and commands hold the lock shared while they use the registry.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_path(to))
+        .map_err(|source| StoreError::Io { path: lock_path(to).display().to_string(), source })?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) if !force => {
+            return Err(StoreError::InUse { path: to.display().to_string() });
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            tracing::warn!(path = %to.display(), "restoring while the registry is in use (--force)");
+        }
+        Err(std::fs::TryLockError::Error(source)) => {
+            return Err(StoreError::Io { path: lock_path(to).display().to_string(), source });
+        }
+    }
+    // What the registry being replaced knows and the backup may not: how far its change
+    // sequence went (never to be reused), and which tokens were revoked since.
+    let replaced = if to.exists() { Some(what_to_keep(to)?) } else { None };
     let mut target = connect(to)?;
     let backup = Backup::new(&source, &mut target).map_err(sqlite_error)?;
     match backup.step(-1).map_err(sqlite_error)? {
@@ -212,7 +262,60 @@ pub(crate) fn restore(from: &Path, to: &Path) -> Result<(), StoreError> {
     }
     drop(backup);
     target.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)).map_err(sqlite_error)?;
-    Ok(())
+    migrate(&mut target)?;
+    let tx = target.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sqlite_error)?;
+    let restored_version = {
+        let mut tx = tx;
+        let restored_version = Tx::registry_version(&mut tx)?;
+        let kept = replaced.unwrap_or_default();
+        let floor = kept.registry_version.max(restored_version);
+        Tx::set_meta(&mut tx, SEQ_FLOOR_KEY, &floor.to_string())?;
+        let epoch = super::new_epoch()?;
+        Tx::set_meta(&mut tx, EPOCH_KEY, &epoch)?;
+        let mut revocations = 0;
+        for (id, at) in &kept.revoked {
+            revocations += tx
+                .execute("UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at])
+                .map_err(sqlite_error)?;
+        }
+        tx.commit().map_err(sqlite_error)?;
+        RestoreReport {
+            replaced_version: kept.registry_version,
+            restored_version,
+            next_seq: floor + 1,
+            epoch,
+            revocations_reapplied: revocations,
+        }
+    };
+    Ok(restored_version)
+}
+
+/// What a registry about to be replaced by a restore knows that its backup may not.
+#[derive(Default)]
+struct Kept {
+    registry_version: u64,
+    /// Revoked tokens: (id, when, as stored).
+    revoked: Vec<(String, String)>,
+}
+
+fn what_to_keep(path: &Path) -> Result<Kept, StoreError> {
+    let mut conn = connect(path)?;
+    let mut tx = conn.transaction().map_err(sqlite_error)?;
+    let has_tokens: i64 = tx
+        .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tokens'", [], |r| r.get(0))
+        .map_err(sqlite_error)?;
+    if has_tokens == 0 {
+        return Ok(Kept::default());
+    }
+    let registry_version = Tx::registry_version(&mut tx)?;
+    let mut statement =
+        tx.prepare("SELECT id, revoked_at FROM tokens WHERE revoked_at IS NOT NULL").map_err(sqlite_error)?;
+    let revoked = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(sqlite_error)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(sqlite_error)?;
+    Ok(Kept { registry_version, revoked })
 }
 
 /// The file's (device, inode): changes when the file is replaced.
@@ -429,8 +532,14 @@ fn office_params(o: &OfficeRecord) -> Result<Vec<Box<dyn ToSql>>, StoreError> {
 
 impl Tx for Transaction<'_> {
     fn registry_version(&mut self) -> Result<u64, StoreError> {
-        let v: i64 =
-            self.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sqlite_error)?;
+        let v: i64 = self
+            .query_row(
+                "SELECT MAX(COALESCE((SELECT MAX(seq) FROM changes), 0), \
+                 COALESCE((SELECT CAST(value AS INTEGER) FROM registry_meta WHERE key = ?1), 0))",
+                [SEQ_FLOOR_KEY],
+                |r| r.get(0),
+            )
+            .map_err(sqlite_error)?;
         unsigned(v)
     }
 

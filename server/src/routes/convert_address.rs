@@ -4,6 +4,7 @@
 //! "not recognised" instead of a guess.
 
 use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::address::{Candidate, Conversion, Status};
@@ -153,12 +154,20 @@ pub async fn convert_many(
     for (i, address) in batch.addresses.iter().enumerate() {
         check_length(&format!("addresses[{i}]"), address)?;
     }
-    let snapshot = state.current();
-    let conversions: Vec<Conversion> =
-        batch.addresses.iter().map(|a| snapshot.addresses.convert(&snapshot.data, a)).collect();
-    let results =
-        batch.addresses.iter().zip(&conversions).map(|(a, c)| conversion_view(&snapshot.data, a, c)).collect();
-    Ok(Json(ConversionBatch { results }).into_response())
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    // A thousand conversions and their JSON are CPU work: off the async workers.
+    let body = crate::cpu::run(move || {
+        let conversions: Vec<Conversion> =
+            batch.addresses.iter().map(|a| snapshot.addresses.convert(&snapshot.data, a)).collect();
+        let results =
+            batch.addresses.iter().zip(&conversions).map(|(a, c)| conversion_view(&snapshot.data, a, c)).collect();
+        serde_json::to_vec(&ConversionBatch { results })
+    })
+    .await?
+    .map_err(|error| {
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the answer could not be written: {error}"))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

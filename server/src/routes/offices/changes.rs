@@ -22,6 +22,9 @@ const MAX_PAGE: u64 = 1_000;
 /// One page of the change feed.
 #[derive(Serialize, ToSchema)]
 pub struct ChangePage {
+    /// The store's epoch: send it back as `epoch`, and a restore from a backup is told apart
+    /// from a registry that merely moved on.
+    pub epoch: String,
     /// The registry version when the page was read.
     pub registry_version: u64,
     /// The `since` to ask for next: the last change's `seq` (or the `since` given).
@@ -42,7 +45,8 @@ enum Start {
 }
 
 async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult<ChangePage> {
-    params.reject_unknown(&["since", "limit"])?;
+    params.reject_unknown(&["since", "limit", "epoch"])?;
+    let epoch = params.single("epoch")?.map(str::to_string);
     let given = params.single("since")?.is_some();
     let since = params.integer_in("since", 0, 0, i64::MAX as u64)?;
     let limit = params.integer_in("limit", 100, 1, MAX_PAGE)?;
@@ -59,6 +63,16 @@ async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult
             answered,
         )
         .await??;
+    if let Some(epoch) = epoch.filter(|epoch| *epoch != feed.epoch) {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!(
+                "epoch {epoch} is not this registry's ({}): it was restored from a backup since, so sequence numbers \
+                 you hold may name other changes; mirror again from since=0",
+                feed.epoch
+            ),
+        ));
+    }
     if since > feed.registry_version {
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -69,10 +83,14 @@ async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult
         ));
     }
     let next_since = feed.changes.last().map_or(since, |c| c.seq);
+    // A full page may have more behind it (after a restore the version can run ahead of the
+    // last change, so "next_since < registry_version" alone would never end).
+    let more = feed.changes.len() as u64 == limit && next_since < feed.registry_version;
     Ok(ChangePage {
+        epoch: feed.epoch,
         registry_version: feed.registry_version,
         next_since,
-        more: next_since < feed.registry_version,
+        more,
         changes: feed.changes,
     })
 }
@@ -82,11 +100,12 @@ async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult
     params(
         ("since" = Option<u64>, Query, description = "A registry version (default 0: from the start)"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "At most this many (default 100)"),
+        ("epoch" = Option<String>, Query, description = "The epoch of the pages read so far: another epoch (a restore since) is a 409"),
     ),
     responses(
         (status = 200, description = "A page of changes", body = ChangePage),
         (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "since is ahead of the registry (restored from a backup): mirror again from 0", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The registry was restored from a backup since (another epoch, or since ahead of it): mirror again from 0", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn feed(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {

@@ -52,21 +52,26 @@ pub async fn import(
         &headers,
         &[b"POST /api/v1/offices/import", reason.as_str().as_bytes(), content_type_bytes, &body],
     )?;
-    let text =
-        std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the file is not UTF-8"))?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let rows = match essence.as_str() {
-        "text/csv" => registry::parse_csv(text),
-        "application/geo+json" | "application/json" => registry::parse_geojson(text),
+    type Parse = fn(&str) -> Result<Vec<registry::ImportRow>, registry::import::ImportParseError>;
+    let parse: Parse = match essence.as_str() {
+        "text/csv" => registry::parse_csv,
+        "application/geo+json" | "application/json" => registry::parse_geojson,
         _ => {
             return Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 format!("send text/csv or application/geo+json (got {content_type:?})"),
             ))
         }
-    }
-    .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("{}: {}", e.location, e.reason)))?;
+    };
+    // Reading a 2 MiB file is CPU work: off the async workers.
+    let rows = crate::cpu::run(move || {
+        let text =
+            std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the file is not UTF-8"))?;
+        parse(text).map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("{}: {}", e.location, e.reason)))
+    })
+    .await??;
     let snapshot = arc_swap::Guard::into_inner(state.current());
     let report = link
         .call(
