@@ -8,6 +8,7 @@
 # of 10,000-point batch locates. Prints a Markdown table for BENCHMARKS.md.
 #
 # Usage: scripts/attack.sh [seconds per run, default 20] [connections, default 64]
+#        HUE_MAP_BIN=path/to/hue-map scripts/attack.sh …   (another build, e.g. a baseline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20}"
@@ -17,7 +18,7 @@ export HUE_MAP_NOFILE=1024
 # shellcheck source=scripts/load-common.sh
 source scripts/load-common.sh
 python3 scripts/load-requests.py "$base" "$work"
-token=$(./target/release/hue-map token create --store "sqlite:$work/registry.db" --role admin --name "attacked admin" | tail -n1)
+token=$("$bin" token create --store "sqlite:$work/registry.db" --role admin --name "attacked admin" | tail -n1)
 token_id=$(echo "$token" | cut -d_ -f2)
 
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status"; }

@@ -414,9 +414,13 @@ fn restore_waits_for_the_servers_and_keeps_revocations_made_after_the_backup() {
     let leaver = create_token(&store, "admin", &[], "leaver");
     let backup = dir.path().join("backup.db");
     assert!(e2e::run(&["backup", backup.to_str().unwrap(), "--store", &store]).status.success());
+    let bearer = format!("Bearer {leaver}");
+    assert_eq!(server.send("GET", "/api/v1/reports", &[("authorization", &bearer)], None).status, 200);
     let id = leaver.split('_').nth(1).unwrap();
     let revoked = e2e::run(&["token", "revoke", id, "--store", &store, "--data", &data()]);
     assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    // At once: the very next request is refused (no cache trusts the token a moment longer).
+    assert_eq!(server.send("GET", "/api/v1/reports", &[("authorization", &bearer)], None).status, 401);
 
     let refused = e2e::run(&["restore", backup.to_str().unwrap(), "--store", &store]);
     assert!(!refused.status.success());
@@ -430,6 +434,6 @@ fn restore_waits_for_the_servers_and_keeps_revocations_made_after_the_backup() {
     assert!(restored.status.success(), "{said}{}", String::from_utf8_lossy(&restored.stderr));
     assert!(said.contains("1 token revocation(s)") && said.contains("new epoch"), "{said}");
     let again = Server::start_with(&args, &[]);
-    let reply = again.send("GET", "/api/v1/reports", &[("authorization", &format!("Bearer {leaver}"))], None);
+    let reply = again.send("GET", "/api/v1/reports", &[("authorization", &bearer)], None);
     assert_eq!(reply.status, 401, "revoked after the backup, still revoked: {}", reply.text);
 }
