@@ -40,6 +40,10 @@ export HUE_MAP_VENV="$PWD/.venv"
 # The viewer's JS dependencies (maplibre-gl is embedded into the binary, so this comes first).
 (cd web-viewer && npm ci --no-audit --no-fund)
 
+# A whole run gains nothing from incremental caches, and they double the target folder's size
+# (a cold CI run once filled the disk).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 # The code's habits first: formatting and clippy's lints, as errors.
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings

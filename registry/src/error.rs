@@ -82,6 +82,13 @@ pub enum StoreError {
         /// The newest version this program can use.
         supported: u32,
     },
+    /// Too many slow checks at once (legacy Argon2 token hashes): nothing was decided; the
+    /// same request may be repeated in a moment. The store itself is fine.
+    #[error("{what} are busy; try again in a moment")]
+    Busy {
+        /// What is busy.
+        what: &'static str,
+    },
     /// `restore` was asked to replace a registry that a server or command is using.
     #[error(
         "{path} is in use by a running server or command: stop them first (or pass --force and restart them after)"

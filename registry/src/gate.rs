@@ -52,15 +52,13 @@ pub(crate) fn write_office(
             return Err(WriteError::NoChange { current: Box::new(current.clone()) });
         }
     }
+    if before.is_none() && tx.office(&next.id)?.is_some() {
+        return Err(WriteError::AlreadyExists { id: next.id.clone() });
+    }
     one_seat_per_commune(tx, &next)?;
     match &before {
         Some(current) => replace(tx, current, &next)?,
-        None => {
-            if tx.office(&next.id)?.is_some() {
-                return Err(WriteError::AlreadyExists { id: next.id.clone() });
-            }
-            tx.insert_office(&next)?;
-        }
+        None => tx.insert_office(&next)?,
     }
     Ok(append(tx, before, next, meta)?)
 }

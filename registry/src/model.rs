@@ -251,6 +251,11 @@ pub struct Feed {
     pub registry_version: u64,
     /// Changes after the requested sequence, oldest first.
     pub changes: Vec<Change>,
+    /// After a restore from a backup: the sequence numbers (above the first, up to the
+    /// second) that named changes the restore undid. A mirror that has read any of them must
+    /// start again.
+    #[serde(skip)]
+    pub undone: Option<(u64, u64)>,
 }
 
 /// Which changes an audit query returns (all given conditions must hold).

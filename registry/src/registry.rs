@@ -19,7 +19,7 @@ use crate::model::{now, Actor, AuditFilter, Change, ChangeAction, Feed, OfficeRe
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus, Resolution};
 use crate::store::{
     postgres::PgStore, sqlite, sqlite::SqliteStore, Backend, ChangeQuery, ReportResolution, RestoreReport, Tx,
-    EPOCH_KEY,
+    EPOCH_KEY, RESTORED_FROM_KEY, SEQ_FLOOR_KEY,
 };
 use crate::tokens::{self, StoredToken, TokenInfo, TokenSecret};
 use crate::url::StoreUrl;
@@ -171,7 +171,13 @@ impl Registry {
     /// from the last `seq` it saw misses nothing.
     pub fn changes_since(&self, seq: u64, limit: usize) -> Result<Feed, StoreError> {
         self.backend.read(|tx| {
+            let number = |value: Option<String>| value.and_then(|v| v.parse::<u64>().ok());
+            let undone = match (number(tx.meta(RESTORED_FROM_KEY)?), number(tx.meta(SEQ_FLOOR_KEY)?)) {
+                (Some(from), Some(floor)) if floor > from => Some((from, floor)),
+                _ => None,
+            };
             Ok(Feed {
+                undone,
                 epoch: tx.meta(EPOCH_KEY)?.unwrap_or_default(),
                 registry_version: tx.registry_version()?,
                 changes: tx.changes(&ChangeQuery { after_seq: Some(seq), limit: Some(limit), ..Default::default() })?,
@@ -391,7 +397,8 @@ impl Registry {
     }
 
     /// The actor a token belongs to; `None` for a malformed, unknown, wrong or revoked token.
-    /// The token itself is never logged.
+    /// The token itself is never logged. [`StoreError::Busy`] when the token's stored hash is
+    /// a legacy Argon2 one and the slots for those checks are all taken: nothing was decided.
     pub fn authenticate(&self, token: &str) -> Result<Option<Actor>, StoreError> {
         let token = token.trim();
         let Some(id) = tokens::id_of(token) else {
@@ -400,7 +407,7 @@ impl Registry {
         let Some(stored) = self.backend.read(|tx| tx.token(id))? else {
             return Ok(None);
         };
-        if stored.info.revoked_at.is_some() || !tokens::verify(token, &stored.hash) {
+        if stored.info.revoked_at.is_some() || !tokens::verify(token, &stored.hash)? {
             return Ok(None);
         }
         if tokens::is_legacy(&stored.hash) {

@@ -10,11 +10,11 @@
 //! server its price (Argon2id: ~19 MiB and tens of milliseconds; 200 parallel wrong secrets
 //! for a real id took the server to 2.2 GB). A digest check costs microseconds, compared in
 //! constant time. Tokens issued before this still carry an Argon2id PHC string: they keep
-//! working, checked at most [`LEGACY_CHECKS`] at a time, and are re-stored as digests on
-//! their first successful use.
+//! working, checked at most [`LEGACY_CHECKS`] at a time (a check that finds both slots taken
+//! waits for none: its caller is told to come back, and no thread is held), and are
+//! re-stored as digests on their first successful use.
 
-use std::sync::{Condvar, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::PasswordVerifier;
@@ -37,8 +37,6 @@ const SECRET_BYTES: usize = 32;
 const DIGEST_PREFIX: &str = "sha256$";
 /// Argon2id checks of legacy hashes running at once (each takes ~19 MiB).
 pub const LEGACY_CHECKS: usize = 2;
-/// How long a legacy check waits for its turn before counting as failed.
-const LEGACY_WAIT: Duration = Duration::from_secs(5);
 
 /// A token as listed: everything but the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,52 +111,41 @@ pub fn id_of(token: &str) -> Option<&str> {
     (id.len() == ID_HEX && secret.len() == SECRET_BYTES * 2 && is_hex(id) && is_hex(secret)).then_some(id)
 }
 
-/// Whether `token` matches the stored hash (false for an unreadable hash).
-pub(crate) fn verify(token: &str, hash: &str) -> bool {
+/// Whether `token` matches the stored hash (false for an unreadable hash); `Busy` when it is
+/// a legacy hash and [`LEGACY_CHECKS`] are running already.
+pub(crate) fn verify(token: &str, hash: &str) -> Result<bool, StoreError> {
     if let Some(stored) = hash.strip_prefix(DIGEST_PREFIX) {
         let presented = digest(token);
         let presented = &presented[DIGEST_PREFIX.len()..];
-        return presented.len() == stored.len() && bool::from(presented.as_bytes().ct_eq(stored.as_bytes()));
+        return Ok(presented.len() == stored.len() && bool::from(presented.as_bytes().ct_eq(stored.as_bytes())));
     }
     let Ok(parsed) = PasswordHash::new(hash) else {
-        return false;
+        return Ok(false);
     };
-    let Some(_turn) = LEGACY_GATE.enter() else {
-        tracing::warn!("a legacy token check waited over {LEGACY_WAIT:?} for its turn; refused");
-        return false;
-    };
-    Argon2::default().verify_password(token.as_bytes(), &parsed).is_ok()
+    let _turn = LegacyTurn::take().ok_or(StoreError::Busy { what: "checks of tokens issued before digests" })?;
+    Ok(Argon2::default().verify_password(token.as_bytes(), &parsed).is_ok())
 }
 
-/// At most [`LEGACY_CHECKS`] Argon2 checks at once in this process.
-static LEGACY_GATE: LegacyGate = LegacyGate { running: Mutex::new(0), freed: Condvar::new() };
+/// Argon2 checks running now in this process.
+static LEGACY_RUNNING: AtomicUsize = AtomicUsize::new(0);
 
-struct LegacyGate {
-    running: Mutex<usize>,
-    freed: Condvar,
-}
+/// One of the [`LEGACY_CHECKS`] slots, given back on drop.
+struct LegacyTurn;
 
-struct LegacyTurn(&'static LegacyGate);
-
-impl LegacyGate {
-    fn enter(&'static self) -> Option<LegacyTurn> {
-        let running = self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (mut running, waited) = self
-            .freed
-            .wait_timeout_while(running, LEGACY_WAIT, |running| *running >= LEGACY_CHECKS)
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if waited.timed_out() && *running >= LEGACY_CHECKS {
-            return None;
-        }
-        *running += 1;
-        Some(LegacyTurn(self))
+impl LegacyTurn {
+    fn take() -> Option<LegacyTurn> {
+        LEGACY_RUNNING
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |running| {
+                (running < LEGACY_CHECKS).then_some(running + 1)
+            })
+            .ok()
+            .map(|_| LegacyTurn)
     }
 }
 
 impl Drop for LegacyTurn {
     fn drop(&mut self) {
-        *self.0.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) -= 1;
-        self.0.freed.notify_one();
+        LEGACY_RUNNING.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -183,11 +170,11 @@ mod tests {
         assert!(hash.starts_with("sha256$") && hash.len() == 7 + 64);
         assert!(!is_legacy(&hash));
         assert!(!hash.contains(token.expose()));
-        assert!(verify(token.expose(), &hash));
+        assert!(verify(token.expose(), &hash).unwrap());
         let mut wrong = token.expose().to_string();
         wrong.pop();
         wrong.push(if token.expose().ends_with('0') { '1' } else { '0' });
-        assert!(!verify(&wrong, &hash));
+        assert!(!verify(&wrong, &hash).unwrap());
         assert!(!format!("{token:?}").contains(&id));
     }
 
@@ -197,10 +184,16 @@ mod tests {
         let (_, token, _) = generate().unwrap();
         let legacy = Argon2::default().hash_password(token.expose().as_bytes()).unwrap().to_string();
         assert!(is_legacy(&legacy));
-        assert!(verify(token.expose(), &legacy));
-        assert!(!verify(&token.expose().replace('_', "-"), &legacy));
-        assert!(!verify(token.expose(), "sha256$00"), "a short digest never matches");
-        assert!(!verify(token.expose(), "garbage"));
+        assert!(verify(token.expose(), &legacy).unwrap());
+        assert!(!verify(&token.expose().replace('_', "-"), &legacy).unwrap());
+        assert!(!verify(token.expose(), "sha256$00").unwrap(), "a short digest never matches");
+        assert!(!verify(token.expose(), "garbage").unwrap());
+        // With both slots taken, a legacy check is refused at once rather than queued.
+        let held = [LegacyTurn::take().unwrap(), LegacyTurn::take().unwrap()];
+        assert!(matches!(verify(token.expose(), &legacy), Err(StoreError::Busy { .. })));
+        assert!(verify(token.expose(), "sha256$00").is_ok(), "digests need no slot");
+        drop(held);
+        assert!(verify(token.expose(), &legacy).unwrap());
     }
 
     #[test]

@@ -118,9 +118,46 @@ fn a_restore_waits_for_its_users_keeps_revocations_and_never_reuses_a_change_num
     assert_eq!(back.authenticate(secret.expose()).unwrap(), None, "revoked after the backup, still revoked");
     let feed = back.changes_since(0, 1000).unwrap();
     assert_ne!(feed.epoch, old.epoch, "a mirror can tell the registry was restored");
+    assert_eq!(feed.undone, Some((backed_up, backed_up + 1)), "the numbers whose changes the restore undid");
     assert!(!feed.epoch.is_empty());
     let next = touch(&back, &admin, "after the restore").unwrap();
     assert_eq!(next.seq, backed_up + 2, "number {} meant another change before the restore", backed_up + 1);
+    drop(dir);
+}
+
+#[test]
+fn a_restore_that_fails_leaves_the_registry_as_it_was() {
+    let store = Store::sqlite();
+    let backup = store.dir.path().join("backup.db");
+    store.registry.backup(&backup).unwrap();
+    // A backup the upgrade refuses: schema version 1, with a second open seat for a commune.
+    let raw = rusqlite::Connection::open(&backup).unwrap();
+    raw.execute_batch(
+        "DROP INDEX offices_one_open_seat; DROP TABLE idempotency; DELETE FROM schema_version WHERE version = 2; \
+         INSERT INTO offices SELECT 'seat-twin', kind, name, address, lon, lat, position_precision, commune_code, \
+         outside_commune_reason, opening_hours, phone, services, notes, source, valid_from, valid_to, version \
+         FROM offices WHERE id = 'seat-19753';",
+    )
+    .unwrap();
+    drop(raw);
+    let (leaver, secret) = store.registry.create_token(Role::Admin, vec![], "leaver").unwrap();
+    store.registry.revoke_token(&leaver.id).unwrap();
+    let version = store.registry.registry_version().unwrap();
+
+    let Store { registry, url, dir, .. } = store;
+    drop(registry);
+    let failed = Registry::restore(&backup, &url, false);
+    assert!(failed.is_err(), "the upgrade refuses two open seats: {failed:?}");
+    let same = Registry::open(&url, &[]).unwrap();
+    assert_eq!(same.registry_version().unwrap(), version);
+    assert!(same.office("seat-twin").unwrap().is_none());
+    assert_eq!(same.authenticate(secret.expose()).unwrap(), None, "the revoked token stays revoked");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.contains("restoring"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     drop(dir);
 }
 

@@ -2,10 +2,12 @@
 //! residents' reports).
 //!
 //! The client is the connection's peer, unless the peer is a proxy the operator trusts
-//! (`--trusted-proxy CIDR`): only then may `Forwarded` (RFC 7239) or `X-Forwarded-For` name
-//! the client. Anyone else could write any address there and dodge every limit. Behind a
-//! chain of trusted proxies the client is the last address in the list that is not itself a
-//! trusted proxy.
+//! (`--trusted-proxy CIDR`): only then may the header that proxy writes name the client,
+//! `X-Forwarded-For` by default or `Forwarded` (RFC 7239) with `--trusted-proxy-header
+//! forwarded`. Only that one header is read: a proxy that appends to one passes the other
+//! through from the client, who could write any address there and dodge every limit. Behind
+//! a chain of trusted proxies the client is the last address in the list that is not itself
+//! a trusted proxy.
 //!
 //! Limits count clients by [`ClientKey`]: an IPv4 address, or an IPv6 /64 (one subscriber's
 //! network; a single host can use any of its 2^64 addresses).
@@ -55,13 +57,37 @@ impl std::fmt::Display for ClientKey {
     }
 }
 
-/// The proxies allowed to say who the client is.
+/// Which header the trusted proxies write the client's address into.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClientHeader {
+    /// `X-Forwarded-For` (nginx, HAProxy, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// `Forwarded: for=…` (RFC 7239).
+    Forwarded,
+}
+
+impl ClientHeader {
+    /// Parses `--trusted-proxy-header`.
+    pub fn parse(value: &str) -> Result<ClientHeader, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(ClientHeader::XForwardedFor),
+            "forwarded" => Ok(ClientHeader::Forwarded),
+            other => Err(format!("{other:?}: must be x-forwarded-for or forwarded")),
+        }
+    }
+}
+
+/// The proxies allowed to say who the client is, and the header they write it in.
 #[derive(Clone, Debug, Default)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct TrustedProxies {
+    nets: Vec<IpNet>,
+    header: ClientHeader,
+}
 
 impl TrustedProxies {
     /// Parses `--trusted-proxy` values: CIDRs (`10.0.0.0/8`) or single addresses.
-    pub fn parse(values: &[String]) -> Result<TrustedProxies, String> {
+    pub fn parse(values: &[String], header: ClientHeader) -> Result<TrustedProxies, String> {
         let mut nets = Vec::with_capacity(values.len());
         for value in values {
             let value = value.trim();
@@ -71,13 +97,13 @@ impl TrustedProxies {
                 .map_err(|_| format!("{value:?} is not an address or a CIDR such as 10.0.0.0/8"))?;
             nets.push(net);
         }
-        Ok(TrustedProxies(nets))
+        Ok(TrustedProxies { nets, header })
     }
 
     /// Whether `address` is a trusted proxy.
     pub fn trusts(&self, address: IpAddr) -> bool {
         let address = address.to_canonical();
-        self.0.iter().any(|net| net.contains(&address))
+        self.nets.iter().any(|net| net.contains(&address))
     }
 
     /// The client of a request that arrived from `peer` with `headers`.
@@ -86,31 +112,29 @@ impl TrustedProxies {
             return ClientAddr(peer.to_canonical());
         }
         // The proxies append, so the nearest hop is last: walk back past our own proxies.
-        let hops = forwarded_for(headers);
+        let hops = forwarded_for(headers, self.header);
         let client = hops.iter().rev().copied().find(|hop| !self.trusts(*hop));
         // All hops trusted (or none given): the first hop is as far as anyone can say.
         ClientAddr(client.or_else(|| hops.first().copied()).unwrap_or(peer).to_canonical())
     }
 }
 
-/// The addresses a request passed through, first (the original client) to last, from
-/// `Forwarded` if present, else `X-Forwarded-For`. Unreadable entries (`unknown`, obfuscated
-/// identifiers) are skipped.
-fn forwarded_for(headers: &HeaderMap) -> Vec<IpAddr> {
-    let forwarded: Vec<IpAddr> = headers
-        .get_all("forwarded")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|element| {
-            element.split(';').find_map(|pair| {
-                let (name, value) = pair.trim().split_once('=')?;
-                name.trim().eq_ignore_ascii_case("for").then(|| node_address(value.trim()))?
+/// The addresses a request passed through, first (the original client) to last, from the
+/// proxies' header. Unreadable entries (`unknown`, obfuscated identifiers) are skipped.
+fn forwarded_for(headers: &HeaderMap, header: ClientHeader) -> Vec<IpAddr> {
+    if header == ClientHeader::Forwarded {
+        return headers
+            .get_all("forwarded")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (name, value) = pair.trim().split_once('=')?;
+                    name.trim().eq_ignore_ascii_case("for").then(|| node_address(value.trim()))?
+                })
             })
-        })
-        .collect();
-    if !forwarded.is_empty() {
-        return forwarded;
+            .collect();
     }
     headers
         .get_all("x-forwarded-for")
@@ -153,7 +177,7 @@ mod tests {
 
     #[test]
     fn an_untrusted_peer_cannot_name_another_client() {
-        let proxies = TrustedProxies::parse(&["10.0.0.0/8".into()]).unwrap();
+        let proxies = TrustedProxies::parse(&["10.0.0.0/8".into()], ClientHeader::XForwardedFor).unwrap();
         let spoofed = headers(&[("x-forwarded-for", "203.0.113.9"), ("forwarded", "for=203.0.113.9")]);
         assert_eq!(proxies.client(ip("198.51.100.7"), &spoofed), ClientAddr(ip("198.51.100.7")));
         assert_eq!(TrustedProxies::default().client(ip("10.1.2.3"), &spoofed), ClientAddr(ip("10.1.2.3")));
@@ -161,15 +185,22 @@ mod tests {
 
     #[test]
     fn a_trusted_proxy_names_the_client_nearest_it() {
-        let proxies = TrustedProxies::parse(&["10.0.0.0/8".into(), "192.0.2.5".into()]).unwrap();
+        let nets = ["10.0.0.0/8".to_string(), "192.0.2.5".to_string()];
+        let proxies = TrustedProxies::parse(&nets, ClientHeader::XForwardedFor).unwrap();
         // A client sent its own made-up X-Forwarded-For; the proxy appended the real one.
         let chain = headers(&[("x-forwarded-for", "1.2.3.4, 198.51.100.7, 192.0.2.5")]);
         assert_eq!(proxies.client(ip("10.0.0.1"), &chain), ClientAddr(ip("198.51.100.7")));
-        let forwarded = headers(&[("forwarded", "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.2")]);
-        assert_eq!(proxies.client(ip("10.0.0.1"), &forwarded), ClientAddr(ip("2001:db8::1")));
         assert_eq!(proxies.client(ip("10.0.0.1"), &headers(&[])), ClientAddr(ip("10.0.0.1")));
+        // The client's own Forwarded, passed through by an X-Forwarded-For proxy, is not read.
+        let both = headers(&[("forwarded", "for=203.0.113.9"), ("x-forwarded-for", "198.51.100.7")]);
+        assert_eq!(proxies.client(ip("10.0.0.1"), &both), ClientAddr(ip("198.51.100.7")));
+
+        let rfc7239 = TrustedProxies::parse(&nets, ClientHeader::Forwarded).unwrap();
+        let forwarded = headers(&[("forwarded", "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.2")]);
+        assert_eq!(rfc7239.client(ip("10.0.0.1"), &forwarded), ClientAddr(ip("2001:db8::1")));
         let unknown = headers(&[("forwarded", "for=unknown")]);
-        assert_eq!(proxies.client(ip("10.0.0.1"), &unknown), ClientAddr(ip("10.0.0.1")));
+        assert_eq!(rfc7239.client(ip("10.0.0.1"), &unknown), ClientAddr(ip("10.0.0.1")));
+        assert_eq!(rfc7239.client(ip("10.0.0.1"), &both), ClientAddr(ip("203.0.113.9")));
     }
 
     #[test]
@@ -182,7 +213,9 @@ mod tests {
 
     #[test]
     fn bad_cidrs_are_refused() {
-        assert!(TrustedProxies::parse(&["10.0.0.0/33".into()]).is_err());
-        assert!(TrustedProxies::parse(&["proxy.example".into()]).is_err());
+        assert!(TrustedProxies::parse(&["10.0.0.0/33".into()], ClientHeader::default()).is_err());
+        assert!(TrustedProxies::parse(&["proxy.example".into()], ClientHeader::default()).is_err());
+        assert!(ClientHeader::parse("X-Real-IP").is_err());
+        assert_eq!(ClientHeader::parse("Forwarded"), Ok(ClientHeader::Forwarded));
     }
 }

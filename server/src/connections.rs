@@ -50,7 +50,8 @@ const RESERVED_DESCRIPTORS: u64 = 64;
 /// never fails with "too many open files" while the cap holds.
 pub fn default_max_open() -> usize {
     let soft = rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft).unwrap_or(1024);
-    let usable = soft.saturating_sub(RESERVED_DESCRIPTORS).min(soft * 3 / 4);
+    // `soft / 4 * 3`: an unlimited soft limit is u64::MAX, which `* 3` would overflow.
+    let usable = soft.saturating_sub(RESERVED_DESCRIPTORS).min(soft / 4 * 3);
     usize::try_from(usable.clamp(16, 65_536)).unwrap_or(65_536)
 }
 

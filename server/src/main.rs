@@ -180,6 +180,10 @@ struct ServeArgs {
     /// the per-client limits; repeat for several. Nobody else's is believed.
     #[arg(long = "trusted-proxy", env = "HUE_MAP_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<String>,
+    /// The header the trusted proxies write the client's address into: `x-forwarded-for` or
+    /// `forwarded` (RFC 7239). Only that one is read; a proxy passes the other through.
+    #[arg(long, env = "HUE_MAP_TRUSTED_PROXY_HEADER", default_value = "x-forwarded-for")]
+    trusted_proxy_header: String,
 }
 
 /// Loads the dataset and renders its pyramid, with a progress bar on a terminal.
@@ -360,7 +364,14 @@ fn serve(args: ServeArgs) -> ExitCode {
         pyramid_maxzoom: args.pyramid_maxzoom,
     });
     let admin = app::Admin { reloader, token: std::env::var("HUE_MAP_ADMIN_TOKEN").ok() };
-    let proxies = match server::client::TrustedProxies::parse(&args.trusted_proxies) {
+    let header = match server::client::ClientHeader::parse(&args.trusted_proxy_header) {
+        Ok(header) => header,
+        Err(message) => {
+            eprintln!("error: --trusted-proxy-header {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let proxies = match server::client::TrustedProxies::parse(&args.trusted_proxies, header) {
         Ok(proxies) => std::sync::Arc::new(proxies),
         Err(message) => {
             eprintln!("error: --trusted-proxy {message}");

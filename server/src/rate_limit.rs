@@ -3,8 +3,9 @@
 //! `window`; beyond that it is told when to come back.
 //!
 //! The table is bounded: forgotten keys are swept at most once a second (so a flood of new
-//! keys costs no scan per request), and past [`MAX_KEYS`] keys a new key is refused rather
-//! than letting an attacker with many addresses grow the table without end.
+//! keys costs no scan per request), and past [`MAX_KEYS`] keys a new key takes the place of
+//! an old one, so the table cannot grow without end and still counts every key it is given
+//! (an attacker with many keys can make others forget theirs, but cannot switch counting off).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
@@ -51,8 +52,8 @@ impl<K: Hash + Eq + Clone> RateLimit<K> {
         let now = Instant::now();
         let mut table = self.table.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         self.sweep(&mut table, now);
-        if table.recent.len() >= MAX_KEYS && !table.recent.contains_key(key) {
-            return;
+        if !table.recent.contains_key(key) {
+            make_room(&mut table.recent);
         }
         let times = table.recent.entry(key.clone()).or_default();
         times.push_back(now);
@@ -79,9 +80,7 @@ impl<K: Hash + Eq + Clone> RateLimit<K> {
             if !count {
                 return Ok(());
             }
-            if table.recent.len() >= MAX_KEYS {
-                return Err(Duration::from_secs(1));
-            }
+            make_room(&mut table.recent);
             table.recent.insert(key.clone(), VecDeque::from([now]));
             return Ok(());
         };
@@ -96,6 +95,15 @@ impl<K: Hash + Eq + Clone> RateLimit<K> {
             times.push_back(now);
         }
         Ok(())
+    }
+}
+
+/// Forgets one key when the table is full.
+fn make_room<K: Hash + Eq + Clone>(recent: &mut HashMap<K, VecDeque<Instant>>) {
+    if recent.len() >= MAX_KEYS {
+        if let Some(victim) = recent.keys().next().cloned() {
+            recent.remove(&victim);
+        }
     }
 }
 

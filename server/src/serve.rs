@@ -28,8 +28,9 @@ use axum::response::IntoResponse;
 /// How long shutdown waits for in-flight requests before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-/// HTTP/2 streams one connection may have open at once.
-const MAX_STREAMS_PER_CONNECTION: u32 = 64;
+/// HTTP/2 streams one connection may have open at once: with 64 connections per client,
+/// one client can have at most 512 requests in flight, half the server's default 1,024.
+const MAX_STREAMS_PER_CONNECTION: u32 = 8;
 
 /// The longest request target (path and query) answered; longer ones get a 414 problem.
 /// Our longest real URLs (a bbox query, a tile) are under 200 bytes.

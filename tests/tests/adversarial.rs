@@ -415,6 +415,19 @@ fn restore_waits_for_the_servers_and_keeps_revocations_made_after_the_backup() {
     let backup = dir.path().join("backup.db");
     assert!(e2e::run(&["backup", backup.to_str().unwrap(), "--store", &store]).status.success());
     let bearer = format!("Bearer {leaver}");
+    // An edit after the backup: a mirror of the feed reads it, and the restore will undo it.
+    let seat = server.get("/api/v1/offices/seat-19753");
+    let etag = seat.headers["etag"].to_str().unwrap().to_string();
+    let edit = json!({ "phone": "0234 3822 123", "reason": "after the backup" });
+    let edited = server.send(
+        "PATCH",
+        "/api/v1/offices/seat-19753",
+        &[("authorization", &bearer), ("if-match", &etag)],
+        Some(&edit),
+    );
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    let mirrored = server.get("/api/v1/offices/changes?since=0&limit=1000");
+    let (mirror_at, epoch) = (mirrored.json["next_since"].as_u64().unwrap(), mirrored.json["epoch"].clone());
     assert_eq!(server.send("GET", "/api/v1/reports", &[("authorization", &bearer)], None).status, 200);
     let id = leaver.split('_').nth(1).unwrap();
     let revoked = e2e::run(&["token", "revoke", id, "--store", &store, "--data", &data()]);
@@ -436,4 +449,10 @@ fn restore_waits_for_the_servers_and_keeps_revocations_made_after_the_backup() {
     let again = Server::start_with(&args, &[]);
     let reply = again.send("GET", "/api/v1/reports", &[("authorization", &bearer)], None);
     assert_eq!(reply.status, 401, "revoked after the backup, still revoked: {}", reply.text);
+    // The mirror is told to start again, whether or not it sends its epoch.
+    let epoch = epoch.as_str().unwrap();
+    let detail = again.get(&format!("/api/v1/offices/changes?since={mirror_at}")).expect_problem(409);
+    assert!(detail.contains("undone"), "{detail}");
+    let detail = again.get(&format!("/api/v1/offices/changes?since=0&epoch={epoch}")).expect_problem(409);
+    assert!(detail.contains("restored"), "{detail}");
 }

@@ -43,6 +43,9 @@ pub(crate) const EPOCH_KEY: &str = "epoch";
 /// The bookkeeping key of the lowest registry version: set by a restore to the version of the
 /// registry it replaced, so change sequences continue past every number ever handed out.
 pub(crate) const SEQ_FLOOR_KEY: &str = "seq_floor";
+/// The bookkeeping key of the backup's version at the last restore: numbers above it, up to
+/// the floor, were handed out before the restore for changes that are gone.
+pub(crate) const RESTORED_FROM_KEY: &str = "restored_from";
 
 /// A new random epoch.
 pub(crate) fn new_epoch() -> Result<String, StoreError> {

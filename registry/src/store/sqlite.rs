@@ -27,7 +27,7 @@ use super::schema::{self, SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_VERSION_TABL
 use super::{
     corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
 };
-use super::{lock_within, Mutex, RestoreReport, EPOCH_KEY, SEQ_FLOOR_KEY};
+use super::{lock_within, Mutex, RestoreReport, EPOCH_KEY, RESTORED_FROM_KEY, SEQ_FLOOR_KEY};
 use crate::error::StoreError;
 use crate::model::{Change, OfficeRecord};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
@@ -249,9 +249,61 @@ pub(crate) fn restore(from: &Path, to: &Path, force: bool) -> Result<RestoreRepo
     }
     // What the registry being replaced knows and the backup may not: how far its change
     // sequence went (never to be reused), and which tokens were revoked since.
-    let replaced = if to.exists() { Some(what_to_keep(to)?) } else { None };
+    let kept = if to.exists() { what_to_keep(to)? } else { Kept::default() };
+    // The backup is made ready beside the target (migrated, its sequence floor, epoch and
+    // revocations set) and only then copied over it in one step: a failure on the way leaves
+    // the target as it was, never a restored file with its revoked tokens working again.
+    let mut staging_name = to.as_os_str().to_owned();
+    staging_name.push(".restoring");
+    let staging = PathBuf::from(staging_name);
+    let _ = std::fs::remove_file(&staging);
+    let prepared = prepare_restore(&source, &staging, &kept);
+    let copied = prepared.and_then(|report| {
+        let staged = Connection::open_with_flags(&staging, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite_error)?;
+        copy_whole(&staged, to)?;
+        Ok(report)
+    });
+    for leftover in ["", "-wal", "-shm"] {
+        let mut name = staging.as_os_str().to_owned();
+        name.push(leftover);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    copied
+}
+
+/// Copies the backup `source` to `staging` and makes it what the restored registry must be.
+fn prepare_restore(source: &Connection, staging: &Path, kept: &Kept) -> Result<RestoreReport, StoreError> {
+    copy_whole(source, staging)?;
+    let mut staged = connect(staging)?;
+    migrate(&mut staged)?;
+    let mut tx = staged.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sqlite_error)?;
+    let restored_version = Tx::registry_version(&mut tx)?;
+    let floor = kept.registry_version.max(restored_version);
+    Tx::set_meta(&mut tx, SEQ_FLOOR_KEY, &floor.to_string())?;
+    Tx::set_meta(&mut tx, RESTORED_FROM_KEY, &restored_version.to_string())?;
+    let epoch = super::new_epoch()?;
+    Tx::set_meta(&mut tx, EPOCH_KEY, &epoch)?;
+    let mut revocations = 0;
+    for (id, at) in &kept.revoked {
+        revocations += tx
+            .execute("UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at])
+            .map_err(sqlite_error)?;
+    }
+    tx.commit().map_err(sqlite_error)?;
+    Ok(RestoreReport {
+        replaced_version: kept.registry_version,
+        restored_version,
+        next_seq: floor + 1,
+        epoch,
+        revocations_reapplied: revocations,
+    })
+}
+
+/// Replaces the database at `to` with `source`, whole, with SQLite's online backup (one step,
+/// under `to`'s write lock), and leaves it in WAL mode.
+fn copy_whole(source: &Connection, to: &Path) -> Result<(), StoreError> {
     let mut target = connect(to)?;
-    let backup = Backup::new(&source, &mut target).map_err(sqlite_error)?;
+    let backup = Backup::new(source, &mut target).map_err(sqlite_error)?;
     match backup.step(-1).map_err(sqlite_error)? {
         StepResult::Done => {}
         other => {
@@ -262,32 +314,7 @@ pub(crate) fn restore(from: &Path, to: &Path, force: bool) -> Result<RestoreRepo
     }
     drop(backup);
     target.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)).map_err(sqlite_error)?;
-    migrate(&mut target)?;
-    let tx = target.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sqlite_error)?;
-    let restored_version = {
-        let mut tx = tx;
-        let restored_version = Tx::registry_version(&mut tx)?;
-        let kept = replaced.unwrap_or_default();
-        let floor = kept.registry_version.max(restored_version);
-        Tx::set_meta(&mut tx, SEQ_FLOOR_KEY, &floor.to_string())?;
-        let epoch = super::new_epoch()?;
-        Tx::set_meta(&mut tx, EPOCH_KEY, &epoch)?;
-        let mut revocations = 0;
-        for (id, at) in &kept.revoked {
-            revocations += tx
-                .execute("UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at])
-                .map_err(sqlite_error)?;
-        }
-        tx.commit().map_err(sqlite_error)?;
-        RestoreReport {
-            replaced_version: kept.registry_version,
-            restored_version,
-            next_seq: floor + 1,
-            epoch,
-            revocations_reapplied: revocations,
-        }
-    };
-    Ok(restored_version)
+    Ok(())
 }
 
 /// What a registry about to be replaced by a restore knows that its backup may not.

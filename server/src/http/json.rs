@@ -39,15 +39,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-impl<S: Send + Sync, T: Batch> FromRequest<S> for JsonBatch<T> {
+impl<S: Send + Sync, T: Batch + Send + 'static> FromRequest<S> for JsonBatch<T> {
     type Rejection = Problem;
 
     async fn from_request(request: Request, state: &S) -> Result<JsonBatch<T>, Problem> {
         let limit_hint = format!(" for {} {}", T::MAX, T::ITEMS);
         let bytes = json_bytes(request, state, &limit_hint).await?;
-        registry::json_keys::check(&bytes).map_err(|why| Problem::new(StatusCode::BAD_REQUEST, why))?;
-        let batch: T = serde_json::from_slice(&bytes)
-            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {}: {e}", T::SHAPE)))?;
+        // Up to 2 MiB of JSON, read twice (repeated keys, then the batch): CPU work, off the
+        // async workers.
+        let batch: T = crate::cpu::run(move || {
+            registry::json_keys::check(&bytes).map_err(|why| Problem::new(StatusCode::BAD_REQUEST, why))?;
+            serde_json::from_slice(&bytes)
+                .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {}: {e}", T::SHAPE)))
+        })
+        .await??;
         if batch.count() > T::MAX {
             return Err(Problem::new(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -138,6 +138,10 @@ impl From<registry::StoreError> for Problem {
                 "the registry cannot be read or written right now; reads of the map still answer, retry shortly",
             );
         }
+        if let registry::StoreError::Busy { .. } = error {
+            return Problem::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+                .with_header(header::RETRY_AFTER, "1");
+        }
         tracing::error!(%error, "office registry error");
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the office registry failed; it has been logged")
     }

@@ -73,6 +73,17 @@ async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult
             ),
         ));
     }
+    if let Some((from, to)) = feed.undone.filter(|(from, to)| since > *from && since <= *to) {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!(
+                "since={since}: changes {}..={to} were undone when the registry was restored from a backup (epoch {}); \
+                 mirror again from since=0",
+                from + 1,
+                feed.epoch
+            ),
+        ));
+    }
     if since > feed.registry_version {
         return Err(Problem::new(
             StatusCode::CONFLICT,
