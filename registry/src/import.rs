@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::error::{FieldError, WriteError};
 use crate::gate::{write_office, ChangeMeta};
 use crate::store::Tx;
-use crate::validate::{validate_parsed, Locate, OfficeDraft, ValidOffice, DRAFT_FIELDS};
+use crate::validate::{validate_parsed, Communes, OfficeDraft, ValidOffice, DRAFT_FIELDS};
 
 /// One row to import, as read.
 #[derive(Debug, Clone, PartialEq)]
@@ -262,9 +262,9 @@ pub(crate) struct CheckedRow {
     office: Result<ValidOffice, String>,
 }
 
-pub(crate) fn check_row(row: &ImportRow, locate: Locate<'_>) -> CheckedRow {
+pub(crate) fn check_row(row: &ImportRow, communes: &dyn Communes) -> CheckedRow {
     let id = row.draft.id.as_deref().map(str::trim).unwrap_or_default().to_string();
-    let mut office = validate_parsed(&row.draft, row.problems.clone(), locate)
+    let mut office = validate_parsed(&row.draft, row.problems.clone(), communes)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
     if id.is_empty() {
         let missing = "id: is required for an import".to_string();

@@ -65,4 +65,4 @@ pub use store::schema::SCHEMA_VERSION;
 pub use store::RestoreReport;
 pub use tokens::{id_of as token_id, TokenInfo, TokenSecret};
 pub use url::StoreUrl;
-pub use validate::{validate, validate_json, OfficeDraft, Reason, ValidOffice};
+pub use validate::{take_reason, validate, validate_json, Communes, OfficeDraft, Reason, ValidOffice};

@@ -23,7 +23,7 @@ use crate::store::{
 };
 use crate::tokens::{self, StoredToken, TokenInfo, TokenSecret};
 use crate::url::StoreUrl;
-use crate::validate::{validate, Locate, OfficeDraft, Reason, ValidOffice};
+use crate::validate::{take_reason, validate, validate_write, Communes, OfficeDraft, Reason, ValidOffice};
 
 /// The name recorded for the dataset seed's changes.
 pub const SEED_ACTOR_NAME: &str = "dataset seed";
@@ -235,10 +235,63 @@ impl Registry {
         })
     }
 
+    /// Adds an office from a client's body: its fields as the API shows them (`id` is made
+    /// when absent) and `reason`. Reading, validation (the commune from the position),
+    /// the rules and the write are this one call; every problem with the body comes back at
+    /// once in [`WriteError::Invalid`]. Under an idempotency key, as [`Registry::create_once`].
+    pub fn create_from_body(
+        &self,
+        actor: &Actor,
+        mut body: serde_json::Map<String, serde_json::Value>,
+        communes: &dyn Communes,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Once<Change>, WriteError> {
+        let mut problems = Vec::new();
+        let reason = take_reason(&mut body, &mut problems);
+        let (draft, reading) = OfficeDraft::from_json(&serde_json::Value::Object(body));
+        problems.extend(reading);
+        let (office, reason) = validate_write(&draft, problems, reason, communes).map_err(WriteError::Invalid)?;
+        self.create_once(actor, &office, &reason, key)
+    }
+
+    /// Changes an office with a JSON merge patch (RFC 7396) of its fields as the API shows
+    /// them, plus `reason`, if it is still at `expected_version`.
+    ///
+    /// One transaction reads the office, checks it exists (404), the actor may edit it (403),
+    /// it is open (410) and at that version (412), merges the patch, validates the result
+    /// (the commune from the position; every problem at once, 422) and writes it through the
+    /// rules every write obeys.
+    pub fn patch(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: u64,
+        mut patch: serde_json::Map<String, serde_json::Value>,
+        communes: &dyn Communes,
+    ) -> Result<Change, WriteError> {
+        let mut problems = Vec::new();
+        let reason = take_reason(&mut patch, &mut problems);
+        if patch.get("id").is_some_and(|given| given.as_str() != Some(id)) {
+            problems.push(FieldError::new("id", "cannot be changed"));
+            patch.remove("id");
+        }
+        let patch = serde_json::Value::Object(patch);
+        self.backend.write(|tx| {
+            let current = current_at(tx, actor, id, expected_version)?;
+            let mut draft = OfficeDraft::from_record(&current);
+            problems.extend(draft.merge_json(&patch));
+            let (office, reason) = validate_write(&draft, problems, reason, communes).map_err(WriteError::Invalid)?;
+            let at = now();
+            let next = office.to_record(id, &current.source, current.valid_from, current.version + 1);
+            let meta = ChangeMeta { action: ChangeAction::Update, actor, reason: reason.as_str(), report_id: None, at };
+            write_office(tx, Some(current), next, &meta)
+        })
+    }
+
     /// Replaces an office's values, if it is still at `expected_version`.
     ///
     /// Every field takes the new value (`source` keeps the current one when none is given);
-    /// for a partial update, start the draft from [`OfficeDraft::from_record`]. An editor must
+    /// for a partial update, use [`Registry::patch`]. An editor must
     /// hold both the office's current commune and its new one.
     pub fn update(
         &self,
@@ -286,9 +339,9 @@ impl Registry {
         rows: &[ImportRow],
         reason: &Reason,
         mode: ImportMode,
-        locate: Locate<'_>,
+        communes: &dyn Communes,
     ) -> Result<ImportReport, WriteError> {
-        self.import_once(actor, rows, reason, mode, locate, None).map(Once::into_inner)
+        self.import_once(actor, rows, reason, mode, communes, None).map(Once::into_inner)
     }
 
     /// [`Registry::import`] under a client's idempotency key: an import applied under the
@@ -300,10 +353,10 @@ impl Registry {
         rows: &[ImportRow],
         reason: &Reason,
         mode: ImportMode,
-        locate: Locate<'_>,
+        communes: &dyn Communes,
         key: Option<&IdempotencyKey>,
     ) -> Result<Once<ImportReport>, WriteError> {
-        let checked: Vec<CheckedRow> = rows.iter().map(|row| check_row(row, locate)).collect();
+        let checked: Vec<CheckedRow> = rows.iter().map(|row| check_row(row, communes)).collect();
         let source = format!("imported by {}", actor.name);
         let written = self.backend.write(|tx| -> Result<Once<ImportReport>, ImportStop> {
             let at = now();
@@ -451,7 +504,7 @@ impl Registry {
     ///
     /// Accepting a report that proposes a position moves the office there in the same
     /// transaction (an `report_accepted` change carrying the report's id), with the
-    /// precision the resolver states and the commune `locate` finds; the editor must hold
+    /// precision the resolver states and the commune `communes` finds; the editor must hold
     /// both communes.
     pub fn resolve_report(
         &self,
@@ -459,16 +512,9 @@ impl Registry {
         report_id: u64,
         resolution: Resolution,
         reason: &Reason,
-        locate: Locate<'_>,
+        communes: &dyn Communes,
     ) -> Result<ResolvedReport, WriteError> {
         let id_text = report_id.to_string();
-        let existing = self.backend.read(|tx| tx.report(report_id))?.ok_or_else(|| not_found("report", &id_text))?;
-        // The proposed position never changes, so its commune can be found before the
-        // transaction (the locate closure is the caller's and stays on the caller's thread).
-        let proposed_commune = match (resolution, existing.proposed_position) {
-            (Resolution::Accept { .. }, Some((lon, lat))) => locate(lon, lat),
-            _ => None,
-        };
         self.backend.write(|tx| {
             let report = tx.report(report_id)?.ok_or_else(|| not_found("report", &id_text))?;
             if report.status != ReportStatus::Open {
@@ -482,7 +528,8 @@ impl Registry {
                 Resolution::Reject => ReportStatus::Rejected,
                 Resolution::Accept { position_precision } => {
                     if let Some((lon, lat)) = report.proposed_position {
-                        let mut next = moved(&office, lon, lat, position_precision, proposed_commune.as_deref())?;
+                        let commune = communes.locate(lon, lat);
+                        let mut next = moved(&office, lon, lat, position_precision, commune.as_deref())?;
                         if (next.lon, next.lat) != (office.lon, office.lat) {
                             // The position now comes from the report, confirmed by the resolver.
                             next.source =
@@ -616,7 +663,7 @@ fn valid_seed_office(office: &Office) -> Result<ValidOffice, StoreError> {
         ..OfficeDraft::default()
     };
     let commune = office.commune_code.clone();
-    validate(&draft, &|_, _| Some(commune.clone())).map_err(|errors| StoreError::Seed {
+    validate(&draft, &|_: f64, _: f64| Some(commune.clone())).map_err(|errors| StoreError::Seed {
         id: office.id.clone(),
         reason: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
     })

@@ -17,8 +17,38 @@ use crate::error::FieldError;
 use crate::hours;
 use crate::model::OfficeRecord;
 
-/// Point-in-polygon: the code of the commune holding (lon, lat), or `None` outside them all.
-pub type Locate<'a> = &'a dyn Fn(f64, f64) -> Option<String>;
+/// What the registry must know of the communes, whose geometry it does not own: which
+/// commune holds a point, and which codes exist. The server answers from its index (the
+/// [`data_boundaries::Dataset`] implementation); a bare closure `|lon, lat| -> Option<String>`
+/// answers `locate` only and takes every declared code as known.
+///
+/// `Sync`, so a write can ask it inside its transaction, on whichever thread runs it.
+pub trait Communes: Sync {
+    /// The code of the commune holding (lon, lat), or `None` outside them all.
+    fn locate(&self, lon: f64, lat: f64) -> Option<String>;
+    /// Whether a commune has this code.
+    fn exists(&self, code: &str) -> bool;
+}
+
+impl<F: Fn(f64, f64) -> Option<String> + Sync> Communes for F {
+    fn locate(&self, lon: f64, lat: f64) -> Option<String> {
+        self(lon, lat)
+    }
+
+    fn exists(&self, _code: &str) -> bool {
+        true
+    }
+}
+
+impl Communes for data_boundaries::Dataset {
+    fn locate(&self, lon: f64, lat: f64) -> Option<String> {
+        data_boundaries::Dataset::locate(self, lon, lat).commune.map(|i| self.communes[i].code.clone())
+    }
+
+    fn exists(&self, code: &str) -> bool {
+        self.commune_by_code(code).is_some()
+    }
+}
 
 /// Longest accepted values, in characters.
 const MAX_ID: usize = 64;
@@ -285,7 +315,39 @@ impl Reason {
     }
 }
 
-/// Validates a draft, deriving its commune with `locate`.
+/// Takes `reason` out of a write's body (an office's fields and why they change): required,
+/// non-empty text. A missing or bad reason is added to `errors`, so a form sees it with the
+/// fields' problems.
+pub fn take_reason(body: &mut serde_json::Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<Reason> {
+    match body.remove("reason") {
+        Some(Value::String(text)) => Reason::parse(&text).map_err(|e| errors.push(e)).ok(),
+        Some(_) => {
+            errors.push(FieldError::new("reason", "must be text"));
+            None
+        }
+        None => {
+            errors.push(FieldError::new("reason", "is required: say why, for the history"));
+            None
+        }
+    }
+}
+
+/// Validates a write's draft together with the problems already found in its body (its
+/// reason's among them): a valid office and its reason, or every problem at once.
+pub(crate) fn validate_write(
+    draft: &OfficeDraft,
+    problems: Vec<FieldError>,
+    reason: Option<Reason>,
+    communes: &dyn Communes,
+) -> Result<(ValidOffice, Reason), Vec<FieldError>> {
+    match (validate_parsed(draft, problems, communes)?, reason) {
+        (valid, Some(reason)) => Ok((valid, reason)),
+        // A missing reason is among `problems`, which made validation fail: not reached.
+        (_, None) => Err(vec![FieldError::new("reason", "is required: say why, for the history")]),
+    }
+}
+
+/// Validates a draft, deriving its commune from its position with `communes`.
 ///
 /// Returns every invalid field at once. Blank optional text counts as absent.
 ///
@@ -300,13 +362,13 @@ impl Reason {
 ///     opening_hours: Some("Mo-Fr 07:30-17:00".into()),
 ///     ..Default::default()
 /// };
-/// let office = validate(&draft, &|_, _| Some("19753".to_string())).unwrap();
+/// let office = validate(&draft, &|_: f64, _: f64| Some("19753".to_string())).unwrap();
 /// assert_eq!(office.commune_code(), "19753");
 ///
-/// let errors = validate(&OfficeDraft { lon: Some(500.0), ..draft }, &|_, _| None).unwrap_err();
+/// let errors = validate(&OfficeDraft { lon: Some(500.0), ..draft }, &|_: f64, _: f64| None).unwrap_err();
 /// assert_eq!(errors[0].field, "lon");
 /// ```
-pub fn validate(draft: &OfficeDraft, locate: Locate<'_>) -> Result<ValidOffice, Vec<FieldError>> {
+pub fn validate(draft: &OfficeDraft, communes: &dyn Communes) -> Result<ValidOffice, Vec<FieldError>> {
     let mut errors = Vec::new();
     let e = &mut errors;
 
@@ -356,7 +418,7 @@ pub fn validate(draft: &OfficeDraft, locate: Locate<'_>) -> Result<ValidOffice, 
     }
     let commune = match (lon, lat) {
         (Some(lon), Some(lat)) => {
-            commune_of(lon, lat, declared.as_deref(), draft, outside_reason.as_deref(), locate, e)
+            commune_of(lon, lat, declared.as_deref(), draft, outside_reason.as_deref(), communes, e)
         }
         _ => None,
     };
@@ -413,9 +475,9 @@ pub fn validate(draft: &OfficeDraft, locate: Locate<'_>) -> Result<ValidOffice, 
 
 /// Reads and validates a JSON submission in one step: type errors and semantic errors come
 /// back together, one per field.
-pub fn validate_json(value: &Value, locate: Locate<'_>) -> Result<ValidOffice, Vec<FieldError>> {
+pub fn validate_json(value: &Value, communes: &dyn Communes) -> Result<ValidOffice, Vec<FieldError>> {
     let (draft, problems) = OfficeDraft::from_json(value);
-    validate_parsed(&draft, problems, locate)
+    validate_parsed(&draft, problems, communes)
 }
 
 /// Validates a draft whose reading already found `problems`; a field with a reading problem
@@ -423,9 +485,9 @@ pub fn validate_json(value: &Value, locate: Locate<'_>) -> Result<ValidOffice, V
 pub fn validate_parsed(
     draft: &OfficeDraft,
     problems: Vec<FieldError>,
-    locate: Locate<'_>,
+    communes: &dyn Communes,
 ) -> Result<ValidOffice, Vec<FieldError>> {
-    match validate(draft, locate) {
+    match validate(draft, communes) {
         Ok(valid) if problems.is_empty() => Ok(valid),
         Ok(_) => Err(problems),
         Err(errors) => {
@@ -449,14 +511,18 @@ fn commune_of(
     declared: Option<&str>,
     draft: &OfficeDraft,
     outside_reason: Option<&str>,
-    locate: Locate<'_>,
+    communes: &dyn Communes,
     e: &mut Vec<FieldError>,
 ) -> Option<(String, Option<String>)> {
-    let derived = locate(lon, lat);
+    let derived = communes.locate(lon, lat);
     let allowed = draft.allow_outside_commune && outside_reason.is_some();
     match (derived, declared) {
         (Some(derived), None) => Some((derived, None)),
         (Some(derived), Some(declared)) if derived == declared => Some((derived, None)),
+        (Some(_), Some(declared)) if allowed && !communes.exists(declared) => {
+            e.push(FieldError::new("commune_code", format!("no commune has code {declared:?}")));
+            None
+        }
         (Some(_), Some(declared)) if allowed => Some((declared.to_string(), outside_reason.map(str::to_string))),
         (Some(derived), Some(declared)) => {
             e.push(FieldError::new(
@@ -673,7 +739,7 @@ mod tests {
 
     #[test]
     fn a_position_outside_every_commune_is_refused() {
-        let errors = validate(&draft(), &|_, _| None).unwrap_err();
+        let errors = validate(&draft(), &|_: f64, _: f64| None).unwrap_err();
         assert_eq!(errors[0].field, "position");
     }
 

@@ -59,6 +59,8 @@ on_both_stores!(
     accepting_a_report_cannot_move_a_seat_into_a_seated_commune,
     the_database_itself_refuses_a_second_open_seat,
     a_legacy_argon2_token_works_once_and_is_stored_as_a_digest,
+    a_merge_patch_is_checked_and_written_in_one_call,
+    an_office_is_created_from_a_clients_body_in_one_call,
 );
 
 const SEAT: &str = "seat-19753";
@@ -77,6 +79,91 @@ fn post_office(id: &str, commune: &str) -> OfficeDraft {
         position_precision: Some("geocoded".into()),
         ..Default::default()
     }
+}
+
+/// A JSON object, as a handler receives a body.
+fn object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    value.as_object().expect("an object").clone()
+}
+
+fn a_merge_patch_is_checked_and_written_in_one_call(kind: Kind) {
+    let store = Store::new(kind);
+    let r = &store.registry;
+    let data = common::dataset();
+    let admin = store.actor(Role::Admin, &[], "admin");
+    let other = store.actor(Role::Editor, &[OTHER_COMMUNE], "Another ward");
+
+    // Fields it does not name are kept; `null` clears one; the commune follows the position.
+    let patched = r
+        .patch(&admin, SEAT, 1, object(json!({"phone": "0234 3822 123", "reason": "the notice board"})), data)
+        .unwrap();
+    assert_eq!((patched.after.version, patched.after.phone.as_deref()), (2, Some("0234 3822 123")));
+    assert_eq!(patched.after.name, r.office(SEAT).unwrap().unwrap().name);
+    let cleared = r.patch(&admin, SEAT, 2, object(json!({"phone": null, "reason": "wrong number"})), data).unwrap();
+    assert_eq!(cleared.after.phone, None);
+
+    // Refusals, in order: unknown office, permission, version; then every bad field at once.
+    let no_office = r.patch(&admin, "no-such-office", 1, object(json!({"reason": "x"})), data);
+    assert!(matches!(no_office, Err(WriteError::NotFound { .. })));
+    let forbidden = r.patch(&other, SEAT, 3, object(json!({"notes": "x", "reason": "x"})), data);
+    assert!(matches!(forbidden, Err(WriteError::Forbidden { .. })));
+    let stale = r.patch(&admin, SEAT, 2, object(json!({"notes": "x"})), data);
+    assert!(matches!(stale, Err(WriteError::VersionMismatch { current }) if current.version == 3));
+    let bad = json!({"id": "another-id", "lon": "east", "phone": "call me", "position_precision": "exactish"});
+    match r.patch(&admin, SEAT, 3, object(bad), data) {
+        Err(WriteError::Invalid(errors)) => {
+            let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            fields.sort();
+            assert_eq!(fields, ["id", "lon", "phone", "position_precision", "reason"], "{errors:?}");
+        }
+        other => panic!("expected every bad field, got {other:?}"),
+    }
+    // Outside its commune only with a reason, and only into a commune that exists.
+    let (lon, lat) = point_in(OTHER_COMMUNE);
+    let nowhere = json!({"lon": lon, "lat": lat, "position_precision": "surveyed", "commune_code": "99999",
+        "allow_outside_commune": true, "outside_commune_reason": "housed next door", "reason": "moved"});
+    match r.patch(&admin, SEAT, 3, object(nowhere), data) {
+        Err(WriteError::Invalid(errors)) => {
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].field, "commune_code");
+            assert!(errors[0].reason.contains("99999"), "{errors:?}");
+        }
+        other => panic!("expected an unknown commune code, got {other:?}"),
+    }
+    // Nothing refused was written.
+    assert_eq!(r.history(SEAT).unwrap().len(), 3);
+
+    // A closed office is gone for patches too.
+    r.close(&admin, SEAT, 3, &reason("the ward moved its office")).unwrap();
+    let closed = r.patch(&admin, SEAT, 4, object(json!({"notes": "x", "reason": "x"})), data);
+    assert!(matches!(closed, Err(WriteError::Closed { .. })));
+}
+
+fn an_office_is_created_from_a_clients_body_in_one_call(kind: Kind) {
+    let store = Store::new(kind);
+    let r = &store.registry;
+    let data = common::dataset();
+    let staff = store.actor(Role::Editor, &[SEAT_COMMUNE], "Phú Xuân ward office");
+    let (lon, lat) = point_in(SEAT_COMMUNE);
+    let body = json!({"id": "po-body", "kind": "post_office", "name": "Bưu cục thử", "address": "1 Lê Lợi",
+        "lon": lon, "lat": lat, "position_precision": "geocoded", "reason": "new post office"});
+    let created = r.create_from_body(&staff, object(body.clone()), data, None).unwrap().into_inner();
+    assert_eq!((created.after.id.as_str(), created.after.commune_code.as_str()), ("po-body", SEAT_COMMUNE));
+    assert_eq!(created.reason, "new post office");
+
+    let mut without_reason = object(body);
+    without_reason.remove("reason");
+    without_reason.insert("id".into(), json!("po-body-2"));
+    without_reason.insert("kind".into(), json!("tavern"));
+    match r.create_from_body(&staff, without_reason, data, None) {
+        Err(WriteError::Invalid(errors)) => {
+            let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            fields.sort();
+            assert_eq!(fields, ["kind", "reason"], "{errors:?}");
+        }
+        other => panic!("expected the kind and the reason, got {other:?}"),
+    }
+    assert!(r.office("po-body-2").unwrap().is_none());
 }
 
 fn the_dataset_seeds_the_registry_once(kind: Kind) {

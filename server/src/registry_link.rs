@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use registry::{Actor, Registry, StoreError};
+use registry::{Actor, Registry, StoreError, WriteError};
 
 use crate::state::{AppState, Snapshot};
 
@@ -61,22 +61,41 @@ impl RegistryLink {
         self.reads_failing.load(Ordering::Relaxed) || self.writes_failing.load(Ordering::Relaxed)
     }
 
-    /// Runs `work` against the store on the blocking pool (the drivers are synchronous),
-    /// noting whether the store answered: `reachable` is [`answered`] for a read, [`wrote`]
-    /// for a write, and each kind keeps its own flag.
-    pub async fn call<T: Send + 'static>(
+    /// Reads from the store on the blocking pool (the drivers are synchronous), noting
+    /// whether the store answered. The outer error is a task that panicked.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Registry) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<Result<T, StoreError>, tokio::task::JoinError> {
+        let result = self.on_blocking_pool(work).await?;
+        self.note(&self.reads_failing, !is_unavailable(&result));
+        Ok(result)
+    }
+
+    /// Writes to the store on the blocking pool, noting whether the store could take it.
+    /// The outer error is a task that panicked.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Registry) -> Result<T, WriteError> + Send + 'static,
+    ) -> Result<Result<T, WriteError>, tokio::task::JoinError> {
+        let result = self.on_blocking_pool(work).await?;
+        self.note(&self.writes_failing, !matches!(result, Err(WriteError::Unavailable { .. })));
+        Ok(result)
+    }
+
+    async fn on_blocking_pool<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Registry) -> T + Send + 'static,
-        reachable: fn(&T) -> Reach,
     ) -> Result<T, tokio::task::JoinError> {
         let registry = self.registry.clone();
-        let result = tokio::task::spawn_blocking(move || work(&registry)).await?;
-        let (flag, reachable) = match reachable(&result) {
-            Reach::Read(ok) => (&self.reads_failing, ok),
-            Reach::Write(ok) => (&self.writes_failing, ok),
-        };
+        tokio::task::spawn_blocking(move || work(&registry)).await
+    }
+
+    /// Records whether the last read or write (`failing` is its flag) reached the store, and
+    /// logs when the registry becomes unreachable or reachable again.
+    fn note(&self, failing: &AtomicBool, reached: bool) {
         let was_degraded = self.is_degraded();
-        flag.store(!reachable, Ordering::Relaxed);
+        failing.store(!reached, Ordering::Relaxed);
         match (was_degraded, self.is_degraded()) {
             (true, false) => tracing::info!("the office registry is reachable again"),
             (false, true) => tracing::warn!(
@@ -84,25 +103,24 @@ impl RegistryLink {
             ),
             _ => {}
         }
-        Ok(result)
     }
 
     /// The staff member a token belongs to, or `None` for an unknown or revoked one. Every
     /// request asks the store (an indexed read and a SHA-256), so a revocation holds from the
     /// moment it commits, on every replica.
     pub async fn authenticate(&self, token: String) -> Result<Option<Actor>, StoreError> {
-        self.call(move |r| r.authenticate(&token), answered).await.map_err(join_error)?
+        self.read(move |r| r.authenticate(&token)).await.map_err(join_error)?
     }
 
     /// Brings the served snapshot up to the registry's current version, if it is behind.
     /// Returns the registry version now served.
     pub async fn refresh(&self, state: &AppState) -> Result<u64, StoreError> {
         let _one_builder = state.builder.lock().await;
-        let version = self.call(|r| r.registry_version(), answered).await.map_err(join_error)??;
+        let version = self.read(|r| r.registry_version()).await.map_err(join_error)??;
         if version == state.current().registry_version {
             return Ok(version);
         }
-        let snapshot = self.call(|r| r.snapshot(), answered).await.map_err(join_error)??;
+        let snapshot = self.read(|r| r.snapshot()).await.map_err(join_error)??;
         let current = arc_swap::Guard::into_inner(state.current());
         let served = snapshot.registry_version;
         let next = tokio::task::spawn_blocking(move || apply(&current, &snapshot)).await.map_err(join_error)?;
@@ -162,22 +180,4 @@ fn join_error(error: tokio::task::JoinError) -> StoreError {
 /// The registry of a request's state, or a 404 problem when this server keeps none.
 pub fn of(state: &AppState) -> Result<Arc<RegistryLink>, crate::http::Problem> {
     state.registry.clone().ok_or_else(|| crate::http::Problem::not_found("this server keeps no office registry"))
-}
-
-/// Whether a read or a write reached the database.
-pub enum Reach {
-    /// A read: did it get an answer?
-    Read(bool),
-    /// A write: could the database take it?
-    Write(bool),
-}
-
-/// For a read: whether the database answered.
-pub fn answered<T>(result: &Result<T, StoreError>) -> Reach {
-    Reach::Read(!is_unavailable(result))
-}
-
-/// For a write: whether the database could take it.
-pub fn wrote<T>(result: &Result<T, registry::WriteError>) -> Reach {
-    Reach::Write(!matches!(result, Err(registry::WriteError::Unavailable { .. })))
 }

@@ -55,6 +55,11 @@ pub struct OfficeView<'a> {
     /// Great-circle distance from the query point, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
+    /// When the office closed: only in the answer to the write that closed it (a closed
+    /// office is in no other answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub valid_to: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl<'a> OfficeView<'a> {
@@ -77,6 +82,7 @@ impl<'a> OfficeView<'a> {
             notes: o.notes.as_deref(),
             version: o.version,
             distance_m: distance_m.map(round_metres),
+            valid_to: None,
         }
     }
 }
@@ -273,10 +279,15 @@ pub fn former_unit_feature<'a>(data: &'a Dataset, u: &'a FormerUnit) -> FormerUn
 
 /// One office as JSON with its ETag (`"v{version}"`), as `GET /api/v1/offices/{id}` and the
 /// registry writes answer.
-pub fn office_response(office: &Office, status: axum::http::StatusCode) -> axum::response::Response {
+pub fn office_response(
+    office: &Office,
+    valid_to: Option<chrono::DateTime<chrono::Utc>>,
+    status: axum::http::StatusCode,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let etag = crate::http::conditional::etag(office.version);
-    let mut response = (status, axum::Json(OfficeView::new(office, None))).into_response();
+    let view = OfficeView { valid_to, ..OfficeView::new(office, None) };
+    let mut response = (status, axum::Json(view)).into_response();
     if let Ok(value) = axum::http::HeaderValue::from_str(&etag) {
         response.headers_mut().insert(axum::http::header::ETAG, value);
     }

@@ -269,7 +269,27 @@ fn an_agent_point_is_created_found_closed_and_fed_to_other_apps() {
     );
     assert_eq!(closed.status, 200, "{}", closed.text);
     assert!(closed.json["valid_to"].is_string());
+    // The same representation as every other office write: the fields as GET showed them.
+    let fields = |answer: &Value| answer.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    let mut expected = fields(&created.json);
+    expected.push("valid_to".into());
+    expected.sort();
+    assert_eq!(fields(&closed.json), expected);
+    assert_eq!(closed.json["version"], created.json["version"].as_u64().unwrap() + 1);
     server.get("/api/v1/offices/agent-test-1").expect_problem(410);
+    // Gone for writes too, whichever write it is.
+    let closed_etag = closed.headers["etag"].to_str().unwrap().to_string();
+    let patched = server.send(
+        "PATCH",
+        "/api/v1/offices/agent-test-1",
+        &[
+            ("authorization", &bearer(&admin)),
+            ("if-match", &closed_etag),
+            ("content-type", "application/merge-patch+json"),
+        ],
+        Some(&serde_json::json!({"notes": "reopened?", "reason": "x"})),
+    );
+    assert_eq!(patched.status, 410, "{}", patched.text);
     let listed = server.get("/api/v1/offices?kind=public_service_agent");
     assert!(!listed.text.contains("agent-test-1"));
     assert_eq!(server.get("/api/v1/offices/agent-test-1/history").json["versions"].as_array().unwrap().len(), 2);

@@ -9,7 +9,7 @@
 // - The report queue: residents' open reports for the same communes, on the map, each to
 //   accept (the office moves to the proposed position) or reject, with a reason.
 // ?mode=edit&office=ID opens one office directly.
-import { $, escape, request, ApiError, invalidParams } from '/viewer/api.js';
+import { $, escape, request, ApiError, invalidParams } from './api.js';
 
 const TOKEN_KEY = 'hue-map:token';
 const PRECISIONS = ['surveyed', 'geocoded', 'approximate_geocoded', 'commune_label_point'];

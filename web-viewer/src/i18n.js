@@ -131,3 +131,6 @@ export const STRINGS = {
     },
   },
 };
+
+/** The strings of `lang` ('vi' or 'en'), by key. */
+export const translator = (lang) => (key) => STRINGS[lang][key];

@@ -1,6 +1,6 @@
 // Planning mode's table of the units (sortable, a row selects its commune) and the data-quality
 // findings, in the list and on the map. Loaded by app.js the first time planning is switched on.
-import { $, escape, api } from '/viewer/api.js';
+import { $, escape, api } from './api.js';
 
 // `t` and `lang` read the page's current language; `selectCommune` is the page's own.
 export function createPlanner({ map, t, lang, selectCommune }) {

@@ -1,7 +1,7 @@
 // "Báo sai vị trí / Report a wrong location": a resident puts a pin where the office really
 // is (or says it is closed, or keeps other hours) and sends it. Anonymous: nothing about the
 // resident is asked or kept. Staff of the commune see it in their queue (editor mode).
-import { $, escape, request, ApiError, invalidParams } from '/viewer/api.js';
+import { $, escape, request, ApiError, invalidParams } from './api.js';
 
 const KINDS = ['wrong_position', 'closed', 'wrong_hours', 'other'];
 

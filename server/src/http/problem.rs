@@ -156,9 +156,11 @@ impl From<registry::WriteError> for Problem {
             E::Invalid(errors) => Problem::invalid_fields(StatusCode::UNPROCESSABLE_ENTITY, &errors),
             E::Forbidden { .. } => Problem::new(StatusCode::FORBIDDEN, error.to_string()),
             E::NotFound { .. } => Problem::not_found(error.to_string()),
-            E::AlreadyExists { .. } | E::NoChange { .. } | E::AlreadyResolved { .. } | E::Closed { .. } => {
+            E::AlreadyExists { .. } | E::NoChange { .. } | E::AlreadyResolved { .. } => {
                 Problem::new(StatusCode::CONFLICT, error.to_string())
             }
+            // As `GET` answers for it: the office is gone (its history stays readable).
+            E::Closed { .. } => Problem::new(StatusCode::GONE, error.to_string()),
             E::VersionMismatch { ref current } => {
                 let etag = crate::http::conditional::etag(current.version);
                 Problem::new(StatusCode::PRECONDITION_FAILED, error.to_string()).with_header(header::ETAG, &etag)

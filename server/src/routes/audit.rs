@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::auth::Admin;
 use crate::http::media::CSV;
 use crate::http::{ApiResult, Problem, QueryParams};
-use crate::registry_link::{self, answered};
+use crate::registry_link;
 use crate::state::AppState;
 
 fn time(params: &QueryParams, name: &str) -> ApiResult<Option<DateTime<Utc>>> {
@@ -59,7 +59,7 @@ pub async fn audit(State(state): State<AppState>, Admin(_admin): Admin, params: 
         Some("csv") => true,
         Some(other) => return Err(Problem::invalid_param("f", format!("must be json or csv, got {other:?}"))),
     };
-    let changes = link.call(move |r| r.audit(&filter), answered).await??;
+    let changes = link.read(move |r| r.audit(&filter)).await??;
     if !csv {
         return Ok(Json(serde_json::json!({ "count": changes.len(), "changes": changes })).into_response());
     }

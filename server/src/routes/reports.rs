@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::auth::Staff;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link::{self, answered, wrote};
+use crate::registry_link;
 use crate::state::AppState;
 
 /// The reports this token may resolve, newest first.
@@ -40,7 +40,7 @@ pub async fn list(State(state): State<AppState>, Staff(actor): Staff, params: Qu
             Problem::invalid_param("status", format!("must be open, accepted, rejected or all, got {text:?}"))
         })?),
     };
-    let reports = link.call(move |r| r.list_reports(&actor, filter), answered).await??;
+    let reports = link.read(move |r| r.list_reports(&actor, filter)).await??;
     Ok(Json(serde_json::json!({ "count": reports.len(), "reports": reports })).into_response())
 }
 
@@ -110,16 +110,7 @@ pub async fn resolve(
         return Err(WriteError::Invalid(errors).into());
     };
     let snapshot = arc_swap::Guard::into_inner(state.current());
-    let resolved = link
-        .call(
-            move |r| {
-                let data = &snapshot.data;
-                let locate = |lon: f64, lat: f64| data.locate(lon, lat).commune.map(|i| data.communes[i].code.clone());
-                r.resolve_report(&actor, id, resolution, &reason, &locate)
-            },
-            wrote,
-        )
-        .await??;
+    let resolved = link.write(move |r| r.resolve_report(&actor, id, resolution, &reason, &snapshot.data)).await??;
     if let Some(change) = &resolved.change {
         metrics::counter!("hue_map_registry_edits_total", "action" => "report_accepted").increment(1);
         link.committed(change.seq).await;

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use tiles::xml;
 
 use crate::http::{ApiResult, Problem, QueryParams};
-use crate::registry_link::{self, answered};
+use crate::registry_link;
 use crate::state::AppState;
 
 /// The most changes one page carries.
@@ -52,16 +52,13 @@ async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult
     let limit = params.integer_in("limit", 100, 1, MAX_PAGE)?;
     let link = registry_link::of(state)?;
     let feed = link
-        .call(
-            move |r| {
-                let since = match start {
-                    Start::Newest if !given => r.registry_version()?.saturating_sub(limit),
-                    _ => since,
-                };
-                r.changes_since(since, limit as usize)
-            },
-            answered,
-        )
+        .read(move |r| {
+            let since = match start {
+                Start::Newest if !given => r.registry_version()?.saturating_sub(limit),
+                _ => since,
+            };
+            r.changes_since(since, limit as usize)
+        })
         .await??;
     if let Some(epoch) = epoch.filter(|epoch| *epoch != feed.epoch) {
         return Err(Problem::new(

@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::{ApiResult, Problem};
-use crate::registry_link::{self, answered};
+use crate::registry_link;
 use crate::state::AppState;
 
 /// An office's versions.
@@ -36,7 +36,7 @@ pub struct History {
 pub async fn history(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let link = registry_link::of(&state)?;
     let wanted = id.clone();
-    let versions = link.call(move |r| r.history(&wanted), answered).await??;
+    let versions = link.read(move |r| r.history(&wanted)).await??;
     if versions.is_empty() {
         return Err(Problem::not_found(format!("no office has id {id:?}")));
     }

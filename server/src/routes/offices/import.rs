@@ -12,7 +12,7 @@ use registry::{ImportMode, Once, Reason, WriteError};
 
 use crate::http::auth::Staff;
 use crate::http::{ApiResult, Problem, QueryParams};
-use crate::registry_link::{self, wrote};
+use crate::registry_link;
 use crate::state::AppState;
 
 /// Imports offices from CSV or GeoJSON.
@@ -73,16 +73,8 @@ pub async fn import(
     })
     .await??;
     let snapshot = arc_swap::Guard::into_inner(state.current());
-    let report = link
-        .call(
-            move |r| {
-                let data = &snapshot.data;
-                let locate = |lon: f64, lat: f64| data.locate(lon, lat).commune.map(|i| data.communes[i].code.clone());
-                r.import_once(&actor, &rows, &reason, mode, &locate, key.as_ref())
-            },
-            wrote,
-        )
-        .await??;
+    let report =
+        link.write(move |r| r.import_once(&actor, &rows, &reason, mode, &snapshot.data, key.as_ref())).await??;
     let replayed = matches!(report, Once::Replayed(_));
     let report = report.into_inner();
     if replayed {

@@ -7,25 +7,23 @@ mod history;
 mod import;
 mod office;
 mod reports;
-mod write;
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::auth::Staff;
 use crate::http::media::PROBLEM_JSON as PROBLEM;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link::{self, wrote};
+use crate::registry_link::{self, RegistryLink};
 use crate::state::AppState;
-use crate::views::OfficeView;
-use registry::{IdempotencyKey, OfficeDraft, Once};
-use write::{as_object, checked, take_reason, written};
+use crate::views::{office_response, OfficeView};
+use registry::{IdempotencyKey, Once};
 
 /// Every office that is open, with the registry version they come from.
 #[derive(Serialize, ToSchema)]
@@ -78,17 +76,13 @@ pub async fn create(
     State(state): State<AppState>,
     Staff(actor): Staff,
     headers: HeaderMap,
-    JsonBody(mut body): JsonBody<Value>,
+    JsonBody(body): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Response> {
     let link = registry_link::of(&state)?;
-    let key = idempotency_key(&headers, &[b"POST /api/v1/offices", body.to_string().as_bytes()])?;
-    let mut errors = Vec::new();
-    let reason = take_reason(as_object(&mut body)?, &mut errors);
-    let (draft, problems) = OfficeDraft::from_json(&body);
-    errors.extend(problems);
+    let request = serde_json::to_vec(&body).unwrap_or_default();
+    let key = idempotency_key(&headers, &[b"POST /api/v1/offices", &request])?;
     let snapshot = arc_swap::Guard::into_inner(state.current());
-    let (valid, reason) = checked(&snapshot, &draft, reason, errors)?;
-    let once = link.call(move |r| r.create_once(&actor, &valid, &reason, key.as_ref()), wrote).await??;
+    let once = link.write(move |r| r.create_from_body(&actor, body, &snapshot.data, key.as_ref())).await??;
     let replayed = matches!(once, Once::Replayed(_));
     let change = once.into_inner();
     if !replayed {
@@ -102,6 +96,13 @@ pub async fn create(
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
+}
+
+/// Answers with an office as a write left it (closed ones with `valid_to`), once this
+/// replica serves the change: every office write answers this one representation.
+pub(crate) async fn written(link: &RegistryLink, change: &registry::Change, status: StatusCode) -> Response {
+    link.committed(change.seq).await;
+    office_response(&data_boundaries::Office::from(&change.after), change.after.valid_to, status)
 }
 
 /// Marks an answer given again for a repeated `Idempotency-Key` (nothing was written).

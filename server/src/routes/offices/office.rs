@@ -8,15 +8,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use registry::{FieldError, OfficeDraft, Reason, WriteError};
-use serde_json::Value;
+use registry::{take_reason, Reason, WriteError};
+use serde_json::{Map, Value};
 
-use super::write::{as_object, checked, current_record, take_reason, written};
+use super::written;
 use crate::http::auth::Staff;
 use crate::http::conditional::{etag, none_match, required_version};
 use crate::http::media::PROBLEM_JSON as PROBLEM;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link::{self, answered, wrote};
+use crate::registry_link;
 use crate::state::AppState;
 use crate::views::{office_response, OfficeView};
 
@@ -42,11 +42,11 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>, headers:
             }
             return Ok(response);
         }
-        return Ok(office_response(office, StatusCode::OK));
+        return Ok(office_response(office, None, StatusCode::OK));
     }
     if let Some(link) = state.registry.clone() {
         let wanted = id.clone();
-        if let Some(record) = link.call(move |r| r.office(&wanted), answered).await??.filter(|r| !r.is_current()) {
+        if let Some(record) = link.read(move |r| r.office(&wanted)).await??.filter(|r| !r.is_current()) {
             let closed = record.valid_to.map(|t| t.to_rfc3339()).unwrap_or_default();
             return Err(Problem::new(
                 StatusCode::GONE,
@@ -73,6 +73,7 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>, headers:
         (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
         (status = 403, description = "The token may not edit this office", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such office", body = Problem, content_type = PROBLEM),
+        (status = 410, description = "The office was closed", body = Problem, content_type = PROBLEM),
         (status = 412, description = "The office changed since that version; the ETag header has the current one", body = Problem, content_type = PROBLEM),
         (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named in invalid_params", body = Problem, content_type = PROBLEM),
@@ -84,26 +85,12 @@ pub async fn patch(
     Staff(actor): Staff,
     Path(id): Path<String>,
     headers: HeaderMap,
-    JsonBody(mut body): JsonBody<Value>,
+    JsonBody(patch): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Response> {
     let link = registry_link::of(&state)?;
     let expected = required_version(&headers)?;
-    let object = as_object(&mut body)?;
-    let mut errors = Vec::new();
-    let reason = take_reason(object, &mut errors);
-    if object.get("id").is_some_and(|v| v.as_str() != Some(id.as_str())) {
-        errors.push(FieldError::new("id", "cannot be changed"));
-        object.remove("id");
-    }
-    let current = current_record(&link, &id).await?;
-    if current.version != expected {
-        return Err(WriteError::VersionMismatch { current: Box::new(current) }.into());
-    }
-    let mut draft = OfficeDraft::from_record(&current);
-    errors.extend(draft.merge_json(&body));
     let snapshot = arc_swap::Guard::into_inner(state.current());
-    let (valid, reason) = checked(&snapshot, &draft, reason, errors)?;
-    let change = link.call(move |r| r.update(&actor, &id, expected, &valid, &reason), wrote).await??;
+    let change = link.write(move |r| r.patch(&actor, &id, expected, patch, &snapshot.data)).await??;
     metrics::counter!("hue_map_registry_edits_total", "action" => "update").increment(1);
     Ok(written(&link, &change, StatusCode::OK).await)
 }
@@ -118,11 +105,12 @@ pub async fn patch(
         ("Authorization" = String, Header, description = "Bearer TOKEN"),
     ),
     responses(
-        (status = 200, description = "The office as closed (valid_to set)", body = Object),
+        (status = 200, description = "The office as closed (`valid_to` set), with its new ETag", body = OfficeView),
         (status = 400, description = "A malformed body or If-Match", body = Problem, content_type = PROBLEM),
         (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
         (status = 403, description = "The token may not edit this office", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such office", body = Problem, content_type = PROBLEM),
+        (status = 410, description = "The office is already closed", body = Problem, content_type = PROBLEM),
         (status = 412, description = "The office changed since that version", body = Problem, content_type = PROBLEM),
         (status = 422, description = "No reason", body = Problem, content_type = PROBLEM),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = PROBLEM),
@@ -148,18 +136,15 @@ pub async fn close(
         let mut value: Value = serde_json::from_slice(&body).map_err(|e| {
             Problem::new(StatusCode::BAD_REQUEST, format!("the body must be {{\"reason\": \"...\"}}: {e}"))
         })?;
-        take_reason(as_object(&mut value)?, &mut errors)
+        let object = value
+            .as_object_mut()
+            .ok_or_else(|| Problem::new(StatusCode::BAD_REQUEST, "the body must be {\"reason\": \"...\"}"))?;
+        take_reason(object, &mut errors)
     };
     let Some(reason) = reason.filter(|_| errors.is_empty()) else {
         return Err(WriteError::Invalid(errors).into());
     };
-    let change = link.call(move |r| r.close(&actor, &id, expected, &reason), wrote).await??;
+    let change = link.write(move |r| r.close(&actor, &id, expected, &reason)).await??;
     metrics::counter!("hue_map_registry_edits_total", "action" => "close").increment(1);
-    link.committed(change.seq).await;
-    let etag = crate::http::conditional::etag(change.after.version);
-    let mut response = axum::Json(change.after).into_response();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    Ok(response)
+    Ok(written(&link, &change, StatusCode::OK).await)
 }

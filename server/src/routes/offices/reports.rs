@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::client::ClientAddr;
 use crate::http::{ApiResult, JsonBody, Problem};
-use crate::registry_link::{self, wrote};
+use crate::registry_link;
 use crate::state::AppState;
 
 const FIELDS: [&str; 4] = ["kind", "message", "proposed_lon", "proposed_lat"];
@@ -115,7 +115,7 @@ pub async fn report(
         )
         .with_header(header::RETRY_AFTER, &seconds));
     }
-    let stored = link.call(move |r| r.create_report(&report), wrote).await??;
+    let stored = link.write(move |r| r.create_report(&report)).await??;
     metrics::counter!("hue_map_registry_reports_total", "kind" => stored.kind.as_str()).increment(1);
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
