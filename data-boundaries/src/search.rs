@@ -1,11 +1,19 @@
 //! Name search over new communes, former units and offices.
 //!
-//! Matching is on folded text ([`crate::text::fold`]), so "thuan hoa", "Thuận Hóa" and
-//! "Thuận Hoá" are one query. The unit-type prefix is optional ("Vĩnh Ninh" finds "Phường
-//! Vĩnh Ninh"). Ranking: exact match, then prefix (of the name or of any word), then
-//! substring; ties go to new communes before former units before offices, then by name.
+//! A query word typed without marks matches on folded text ([`crate::text::fold`]), so
+//! "thuan hoa" finds Thuận Hoá. A word typed with marks must carry the same tone and vowel
+//! shapes, wherever the tone mark sits ([`crate::text::toned_word`]): "Thuận Hóa" and "Thuận
+//! Hoá" are one name, but "Thuận Hòa" is another. The unit-type prefix is optional ("Vĩnh
+//! Ninh" finds "Phường Vĩnh Ninh"). Ranking: exact match, then prefix (of the name or of any
+//! word), then substring; ties go to new communes before former units before offices, then
+//! by name.
+//!
+//! The keys are public ([`SearchIndex::entries`]) so that a client can search offline with
+//! the same keys: the web map's offline pack ships them.
 
-use crate::text::fold;
+use serde::Serialize;
+
+use crate::text::{fold, has_diacritics, toned_word};
 use crate::Dataset;
 
 /// What a search hit points at.
@@ -22,7 +30,7 @@ pub enum Target {
 /// How well a name matched the query, best first (the order ranks hits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MatchKind {
-    /// The folded query is the whole folded name (with or without its type word).
+    /// The query is the whole name (with or without its type word).
     Exact,
     /// The name, or one of its words, starts with the query (two characters at least for a
     /// word other than the first).
@@ -40,14 +48,82 @@ pub struct Hit {
     pub kind: MatchKind,
 }
 
-/// One searchable name, folded once when the index is built.
-struct Entry {
-    target: Target,
-    /// Folded keys: the full name and the name without its type prefix.
-    keys: Vec<String>,
-    /// Folded extra text matched as substring only (an office's address).
-    extra: Option<String>,
-    order: (u8, String),
+/// A text as search compares it, word by word: each word folded (`"thuan"`) and with its
+/// tone apart (`("thuân", 5)`; tone 0 is none, 1–5 acute, grave, hook, tilde, dot below).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Key {
+    /// The words folded: no marks, lowercase.
+    pub folded: Vec<String>,
+    /// The words lowercase with their vowel shapes, and their tones.
+    pub toned: Vec<(String, u8)>,
+}
+
+impl Key {
+    /// The key of `text`.
+    pub fn new(text: &str) -> Key {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        Key { folded: words.iter().map(|w| fold(w)).collect(), toned: words.iter().map(|w| toned_word(w)).collect() }
+    }
+}
+
+/// A query word: folded, toned, and whether it was typed with marks (then the tone and the
+/// vowel shapes must match).
+struct QueryWord {
+    folded: String,
+    toned: (String, u8),
+    marked: bool,
+}
+
+impl QueryWord {
+    fn equals(&self, key: &Key, i: usize) -> bool {
+        if self.marked {
+            key.toned[i] == self.toned
+        } else {
+            key.folded[i] == self.folded
+        }
+    }
+
+    fn starts(&self, key: &Key, i: usize) -> bool {
+        if self.marked {
+            let (base, tone) = &key.toned[i];
+            base.starts_with(&self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
+        } else {
+            key.folded[i].starts_with(&self.folded)
+        }
+    }
+
+    fn ends(&self, key: &Key, i: usize) -> bool {
+        if self.marked {
+            let (base, tone) = &key.toned[i];
+            base.ends_with(&self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
+        } else {
+            key.folded[i].ends_with(&self.folded)
+        }
+    }
+
+    fn within(&self, key: &Key, i: usize) -> bool {
+        if self.marked {
+            let (base, tone) = &key.toned[i];
+            base.contains(&self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
+        } else {
+            key.folded[i].contains(&self.folded)
+        }
+    }
+}
+
+/// One searchable thing, its keys made once when the index is built.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// What it is.
+    #[serde(skip)]
+    pub target: Target,
+    /// The names it is found by: the full name, and the name without its type word.
+    pub keys: Vec<Key>,
+    /// Text matched as substring only (an office's address).
+    pub extra: Option<Key>,
+    /// Ties are ranked by this: communes (0) before former units (1) before offices (2),
+    /// then by folded name.
+    pub order: (u8, String),
 }
 
 /// A prebuilt search index for one dataset.
@@ -56,14 +132,14 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Folds every name of `data` once. The index is only good for the dataset it was built
+    /// Makes every name's keys once. The index is only good for the dataset it was built
     /// from (it holds indexes into it).
     pub fn new(data: &Dataset) -> SearchIndex {
         let mut entries = Vec::new();
         for (i, c) in data.communes.iter().enumerate() {
             entries.push(Entry {
                 target: Target::Commune(i),
-                keys: vec![fold(&c.full_name), fold(&c.name)],
+                keys: vec![Key::new(&c.full_name), Key::new(&c.name)],
                 extra: None,
                 order: (0, fold(&c.name)),
             });
@@ -71,7 +147,7 @@ impl SearchIndex {
         for (i, u) in data.former_units.iter().enumerate() {
             entries.push(Entry {
                 target: Target::FormerUnit(i),
-                keys: vec![fold(&u.old_name), fold(strip_type(&u.old_name))],
+                keys: vec![Key::new(&u.old_name), Key::new(strip_type(&u.old_name))],
                 extra: None,
                 order: (1, fold(&u.old_name)),
             });
@@ -79,20 +155,30 @@ impl SearchIndex {
         for (i, o) in data.offices.iter().enumerate() {
             entries.push(Entry {
                 target: Target::Office(i),
-                keys: vec![fold(&o.name)],
-                extra: Some(fold(&o.address)),
+                keys: vec![Key::new(&o.name)],
+                extra: Some(Key::new(&o.address)),
                 order: (2, fold(&o.name)),
             });
         }
         SearchIndex { entries }
     }
 
+    /// Every entry, in the index's order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
     /// The best `limit` hits for `query`; empty for a query with no letters or digits.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let q = fold(query);
-        if !q.chars().any(char::is_alphanumeric) {
+        let folded = fold(query);
+        if !folded.chars().any(char::is_alphanumeric) {
             return Vec::new();
         }
+        let words: Vec<QueryWord> = query
+            .split_whitespace()
+            .map(|w| QueryWord { folded: fold(w), toned: toned_word(w), marked: has_diacritics(w) })
+            .collect();
+        let long_enough = folded.chars().count() >= 2;
         let mut hits: Vec<(MatchKind, &(u8, String), Target)> = self
             .entries
             .iter()
@@ -100,9 +186,9 @@ impl SearchIndex {
                 let kind = e
                     .keys
                     .iter()
-                    .filter_map(|k| match_kind(k, &q))
+                    .filter_map(|k| match_kind(k, &words, long_enough))
                     .min()
-                    .or_else(|| e.extra.as_ref().filter(|x| x.contains(&q)).map(|_| MatchKind::Substring))?;
+                    .or_else(|| e.extra.as_ref().filter(|x| occurs(x, &words)).map(|_| MatchKind::Substring))?;
                 Some((kind, &e.order, e.target))
             })
             .collect();
@@ -111,15 +197,42 @@ impl SearchIndex {
     }
 }
 
-fn match_kind(key: &str, query: &str) -> Option<MatchKind> {
-    if key == query {
-        Some(MatchKind::Exact)
-    } else if key.starts_with(query) || key.split(' ').any(|w| w.starts_with(query)) && query.len() >= 2 {
+/// How `words` match `key`. A prefix is of the whole name, or, for a one-word query of two
+/// characters or more, of any word.
+fn match_kind(key: &Key, words: &[QueryWord], long_enough: bool) -> Option<MatchKind> {
+    let n = key.folded.len();
+    let last = words.len().checked_sub(1)?;
+    if n == words.len() && words.iter().enumerate().all(|(j, w)| w.equals(key, j)) {
+        return Some(MatchKind::Exact);
+    }
+    let prefix_at = |start: usize| {
+        start + last < n
+            && words[..last].iter().enumerate().all(|(j, w)| w.equals(key, start + j))
+            && words[last].starts(key, start + last)
+    };
+    if prefix_at(0) || (words.len() == 1 && long_enough && (1..n).any(prefix_at)) {
         Some(MatchKind::Prefix)
-    } else if key.contains(query) {
+    } else if occurs(key, words) {
         Some(MatchKind::Substring)
     } else {
         None
+    }
+}
+
+/// Whether `words` occur in `key` as in running text: one word within a word, or the first
+/// ending a word, the middle ones whole and the last starting the word after.
+fn occurs(key: &Key, words: &[QueryWord]) -> bool {
+    let n = key.folded.len();
+    match words {
+        [] => false,
+        [only] => (0..n).any(|i| only.within(key, i)),
+        [first, middle @ .., last] => (0..n).any(|start| {
+            let end = start + middle.len() + 1;
+            end < n
+                && first.ends(key, start)
+                && middle.iter().enumerate().all(|(j, w)| w.equals(key, start + 1 + j))
+                && last.starts(key, end)
+        }),
     }
 }
 

@@ -67,24 +67,40 @@ pub fn tone_key(text: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let mut tone = None;
-        let mut base = String::new();
-        for c in word.nfd() {
-            match c {
-                '\u{0301}' => tone = Some('1'),
-                '\u{0300}' => tone = Some('2'),
-                '\u{0309}' => tone = Some('3'),
-                '\u{0303}' => tone = Some('4'),
-                '\u{0323}' => tone = Some('5'),
-                _ => base.extend(c.to_lowercase()),
-            }
-        }
-        out.extend(base.nfc());
-        if let Some(t) = tone {
-            out.push(t);
+        let (base, tone) = toned_word(word);
+        out.push_str(&base);
+        if tone > 0 {
+            out.push(char::from(b'0' + tone));
         }
     }
     out
+}
+
+/// One word lowercase with its vowel shapes (â, ă, ê, ô, ơ, ư) but its tone mark taken off,
+/// and the tone apart: 0 none, 1 acute, 2 grave, 3 hook, 4 tilde, 5 dot below. Where the
+/// mark sat does not matter: "Hoá" and "hóa" are both ("hoa", 1).
+///
+/// ```
+/// use data_boundaries::text::toned_word;
+/// assert_eq!(toned_word("Thuận"), ("thuân".to_string(), 5));
+/// assert_eq!(toned_word("Hoá"), toned_word("hóa"));
+/// assert_ne!(toned_word("Hòa"), toned_word("Hóa"));
+/// assert_eq!(toned_word("Huế"), ("huê".to_string(), 1));
+/// ```
+pub fn toned_word(word: &str) -> (String, u8) {
+    let mut tone = 0;
+    let mut base = String::new();
+    for c in word.nfd() {
+        match c {
+            '\u{0301}' => tone = 1,
+            '\u{0300}' => tone = 2,
+            '\u{0309}' => tone = 3,
+            '\u{0303}' => tone = 4,
+            '\u{0323}' => tone = 5,
+            _ => base.extend(c.to_lowercase()),
+        }
+    }
+    (base.nfc().collect(), tone)
 }
 
 /// True when the text carries any Vietnamese diacritic (then tones are worth comparing).

@@ -51,6 +51,16 @@ fn search_is_diacritics_insensitive_and_ranked() {
         assert_eq!(first["code"], "19789", "{q}");
         assert_eq!(first["match"], "exact", "{q}");
     }
+    // A tone typed is a tone meant: "Thuận Hòa" is the former ward of that name, never Thuận Hoá.
+    let grave = server.get("/api/v1/search?q=Thu%E1%BA%ADn%20H%C3%B2a").json;
+    let found: Vec<(&str, &str)> = grave["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["kind"].as_str().unwrap(), r["code"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(found.first(), Some(&("former_unit", "19762")), "{found:?}");
+    assert!(!found.contains(&("commune", "19789")), "{found:?}");
     let former = server.get("/api/v1/search?q=vinh%20ninh").json;
     assert_eq!(former["results"][0]["kind"], "former_unit");
     assert_eq!(former["results"][0]["new_unit"]["full_name"], "Phường Thuận Hoá");

@@ -11,7 +11,7 @@ use crate::clip::{clip_line, clip_polygons, Land};
 use crate::fill::{fill_gaps, TileCommune};
 use crate::mvt::{encode_tile, Attr, Coord, Geometry, LayerBuilder, EXTENT};
 use crate::simplify::grid_arcs;
-use crate::tile_math::{to_unit, TileId};
+use crate::tile_math::{to_lon_lat, to_unit, TileId};
 use crate::topology::{Point, Topology};
 
 /// Zooms above this reuse its geometry (already within a fraction of a pixel).
@@ -408,6 +408,31 @@ impl TileSource {
             let source = self.base.topology.arcs.iter().map(|a| a.points.as_slice());
             grid_arcs(source, EXTENT as f64 * (1u64 << z) as f64, TOLERANCE_TILE_UNITS)
         })
+    }
+
+    /// Every commune's outline in lon/lat, built from zoom `z`'s simplified arcs (the
+    /// borders the map draws at that zoom): a border shared by two communes is the same
+    /// vertices in both, so a point on it is on both outlines and neighbours leave no gap.
+    /// `outlines_at(z)[commune]` lists the commune's polygons, rings closed, exterior first.
+    pub fn outlines_at(&self, z: u8) -> Vec<Vec<Vec<Vec<[f64; 2]>>>> {
+        let z = z.min(DETAIL_ZOOM);
+        let grid_size = EXTENT as f64 * (1u64 << z) as f64;
+        let arcs = self.arcs_at(z);
+        (0..self.base.topology.polygons.len())
+            .map(|commune| {
+                self.base
+                    .topology
+                    .polygons_of(commune, arcs)
+                    .into_iter()
+                    .map(|rings| {
+                        rings
+                            .into_iter()
+                            .map(|ring| ring.iter().map(|p| to_lon_lat(p[0] / grid_size, p[1] / grid_size)).collect())
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// Number of shared-border arcs (each border stored once).

@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use geo::{MultiPolygon, Simplify};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -19,9 +18,13 @@ use crate::state::{AppState, Snapshot};
 use crate::views::{CommuneRef, FormerUnitView, OfficeView};
 use tiles::glyphs::{GlyphRange, FONT_STACK};
 
-/// How far a simplified border may stray, in degrees: 4e-5° is about 4.4 m north–south and
-/// 4.3 m east–west at Huế's latitude, within the pack's promise of 5 m.
-const SIMPLIFY_DEGREES: f64 = 4e-5;
+/// The zoom whose simplified borders the pack carries: the map's own at the deepest zoom it
+/// keeps offline, so what the page answers and what it draws agree. Simplified to 4 of that
+/// zoom's tile units (about 2.3 m at Huế's latitude) on a grid of about 0.6 m, and written to
+/// 5 decimals (about 1.1 m): within the pack's promise of 5 m.
+const OUTLINE_ZOOM: u8 = OFFLINE_MAX_ZOOM;
+/// How far the pack's borders may be from the real ones, in metres.
+const BORDER_TOLERANCE_M: f64 = 5.0;
 /// Coordinates are written to 5 decimals (about 1.1 m).
 const COORDINATE_SCALE: f64 = 1e5;
 /// Offline, the map has the tiles down to this zoom (streets-level for a commune).
@@ -32,7 +35,8 @@ const OFFLINE_MAX_ZOOM: u8 = 14;
 pub struct PackCommune<'a> {
     #[serde(flatten)]
     pub commune: CommuneRef<'a>,
-    /// The outline as GeoJSON MultiPolygon coordinates, simplified to about 5 m.
+    /// The outline as GeoJSON MultiPolygon coordinates, within 5 m of the real one; a border
+    /// shared with a neighbour has the same vertices in both.
     #[schema(value_type = Vec<Vec<Vec<Vec<f64>>>>)]
     pub coordinates: Vec<Vec<Vec<[f64; 2]>>>,
 }
@@ -47,6 +51,9 @@ pub struct OfflinePack<'a> {
     pub communes: Vec<PackCommune<'a>>,
     pub offices: Vec<OfficeView<'a>>,
     pub former_units: Vec<FormerUnitView<'a>>,
+    /// The search index's keys, made by the server so that offline search finds what the
+    /// API finds.
+    pub search: Vec<PackSearchEntry<'a>>,
     /// The tiles (to z14, those with data) and glyph ranges to save for the map offline.
     pub urls: Vec<String>,
 }
@@ -55,15 +62,61 @@ fn rounded(value: f64) -> f64 {
     (value * COORDINATE_SCALE).round() / COORDINATE_SCALE
 }
 
-fn coordinates(geometry: &MultiPolygon<f64>) -> Vec<Vec<Vec<[f64; 2]>>> {
-    geometry
-        .simplify(SIMPLIFY_DEGREES)
+/// One commune's outline for the pack: each ring rounded, without the repeated points that
+/// rounding can make, and without rings that rounding collapsed.
+fn coordinates(polygons: &[Vec<Vec<[f64; 2]>>]) -> Vec<Vec<Vec<[f64; 2]>>> {
+    polygons
         .iter()
-        .map(|polygon| {
-            std::iter::once(polygon.exterior())
-                .chain(polygon.interiors())
-                .map(|ring| ring.coords().map(|c| [rounded(c.x), rounded(c.y)]).collect())
-                .collect()
+        .map(|rings| {
+            rings
+                .iter()
+                .map(|ring| {
+                    let mut out: Vec<[f64; 2]> = Vec::with_capacity(ring.len());
+                    for point in ring.iter().map(|p| [rounded(p[0]), rounded(p[1])]) {
+                        if out.last() != Some(&point) {
+                            out.push(point);
+                        }
+                    }
+                    out
+                })
+                .filter(|ring| ring.len() >= 4)
+                .collect::<Vec<_>>()
+        })
+        .filter(|rings| !rings.is_empty())
+        .collect()
+}
+
+/// A search entry as the pack carries it.
+#[derive(Serialize, ToSchema)]
+pub struct PackSearchEntry<'a> {
+    /// `commune`, `former_unit` or `office`.
+    pub kind: &'static str,
+    /// Its position in the pack's `communes`, `former_units` or `offices`.
+    pub at: usize,
+    /// The names it is found by, each as words folded and words with their tone apart.
+    #[schema(value_type = Vec<serde_json::Value>)]
+    pub keys: &'a [data_boundaries::search::Key],
+    /// Text matched as substring only (an office's address).
+    #[schema(value_type = Option<serde_json::Value>)]
+    pub extra: Option<&'a data_boundaries::search::Key>,
+    /// Ties are ranked by this: the kind's rank, then the folded name.
+    #[schema(value_type = Vec<serde_json::Value>)]
+    pub order: &'a (u8, String),
+}
+
+fn search_entries(snapshot: &Snapshot) -> Vec<PackSearchEntry<'_>> {
+    use data_boundaries::search::Target;
+    snapshot
+        .search
+        .entries()
+        .iter()
+        .map(|entry| {
+            let (kind, at) = match entry.target {
+                Target::Commune(i) => ("commune", i),
+                Target::FormerUnit(i) => ("former_unit", i),
+                Target::Office(i) => ("office", i),
+            };
+            PackSearchEntry { kind, at, keys: &entry.keys, extra: entry.extra.as_ref(), order: &entry.order }
         })
         .collect()
 }
@@ -96,16 +149,19 @@ fn pack(snapshot: &Snapshot) -> OfflinePack<'_> {
         .into_iter()
         .filter(|(id, _)| id.z <= OFFLINE_MAX_ZOOM)
         .map(|(id, _)| format!("/tiles/{}/{}/{}.mvt", id.z, id.x, id.y));
+    let outlines = snapshot.tiles.source().outlines_at(OUTLINE_ZOOM);
     OfflinePack {
         version: version(snapshot),
-        border_tolerance_m: 5.0,
+        border_tolerance_m: BORDER_TOLERANCE_M,
         communes: data
             .communes
             .iter()
-            .map(|c| PackCommune { commune: CommuneRef::from(c), coordinates: coordinates(&c.geometry) })
+            .zip(&outlines)
+            .map(|(c, outline)| PackCommune { commune: CommuneRef::from(c), coordinates: coordinates(outline) })
             .collect(),
         offices: data.offices.iter().map(|o| OfficeView::new(o, None)).collect(),
         former_units: data.former_units.iter().map(FormerUnitView::from).collect(),
+        search: search_entries(snapshot),
         urls: tiles.chain(glyph_urls(snapshot)).collect(),
     }
 }
