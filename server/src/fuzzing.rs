@@ -38,7 +38,7 @@ pub fn tile_coords(source: &TileSource, bytes: &[u8]) {
     let Ok(path) = std::str::from_utf8(bytes) else { return };
     let mut parts = path.splitn(3, '/');
     let (Some(z), Some(x), Some(y)) = (parts.next(), parts.next(), parts.next()) else { return };
-    match crate::routes::tiles::parse_tile(z, x, y) {
+    match crate::http::tiles::parse_tile(z, x, y) {
         Err(problem) => assert_eq!(problem.status.as_u16(), 400),
         Ok(tile) => {
             assert!(tile.z <= MAX_ZOOM);

@@ -94,7 +94,7 @@ fn tile_address(path: &str) -> Option<tiles::TileId> {
     if parts.next().is_some() {
         return None;
     }
-    routes::tiles::parse_tile(z, x, y).ok()
+    super::tiles::parse_tile(z, x, y).ok()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod base_url;
+pub mod bbox;
 pub mod conditional;
 pub mod fast_path;
 pub mod json;
@@ -17,6 +18,7 @@ pub mod problem;
 pub mod query;
 pub mod refusal;
 pub mod routing;
+pub mod tiles;
 
 pub use base_url::BaseUrl;
 pub use json::{Batch, JsonBatch, JsonBody};

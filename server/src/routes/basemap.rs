@@ -11,10 +11,10 @@ use axum::Json;
 use serde_json::{json, Value};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::tiles::{accepts, parse_tile, TILE_CACHE_CONTROL};
 use crate::basemap::Basemap;
 use crate::http::media::MVT;
 use crate::http::routing::add_with_extension;
+use crate::http::tiles::{accepts, parse_tile, TILE_CACHE_CONTROL};
 use crate::http::{ApiResult, BaseUrl, Problem};
 use crate::state::AppState;
 

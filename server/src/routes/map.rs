@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tiles::static_map::{self, View, ViewError, MAX_SIZE};
 
+use crate::http::bbox::{parse_bbox, Crs};
 use crate::http::conditional::none_match;
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::query::QueryParams;
-use crate::routes::ogc::items::{parse_bbox, Crs};
-use crate::routes::tiles::TILE_CACHE_CONTROL;
+use crate::http::tiles::TILE_CACHE_CONTROL;
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

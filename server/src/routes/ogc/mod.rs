@@ -23,8 +23,7 @@ use utoipa_axum::routes;
 use crate::http::{ApiResult, Problem, QueryParams};
 use crate::state::AppState;
 
-pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
-pub const EPSG_4326: &str = "http://www.opengis.net/def/crs/EPSG/0/4326";
+pub use crate::http::bbox::{CRS84, EPSG_4326};
 
 /// A web link (RFC 8288) as OGC API documents carry them.
 #[derive(Serialize, ToSchema, Clone)]
