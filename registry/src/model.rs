@@ -358,10 +358,11 @@ impl From<&OfficeRecord> for data_boundaries::Office {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn record() -> OfficeRecord {
+    /// An office for unit tests (the stores' tests use it too).
+    pub(crate) fn record() -> OfficeRecord {
         OfficeRecord {
             id: "seat-1".into(),
             kind: OfficeKind::CommuneSeat,

@@ -1,23 +1,27 @@
-//! Storage: the few transactional operations the registry needs ([`Tx`]), implemented once
-//! for SQLite and once for PostgreSQL, and the [`Backend`] that runs a closure inside one
-//! read or write transaction of either.
+//! Storage: the few transactional operations the registry needs ([`Tx`]), and the
+//! [`Backend`] that runs a closure inside one read or write transaction of SQLite or
+//! PostgreSQL.
 //!
 //! Keeping the registry's rules (permissions, versions, history) above this line means both
 //! databases behave the same by construction, and the shared test suite checks that they do.
-//! Rows come out of each database as plain values and are turned into records here, so the
-//! decoding (and its errors) is written once.
+//! Below it, the statements are written once too ([`queries`]), over each record's row written
+//! once ([`records`]) from the shared pieces of SQL ([`sql`]); each backend keeps only what
+//! really differs: its connection and transactions, its errors, its schema and migrations,
+//! how it binds and reads a value, and (SQLite) backup and restore.
 
 pub(crate) mod postgres;
+mod queries;
+mod records;
 pub(crate) mod schema;
+mod sql;
 pub(crate) mod sqlite;
 
 use chrono::{DateTime, Utc};
-use data_boundaries::{OfficeKind, PositionPrecision};
 use serde_json::Value;
 
 use crate::error::StoreError;
-use crate::model::{ActorRef, Change, ChangeAction, OfficeRecord, Role};
-use crate::reports::{NewReport, Report, ReportFilter, ReportKind, ReportStatus};
+use crate::model::{ActorRef, Change, OfficeRecord};
+use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
 use crate::tokens::{StoredToken, TokenInfo};
 
 /// The connection's lock (parking_lot's, for a bounded wait).
@@ -184,164 +188,6 @@ impl Backend {
             Backend::Sqlite(s) => s.write(f),
             Backend::Postgres(p) => p.write(f),
         }
-    }
-}
-
-/// An office row as the databases return it.
-pub(crate) struct RawOffice {
-    pub id: String,
-    pub kind: String,
-    pub name: String,
-    pub address: String,
-    pub lon: f64,
-    pub lat: f64,
-    pub position_precision: String,
-    pub commune_code: String,
-    pub outside_commune_reason: Option<String>,
-    pub opening_hours: Option<String>,
-    pub phone: Option<String>,
-    pub services: Value,
-    pub notes: Option<String>,
-    pub source: String,
-    pub valid_from: DateTime<Utc>,
-    pub valid_to: Option<DateTime<Utc>>,
-    pub version: i64,
-}
-
-impl RawOffice {
-    pub(crate) fn into_record(self) -> Result<OfficeRecord, StoreError> {
-        let kind = OfficeKind::parse(&self.kind)
-            .ok_or_else(|| corrupt(format!("office {}: kind {:?}", self.id, self.kind)))?;
-        let position_precision = PositionPrecision::parse(&self.position_precision)
-            .ok_or_else(|| corrupt(format!("office {}: precision {:?}", self.id, self.position_precision)))?;
-        let services: Vec<String> =
-            serde_json::from_value(self.services).map_err(|e| corrupt(format!("office {}: services: {e}", self.id)))?;
-        Ok(OfficeRecord {
-            kind,
-            position_precision,
-            services,
-            version: unsigned(self.version)?,
-            id: self.id,
-            name: self.name,
-            address: self.address,
-            lon: self.lon,
-            lat: self.lat,
-            commune_code: self.commune_code,
-            outside_commune_reason: self.outside_commune_reason,
-            opening_hours: self.opening_hours,
-            phone: self.phone,
-            notes: self.notes,
-            source: self.source,
-            valid_from: self.valid_from,
-            valid_to: self.valid_to,
-        })
-    }
-}
-
-/// A change row as the databases return it.
-pub(crate) struct RawChange {
-    pub seq: i64,
-    pub office_id: String,
-    pub office_version: i64,
-    pub action: String,
-    pub token_id: String,
-    pub token_name: String,
-    pub at: DateTime<Utc>,
-    pub reason: String,
-    pub report_id: Option<i64>,
-    pub fields: Value,
-    pub before: Option<Value>,
-    pub after: Value,
-}
-
-impl RawChange {
-    pub(crate) fn into_change(self) -> Result<Change, StoreError> {
-        let seq = unsigned(self.seq)?;
-        let what = |part: &str, e: serde_json::Error| corrupt(format!("change {seq}: {part}: {e}"));
-        Ok(Change {
-            seq,
-            office_version: unsigned(self.office_version)?,
-            action: ChangeAction::parse(&self.action)
-                .ok_or_else(|| corrupt(format!("change {seq}: action {:?}", self.action)))?,
-            actor: ActorRef { token_id: self.token_id, name: self.token_name },
-            report_id: self.report_id.map(unsigned).transpose()?,
-            fields: serde_json::from_value(self.fields).map_err(|e| what("fields", e))?,
-            before: self.before.map(serde_json::from_value).transpose().map_err(|e| what("before", e))?,
-            after: serde_json::from_value(self.after).map_err(|e| what("after", e))?,
-            office_id: self.office_id,
-            at: self.at,
-            reason: self.reason,
-        })
-    }
-}
-
-/// A report row as the databases return it.
-pub(crate) struct RawReport {
-    pub id: i64,
-    pub office_id: String,
-    pub commune_code: String,
-    pub kind: String,
-    pub message: String,
-    pub proposed_lon: Option<f64>,
-    pub proposed_lat: Option<f64>,
-    pub status: String,
-    pub created_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub resolved_by_token_id: Option<String>,
-    pub resolved_by_name: Option<String>,
-    pub resolution_reason: Option<String>,
-}
-
-impl RawReport {
-    pub(crate) fn into_report(self) -> Result<Report, StoreError> {
-        let id = unsigned(self.id)?;
-        Ok(Report {
-            id,
-            kind: ReportKind::parse(&self.kind).ok_or_else(|| corrupt(format!("report {id}: kind {:?}", self.kind)))?,
-            status: ReportStatus::parse(&self.status)
-                .ok_or_else(|| corrupt(format!("report {id}: status {:?}", self.status)))?,
-            proposed_position: self.proposed_lon.zip(self.proposed_lat),
-            resolved_by: self
-                .resolved_by_token_id
-                .map(|token_id| ActorRef { token_id, name: self.resolved_by_name.unwrap_or_default() }),
-            office_id: self.office_id,
-            commune_code: self.commune_code,
-            message: self.message,
-            created_at: self.created_at,
-            resolved_at: self.resolved_at,
-            resolution_reason: self.resolution_reason,
-        })
-    }
-}
-
-/// A token row as the databases return it.
-pub(crate) struct RawToken {
-    pub id: String,
-    pub name: String,
-    pub role: String,
-    pub communes: Value,
-    pub hash: String,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl RawToken {
-    pub(crate) fn into_token(self) -> Result<StoredToken, StoreError> {
-        let role =
-            Role::parse(&self.role).ok_or_else(|| corrupt(format!("token {}: role {:?}", self.id, self.role)))?;
-        let communes: Vec<String> =
-            serde_json::from_value(self.communes).map_err(|e| corrupt(format!("token {}: communes: {e}", self.id)))?;
-        Ok(StoredToken {
-            info: TokenInfo {
-                id: self.id,
-                name: self.name,
-                role,
-                communes,
-                created_at: self.created_at,
-                revoked_at: self.revoked_at,
-            },
-            hash: self.hash,
-        })
     }
 }
 

@@ -18,15 +18,11 @@ use postgres::types::ToSql;
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Transaction};
 use serde_json::Value;
 
+use super::queries::{EachRow, SqlTx};
 use super::schema::{self, POSTGRES_MIGRATIONS, POSTGRES_VERSION_TABLE};
-use super::{
-    corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
-};
-use super::{lock_within, Mutex, SEQ_FLOOR_KEY};
+use super::sql::{Columns, Dialect, SqlValue};
+use super::{corrupt, lock_within, Mutex, Tx};
 use crate::error::StoreError;
-use crate::model::{Change, OfficeRecord};
-use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
-use crate::tokens::{StoredToken, TokenInfo};
 
 /// The advisory lock every write transaction takes ("hue_regi" in ASCII).
 const WRITE_LOCK: i64 = 0x6875_655f_7265_6769;
@@ -37,14 +33,6 @@ const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
 /// Session settings: give up waiting for another replica's write lock after a while (the
 /// caller reports "unavailable, retry"), and never let an abandoned transaction hold it.
 const SESSION_SETTINGS: &str = "SET lock_timeout = '5s'; SET idle_in_transaction_session_timeout = '60s'";
-
-const OFFICE_COLUMNS: &str = "id, kind, name, address, lon, lat, position_precision, commune_code, \
-     outside_commune_reason, opening_hours, phone, services, notes, source, valid_from, valid_to, version";
-const CHANGE_COLUMNS: &str =
-    "seq, office_id, office_version, action, token_id, token_name, at, reason, report_id, fields, before, after";
-const REPORT_COLUMNS: &str = "id, office_id, commune_code, kind, message, proposed_lon, proposed_lat, status, \
-     created_at, resolved_at, resolved_by_token_id, resolved_by_name, resolution_reason";
-const TOKEN_COLUMNS: &str = "id, name, role, communes, hash, created_at, revoked_at";
 
 /// A registry in a PostgreSQL database.
 pub(crate) struct PgStore {
@@ -205,402 +193,64 @@ pub(crate) fn pg_error(e: postgres::Error) -> StoreError {
     }
 }
 
+/// Column `index` of `row` as `T`: a value of another type (or a NULL where `T` is no `Option`)
+/// is unreadable data.
 fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, StoreError> {
     row.try_get(index).map_err(|e| corrupt(format!("column {index}: {e}")))
 }
 
-fn office_from_row(row: &Row) -> Result<OfficeRecord, StoreError> {
-    RawOffice {
-        id: get(row, 0)?,
-        kind: get(row, 1)?,
-        name: get(row, 2)?,
-        address: get(row, 3)?,
-        lon: get(row, 4)?,
-        lat: get(row, 5)?,
-        position_precision: get(row, 6)?,
-        commune_code: get(row, 7)?,
-        outside_commune_reason: get(row, 8)?,
-        opening_hours: get(row, 9)?,
-        phone: get(row, 10)?,
-        services: get(row, 11)?,
-        notes: get(row, 12)?,
-        source: get(row, 13)?,
-        valid_from: get(row, 14)?,
-        valid_to: get(row, 15)?,
-        version: get(row, 16)?,
+impl Columns for Row {
+    fn text(&self, index: usize) -> Result<Option<String>, StoreError> {
+        get(self, index)
     }
-    .into_record()
-}
 
-fn change_from_row(row: &Row) -> Result<Change, StoreError> {
-    RawChange {
-        seq: get(row, 0)?,
-        office_id: get(row, 1)?,
-        office_version: get(row, 2)?,
-        action: get(row, 3)?,
-        token_id: get(row, 4)?,
-        token_name: get(row, 5)?,
-        at: get(row, 6)?,
-        reason: get(row, 7)?,
-        report_id: get(row, 8)?,
-        fields: get(row, 9)?,
-        before: get(row, 10)?,
-        after: get(row, 11)?,
+    fn integer(&self, index: usize) -> Result<Option<i64>, StoreError> {
+        get(self, index)
     }
-    .into_change()
-}
 
-fn report_from_row(row: &Row) -> Result<Report, StoreError> {
-    RawReport {
-        id: get(row, 0)?,
-        office_id: get(row, 1)?,
-        commune_code: get(row, 2)?,
-        kind: get(row, 3)?,
-        message: get(row, 4)?,
-        proposed_lon: get(row, 5)?,
-        proposed_lat: get(row, 6)?,
-        status: get(row, 7)?,
-        created_at: get(row, 8)?,
-        resolved_at: get(row, 9)?,
-        resolved_by_token_id: get(row, 10)?,
-        resolved_by_name: get(row, 11)?,
-        resolution_reason: get(row, 12)?,
+    fn real(&self, index: usize) -> Result<Option<f64>, StoreError> {
+        get(self, index)
     }
-    .into_report()
-}
 
-fn token_from_row(row: &Row) -> Result<StoredToken, StoreError> {
-    RawToken {
-        id: get(row, 0)?,
-        name: get(row, 1)?,
-        role: get(row, 2)?,
-        communes: get(row, 3)?,
-        hash: get(row, 4)?,
-        created_at: get(row, 5)?,
-        revoked_at: get(row, 6)?,
+    fn json(&self, index: usize) -> Result<Option<Value>, StoreError> {
+        get(self, index)
     }
-    .into_token()
-}
 
-/// Runs a query and decodes every row.
-fn collect<T>(
-    tx: &mut Transaction<'_>,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-    decode: fn(&Row) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    tx.query(sql, params).map_err(pg_error)?.iter().map(decode).collect()
-}
-
-/// The values of an office row, in `OFFICE_COLUMNS` order.
-struct OfficeValues {
-    services: Value,
-    version: i64,
-}
-
-impl OfficeValues {
-    fn of(o: &OfficeRecord) -> Result<OfficeValues, StoreError> {
-        Ok(OfficeValues { services: json(&o.services), version: signed(o.version)? })
+    fn time(&self, index: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
+        get(self, index)
     }
 }
 
-impl Tx for Transaction<'_> {
-    fn registry_version(&mut self) -> Result<u64, StoreError> {
-        let row = self
-            .query_one(
-                "SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM changes), 0), \
-                 COALESCE((SELECT value::BIGINT FROM registry_meta WHERE key = $1), 0))::BIGINT",
-                &[&SEQ_FLOOR_KEY],
-            )
-            .map_err(pg_error)?;
-        unsigned(get(&row, 0)?)
+/// The values as the driver binds them: each a typed Rust value (a NULL too, see
+/// [`SqlValue`]), which the driver checks against its parameter's type; JSON as `jsonb`, moments
+/// as `timestamptz`, a list as a `text[]`.
+fn bind(values: &[SqlValue]) -> Vec<&(dyn ToSql + Sync)> {
+    values
+        .iter()
+        .map(|value| -> &(dyn ToSql + Sync) {
+            match value {
+                SqlValue::Integer(value) => value,
+                SqlValue::Real(value) => value,
+                SqlValue::Text(value) => value,
+                SqlValue::Json(value) => value,
+                SqlValue::Time(value) => value,
+                SqlValue::TextList(texts) => texts,
+            }
+        })
+        .collect()
+}
+
+impl SqlTx for Transaction<'_> {
+    const DIALECT: Dialect = Dialect::Postgres;
+
+    fn run(&mut self, sql: &str, values: &[SqlValue]) -> Result<u64, StoreError> {
+        self.execute(sql, &bind(values)).map_err(pg_error)
     }
 
-    fn open_seat(&mut self, commune: &str, except: &str) -> Result<Option<String>, StoreError> {
-        let row = self
-            .query_opt(
-                "SELECT id FROM offices WHERE commune_code = $1 AND kind = 'commune_seat' AND valid_to IS NULL AND id <> $2 LIMIT 1",
-                &[&commune, &except],
-            )
-            .map_err(pg_error)?;
-        row.map(|row| get(&row, 0)).transpose()
-    }
-
-    fn office(&mut self, id: &str) -> Result<Option<OfficeRecord>, StoreError> {
-        let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE id = $1");
-        Ok(collect(self, &sql, &[&id], office_from_row)?.pop())
-    }
-
-    fn current_offices(&mut self) -> Result<Vec<OfficeRecord>, StoreError> {
-        let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE valid_to IS NULL ORDER BY id COLLATE \"C\"");
-        collect(self, &sql, &[], office_from_row)
-    }
-
-    fn insert_office(&mut self, o: &OfficeRecord) -> Result<(), StoreError> {
-        let v = OfficeValues::of(o)?;
-        let sql = format!(
-            "INSERT INTO offices ({OFFICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-        );
-        self.execute(
-            &sql,
-            &[
-                &o.id,
-                &o.kind.as_str(),
-                &o.name,
-                &o.address,
-                &o.lon,
-                &o.lat,
-                &o.position_precision.as_str(),
-                &o.commune_code,
-                &o.outside_commune_reason,
-                &o.opening_hours,
-                &o.phone,
-                &v.services,
-                &o.notes,
-                &o.source,
-                &o.valid_from,
-                &o.valid_to,
-                &v.version,
-            ],
-        )
-        .map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn replace_office(&mut self, o: &OfficeRecord, expected_version: u64) -> Result<bool, StoreError> {
-        let v = OfficeValues::of(o)?;
-        let expected = signed(expected_version)?;
-        let n = self
-            .execute(
-                "UPDATE offices SET kind = $2, name = $3, address = $4, lon = $5, lat = $6, position_precision = $7, \
-                 commune_code = $8, outside_commune_reason = $9, opening_hours = $10, phone = $11, services = $12, \
-                 notes = $13, source = $14, valid_from = $15, valid_to = $16, version = $17 \
-                 WHERE id = $1 AND version = $18",
-                &[
-                    &o.id,
-                    &o.kind.as_str(),
-                    &o.name,
-                    &o.address,
-                    &o.lon,
-                    &o.lat,
-                    &o.position_precision.as_str(),
-                    &o.commune_code,
-                    &o.outside_commune_reason,
-                    &o.opening_hours,
-                    &o.phone,
-                    &v.services,
-                    &o.notes,
-                    &o.source,
-                    &o.valid_from,
-                    &o.valid_to,
-                    &v.version,
-                    &expected,
-                ],
-            )
-            .map_err(pg_error)?;
-        Ok(n == 1)
-    }
-
-    fn insert_change(&mut self, c: &Change) -> Result<(), StoreError> {
-        let sql = format!(
-            "INSERT INTO changes ({CHANGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        );
-        let report_id = c.report_id.map(signed).transpose()?;
-        let before = c.before.as_ref().map(json);
-        self.execute(
-            &sql,
-            &[
-                &signed(c.seq)?,
-                &c.office_id,
-                &signed(c.office_version)?,
-                &c.action.as_str(),
-                &c.actor.token_id,
-                &c.actor.name,
-                &c.at,
-                &c.reason,
-                &report_id,
-                &json(&c.fields),
-                &before,
-                &json(&c.after),
-            ],
-        )
-        .map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn changes(&mut self, q: &ChangeQuery<'_>) -> Result<Vec<Change>, StoreError> {
-        let mut conditions = Vec::new();
-        let mut values: Vec<Box<dyn ToSql + Sync>> = Vec::new();
-        if let Some(id) = q.office_id {
-            values.push(Box::new(id.to_string()));
-            conditions.push(format!("office_id = ${}", values.len()));
+    fn fetch(&mut self, sql: &str, values: &[SqlValue], each: EachRow<'_>) -> Result<(), StoreError> {
+        for row in self.query(sql, &bind(values)).map_err(pg_error)? {
+            each(&row)?;
         }
-        if let Some(token) = q.token_id {
-            values.push(Box::new(token.to_string()));
-            conditions.push(format!("token_id = ${}", values.len()));
-        }
-        if let Some(seq) = q.after_seq {
-            values.push(Box::new(signed(seq)?));
-            conditions.push(format!("seq > ${}", values.len()));
-        }
-        if let Some(from) = q.from {
-            values.push(Box::new(from));
-            conditions.push(format!("at >= ${}", values.len()));
-        }
-        if let Some(to) = q.to {
-            values.push(Box::new(to));
-            conditions.push(format!("at < ${}", values.len()));
-        }
-        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        let order = if q.newest_first { "DESC" } else { "ASC" };
-        let limit = q.limit.map(|_| format!("LIMIT {}", page(q.limit, 100))).unwrap_or_default();
-        let sql = format!("SELECT {CHANGE_COLUMNS} FROM changes {filter} ORDER BY seq {order} {limit}");
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
-        collect(self, &sql, &refs, change_from_row)
-    }
-
-    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
-        let rows = self.query("SELECT value FROM registry_meta WHERE key = $1", &[&key]).map_err(pg_error)?;
-        rows.first().map(|r| get(r, 0)).transpose()
-    }
-
-    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO registry_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&key, &value],
-        )
-        .map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn insert_token(&mut self, t: &StoredToken) -> Result<(), StoreError> {
-        let sql = format!("INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
-        self.execute(
-            &sql,
-            &[
-                &t.info.id,
-                &t.info.name,
-                &t.info.role.as_str(),
-                &json(&t.info.communes),
-                &t.hash,
-                &t.info.created_at,
-                &t.info.revoked_at,
-            ],
-        )
-        .map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn token(&mut self, id: &str) -> Result<Option<StoredToken>, StoreError> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = $1");
-        Ok(collect(self, &sql, &[&id], token_from_row)?.pop())
-    }
-
-    fn tokens(&mut self) -> Result<Vec<TokenInfo>, StoreError> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id");
-        Ok(collect(self, &sql, &[], token_from_row)?.into_iter().map(|t| t.info).collect())
-    }
-
-    fn revoke_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.execute("UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
-            .map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn idempotent(
-        &mut self,
-        token_id: &str,
-        key: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Option<(String, Value)>, StoreError> {
-        let row = self
-            .query_opt(
-                "SELECT fingerprint, response FROM idempotency WHERE token_id = $1 AND key = $2 AND created_at >= $3",
-                &[&token_id, &key, &since],
-            )
-            .map_err(pg_error)?;
-        row.map(|row| Ok((get(&row, 0)?, get(&row, 1)?))).transpose()
-    }
-
-    fn remember_idempotent(
-        &mut self,
-        token_id: &str,
-        key: &str,
-        fingerprint: &str,
-        at: DateTime<Utc>,
-        answer: &Value,
-    ) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO idempotency (token_id, key, fingerprint, created_at, response) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (token_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, \
-             created_at = excluded.created_at, response = excluded.response",
-            &[&token_id, &key, &fingerprint, &at, answer],
-        )
-        .map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn forget_idempotent_before(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
-        self.execute("DELETE FROM idempotency WHERE created_at < $1", &[&before]).map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError> {
-        self.execute("UPDATE tokens SET hash = $3 WHERE id = $1 AND hash = $2", &[&id, &old, &new])
-            .map_err(pg_error)?;
-        Ok(())
-    }
-
-    fn insert_report(&mut self, r: &NewReport, commune_code: &str, at: DateTime<Utc>) -> Result<u64, StoreError> {
-        let row = self
-            .query_one(
-                "INSERT INTO reports (office_id, commune_code, kind, message, proposed_lon, proposed_lat, status, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &[
-                    &r.office_id,
-                    &commune_code,
-                    &r.kind.as_str(),
-                    &r.message.trim(),
-                    &r.proposed_position.map(|p| p.0),
-                    &r.proposed_position.map(|p| p.1),
-                    &ReportStatus::Open.as_str(),
-                    &at,
-                ],
-            )
-            .map_err(pg_error)?;
-        unsigned(get(&row, 0)?)
-    }
-
-    fn report(&mut self, id: u64) -> Result<Option<Report>, StoreError> {
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = $1");
-        let id = signed(id)?;
-        Ok(collect(self, &sql, &[&id], report_from_row)?.pop())
-    }
-
-    fn reports(&mut self, filter: ReportFilter, communes: Option<&[String]>) -> Result<Vec<Report>, StoreError> {
-        let mut conditions = Vec::new();
-        let mut values: Vec<Box<dyn ToSql + Sync>> = Vec::new();
-        if let ReportFilter::Status(status) = filter {
-            values.push(Box::new(status.as_str()));
-            conditions.push(format!("status = ${}", values.len()));
-        }
-        if let Some(communes) = communes {
-            values.push(Box::new(communes.to_vec()));
-            conditions.push(format!("commune_code = ANY(${})", values.len()));
-        }
-        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports {filter} ORDER BY id");
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
-        collect(self, &sql, &refs, report_from_row)
-    }
-
-    fn resolve_report(&mut self, id: u64, r: &ReportResolution<'_>) -> Result<(), StoreError> {
-        self.execute(
-            "UPDATE reports SET status = $2, resolved_at = $3, resolved_by_token_id = $4, resolved_by_name = $5, \
-             resolution_reason = $6 WHERE id = $1",
-            &[&signed(id)?, &r.status.as_str(), &r.at, &r.by.token_id, &r.by.name, &r.reason],
-        )
-        .map_err(pg_error)?;
         Ok(())
     }
 }

@@ -19,31 +19,19 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::types::ToSql;
-use rusqlite::{params, params_from_iter, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction};
+use rusqlite::types::{ToSql, ToSqlOutput, Value as SqliteValue};
+use rusqlite::{params, params_from_iter, Connection, ErrorCode, OpenFlags, Row, Transaction};
 use serde_json::Value;
 
+use super::queries::{EachRow, SqlTx};
 use super::schema::{self, SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_VERSION_TABLE};
-use super::{
-    corrupt, json, page, signed, unsigned, ChangeQuery, RawChange, RawOffice, RawReport, RawToken, ReportResolution, Tx,
-};
-use super::{lock_within, Mutex, RestoreReport, EPOCH_KEY, RESTORED_FROM_KEY, SEQ_FLOOR_KEY};
+use super::sql::{Columns, Dialect, SqlValue};
+use super::{corrupt, json, lock_within, Mutex, RestoreReport, Tx, EPOCH_KEY, RESTORED_FROM_KEY, SEQ_FLOOR_KEY};
 use crate::error::StoreError;
-use crate::model::{Change, OfficeRecord};
-use crate::reports::{NewReport, Report, ReportFilter, ReportStatus};
-use crate::tokens::{StoredToken, TokenInfo};
 
 /// How long a statement waits for another process's write lock before the registry reports
 /// itself unavailable.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-const OFFICE_COLUMNS: &str = "id, kind, name, address, lon, lat, position_precision, commune_code, \
-     outside_commune_reason, opening_hours, phone, services, notes, source, valid_from, valid_to, version";
-const CHANGE_COLUMNS: &str =
-    "seq, office_id, office_version, action, token_id, token_name, at, reason, report_id, fields, before, after";
-const REPORT_COLUMNS: &str = "id, office_id, commune_code, kind, message, proposed_lon, proposed_lat, status, \
-     created_at, resolved_at, resolved_by_token_id, resolved_by_name, resolution_reason";
-const TOKEN_COLUMNS: &str = "id, name, role, communes, hash, created_at, revoked_at";
 
 /// A registry in an SQLite file.
 pub(crate) struct SqliteStore {
@@ -442,380 +430,59 @@ fn parse_json(text: &str) -> Result<Value, StoreError> {
     serde_json::from_str(text).map_err(|e| corrupt(format!("stored JSON: {e}")))
 }
 
-fn get<T: rusqlite::types::FromSql>(row: &Row<'_>, index: usize) -> Result<T, StoreError> {
-    row.get(index).map_err(sqlite_error)
+/// A value as SQLite stores it: JSON and moments as text (see [`ts`]), a list as a JSON array
+/// for `json_each`.
+impl ToSql for SqlValue {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        let text = |value: Option<String>| ToSqlOutput::Owned(value.map_or(SqliteValue::Null, SqliteValue::Text));
+        match self {
+            SqlValue::Integer(value) => value.to_sql(),
+            SqlValue::Real(value) => value.to_sql(),
+            SqlValue::Text(value) => value.to_sql(),
+            SqlValue::Json(value) => Ok(text(value.as_ref().map(Value::to_string))),
+            SqlValue::Time(value) => Ok(text(value.map(ts))),
+            SqlValue::TextList(texts) => Ok(text(Some(json(texts).to_string()))),
+        }
+    }
 }
 
-fn office_from_row(row: &Row<'_>) -> Result<OfficeRecord, StoreError> {
-    RawOffice {
-        id: get(row, 0)?,
-        kind: get(row, 1)?,
-        name: get(row, 2)?,
-        address: get(row, 3)?,
-        lon: get(row, 4)?,
-        lat: get(row, 5)?,
-        position_precision: get(row, 6)?,
-        commune_code: get(row, 7)?,
-        outside_commune_reason: get(row, 8)?,
-        opening_hours: get(row, 9)?,
-        phone: get(row, 10)?,
-        services: parse_json(&get::<String>(row, 11)?)?,
-        notes: get(row, 12)?,
-        source: get(row, 13)?,
-        valid_from: parse_ts(&get::<String>(row, 14)?)?,
-        valid_to: get::<Option<String>>(row, 15)?.as_deref().map(parse_ts).transpose()?,
-        version: get(row, 16)?,
+impl Columns for Row<'_> {
+    fn text(&self, index: usize) -> Result<Option<String>, StoreError> {
+        self.get(index).map_err(sqlite_error)
     }
-    .into_record()
+
+    fn integer(&self, index: usize) -> Result<Option<i64>, StoreError> {
+        self.get(index).map_err(sqlite_error)
+    }
+
+    fn real(&self, index: usize) -> Result<Option<f64>, StoreError> {
+        self.get(index).map_err(sqlite_error)
+    }
+
+    fn json(&self, index: usize) -> Result<Option<Value>, StoreError> {
+        self.text(index)?.as_deref().map(parse_json).transpose()
+    }
+
+    fn time(&self, index: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.text(index)?.as_deref().map(parse_ts).transpose()
+    }
 }
 
-fn change_from_row(row: &Row<'_>) -> Result<Change, StoreError> {
-    RawChange {
-        seq: get(row, 0)?,
-        office_id: get(row, 1)?,
-        office_version: get(row, 2)?,
-        action: get(row, 3)?,
-        token_id: get(row, 4)?,
-        token_name: get(row, 5)?,
-        at: parse_ts(&get::<String>(row, 6)?)?,
-        reason: get(row, 7)?,
-        report_id: get(row, 8)?,
-        fields: parse_json(&get::<String>(row, 9)?)?,
-        before: get::<Option<String>>(row, 10)?.as_deref().map(parse_json).transpose()?,
-        after: parse_json(&get::<String>(row, 11)?)?,
-    }
-    .into_change()
-}
+impl SqlTx for Transaction<'_> {
+    const DIALECT: Dialect = Dialect::Sqlite;
 
-fn report_from_row(row: &Row<'_>) -> Result<Report, StoreError> {
-    RawReport {
-        id: get(row, 0)?,
-        office_id: get(row, 1)?,
-        commune_code: get(row, 2)?,
-        kind: get(row, 3)?,
-        message: get(row, 4)?,
-        proposed_lon: get(row, 5)?,
-        proposed_lat: get(row, 6)?,
-        status: get(row, 7)?,
-        created_at: parse_ts(&get::<String>(row, 8)?)?,
-        resolved_at: get::<Option<String>>(row, 9)?.as_deref().map(parse_ts).transpose()?,
-        resolved_by_token_id: get(row, 10)?,
-        resolved_by_name: get(row, 11)?,
-        resolution_reason: get(row, 12)?,
-    }
-    .into_report()
-}
-
-fn token_from_row(row: &Row<'_>) -> Result<StoredToken, StoreError> {
-    RawToken {
-        id: get(row, 0)?,
-        name: get(row, 1)?,
-        role: get(row, 2)?,
-        communes: parse_json(&get::<String>(row, 3)?)?,
-        hash: get(row, 4)?,
-        created_at: parse_ts(&get::<String>(row, 5)?)?,
-        revoked_at: get::<Option<String>>(row, 6)?.as_deref().map(parse_ts).transpose()?,
-    }
-    .into_token()
-}
-
-/// Runs a query and decodes every row.
-fn collect<T>(
-    tx: &Transaction<'_>,
-    sql: &str,
-    params: &[&dyn ToSql],
-    decode: fn(&Row<'_>) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    let mut statement = tx.prepare_cached(sql).map_err(sqlite_error)?;
-    let mut rows = statement.query(params).map_err(sqlite_error)?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(sqlite_error)? {
-        out.push(decode(row)?);
-    }
-    Ok(out)
-}
-
-fn office_params(o: &OfficeRecord) -> Result<Vec<Box<dyn ToSql>>, StoreError> {
-    Ok(vec![
-        Box::new(o.id.clone()),
-        Box::new(o.kind.as_str()),
-        Box::new(o.name.clone()),
-        Box::new(o.address.clone()),
-        Box::new(o.lon),
-        Box::new(o.lat),
-        Box::new(o.position_precision.as_str()),
-        Box::new(o.commune_code.clone()),
-        Box::new(o.outside_commune_reason.clone()),
-        Box::new(o.opening_hours.clone()),
-        Box::new(o.phone.clone()),
-        Box::new(json(&o.services).to_string()),
-        Box::new(o.notes.clone()),
-        Box::new(o.source.clone()),
-        Box::new(ts(o.valid_from)),
-        Box::new(o.valid_to.map(ts)),
-        Box::new(signed(o.version)?),
-    ])
-}
-
-impl Tx for Transaction<'_> {
-    fn registry_version(&mut self) -> Result<u64, StoreError> {
-        let v: i64 = self
-            .query_row(
-                "SELECT MAX(COALESCE((SELECT MAX(seq) FROM changes), 0), \
-                 COALESCE((SELECT CAST(value AS INTEGER) FROM registry_meta WHERE key = ?1), 0))",
-                [SEQ_FLOOR_KEY],
-                |r| r.get(0),
-            )
-            .map_err(sqlite_error)?;
-        unsigned(v)
+    fn run(&mut self, sql: &str, values: &[SqlValue]) -> Result<u64, StoreError> {
+        let mut statement = self.prepare_cached(sql).map_err(sqlite_error)?;
+        let changed = statement.execute(params_from_iter(values)).map_err(sqlite_error)?;
+        Ok(u64::try_from(changed).unwrap_or(u64::MAX))
     }
 
-    fn open_seat(&mut self, commune: &str, except: &str) -> Result<Option<String>, StoreError> {
-        self.query_row(
-            "SELECT id FROM offices WHERE commune_code = ?1 AND kind = 'commune_seat' AND valid_to IS NULL AND id <> ?2",
-            [commune, except],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(sqlite_error)
-    }
-
-    fn office(&mut self, id: &str) -> Result<Option<OfficeRecord>, StoreError> {
-        let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE id = ?1");
-        Ok(collect(self, &sql, &[&id], office_from_row)?.pop())
-    }
-
-    fn current_offices(&mut self) -> Result<Vec<OfficeRecord>, StoreError> {
-        let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE valid_to IS NULL ORDER BY id");
-        collect(self, &sql, &[], office_from_row)
-    }
-
-    fn insert_office(&mut self, office: &OfficeRecord) -> Result<(), StoreError> {
-        let sql = format!(
-            "INSERT INTO offices ({OFFICE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-        );
-        self.execute(&sql, params_from_iter(office_params(office)?)).map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn replace_office(&mut self, office: &OfficeRecord, expected_version: u64) -> Result<bool, StoreError> {
-        let mut values = office_params(office)?;
-        values.push(Box::new(signed(expected_version)?));
-        let sql =
-            "UPDATE offices SET kind = ?2, name = ?3, address = ?4, lon = ?5, lat = ?6, position_precision = ?7, \
-                   commune_code = ?8, outside_commune_reason = ?9, opening_hours = ?10, phone = ?11, services = ?12, \
-                   notes = ?13, source = ?14, valid_from = ?15, valid_to = ?16, version = ?17 \
-                   WHERE id = ?1 AND version = ?18";
-        let n = self.execute(sql, params_from_iter(values)).map_err(sqlite_error)?;
-        Ok(n == 1)
-    }
-
-    fn insert_change(&mut self, c: &Change) -> Result<(), StoreError> {
-        let sql = format!(
-            "INSERT INTO changes ({CHANGE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-        );
-        self.execute(
-            &sql,
-            params![
-                signed(c.seq)?,
-                c.office_id,
-                signed(c.office_version)?,
-                c.action.as_str(),
-                c.actor.token_id,
-                c.actor.name,
-                ts(c.at),
-                c.reason,
-                c.report_id.map(signed).transpose()?,
-                json(&c.fields).to_string(),
-                c.before.as_ref().map(|b| json(b).to_string()),
-                json(&c.after).to_string(),
-            ],
-        )
-        .map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn changes(&mut self, q: &ChangeQuery<'_>) -> Result<Vec<Change>, StoreError> {
-        let mut conditions = Vec::new();
-        let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(id) = q.office_id {
-            values.push(Box::new(id.to_string()));
-            conditions.push(format!("office_id = ?{}", values.len()));
+    fn fetch(&mut self, sql: &str, values: &[SqlValue], each: EachRow<'_>) -> Result<(), StoreError> {
+        let mut statement = self.prepare_cached(sql).map_err(sqlite_error)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(sqlite_error)?;
+        while let Some(row) = rows.next().map_err(sqlite_error)? {
+            each(row)?;
         }
-        if let Some(token) = q.token_id {
-            values.push(Box::new(token.to_string()));
-            conditions.push(format!("token_id = ?{}", values.len()));
-        }
-        if let Some(seq) = q.after_seq {
-            values.push(Box::new(signed(seq)?));
-            conditions.push(format!("seq > ?{}", values.len()));
-        }
-        if let Some(from) = q.from {
-            values.push(Box::new(ts(from)));
-            conditions.push(format!("at >= ?{}", values.len()));
-        }
-        if let Some(to) = q.to {
-            values.push(Box::new(ts(to)));
-            conditions.push(format!("at < ?{}", values.len()));
-        }
-        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        let order = if q.newest_first { "DESC" } else { "ASC" };
-        let limit = q.limit.map(|_| format!("LIMIT {}", page(q.limit, 100))).unwrap_or_default();
-        let sql = format!("SELECT {CHANGE_COLUMNS} FROM changes {filter} ORDER BY seq {order} {limit}");
-        let refs: Vec<&dyn ToSql> = values.iter().map(|v| v.as_ref()).collect();
-        collect(self, &sql, &refs, change_from_row)
-    }
-
-    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
-        self.query_row("SELECT value FROM registry_meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(sqlite_error)
-    }
-
-    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO registry_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
-        .map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn insert_token(&mut self, t: &StoredToken) -> Result<(), StoreError> {
-        let sql = format!("INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        self.execute(
-            &sql,
-            params![
-                t.info.id,
-                t.info.name,
-                t.info.role.as_str(),
-                json(&t.info.communes).to_string(),
-                t.hash,
-                ts(t.info.created_at),
-                t.info.revoked_at.map(ts),
-            ],
-        )
-        .map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn token(&mut self, id: &str) -> Result<Option<StoredToken>, StoreError> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = ?1");
-        Ok(collect(self, &sql, &[&id], token_from_row)?.pop())
-    }
-
-    fn tokens(&mut self) -> Result<Vec<TokenInfo>, StoreError> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id");
-        Ok(collect(self, &sql, &[], token_from_row)?.into_iter().map(|t| t.info).collect())
-    }
-
-    fn revoke_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.execute("UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, ts(at)])
-            .map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn idempotent(
-        &mut self,
-        token_id: &str,
-        key: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Option<(String, Value)>, StoreError> {
-        let found: Option<(String, String)> = self
-            .query_row(
-                "SELECT fingerprint, response FROM idempotency WHERE token_id = ?1 AND key = ?2 AND created_at >= ?3",
-                params![token_id, key, ts(since)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(sqlite_error)?;
-        found
-            .map(|(fingerprint, text)| {
-                let answer = serde_json::from_str(&text)
-                    .map_err(|e| StoreError::Database { reason: format!("idempotency {key:?}: {e}") })?;
-                Ok((fingerprint, answer))
-            })
-            .transpose()
-    }
-
-    fn remember_idempotent(
-        &mut self,
-        token_id: &str,
-        key: &str,
-        fingerprint: &str,
-        at: DateTime<Utc>,
-        answer: &Value,
-    ) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO idempotency (token_id, key, fingerprint, created_at, response) VALUES (?1, ?2, ?3, ?4, ?5) \
-             ON CONFLICT (token_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, \
-             created_at = excluded.created_at, response = excluded.response",
-            params![token_id, key, fingerprint, ts(at), answer.to_string()],
-        )
-        .map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn forget_idempotent_before(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
-        self.execute("DELETE FROM idempotency WHERE created_at < ?1", params![ts(before)]).map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn rehash_token(&mut self, id: &str, old: &str, new: &str) -> Result<(), StoreError> {
-        self.execute("UPDATE tokens SET hash = ?3 WHERE id = ?1 AND hash = ?2", params![id, old, new])
-            .map_err(sqlite_error)?;
-        Ok(())
-    }
-
-    fn insert_report(&mut self, r: &NewReport, commune_code: &str, at: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.execute(
-            "INSERT INTO reports (office_id, commune_code, kind, message, proposed_lon, proposed_lat, status, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                r.office_id,
-                commune_code,
-                r.kind.as_str(),
-                r.message.trim(),
-                r.proposed_position.map(|p| p.0),
-                r.proposed_position.map(|p| p.1),
-                ReportStatus::Open.as_str(),
-                ts(at),
-            ],
-        )
-        .map_err(sqlite_error)?;
-        unsigned(self.last_insert_rowid())
-    }
-
-    fn report(&mut self, id: u64) -> Result<Option<Report>, StoreError> {
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?1");
-        let id = signed(id)?;
-        Ok(collect(self, &sql, &[&id], report_from_row)?.pop())
-    }
-
-    fn reports(&mut self, filter: ReportFilter, communes: Option<&[String]>) -> Result<Vec<Report>, StoreError> {
-        let mut conditions = Vec::new();
-        let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-        if let ReportFilter::Status(status) = filter {
-            values.push(Box::new(status.as_str()));
-            conditions.push(format!("status = ?{}", values.len()));
-        }
-        if let Some(communes) = communes {
-            values.push(Box::new(json(&communes).to_string()));
-            conditions.push(format!("commune_code IN (SELECT value FROM json_each(?{}))", values.len()));
-        }
-        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports {filter} ORDER BY id");
-        let refs: Vec<&dyn ToSql> = values.iter().map(|v| v.as_ref()).collect();
-        collect(self, &sql, &refs, report_from_row)
-    }
-
-    fn resolve_report(&mut self, id: u64, r: &ReportResolution<'_>) -> Result<(), StoreError> {
-        self.execute(
-            "UPDATE reports SET status = ?2, resolved_at = ?3, resolved_by_token_id = ?4, resolved_by_name = ?5, \
-             resolution_reason = ?6 WHERE id = ?1",
-            params![signed(id)?, r.status.as_str(), ts(r.at), r.by.token_id, r.by.name, r.reason],
-        )
-        .map_err(sqlite_error)?;
         Ok(())
     }
 }
