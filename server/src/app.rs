@@ -36,9 +36,10 @@ pub const DEFAULT_MAX_CONCURRENT: usize = 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The optional admin surface: present only when an admin token is configured.
+#[derive(Clone)]
 pub struct Admin {
     /// Reloads the dataset.
-    pub reloader: crate::reload::Reloader,
+    pub reloader: crate::boot::reload::Reloader,
     /// The bearer token `/admin/reload` requires; without one the route does not exist.
     pub token: Option<String>,
 }

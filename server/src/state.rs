@@ -52,7 +52,7 @@ impl Snapshot {
 #[derive(Default)]
 pub struct Exports {
     /// The communes as FlatGeobuf, or why it could not be encoded.
-    pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, crate::fgb::FgbError>>,
+    pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, crate::formats::fgb::FgbError>>,
     /// The offline pack (`/api/v1/offline-pack`), as JSON.
     pub offline_pack: std::sync::OnceLock<axum::body::Bytes>,
 }
@@ -81,7 +81,7 @@ pub struct AppState {
     /// The office registry, when the service keeps one (`--store`).
     pub registry: Option<Arc<crate::registry_link::RegistryLink>>,
     /// Residents' reports per client address: 10 in any 10 minutes.
-    pub report_limit: Arc<crate::rate_limit::RateLimit<Option<crate::client::ClientKey>>>,
+    pub report_limit: Arc<crate::net::rate_limit::RateLimit<Option<crate::net::client::ClientKey>>>,
     /// Failed sign-ins, per client and per client and token id.
     pub auth_failures: Arc<crate::http::auth::SignInFailures>,
     pub settings: Arc<Settings>,
@@ -102,7 +102,7 @@ impl AppState {
             current: Arc::new(ArcSwap::from_pointee(snapshot)),
             builder: Default::default(),
             registry: None,
-            report_limit: Arc::new(crate::rate_limit::RateLimit::new(10, std::time::Duration::from_secs(600))),
+            report_limit: Arc::new(crate::net::rate_limit::RateLimit::new(10, std::time::Duration::from_secs(600))),
             auth_failures: Arc::new(crate::http::auth::SignInFailures::default()),
             settings: Arc::new(settings),
             glyphs: Default::default(),

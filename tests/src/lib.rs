@@ -198,29 +198,28 @@ impl Drop for Server {
     }
 }
 
-/// The router in this process, on the reference data, driven with `tower::ServiceExt::oneshot`:
-/// for tests of request handling that need no socket, no process and no flags.
+/// The service in this process, on the reference data, built by `server::boot::build` as
+/// `hue-map serve` builds it (the fast path, then the router with every layer) and driven
+/// with `tower::ServiceExt::oneshot`: for tests of request handling that need no socket, no
+/// process and no flags.
 pub struct InProcess {
     router: server::app::App,
+    fast: server::http::fast_path::FastPath,
     runtime: tokio::runtime::Runtime,
 }
 
 impl InProcess {
-    /// One router for the whole suite (its tiles rendered to z10; deeper ones render on demand).
+    /// One service for the whole suite (its tiles rendered to z10; deeper ones render on demand).
     pub fn shared() -> &'static InProcess {
         static APP: OnceLock<InProcess> = OnceLock::new();
         APP.get_or_init(|| {
-            let snapshot =
-                server::state::load_snapshot(&testkit::reference_data_dir(), 10).expect("the reference data loads");
-            let state = server::state::AppState::new(snapshot, Default::default(), None);
-            let reloader = server::reload::Reloader::new(server::reload::ReloadConfig {
-                data_dir: testkit::reference_data_dir(),
-                pyramid_maxzoom: Some(10),
-            });
-            let admin = server::app::Admin { reloader, token: None };
-            let router = server::app::router(state, admin, server::app::DEFAULT_MAX_CONCURRENT);
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-            InProcess { router, runtime }
+            let config = server::boot::ServeConfig {
+                pyramid_maxzoom: Some(10),
+                ..server::boot::ServeConfig::new(testkit::reference_data_dir())
+            };
+            let service = runtime.block_on(server::boot::build(config)).expect("the reference data loads");
+            InProcess { router: service.router(), fast: service.fast_path(), runtime }
         })
     }
 
@@ -239,7 +238,10 @@ impl InProcess {
         }
         let request = request.body(body.into()).expect("a valid request");
         self.runtime.block_on(async {
-            let response = self.router.clone().oneshot(request).await.expect("the router never fails");
+            let response = match self.fast.answer(&request) {
+                Some(response) => response,
+                None => self.router.clone().oneshot(request).await.expect("the router never fails"),
+            };
             let (parts, body) = response.into_parts();
             let bytes = http_body_util::BodyExt::collect(body).await.expect("the body is read").to_bytes();
             Reply::new(parts.status.as_u16(), parts.headers, String::from_utf8_lossy(&bytes).into_owned())

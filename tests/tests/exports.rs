@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use e2e::{run_tool, Server, Value};
 use flatgeobuf::FeatureProperties;
 use geo::BoundingRect;
-use server::fgb::{self, Cell};
+use server::formats::fgb::{self, Cell};
 
 #[test]
 fn gdal_opens_every_export_with_the_right_counts_and_fields() {

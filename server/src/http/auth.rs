@@ -16,8 +16,8 @@ use axum::http::{header, StatusCode};
 use registry::{Actor, Role};
 
 use super::problem::Problem;
-use crate::client::{ClientAddr, ClientKey};
-use crate::rate_limit::RateLimit;
+use crate::net::client::{ClientAddr, ClientKey};
+use crate::net::rate_limit::RateLimit;
 use crate::state::AppState;
 
 /// A signed-in member of staff (an editor or an admin).

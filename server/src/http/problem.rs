@@ -113,8 +113,8 @@ impl From<tokio::task::JoinError> for Problem {
 }
 
 /// The FlatGeobuf export could not be encoded (a bug or a geometry the format refuses).
-impl From<&crate::fgb::FgbError> for Problem {
-    fn from(error: &crate::fgb::FgbError) -> Problem {
+impl From<&crate::formats::fgb::FgbError> for Problem {
+    fn from(error: &crate::formats::fgb::FgbError) -> Problem {
         tracing::error!(%error, "FlatGeobuf export failed");
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the FlatGeobuf export could not be built; it has been logged")
     }

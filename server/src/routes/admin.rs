@@ -7,8 +7,8 @@ use axum::Json;
 use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
 
+use crate::boot::reload::Reloader;
 use crate::http::problem::{ApiResult, Problem};
-use crate::reload::Reloader;
 use crate::state::AppState;
 
 /// What the admin routes need: the state to reload, the reloader and the token to check.

@@ -90,7 +90,7 @@ pub async fn audit(State(state): State<AppState>, Admin(_admin): Admin, params: 
             c.report_id.map(|r| r.to_string()).unwrap_or_default(),
             fields.join(" "),
         ];
-        let _ = writer.write_record(record.iter().map(|cell| crate::csv_cell::safe(cell).into_owned()));
+        let _ = writer.write_record(record.iter().map(|cell| crate::formats::csv_cell::safe(cell).into_owned()));
     }
     let body = writer.into_inner().unwrap_or_default();
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(CSV))], body).into_response())

@@ -11,7 +11,7 @@ use data_boundaries::Dataset;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::fgb::{Cell, Column, ColumnKind, Layer};
+use crate::formats::fgb::{Cell, Column, ColumnKind, Layer};
 use crate::http::media::{FLATGEOBUF, GEOJSON};
 use crate::http::problem::Problem;
 use crate::state::AppState;
@@ -139,13 +139,14 @@ pub fn communes_layer(data: &Dataset) -> Layer {
 pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snapshot = state.current();
     let encoded = snapshot.exports.communes_fgb.get_or_init(|| {
-        crate::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon).map(Bytes::from)
+        crate::formats::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon)
+            .map(Bytes::from)
     });
     match encoded {
         Ok(bytes) => {
             // The file carries each commune's seat, so the registry version is part of its identity.
             let etag = format!("\"{}-r{}-communes-fgb\"", snapshot.data.version, snapshot.registry_version);
-            crate::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, "hue-communes.fgb")
+            crate::formats::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, "hue-communes.fgb")
         }
         Err(error) => Problem::from(error).into_response(),
     }

@@ -10,8 +10,8 @@ use axum::{Extension, Json};
 use registry::{FieldError, NewReport, ReportKind, WriteError};
 use serde_json::Value;
 
-use crate::client::ClientAddr;
 use crate::http::{ApiResult, JsonBody, Problem};
+use crate::net::client::ClientAddr;
 use crate::registry_link;
 use crate::state::AppState;
 

@@ -1,4 +1,4 @@
-//! The HTTP server loop: hyper, with every connection bounded ([`crate::connections`]): a cap
+//! The HTTP server loop: hyper, with every connection bounded ([`crate::net::connections`]): a cap
 //! on open connections in all and per client, a deadline for the first request head and for
 //! idle keep-alives (HTTP/1 and HTTP/2 alike), and an accept loop that backs off instead of
 //! spinning when the process is out of file descriptors; and graceful shutdown that lets
@@ -18,10 +18,10 @@ use pin_project_lite::pin_project;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-use crate::client::TrustedProxies;
-use crate::connections::{Activity, ConnectionLimits, Gate, InFlight, Tracked};
 use crate::http::fast_path::FastPath;
 use crate::http::Problem;
+use crate::net::client::TrustedProxies;
+use crate::net::connections::{Activity, ConnectionLimits, Gate, InFlight, Tracked};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 

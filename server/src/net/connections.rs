@@ -27,7 +27,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 // tokio's clock, so the watchdog can be tested with paused time.
 use tokio::time::Instant;
 
-use crate::client::ClientKey;
+use crate::net::client::ClientKey;
 
 /// Connection limits from the command line.
 #[derive(Clone, Debug)]
@@ -41,6 +41,19 @@ pub struct ConnectionLimits {
     /// Connections open at once from one client (an IPv4 address or an IPv6 /64); trusted
     /// proxies, which carry many clients, count only against `max_open`.
     pub max_per_client: usize,
+}
+
+impl Default for ConnectionLimits {
+    /// `hue-map serve`'s defaults: 10 s for the first request head, 60 s idle, most of the
+    /// descriptor limit in all, 64 per client.
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_open: default_max_open(),
+            max_per_client: 64,
+        }
+    }
 }
 
 /// Descriptors kept back from the connection cap for the store, the dataset and logs.
