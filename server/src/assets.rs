@@ -3,11 +3,11 @@
 //! needs no files beside it, and the pages work offline). Lookups are by exact key in the embedded set, so no request
 //! path can reach the file system ("../" just misses).
 
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
-use crate::http::conditional::none_match;
+use crate::http::conditional::{unchanged, validated};
 use crate::http::problem::Problem;
 
 #[derive(RustEmbed)]
@@ -43,21 +43,14 @@ fn serve(file: Option<rust_embed::EmbeddedFile>, name: &str, request: &HeaderMap
     };
     let hash = file.metadata.sha256_hash();
     let etag = format!("\"{}\"", hash[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
-    let mut response = if none_match(request, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
+    let mut response = unchanged(request, &etag, "no-cache").unwrap_or_else(|| {
         let mut response = file.data.into_owned().into_response();
         if let Ok(value) = HeaderValue::from_str(&content_type(name)) {
             response.headers_mut().insert(header::CONTENT_TYPE, value);
         }
-        response
-    };
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        validated(response, &etag, "no-cache")
+    });
+    response.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     response
 }
 

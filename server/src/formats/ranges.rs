@@ -5,7 +5,12 @@ use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::http::conditional::validated;
 use crate::http::problem::Problem;
+
+/// Short enough that a data correction reaches downloads quickly; the ETag makes a re-fetch
+/// of an unchanged file a range request away.
+const EXPORT_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// Answers a GET for `body`: 200 with the whole body, 206 with one range, 416 when the
 /// range lies outside it, 400 when the Range header is not `bytes=…` syntax. A request with several ranges, or whose `If-Range` does not match
@@ -35,14 +40,10 @@ pub fn respond(headers: &HeaderMap, body: Bytes, content_type: &'static str, eta
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Ok(value) = HeaderValue::from_str(etag) {
-        headers.insert(header::ETAG, value);
-    }
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-    response
+    validated(response, etag, EXPORT_CACHE_CONTROL)
 }
 
 enum RangeError {

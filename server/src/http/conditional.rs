@@ -1,8 +1,11 @@
-//! Conditional requests (RFC 9110 §13) on registry offices: the ETag carries the office's
-//! version, a write must name the version it changes in `If-Match` (428 without it, 412 when
-//! it is stale), and a read answers 304 to `If-None-Match` with the current ETag.
+//! Conditional requests (RFC 9110 §13). Every cacheable answer is written the same way:
+//! [`unchanged`] gives the 304 when the client's copy is current, and [`validated`] puts the
+//! ETag and the cache policy on the full answer, so the two never disagree. Registry offices
+//! carry their version in the ETag, and a write must name the version it changes in
+//! `If-Match` (428 without it, 412 when it is stale).
 
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 use super::problem::Problem;
 
@@ -24,6 +27,22 @@ pub fn required_version(headers: &HeaderMap) -> Result<u64, Problem> {
     text.strip_prefix("\"v").and_then(|rest| rest.strip_suffix('"')).and_then(|digits| digits.parse().ok()).ok_or_else(
         || Problem::invalid_param("If-Match", format!("must be one office ETag such as \"v3\", got {text:?}")),
     )
+}
+
+/// The 304 for a request whose `If-None-Match` lists `etag`, with the same validators and
+/// cache policy the full answer has; `None` when the client has no current copy.
+pub fn unchanged(request: &HeaderMap, etag: &str, cache_control: &'static str) -> Option<Response> {
+    none_match(request, etag).then(|| validated(StatusCode::NOT_MODIFIED.into_response(), etag, cache_control))
+}
+
+/// `response` with its ETag and `Cache-Control`.
+pub fn validated(mut response: Response, etag: &str, cache_control: &'static str) -> Response {
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    response
 }
 
 /// True when `If-None-Match` lists `etag` (or `*`).

@@ -4,13 +4,13 @@
 //! apps can put a map in a page, a report or an e-mail.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tiles::static_map::{self, View, ViewError, MAX_SIZE};
 
 use crate::http::bbox::{parse_bbox, Crs};
-use crate::http::conditional::none_match;
+use crate::http::conditional::{unchanged, validated};
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::query::QueryParams;
 use crate::http::tiles::TILE_CACHE_CONTROL;
@@ -65,20 +65,12 @@ pub async fn map_svg(State(state): State<AppState>, params: QueryParams, headers
         env!("CARGO_PKG_VERSION")
     ));
     let etag = format!("\"map-{}\"", digest.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>());
-    let mut response = if none_match(&headers, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        // Decoding tiles (and rendering deep ones) is CPU work: keep it off the async workers.
-        let svg =
-            crate::cpu::run(move || static_map::render(&snapshot.tiles, &view, tiles::metadata::ATTRIBUTION)).await?;
-        ([(header::CONTENT_TYPE, SVG)], svg).into_response()
-    };
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
+    if let Some(response) = unchanged(&headers, &etag, TILE_CACHE_CONTROL) {
+        return Ok(response);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(TILE_CACHE_CONTROL));
-    Ok(response)
+    // Decoding tiles (and rendering deep ones) is CPU work: keep it off the async workers.
+    let svg = crate::cpu::run(move || static_map::render(&snapshot.tiles, &view, tiles::metadata::ATTRIBUTION)).await?;
+    Ok(validated(([(header::CONTENT_TYPE, SVG)], svg).into_response(), &etag, TILE_CACHE_CONTROL))
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

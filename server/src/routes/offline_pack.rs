@@ -7,13 +7,13 @@
 use std::collections::BTreeSet;
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::http::conditional::none_match;
+use crate::http::conditional::{unchanged, validated};
 use crate::state::{AppState, Snapshot};
 use crate::views::{CommuneRef, FormerUnitView, OfficeView};
 use tiles::glyphs::{GlyphRange, FONT_STACK};
@@ -179,22 +179,15 @@ fn version(snapshot: &Snapshot) -> String {
 pub async fn offline_pack(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snapshot = state.current();
     let etag = format!("\"{}\"", version(&snapshot));
-    let mut response = if none_match(&headers, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let body = snapshot.exports.offline_pack.get_or_init(|| match serde_json::to_vec(&pack(&snapshot)) {
-            Ok(bytes) => axum::body::Bytes::from(bytes),
-            // Serialising plain strings and numbers cannot fail; an empty object says so if it did.
-            Err(_) => axum::body::Bytes::from_static(b"{}"),
-        });
-        ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
-    };
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
+    if let Some(response) = unchanged(&headers, &etag, "no-cache") {
+        return response;
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
+    let body = snapshot.exports.offline_pack.get_or_init(|| match serde_json::to_vec(&pack(&snapshot)) {
+        Ok(bytes) => axum::body::Bytes::from(bytes),
+        // Serialising plain strings and numbers cannot fail; an empty object says so if it did.
+        Err(_) => axum::body::Bytes::from_static(b"{}"),
+    });
+    validated(([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response(), &etag, "no-cache")
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

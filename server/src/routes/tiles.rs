@@ -12,7 +12,7 @@ use axum::Json;
 use serde_json::Value;
 use tiles::Lookup;
 
-use crate::http::conditional::none_match;
+use crate::http::conditional::{unchanged, validated};
 use crate::http::media::MVT;
 use crate::http::routing::add_with_extension;
 use crate::http::tiles::{accepts, parse_tile, TILE_CACHE_CONTROL};
@@ -92,29 +92,27 @@ pub fn answer(lookup: Lookup, headers: &HeaderMap) -> Response {
         Lookup::Tile(tile) => format!("\"{}-{}\"", tile.content_hash, encoding.tag()),
         Lookup::Empty => "\"empty\"".to_string(),
     };
-    let mut response = match lookup {
-        _ if none_match(headers, &etag) => StatusCode::NOT_MODIFIED.into_response(),
-        Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
-        Lookup::Tile(tile) => {
-            let body = match encoding {
-                Encoding::Brotli => tile.brotli(),
-                Encoding::Gzip => tile.gzip.clone(),
-                Encoding::Identity => tile.raw.clone(),
-            };
-            let mut response = body.into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
-            if encoding != Encoding::Identity {
-                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding.tag()));
+    let mut response = unchanged(headers, &etag, TILE_CACHE_CONTROL).unwrap_or_else(|| {
+        let response = match lookup {
+            Lookup::Empty => StatusCode::NO_CONTENT.into_response(),
+            Lookup::Tile(tile) => {
+                let body = match encoding {
+                    Encoding::Brotli => tile.brotli(),
+                    Encoding::Gzip => tile.gzip.clone(),
+                    Encoding::Identity => tile.raw.clone(),
+                };
+                let mut response = body.into_response();
+                let headers = response.headers_mut();
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+                if encoding != Encoding::Identity {
+                    headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding.tag()));
+                }
+                response
             }
-            response
-        }
-    };
+        };
+        validated(response, &etag, TILE_CACHE_CONTROL)
+    });
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(TILE_CACHE_CONTROL));
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }

@@ -6,14 +6,14 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use registry::{take_reason, Reason, WriteError};
 use serde_json::{Map, Value};
 
 use super::written;
 use crate::http::auth::Staff;
-use crate::http::conditional::{etag, none_match, required_version};
+use crate::http::conditional::{etag, required_version, unchanged, validated};
 use crate::http::media::PROBLEM_JSON as PROBLEM;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
 use crate::registry_link;
@@ -35,14 +35,10 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>, headers:
     let data = &snapshot.data;
     if let Some(index) = data.office_by_id(&id) {
         let office = &data.offices[index];
-        if none_match(&headers, &etag(office.version)) {
-            let mut response = StatusCode::NOT_MODIFIED.into_response();
-            if let Ok(value) = HeaderValue::from_str(&etag(office.version)) {
-                response.headers_mut().insert(header::ETAG, value);
-            }
-            return Ok(response);
-        }
-        return Ok(office_response(office, None, StatusCode::OK));
+        // Revalidated every time: an office changes when staff edit it, not on a schedule.
+        let etag = etag(office.version);
+        let answer = || validated(office_response(office, None, StatusCode::OK), &etag, "no-cache");
+        return Ok(unchanged(&headers, &etag, "no-cache").unwrap_or_else(answer));
     }
     if let Some(link) = state.registry.clone() {
         let wanted = id.clone();
