@@ -22,10 +22,10 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod pip;
+pub mod polygon_validity;
 pub mod search;
 pub mod text;
 pub mod validate;
-pub mod validity;
 
 pub use dataset::{Dataset, LoadStep, Location};
 pub use error::LoadError;

@@ -171,7 +171,7 @@ fn commune_subject(c: &Commune) -> String {
 fn check_geometry(communes: &[Commune], findings: &mut Vec<Finding>) {
     for c in communes {
         for (part, polygon) in c.geometry.0.iter().enumerate() {
-            for error in crate::validity::polygon_problems(polygon) {
+            for error in crate::polygon_validity::polygon_problems(polygon) {
                 let mut f = finding(
                     Severity::Fatal,
                     Check::InvalidGeometry,

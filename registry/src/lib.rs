@@ -30,7 +30,7 @@
 //! let admin = Actor::system("doc example");
 //! let change = registry.create(&admin, &office, &Reason::parse("new post office").unwrap()).unwrap();
 //! assert_eq!((change.seq, change.after.version), (1, 1));
-//! assert_eq!(registry.snapshot().unwrap().offices.len(), 1);
+//! assert_eq!(registry.current_offices().unwrap().offices.len(), 1);
 //! ```
 
 #![forbid(unsafe_code)]
@@ -56,7 +56,7 @@ pub use error::{FieldError, StoreError, UrlError, WriteError};
 pub use idempotency::{IdempotencyKey, Once};
 pub use import::{parse_csv, parse_geojson, ImportMode, ImportOutcome, ImportReport, ImportRow, Outcome};
 pub use model::{
-    Actor, ActorRef, AuditFilter, Change, ChangeAction, Feed, FieldChange, OfficeRecord, Role, Snapshot,
+    Actor, ActorRef, AuditFilter, Change, ChangeAction, CurrentOffices, Feed, FieldChange, OfficeRecord, Role,
     SYSTEM_TOKEN_ID,
 };
 pub use registry::{Registry, ResolvedReport, SEED_ACTOR_NAME, SEED_REASON};

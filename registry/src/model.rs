@@ -233,7 +233,7 @@ pub struct Change {
 
 /// The current offices and the registry version they are at, read consistently.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Snapshot {
+pub struct CurrentOffices {
     /// The highest committed change sequence the snapshot includes.
     pub registry_version: u64,
     /// Every office not closed, ordered by id.

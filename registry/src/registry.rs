@@ -15,7 +15,7 @@ use crate::error::{FieldError, StoreError, WriteError};
 use crate::gate::{permit, write_office, ChangeMeta};
 use crate::idempotency::{self, IdempotencyKey, Once};
 use crate::import::{apply_import, check_row, CheckedRow, ImportMode, ImportReport, ImportRow, Outcome};
-use crate::model::{now, Actor, AuditFilter, Change, ChangeAction, Feed, OfficeRecord, Role, Snapshot};
+use crate::model::{now, Actor, AuditFilter, Change, ChangeAction, CurrentOffices, Feed, OfficeRecord, Role};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus, Resolution};
 use crate::store::{
     postgres::PgStore, sqlite, sqlite::SqliteStore, Backend, ChangeQuery, ReportResolution, RestoreReport, Tx,
@@ -90,7 +90,7 @@ impl Registry {
     /// let url = StoreUrl::parse(&format!("sqlite:{}", dir.path().join("registry.db").display())).unwrap();
     /// let registry = Registry::open(&url, &[]).unwrap();
     /// assert_eq!(registry.registry_version().unwrap(), 0);
-    /// assert!(registry.snapshot().unwrap().offices.is_empty());
+    /// assert!(registry.current_offices().unwrap().offices.is_empty());
     /// ```
     pub fn open(url: &StoreUrl, seed: &[Office]) -> Result<Registry, StoreError> {
         let backend = match url {
@@ -151,9 +151,9 @@ impl Registry {
     }
 
     /// Every current (not closed) office, by id, with the registry version they are at.
-    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+    pub fn current_offices(&self) -> Result<CurrentOffices, StoreError> {
         self.backend
-            .read(|tx| Ok(Snapshot { registry_version: tx.registry_version()?, offices: tx.current_offices()? }))
+            .read(|tx| Ok(CurrentOffices { registry_version: tx.registry_version()?, offices: tx.current_offices()? }))
     }
 
     /// One office, current or closed (see [`OfficeRecord::is_current`]); `None` if unknown.

@@ -34,7 +34,7 @@ async fn a_stopped_server_makes_the_registry_unavailable_and_a_restart_recovers(
             Err(WriteError::Unavailable { .. })
         ));
         assert!(matches!(store.registry.registry_version(), Err(StoreError::Unavailable { .. })));
-        assert!(matches!(store.registry.snapshot(), Err(e) if e.is_unavailable()));
+        assert!(matches!(store.registry.current_offices(), Err(e) if e.is_unavailable()));
         // Twice: a failed reconnection is as unavailable as a lost connection.
         assert!(matches!(touch(&store.registry, &admin, "still down"), Err(WriteError::Unavailable { .. })));
 
@@ -86,7 +86,7 @@ async fn calls_and_drops_on_a_runtime_thread_do_not_panic() {
     let store = Store::postgres();
     assert_eq!(store.registry.registry_version().unwrap(), 40);
     let replica = store.another();
-    assert_eq!(replica.snapshot().unwrap().offices.len(), 40);
+    assert_eq!(replica.current_offices().unwrap().offices.len(), 40);
     drop(replica);
     drop(store);
 }

@@ -68,13 +68,13 @@ fn a_backup_taken_while_another_connection_writes_is_consistent_and_restores() {
     assert_eq!(feed.changes.iter().map(|c| c.seq).collect::<Vec<_>>(), (1..=version).collect::<Vec<_>>());
     let seat = copy.office(SEAT).unwrap().unwrap();
     assert_eq!(seat.version, copy.history(SEAT).unwrap().len() as u64);
-    let copied = copy.snapshot().unwrap();
+    let copied = copy.current_offices().unwrap();
     drop(copy);
 
     // Restored elsewhere, it reads the same.
     let elsewhere = StoreUrl::Sqlite(store.dir.path().join("restored/registry.db"));
     Registry::restore(&backup, &elsewhere, false).unwrap();
-    assert_eq!(Registry::open(&elsewhere, &[]).unwrap().snapshot().unwrap(), copied);
+    assert_eq!(Registry::open(&elsewhere, &[]).unwrap().current_offices().unwrap(), copied);
 
     // Restored over the live file (servers stopped), the registry goes back to the backup.
     let Store { registry, url, dir, .. } = store;
@@ -84,7 +84,7 @@ fn a_backup_taken_while_another_connection_writes_is_consistent_and_restores() {
     let back = Registry::open(&url, &common::dataset().offices).unwrap();
     // The offices go back; the version does not, so no change number is handed out twice.
     assert_eq!(back.registry_version().unwrap(), 40 + WRITES as u64);
-    assert_eq!(back.snapshot().unwrap().offices, copied.offices);
+    assert_eq!(back.current_offices().unwrap().offices, copied.offices);
     drop(dir);
 }
 
@@ -241,7 +241,7 @@ fn a_read_only_file_makes_writes_unavailable_until_it_is_writable_again() {
     }
     assert!(matches!(store.registry.create_token(Role::Admin, vec![], "x"), Err(WriteError::Unavailable { .. })));
     // Reading still works.
-    assert_eq!(store.registry.snapshot().unwrap().registry_version, 41);
+    assert_eq!(store.registry.current_offices().unwrap().registry_version, 41);
 
     drop(read_only);
     // The same registry, not reopened, writes again; nothing acknowledged was lost.

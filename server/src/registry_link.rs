@@ -120,7 +120,7 @@ impl RegistryLink {
         if version == state.current().registry_version {
             return Ok(version);
         }
-        let snapshot = self.read(|r| r.snapshot()).await.map_err(join_error)??;
+        let snapshot = self.read(|r| r.current_offices()).await.map_err(join_error)??;
         let current = arc_swap::Guard::into_inner(state.current());
         let served = snapshot.registry_version;
         let next = tokio::task::spawn_blocking(move || apply(&current, &snapshot)).await.map_err(join_error)?;
@@ -163,10 +163,10 @@ impl RegistryLink {
     }
 }
 
-/// `snapshot`'s offices over `current`'s dataset.
-pub fn apply(current: &Snapshot, snapshot: &registry::Snapshot) -> Snapshot {
-    let offices = snapshot.offices.iter().map(data_boundaries::Office::from).collect();
-    current.with_offices(offices, snapshot.registry_version)
+/// The registry's current offices over `current`'s dataset.
+pub fn apply(current: &Snapshot, registry: &registry::CurrentOffices) -> Snapshot {
+    let offices = registry.offices.iter().map(data_boundaries::Office::from).collect();
+    current.with_offices(offices, registry.registry_version)
 }
 
 fn is_unavailable<T>(result: &Result<T, StoreError>) -> bool {

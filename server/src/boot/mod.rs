@@ -137,7 +137,7 @@ pub async fn build(config: ServeConfig) -> Result<Service, BootError> {
             let opened = tokio::task::spawn_blocking(move || {
                 let registry = crate::cli::open_registry(&store, &seed).map_err(BootError::Registry)?;
                 let offices = registry
-                    .snapshot()
+                    .current_offices()
                     .map_err(|e| BootError::Registry(format!("cannot read the office registry: {e}")))?;
                 Ok::<_, BootError>((registry, offices))
             })
