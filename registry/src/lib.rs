@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod field_error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod gate;

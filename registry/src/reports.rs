@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use data_boundaries::PositionPrecision;
 use serde::Serialize;
 
-use crate::error::FieldError;
+use crate::field_error::FieldError;
 use crate::model::ActorRef;
 
 /// The longest report message, in characters.

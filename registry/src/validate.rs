@@ -13,7 +13,7 @@ use data_boundaries::text::is_noncharacter;
 use data_boundaries::{OfficeKind, PositionPrecision};
 use serde_json::Value;
 
-use crate::error::FieldError;
+use crate::field_error::FieldError;
 use crate::hours;
 use crate::model::OfficeRecord;
 

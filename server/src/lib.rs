@@ -10,6 +10,7 @@ pub mod basemap;
 pub mod boot;
 pub mod cli;
 pub mod cpu;
+pub mod follower;
 pub mod formats;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

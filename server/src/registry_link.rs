@@ -1,28 +1,15 @@
 //! The link between the office registry (the store, which may be shared by several replicas)
-//! and the snapshot this process serves.
+//! and this process: reads and writes on the blocking pool with a note of whether the store
+//! answered, sign-in, and a write's wait until this replica serves it.
 //!
-//! Reads never wait on the database: every answer comes from the immutable in-memory
-//! snapshot. After each write this replica commits, and whenever the registry's version moves
-//! (another replica, or the command line, wrote), the snapshot is rebuilt with the registry's
-//! offices (only the tiles that show a changed office are rendered again) and swapped in
-//! atomically. The follower polls the version four times a second, which costs one indexed
-//! read, and works the same for SQLite and PostgreSQL.
+//! Reads of offices never wait on the database: every answer comes from the immutable
+//! in-memory snapshot, which the follower (`follower.rs`) keeps up to the registry.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use registry::{Actor, Registry, StoreError, WriteError};
-
-use crate::state::{AppState, Snapshot};
-
-/// How often a replica asks the registry whether anything changed.
-const FOLLOW_EVERY: Duration = Duration::from_millis(250);
-
-/// After a rebuild the follower waits this long before the next, so that the writes of a
-/// busy moment share one rebuild (measured: at 10 edits a second, a rebuild per edit cost
-/// reads 12–20 % of their throughput).
-const GATHER: Duration = Duration::from_millis(200);
 
 /// The longest a write waits to be served by its own replica before answering anyway. With
 /// the store's bounded waits (the connection within 8 s, the write lock within 5 s) a write
@@ -112,21 +99,14 @@ impl RegistryLink {
         self.read(move |r| r.authenticate(&token)).await.map_err(join_error)?
     }
 
-    /// Brings the served snapshot up to the registry's current version, if it is behind.
-    /// Returns the registry version now served.
-    pub async fn refresh(&self, state: &AppState) -> Result<u64, StoreError> {
-        let _one_builder = state.builder.lock().await;
-        let version = self.read(|r| r.registry_version()).await.map_err(join_error)??;
-        if version == state.current().registry_version {
-            return Ok(version);
-        }
-        let snapshot = self.read(|r| r.current_offices()).await.map_err(join_error)??;
-        let current = arc_swap::Guard::into_inner(state.current());
-        let served = snapshot.registry_version;
-        let next = tokio::task::spawn_blocking(move || apply(&current, &snapshot)).await.map_err(join_error)?;
-        state.replace(next);
-        metrics::gauge!("hue_map_registry_version").set(served as f64);
-        Ok(served)
+    /// Completes when a local write asks the follower to look now.
+    pub(crate) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+
+    /// Records the registry version this replica now serves, for writers waiting on it.
+    pub(crate) fn serving(&self, version: u64) {
+        self.served.send_replace(version);
     }
 
     /// Waits until this replica serves registry version `seq` (a write's), waking the
@@ -138,46 +118,12 @@ impl RegistryLink {
             tracing::warn!(seq, "written, but not yet served here; the follower will catch up");
         }
     }
-
-    /// Follows the registry for as long as the process runs: every quarter second, or at once
-    /// after a local write, then at most once per [`GATHER`].
-    pub fn follow(self: Arc<Self>, state: AppState) {
-        self.served.send_replace(state.current().registry_version);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(FOLLOW_EVERY);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    _ = tick.tick() => {}
-                    () = self.wake.notified() => {}
-                }
-                match self.refresh(&state).await {
-                    Ok(version) => {
-                        self.served.send_replace(version);
-                    }
-                    Err(error) => tracing::debug!(%error, "registry follow"),
-                }
-                tokio::time::sleep(GATHER).await;
-            }
-        });
-    }
-}
-
-/// The registry's current offices over `current`'s dataset.
-pub fn apply(current: &Snapshot, registry: &registry::CurrentOffices) -> Snapshot {
-    let offices = registry.offices.iter().map(data_boundaries::Office::from).collect();
-    current.with_offices(offices, registry.registry_version)
 }
 
 fn is_unavailable<T>(result: &Result<T, StoreError>) -> bool {
     result.as_ref().is_err_and(StoreError::is_unavailable)
 }
 
-fn join_error(error: tokio::task::JoinError) -> StoreError {
+pub(crate) fn join_error(error: tokio::task::JoinError) -> StoreError {
     StoreError::Unavailable { reason: format!("the registry task failed: {error}") }
-}
-
-/// The registry of a request's state, or a 404 problem when this server keeps none.
-pub fn of(state: &AppState) -> Result<Arc<RegistryLink>, crate::http::Problem> {
-    state.registry.clone().ok_or_else(|| crate::http::Problem::not_found("this server keeps no office registry"))
 }

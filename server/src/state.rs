@@ -83,7 +83,7 @@ pub struct AppState {
     /// Residents' reports per client address: 10 in any 10 minutes.
     pub report_limit: Arc<crate::net::rate_limit::RateLimit<Option<crate::net::client::ClientKey>>>,
     /// Failed sign-ins, per client and per client and token id.
-    pub auth_failures: Arc<crate::http::auth::SignInFailures>,
+    pub auth_failures: Arc<crate::net::sign_in::SignInFailures>,
     pub settings: Arc<Settings>,
     /// Rendered glyph ranges by start code point; they do not depend on the data.
     pub glyphs: Arc<std::sync::Mutex<std::collections::HashMap<u32, Arc<Vec<u8>>>>>,
@@ -103,11 +103,16 @@ impl AppState {
             builder: Default::default(),
             registry: None,
             report_limit: Arc::new(crate::net::rate_limit::RateLimit::new(10, std::time::Duration::from_secs(600))),
-            auth_failures: Arc::new(crate::http::auth::SignInFailures::default()),
+            auth_failures: Arc::new(crate::net::sign_in::SignInFailures::default()),
             settings: Arc::new(settings),
             glyphs: Default::default(),
             metrics,
         }
+    }
+
+    /// The registry, or a 404 problem when this server keeps none.
+    pub fn registry_link(&self) -> Result<Arc<crate::registry_link::RegistryLink>, crate::http::Problem> {
+        self.registry.clone().ok_or_else(|| crate::http::Problem::not_found("this server keeps no office registry"))
     }
 
     /// The same state, keeping its offices in `registry`.

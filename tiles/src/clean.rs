@@ -21,7 +21,7 @@ use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::core::solver::Solver;
 use i_overlay::i_float::int::point::IntPoint;
 
-use crate::topology::{Point, VertexId, Vertices};
+use crate::vertices::{Point, VertexId, Vertices};
 
 /// A commune as polygons of rings (first ring the exterior), each ring open, as vertex ids.
 pub(crate) type CommuneRings = Vec<Vec<Vec<VertexId>>>;

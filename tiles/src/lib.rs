@@ -21,6 +21,7 @@ pub mod static_map;
 pub mod style;
 pub mod tile_math;
 pub mod topology;
+mod vertices;
 pub mod xml;
 
 pub use pyramid::{EncodedTile, Lookup, PyramidStats, TileStore};

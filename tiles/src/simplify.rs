@@ -17,7 +17,7 @@ use geo::{LineString, SimplifyIdx};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use crate::topology::Point;
+use crate::vertices::Point;
 
 /// An integer grid point, in world units of one zoom (tile x * 4096 + x in the tile).
 type GridPoint = [i64; 2];

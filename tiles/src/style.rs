@@ -37,7 +37,7 @@ pub enum Basemap<'a> {
     },
 }
 
-/// The colours of our layers, shared by the style and the still map ([`crate::static_map`]).
+/// The colours of our layers, shared by the style and the still map (`static_map.rs`).
 pub mod palette {
     /// Under everything.
     pub const BACKGROUND: &str = "#eef3f6";

@@ -18,8 +18,8 @@ use data_boundaries::Commune;
 use crate::clean::{CommuneRings, Defect};
 use crate::tile_math::to_unit;
 
-/// A point on the Web Mercator unit square.
-pub type Point = [f64; 2];
+pub use crate::vertices::Point;
+use crate::vertices::{key, VertexId, Vertices};
 
 /// A border piece, stored once: its vertices and the communes on either side.
 #[derive(Debug, Clone)]
@@ -60,13 +60,6 @@ pub struct Topology {
     pub polygons: Vec<Vec<TopoPolygon>>,
 }
 
-fn key(p: Point) -> (u64, u64) {
-    (p[0].to_bits(), p[1].to_bits())
-}
-
-/// A vertex, by its position in [`Vertices::points`]: equal ids are bit-identical points.
-pub(crate) type VertexId = u32;
-
 /// An undirected edge, its lower vertex id first.
 type EdgeKey = (VertexId, VertexId);
 
@@ -76,25 +69,6 @@ fn edge_key(a: VertexId, b: VertexId) -> EdgeKey {
 
 /// An arc's key: its first two and its last vertex.
 type ArcKey = (VertexId, VertexId, VertexId);
-
-/// Every distinct point once. Rings and edges then hold 4-byte ids rather than 16-byte points
-/// (or 32-byte edge keys): all Vietnam has 7.1 million ring vertices, 3.6 million distinct.
-#[derive(Default)]
-pub(crate) struct Vertices {
-    pub(crate) points: Vec<Point>,
-    ids: HashMap<(u64, u64), VertexId>,
-}
-
-impl Vertices {
-    pub(crate) fn id(&mut self, p: Point) -> VertexId {
-        let next = self.points.len() as VertexId;
-        let id = *self.ids.entry(key(p)).or_insert(next);
-        if id == next {
-            self.points.push(p);
-        }
-        id
-    }
-}
 
 /// No commune in a [`Users`] slot.
 const NOBODY: u32 = u32::MAX;

@@ -1,5 +1,5 @@
 //! Builds the service `hue-map serve` runs from its settings, in one place: the command line
-//! ([`crate::cli`]) and the test harnesses both call [`build`], so a test drives exactly what
+//! (`cli/`) and the test harnesses both call [`build`], so a test drives exactly what
 //! a deployment serves (the registry, the fast path, the limits), not a copy wired by hand.
 
 pub mod progress;
@@ -16,7 +16,7 @@ use crate::metrics;
 use crate::net::client::{ClientHeader, TrustedProxies};
 use crate::net::connections::ConnectionLimits;
 use crate::net::serve::ServeOptions;
-use crate::registry_link::{self, RegistryLink};
+use crate::registry_link::RegistryLink;
 use crate::state::{self, AppState, Settings, Snapshot};
 
 /// What `hue-map serve` is asked to serve, and how.
@@ -135,7 +135,7 @@ pub async fn build(config: ServeConfig) -> Result<Service, BootError> {
         Some(store) => {
             let (store, seed) = (store.clone(), snapshot.data.offices.clone());
             let opened = tokio::task::spawn_blocking(move || {
-                let registry = crate::cli::open_registry(&store, &seed).map_err(BootError::Registry)?;
+                let registry = open_registry(&store, &seed).map_err(BootError::Registry)?;
                 let offices = registry
                     .current_offices()
                     .map_err(|e| BootError::Registry(format!("cannot read the office registry: {e}")))?;
@@ -144,7 +144,7 @@ pub async fn build(config: ServeConfig) -> Result<Service, BootError> {
             .await
             .map_err(|e| BootError::Task(e.to_string()))?;
             let (registry, offices) = opened?;
-            (registry_link::apply(&snapshot, &offices), Some(RegistryLink::new(registry)))
+            (crate::follower::apply(&snapshot, &offices), Some(RegistryLink::new(registry)))
         }
     };
     let settings =
@@ -165,6 +165,12 @@ pub async fn build(config: ServeConfig) -> Result<Service, BootError> {
         max_concurrent: config.max_concurrent.max(1),
         options: ServeOptions { limits: config.connections, proxies },
     })
+}
+
+/// Opens (creating and seeding when new) the registry at `store`.
+pub fn open_registry(store: &str, seed: &[data_boundaries::Office]) -> Result<registry::Registry, String> {
+    let url = registry::StoreUrl::parse(store).map_err(|e| format!("--store {store:?}: {e}"))?;
+    registry::Registry::open(&url, seed).map_err(|e| format!("cannot open the office registry {url}: {e}"))
 }
 
 fn load(dir: &std::path::Path, maxzoom: Option<u8>, show_progress: bool) -> Result<Snapshot, BootError> {
@@ -199,7 +205,7 @@ impl Service {
         #[cfg(unix)]
         reload::reload_on_sighup(self.state.clone(), self.admin.reloader.clone());
         if let Some(link) = self.state.registry.clone() {
-            link.follow(self.state.clone());
+            crate::follower::follow(link, self.state.clone());
         }
         if let Some(handle) = self.state.metrics.clone() {
             metrics::spawn_upkeep(handle);

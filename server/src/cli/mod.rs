@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use store::{backup, open_registry, restore, token, StoreTarget, TokenAction};
+pub use store::{backup, restore, token, StoreTarget, TokenAction};
 
 use crate::boot::{self, ServeConfig};
 use crate::net::connections::{default_max_open, ConnectionLimits};

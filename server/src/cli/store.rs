@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use registry::{Registry, Role, StoreUrl};
 
+use crate::boot::open_registry;
+
 /// Which store, and which dataset seeds it when it is new.
 pub struct StoreTarget {
     /// `sqlite:PATH` or `postgres://…`.
@@ -42,12 +44,6 @@ pub enum TokenAction {
     },
 }
 
-/// Opens (creating and seeding when new) the registry at `store`.
-pub fn open_registry(store: &str, seed: &[data_boundaries::Office]) -> Result<Registry, String> {
-    let url = StoreUrl::parse(store).map_err(|e| format!("--store {store:?}: {e}"))?;
-    Registry::open(&url, seed).map_err(|e| format!("cannot open the office registry {url}: {e}"))
-}
-
 /// Opens the registry for a command, reading the dataset only when the store must be seeded.
 fn open(target: &StoreTarget) -> Result<Registry, String> {
     let url = StoreUrl::parse(&target.store).map_err(|e| format!("--store {:?}: {e}", target.store))?;
@@ -60,7 +56,7 @@ fn open(target: &StoreTarget) -> Result<Registry, String> {
     } else {
         Vec::new()
     };
-    Registry::open(&url, &seed).map_err(|e| format!("cannot open the office registry {url}: {e}"))
+    open_registry(&target.store, &seed)
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {

@@ -8,16 +8,13 @@
 //! ([`registry::Registry::authenticate`]), so there is no work to ration. The counts only
 //! turn a guesser's 401s into 429s with `Retry-After`, and show in the metrics.
 
-use std::time::Duration;
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use registry::{Actor, Role};
 
 use super::problem::Problem;
-use crate::net::client::{ClientAddr, ClientKey};
-use crate::net::rate_limit::RateLimit;
+use crate::net::client::ClientAddr;
 use crate::state::AppState;
 
 /// A signed-in member of staff (an editor or an admin).
@@ -25,37 +22,6 @@ pub struct Staff(pub Actor);
 
 /// A signed-in admin.
 pub struct Admin(pub Actor);
-
-/// Failed sign-ins in the last [`FAILURE_WINDOW`].
-pub struct SignInFailures {
-    /// Per client: many token ids tried (a scan).
-    by_client: RateLimit<Option<ClientKey>>,
-    /// Per client and token id: one token's secret guessed.
-    by_token: RateLimit<(Option<ClientKey>, String)>,
-}
-
-/// How long a failed sign-in counts.
-const FAILURE_WINDOW: Duration = Duration::from_secs(600);
-
-impl Default for SignInFailures {
-    fn default() -> SignInFailures {
-        SignInFailures { by_client: RateLimit::new(20, FAILURE_WINDOW), by_token: RateLimit::new(10, FAILURE_WINDOW) }
-    }
-}
-
-impl SignInFailures {
-    /// Counts a failure; returns how long the client should wait, once over either limit.
-    fn record(&self, client: Option<ClientKey>, token_id: Option<&str>) -> Option<Duration> {
-        self.by_client.record(&client);
-        let mut wait = self.by_client.waiting(&client);
-        if let Some(id) = token_id {
-            let key = (client, id.to_string());
-            self.by_token.record(&key);
-            wait = wait.max(self.by_token.waiting(&key));
-        }
-        wait
-    }
-}
 
 fn unauthorized(detail: &str, error: Option<&str>) -> Problem {
     let challenge = match error {

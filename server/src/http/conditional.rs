@@ -7,12 +7,8 @@
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+pub use super::etag::etag;
 use super::problem::Problem;
-
-/// The strong ETag of an office version: `"v7"`.
-pub fn etag(version: u64) -> String {
-    format!("\"v{version}\"")
-}
 
 /// The version a write names in `If-Match`: 428 when there is none, 400 when it is not an
 /// ETag of ours.

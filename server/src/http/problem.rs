@@ -162,7 +162,7 @@ impl From<registry::WriteError> for Problem {
             // As `GET` answers for it: the office is gone (its history stays readable).
             E::Closed { .. } => Problem::new(StatusCode::GONE, error.to_string()),
             E::VersionMismatch { ref current } => {
-                let etag = crate::http::conditional::etag(current.version);
+                let etag = super::etag::etag(current.version);
                 Problem::new(StatusCode::PRECONDITION_FAILED, error.to_string()).with_header(header::ETAG, &etag)
             }
             E::Unavailable { .. } => {

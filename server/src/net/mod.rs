@@ -6,3 +6,4 @@ pub mod client;
 pub mod connections;
 pub mod rate_limit;
 pub mod serve;
+pub mod sign_in;

@@ -12,7 +12,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::auth::Admin;
 use crate::http::media::CSV;
 use crate::http::{ApiResult, Problem, QueryParams};
-use crate::registry_link;
 use crate::state::AppState;
 
 fn time(params: &QueryParams, name: &str) -> ApiResult<Option<DateTime<Utc>>> {
@@ -45,7 +44,7 @@ fn time(params: &QueryParams, name: &str) -> ApiResult<Option<DateTime<Utc>>> {
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn audit(State(state): State<AppState>, Admin(_admin): Admin, params: QueryParams) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     params.reject_unknown(&["office", "token", "from", "to", "limit", "f"])?;
     let filter = AuditFilter {
         office_id: params.single("office")?.map(str::to_string),

@@ -16,7 +16,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::auth::Staff;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link;
 use crate::state::AppState;
 
 /// The reports this token may resolve, newest first.
@@ -32,7 +31,7 @@ use crate::state::AppState;
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(State(state): State<AppState>, Staff(actor): Staff, params: QueryParams) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     params.reject_unknown(&["status"])?;
     let filter = match params.single("status")?.unwrap_or("open") {
         "all" => ReportFilter::All,
@@ -80,7 +79,7 @@ pub async fn resolve(
     Path(id): Path<String>,
     JsonBody(decision): JsonBody<Decision>,
 ) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     let id: u64 = id
         .parse()
         .ok()

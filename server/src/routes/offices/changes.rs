@@ -13,7 +13,6 @@ use utoipa::ToSchema;
 use tiles::xml;
 
 use crate::http::{ApiResult, Problem, QueryParams};
-use crate::registry_link;
 use crate::state::AppState;
 
 /// The most changes one page carries.
@@ -50,7 +49,7 @@ async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult
     let given = params.single("since")?.is_some();
     let since = params.integer_in("since", 0, 0, i64::MAX as u64)?;
     let limit = params.integer_in("limit", 100, 1, MAX_PAGE)?;
-    let link = registry_link::of(state)?;
+    let link = state.registry_link()?;
     let feed = link
         .read(move |r| {
             let since = match start {

@@ -10,7 +10,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::{ApiResult, Problem};
-use crate::registry_link;
 use crate::state::AppState;
 
 /// An office's versions.
@@ -34,7 +33,7 @@ pub struct History {
         (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn history(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     let wanted = id.clone();
     let versions = link.read(move |r| r.history(&wanted)).await??;
     if versions.is_empty() {

@@ -12,7 +12,6 @@ use registry::{ImportMode, Once, Reason, WriteError};
 
 use crate::http::auth::Staff;
 use crate::http::{ApiResult, Problem, QueryParams};
-use crate::registry_link;
 use crate::state::AppState;
 
 /// Imports offices from CSV or GeoJSON.
@@ -39,7 +38,7 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     params.reject_unknown(&["dry_run", "reason"])?;
     let mode = match params.single("dry_run")? {
         None | Some("true") => ImportMode::DryRun,

@@ -20,7 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::auth::Staff;
 use crate::http::media::PROBLEM_JSON as PROBLEM;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link::{self, RegistryLink};
+use crate::registry_link::RegistryLink;
 use crate::state::AppState;
 use crate::views::{office_response, OfficeView};
 use registry::{IdempotencyKey, Once};
@@ -78,7 +78,7 @@ pub async fn create(
     headers: HeaderMap,
     JsonBody(body): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     let request = serde_json::to_vec(&body).unwrap_or_default();
     let key = idempotency_key(&headers, &[b"POST /api/v1/offices", &request])?;
     let snapshot = arc_swap::Guard::into_inner(state.current());

@@ -16,7 +16,6 @@ use crate::http::auth::Staff;
 use crate::http::conditional::{etag, required_version, unchanged, validated};
 use crate::http::media::PROBLEM_JSON as PROBLEM;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link;
 use crate::state::AppState;
 use crate::views::{office_response, OfficeView};
 
@@ -83,7 +82,7 @@ pub async fn patch(
     headers: HeaderMap,
     JsonBody(patch): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     let expected = required_version(&headers)?;
     let snapshot = arc_swap::Guard::into_inner(state.current());
     let change = link.write(move |r| r.patch(&actor, &id, expected, patch, &snapshot.data)).await??;
@@ -120,7 +119,7 @@ pub async fn close(
     params: QueryParams,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     params.reject_unknown(&["reason"])?;
     let expected = required_version(&headers)?;
     let mut errors = Vec::new();

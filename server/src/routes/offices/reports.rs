@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use crate::http::{ApiResult, JsonBody, Problem};
 use crate::net::client::ClientAddr;
-use crate::registry_link;
 use crate::state::AppState;
 
 const FIELDS: [&str; 4] = ["kind", "message", "proposed_lon", "proposed_lat"];
@@ -98,7 +97,7 @@ pub async fn report(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Response> {
-    let link = registry_link::of(&state)?;
+    let link = state.registry_link()?;
     let report = new_report(id, &body).map_err(WriteError::Invalid)?;
     if let Some((lon, lat)) = report.proposed_position {
         if state.current().data.locate(lon, lat).commune.is_none() {
