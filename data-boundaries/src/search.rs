@@ -84,29 +84,25 @@ impl QueryWord {
     }
 
     fn starts(&self, key: &Key, i: usize) -> bool {
-        if self.marked {
-            let (base, tone) = &key.toned[i];
-            base.starts_with(&self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
-        } else {
-            key.folded[i].starts_with(&self.folded)
-        }
+        self.compare(key, i, |word, query| word.starts_with(query))
     }
 
     fn ends(&self, key: &Key, i: usize) -> bool {
-        if self.marked {
-            let (base, tone) = &key.toned[i];
-            base.ends_with(&self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
-        } else {
-            key.folded[i].ends_with(&self.folded)
-        }
+        self.compare(key, i, |word, query| word.ends_with(query))
     }
 
     fn within(&self, key: &Key, i: usize) -> bool {
+        self.compare(key, i, |word, query| word.contains(query))
+    }
+
+    /// `how` on word `i` of `key` and this query word: the letters alone when it was typed
+    /// without marks, the vowel shapes and (if it has one) the tone when with.
+    fn compare(&self, key: &Key, i: usize, how: fn(&str, &str) -> bool) -> bool {
         if self.marked {
             let (base, tone) = &key.toned[i];
-            base.contains(&self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
+            how(base, &self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
         } else {
-            key.folded[i].contains(&self.folded)
+            how(&key.folded[i], &self.folded)
         }
     }
 }
