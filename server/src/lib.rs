@@ -10,16 +10,14 @@ pub mod basemap;
 pub mod boot;
 pub mod cli;
 pub mod cpu;
-pub mod follower;
 pub mod formats;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
-pub mod hosted_style;
 pub mod http;
 pub mod metrics;
 pub mod net;
+pub mod office_registry;
 pub mod openapi;
-pub mod registry_link;
 pub mod routes;
 pub mod state;
 pub mod views;

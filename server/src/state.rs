@@ -64,9 +64,9 @@ pub struct Settings {
     /// Host header when unset.
     pub public_url: Option<String>,
     /// A hosted MapLibre style whose sources and layers go under ours (`--basemap-style`).
-    pub basemap_style: Option<crate::hosted_style::HostedStyle>,
+    pub basemap_style: Option<crate::basemap::hosted_style::HostedStyle>,
     /// The street basemap served at `/basemap/…` and drawn under ours (`--basemap`).
-    pub basemap: Option<Arc<crate::basemap::Basemap>>,
+    pub basemap: Option<Arc<crate::basemap::archive::Basemap>>,
     /// Browser origins allowed by CORS; empty or containing "*" means any.
     pub cors_origins: Vec<String>,
 }
@@ -79,7 +79,7 @@ pub struct AppState {
     /// builders never overwrite each other's work.
     pub builder: Arc<tokio::sync::Mutex<()>>,
     /// The office registry, when the service keeps one (`--store`).
-    pub registry: Option<Arc<crate::registry_link::RegistryLink>>,
+    pub registry: Option<Arc<crate::office_registry::link::RegistryLink>>,
     /// Residents' reports per client address: 10 in any 10 minutes.
     pub report_limit: Arc<crate::net::rate_limit::RateLimit<Option<crate::net::client::ClientKey>>>,
     /// Failed sign-ins, per client and per client and token id.
@@ -111,12 +111,12 @@ impl AppState {
     }
 
     /// The registry, or a 404 problem when this server keeps none.
-    pub fn registry_link(&self) -> Result<Arc<crate::registry_link::RegistryLink>, crate::http::Problem> {
+    pub fn registry_link(&self) -> Result<Arc<crate::office_registry::link::RegistryLink>, crate::http::Problem> {
         self.registry.clone().ok_or_else(|| crate::http::Problem::not_found("this server keeps no office registry"))
     }
 
     /// The same state, keeping its offices in `registry`.
-    pub fn with_registry(mut self, registry: Arc<crate::registry_link::RegistryLink>) -> AppState {
+    pub fn with_registry(mut self, registry: Arc<crate::office_registry::link::RegistryLink>) -> AppState {
         self.registry = Some(registry);
         self
     }

@@ -16,7 +16,7 @@ use crate::metrics;
 use crate::net::client::{ClientHeader, TrustedProxies};
 use crate::net::connections::ConnectionLimits;
 use crate::net::serve::ServeOptions;
-use crate::registry_link::RegistryLink;
+use crate::office_registry::link::RegistryLink;
 use crate::state::{self, AppState, Settings, Snapshot};
 
 /// What `hue-map serve` is asked to serve, and how.
@@ -114,14 +114,14 @@ pub async fn build(config: ServeConfig) -> Result<Service, BootError> {
     let basemap_style = config
         .basemap_style
         .as_deref()
-        .map(crate::hosted_style::HostedStyle::parse)
+        .map(crate::basemap::hosted_style::HostedStyle::parse)
         .transpose()
         .map_err(BootError::BasemapStyle)?;
     let basemap = match &config.basemap {
         None => None,
-        Some(path) => {
-            Some(Arc::new(crate::basemap::Basemap::open(path).await.map_err(|e| BootError::Basemap(e.to_string()))?))
-        }
+        Some(path) => Some(Arc::new(
+            crate::basemap::archive::Basemap::open(path).await.map_err(|e| BootError::Basemap(e.to_string()))?,
+        )),
     };
     let header = ClientHeader::parse(&config.trusted_proxy_header).map_err(BootError::ProxyHeader)?;
     let proxies = Arc::new(TrustedProxies::parse(&config.trusted_proxies, header).map_err(BootError::Proxies)?);
@@ -144,7 +144,7 @@ pub async fn build(config: ServeConfig) -> Result<Service, BootError> {
             .await
             .map_err(|e| BootError::Task(e.to_string()))?;
             let (registry, offices) = opened?;
-            (crate::follower::apply(&snapshot, &offices), Some(RegistryLink::new(registry)))
+            (crate::office_registry::follower::apply(&snapshot, &offices), Some(RegistryLink::new(registry)))
         }
     };
     let settings =
@@ -205,7 +205,7 @@ impl Service {
         #[cfg(unix)]
         reload::reload_on_sighup(self.state.clone(), self.admin.reloader.clone());
         if let Some(link) = self.state.registry.clone() {
-            crate::follower::follow(link, self.state.clone());
+            crate::office_registry::follower::follow(link, self.state.clone());
         }
         if let Some(handle) = self.state.metrics.clone() {
             metrics::spawn_upkeep(handle);

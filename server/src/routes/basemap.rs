@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::{json, Value};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::basemap::Basemap;
+use crate::basemap::archive::Basemap;
 use crate::http::media::MVT;
 use crate::http::routing::add_with_extension;
 use crate::http::tiles::{accepts, parse_tile, TILE_CACHE_CONTROL};

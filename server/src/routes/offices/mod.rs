@@ -20,7 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::auth::Staff;
 use crate::http::media::PROBLEM_JSON as PROBLEM;
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
-use crate::registry_link::RegistryLink;
+use crate::office_registry::link::RegistryLink;
 use crate::state::AppState;
 use crate::views::{office_response, OfficeView};
 use registry::{IdempotencyKey, Once};

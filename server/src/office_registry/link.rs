@@ -3,7 +3,7 @@
 //! answered, sign-in, and a write's wait until this replica serves it.
 //!
 //! Reads of offices never wait on the database: every answer comes from the immutable
-//! in-memory snapshot, which the follower (`follower.rs`) keeps up to the registry.
+//! in-memory snapshot, which the follower (`office_registry/follower.rs`) keeps up to the registry.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

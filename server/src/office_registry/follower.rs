@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use registry::StoreError;
 
-use crate::registry_link::{join_error, RegistryLink};
+use crate::office_registry::link::{join_error, RegistryLink};
 use crate::state::{AppState, Snapshot};
 
 /// How often a replica asks the registry whether anything changed.
