@@ -1,10 +1,11 @@
 //! Name search over new communes, former units and offices.
 //!
 //! A query word typed without marks matches on folded text ([`crate::text::fold`]), so
-//! "thuan hoa" finds Thuận Hoá. A word typed with marks must carry the same tone and vowel
-//! shapes, wherever the tone mark sits ([`crate::text::toned_word`]): "Thuận Hóa" and "Thuận
-//! Hoá" are one name, but "Thuận Hòa" is another. The unit-type prefix is optional ("Vĩnh
-//! Ninh" finds "Phường Vĩnh Ninh"). Ranking: exact match, then prefix (of the name or of any
+//! "thuan hoa" finds Thuận Hoá. A word typed with marks must also carry the same tone,
+//! wherever the tone mark sits ([`crate::text::toned_word`]): "Thuận Hóa" and "Thuận Hoá" are
+//! one name, but "Thuận Hòa" is another. Its vowel shapes may be off, as people type them
+//! ("Hué" finds Huế, "Thuạn" finds Thuận). The unit-type prefix is optional ("Vĩnh Ninh"
+//! finds "Phường Vĩnh Ninh"). Ranking: exact match, then prefix (of the name or of any
 //! word), then substring; ties go to new communes before former units before offices, then
 //! by name.
 //!
@@ -66,8 +67,8 @@ impl Key {
     }
 }
 
-/// A query word: folded, toned, and whether it was typed with marks (then the tone and the
-/// vowel shapes must match).
+/// A query word: folded, toned, and whether it was typed with marks (then the tone must
+/// match too).
 struct QueryWord {
     folded: String,
     toned: (String, u8),
@@ -76,11 +77,7 @@ struct QueryWord {
 
 impl QueryWord {
     fn equals(&self, key: &Key, i: usize) -> bool {
-        if self.marked {
-            key.toned[i] == self.toned
-        } else {
-            key.folded[i] == self.folded
-        }
+        key.folded[i] == self.folded && (!self.marked || key.toned[i].1 == self.toned.1)
     }
 
     fn starts(&self, key: &Key, i: usize) -> bool {
@@ -95,15 +92,11 @@ impl QueryWord {
         self.compare(key, i, |word, query| word.contains(query))
     }
 
-    /// `how` on word `i` of `key` and this query word: the letters alone when it was typed
-    /// without marks, the vowel shapes and (if it has one) the tone when with.
+    /// `how` on word `i` of `key` and this query word, on their letters; a word typed with
+    /// a tone mark (a part of a word may have none) must have that tone too.
     fn compare(&self, key: &Key, i: usize, how: fn(&str, &str) -> bool) -> bool {
-        if self.marked {
-            let (base, tone) = &key.toned[i];
-            how(base, &self.toned.0) && (self.toned.1 == 0 || *tone == self.toned.1)
-        } else {
-            how(&key.folded[i], &self.folded)
-        }
+        let tone = self.toned.1;
+        how(&key.folded[i], &self.folded) && (!self.marked || tone == 0 || key.toned[i].1 == tone)
     }
 }
 

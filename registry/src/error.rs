@@ -3,8 +3,9 @@
 //! for one invalid field of a submission.
 //!
 //! The variants are what a caller must tell apart: the server answers `Unavailable` with 503
-//! and `Retry-After`, `VersionMismatch` with 409 and the current record, `Invalid` with 422
-//! and every bad field at once.
+//! and `Retry-After`, `VersionMismatch` with 412 and the current ETag, `Invalid` with 422
+//! and every bad field at once, and `Closed` with 410 at the office's own URL (409 for a
+//! report about it).
 
 use crate::model::OfficeRecord;
 use crate::reports::Report;

@@ -181,9 +181,13 @@ export function communeIn(data, code) {
 // The pack's `search` entries carry each name's words folded and toned, made by the server;
 // only the query is folded here, the way data_boundaries::text folds it.
 
+/** White space as Rust's `char::is_whitespace` has it (JavaScript's `\s` differs: U+FEFF, U+0085). */
+const WHITE_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+const words = (text) => text.split(WHITE_SPACE).filter(Boolean);
+
 /** No marks, lowercase, single-spaced (data_boundaries::text::fold). */
 export function fold(text) {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().split(/\s+/u).filter(Boolean).join(' ');
+  return words(text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase()).join(' ');
 }
 
 const TONES = { '\u0301': 1, '\u0300': 2, '\u0309': 3, '\u0303': 4, '\u0323': 5 };
@@ -202,16 +206,13 @@ export function tonedWord(word) {
 const hasDiacritics = (word) => /\p{M}/u.test(word.normalize('NFD')) || /[đĐ]/.test(word);
 
 function queryWord(word) {
-  const [base, tone] = tonedWord(word);
+  const folded = fold(word);
+  const [, tone] = tonedWord(word);
   const marked = hasDiacritics(word);
-  // A word typed with marks must carry the same tone and vowel shapes; one without, only the letters.
-  const test = (how) => (key, i) => {
-    if (!marked) return how(key.folded[i], fold(word));
-    const [keyBase, keyTone] = key.toned[i];
-    return how(keyBase, base) && (tone === 0 || keyTone === tone);
-  };
+  // A word typed with marks must carry the same tone; its vowel shapes may be off ("Hué").
+  const test = (how) => (key, i) => how(key.folded[i], folded) && (!marked || tone === 0 || key.toned[i][1] === tone);
   return {
-    equals: (key, i) => (marked ? key.toned[i][0] === base && key.toned[i][1] === tone : key.folded[i] === fold(word)),
+    equals: (key, i) => key.folded[i] === folded && (!marked || key.toned[i][1] === tone),
     starts: test((a, b) => a.startsWith(b)),
     ends: test((a, b) => a.endsWith(b)),
     within: test((a, b) => a.includes(b)),
@@ -252,11 +253,13 @@ const compareText = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 /** `/api/v1/search`'s results from `data`, best first, in the server's order and shapes. */
 export function searchIn(data, query, limit) {
   const folded = fold(query);
-  if (!/[\p{L}\p{N}]/u.test(folded)) return { query, results: [] };
-  const words = query.split(/\s+/u).filter(Boolean).map(queryWord);
+  // Letters and digits as Rust's `char::is_alphanumeric` has them.
+  if (!/[\p{Alphabetic}\p{N}]/u.test(folded)) return { query, results: [] };
+  const queryWords = words(query).map(queryWord);
   const longEnough = [...folded].length >= 2;
-  const hits = data.search
-    .map((entry) => ({ entry, kind: bestMatch(entry, words, longEnough) }))
+  // A pack saved before it carried the keys has none: nothing is found rather than an error.
+  const hits = (data.search ?? [])
+    .map((entry) => ({ entry, kind: bestMatch(entry, queryWords, longEnough) }))
     .filter((h) => h.kind)
     .sort((a, b) => RANK.indexOf(a.kind) - RANK.indexOf(b.kind) || a.entry.order[0] - b.entry.order[0] || compareText(a.entry.order[1], b.entry.order[1]))
     .slice(0, limit);

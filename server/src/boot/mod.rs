@@ -199,9 +199,10 @@ impl Service {
         &self.options
     }
 
-    /// Serves on `listener` until `shutdown` completes, with the work a running server does
-    /// in the background: reloading on SIGHUP, following the registry, keeping the metrics.
-    pub async fn serve(self, listener: TcpListener, shutdown: impl std::future::Future<Output = ()>) {
+    /// Starts the work a running server does in the background: reloading on SIGHUP,
+    /// following the registry, keeping the metrics. Call it before saying the server is
+    /// listening, so that a supervisor's first SIGHUP reloads rather than kills it.
+    pub fn start_background(&self) {
         #[cfg(unix)]
         reload::reload_on_sighup(self.state.clone(), self.admin.reloader.clone());
         if let Some(link) = self.state.registry.clone() {
@@ -210,6 +211,10 @@ impl Service {
         if let Some(handle) = self.state.metrics.clone() {
             metrics::spawn_upkeep(handle);
         }
+    }
+
+    /// Serves on `listener` until `shutdown` completes (after [`Service::start_background`]).
+    pub async fn serve(self, listener: TcpListener, shutdown: impl std::future::Future<Output = ()>) {
         tracing::info!(
             max_connections = self.options.limits.max_open,
             per_client = self.options.limits.max_per_client,

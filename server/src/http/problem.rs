@@ -156,11 +156,11 @@ impl From<registry::WriteError> for Problem {
             E::Invalid(errors) => Problem::invalid_fields(StatusCode::UNPROCESSABLE_ENTITY, &errors),
             E::Forbidden { .. } => Problem::new(StatusCode::FORBIDDEN, error.to_string()),
             E::NotFound { .. } => Problem::not_found(error.to_string()),
-            E::AlreadyExists { .. } | E::NoChange { .. } | E::AlreadyResolved { .. } => {
+            // A closed office conflicts with a report or a resolution about it; its own URL
+            // answers 410 instead (`routes/offices/office.rs`).
+            E::AlreadyExists { .. } | E::NoChange { .. } | E::AlreadyResolved { .. } | E::Closed { .. } => {
                 Problem::new(StatusCode::CONFLICT, error.to_string())
             }
-            // As `GET` answers for it: the office is gone (its history stays readable).
-            E::Closed { .. } => Problem::new(StatusCode::GONE, error.to_string()),
             E::VersionMismatch { ref current } => {
                 let etag = super::etag::etag(current.version);
                 Problem::new(StatusCode::PRECONDITION_FAILED, error.to_string()).with_header(header::ETAG, &etag)

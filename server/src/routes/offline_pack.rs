@@ -166,8 +166,12 @@ fn pack(snapshot: &Snapshot) -> OfflinePack<'_> {
     }
 }
 
+/// The pack's own shape, part of its version: a service worker holding a pack of another
+/// shape (before `search` was shipped, say) fetches the new one, rather than a 304.
+const PACK_FORMAT: u32 = 2;
+
 fn version(snapshot: &Snapshot) -> String {
-    format!("{}-r{}", snapshot.data.version, snapshot.registry_version)
+    format!("{}-r{}-p{PACK_FORMAT}", snapshot.data.version, snapshot.registry_version)
 }
 
 /// The offline pack of the data being served.

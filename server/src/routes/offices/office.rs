@@ -52,6 +52,15 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>, headers:
     Err(Problem::not_found(format!("no office has id {id:?}")))
 }
 
+/// A write refused because the office is closed is 410 Gone at the office's own URL, as
+/// `GET` answers there (its history stays readable); every other refusal as usual.
+fn gone(error: WriteError) -> Problem {
+    match error {
+        WriteError::Closed { .. } => Problem::new(StatusCode::GONE, error.to_string()),
+        other => Problem::from(other),
+    }
+}
+
 /// Changes an office: a JSON merge patch (RFC 7396) of its fields as `GET` shows them, plus a
 /// required `reason`. `If-Match` must carry the version being changed.
 #[utoipa::path(patch, path = "/api/v1/offices/{id}", tag = "offices",
@@ -85,7 +94,7 @@ pub async fn patch(
     let link = state.registry_link()?;
     let expected = required_version(&headers)?;
     let snapshot = arc_swap::Guard::into_inner(state.current());
-    let change = link.write(move |r| r.patch(&actor, &id, expected, patch, &snapshot.data)).await??;
+    let change = link.write(move |r| r.patch(&actor, &id, expected, patch, &snapshot.data)).await?.map_err(gone)?;
     metrics::counter!("hue_map_registry_edits_total", "action" => "update").increment(1);
     Ok(written(&link, &change, StatusCode::OK).await)
 }
@@ -139,7 +148,7 @@ pub async fn close(
     let Some(reason) = reason.filter(|_| errors.is_empty()) else {
         return Err(WriteError::Invalid(errors).into());
     };
-    let change = link.write(move |r| r.close(&actor, &id, expected, &reason)).await??;
+    let change = link.write(move |r| r.close(&actor, &id, expected, &reason)).await?.map_err(gone)?;
     metrics::counter!("hue_map_registry_edits_total", "action" => "close").increment(1);
     Ok(written(&link, &change, StatusCode::OK).await)
 }
