@@ -1,5 +1,6 @@
 //! `GET /api/v1/search?q=…&limit=…`: communes, former units (with the unit they joined) and
-//! offices by name, diacritics-insensitive, ranked exact → prefix → substring.
+//! offices by name, ranked exact → prefix → substring. A word typed without marks matches on
+//! its letters; with marks it must carry the same tone too (`data_boundaries::search`).
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
