@@ -66,7 +66,7 @@ impl ServeConfig {
             max_concurrent: app::DEFAULT_MAX_CONCURRENT,
             connections: ConnectionLimits::default(),
             trusted_proxies: Vec::new(),
-            trusted_proxy_header: "x-forwarded-for".into(),
+            trusted_proxy_header: crate::net::client::DEFAULT_PROXY_HEADER.into(),
             show_progress: false,
         }
     }
@@ -174,12 +174,10 @@ pub fn open_registry(store: &str, seed: &[data_boundaries::Office]) -> Result<re
 }
 
 fn load(dir: &std::path::Path, maxzoom: Option<u8>, show_progress: bool) -> Result<Snapshot, BootError> {
-    if !show_progress {
-        return state::load_snapshot_with_progress(dir, maxzoom, &|_, _| {}).map_err(BootError::from);
-    }
-    let progress = crate::boot::progress::PyramidProgress::for_stderr();
-    let loaded = state::load_snapshot_with_progress(dir, maxzoom, &|rendered, total| progress.advance(rendered, total));
-    progress.finish();
+    let progress = show_progress.then(progress::PyramidProgress::for_stderr);
+    let advance = |rendered, total| progress.iter().for_each(|p| p.advance(rendered, total));
+    let loaded = state::load_snapshot_with_progress(dir, maxzoom, &advance);
+    progress.iter().for_each(progress::PyramidProgress::finish);
     Ok(loaded?)
 }
 

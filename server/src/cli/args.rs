@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app;
+use crate::net::{client, connections};
 
 #[derive(Parser)]
 #[command(name = "hue-map", version, about = "Map service for Huế's communes and wards after the 1 July 2025 reform")]
@@ -155,11 +156,11 @@ pub struct ServeArgs {
     #[arg(long, hide = true)]
     pub stop_on_stdin_eof: bool,
     /// Seconds a client may take to send a request's headers before the connection is closed.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    #[arg(long, default_value_t = connections::DEFAULT_HEADER_READ_SECS, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub header_read_timeout: u64,
     /// Seconds a connection may stay open with no request in progress (an idle keep-alive,
     /// or an HTTP/2 connection with no stream) before it is closed.
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, default_value_t = connections::DEFAULT_IDLE_SECS, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout: u64,
     /// Connections open at once; more are closed as soon as they are accepted. By default
     /// three quarters of the file-descriptor limit.
@@ -167,7 +168,7 @@ pub struct ServeArgs {
     pub max_connections: Option<u64>,
     /// Connections open at once from one client (an IPv4 address or an IPv6 /64); trusted
     /// proxies count only against --max-connections.
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, default_value_t = connections::DEFAULT_MAX_PER_CLIENT, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections_per_client: u64,
     /// A proxy (address or CIDR) whose `Forwarded` / `X-Forwarded-For` names the client, for
     /// the per-client limits; repeat for several. Nobody else's is believed.
@@ -175,6 +176,6 @@ pub struct ServeArgs {
     pub trusted_proxies: Vec<String>,
     /// The header the trusted proxies write the client's address into: `x-forwarded-for` or
     /// `forwarded` (RFC 7239). Only that one is read; a proxy passes the other through.
-    #[arg(long, env = "HUE_MAP_TRUSTED_PROXY_HEADER", default_value = "x-forwarded-for")]
+    #[arg(long, env = "HUE_MAP_TRUSTED_PROXY_HEADER", default_value = client::DEFAULT_PROXY_HEADER)]
     pub trusted_proxy_header: String,
 }

@@ -57,6 +57,9 @@ impl std::fmt::Display for ClientKey {
     }
 }
 
+/// The header trusted proxies write the client into unless told otherwise.
+pub const DEFAULT_PROXY_HEADER: &str = "x-forwarded-for";
+
 /// Which header the trusted proxies write the client's address into.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ClientHeader {
@@ -71,7 +74,7 @@ impl ClientHeader {
     /// Parses `--trusted-proxy-header`.
     pub fn parse(value: &str) -> Result<ClientHeader, String> {
         match value.trim().to_ascii_lowercase().as_str() {
-            "x-forwarded-for" => Ok(ClientHeader::XForwardedFor),
+            DEFAULT_PROXY_HEADER => Ok(ClientHeader::XForwardedFor),
             "forwarded" => Ok(ClientHeader::Forwarded),
             other => Err(format!("{other:?}: must be x-forwarded-for or forwarded")),
         }

@@ -43,15 +43,23 @@ pub struct ConnectionLimits {
     pub max_per_client: usize,
 }
 
+/// `hue-map serve`'s defaults, in seconds and connections: the command line's flags and
+/// [`ConnectionLimits::default`] both read them, so the two cannot drift apart.
+pub const DEFAULT_HEADER_READ_SECS: u64 = 10;
+/// See [`DEFAULT_HEADER_READ_SECS`].
+pub const DEFAULT_IDLE_SECS: u64 = 60;
+/// See [`DEFAULT_HEADER_READ_SECS`].
+pub const DEFAULT_MAX_PER_CLIENT: u64 = 64;
+
 impl Default for ConnectionLimits {
     /// `hue-map serve`'s defaults: 10 s for the first request head, 60 s idle, most of the
     /// descriptor limit in all, 64 per client.
     fn default() -> ConnectionLimits {
         ConnectionLimits {
-            header_read_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(60),
+            header_read_timeout: Duration::from_secs(DEFAULT_HEADER_READ_SECS),
+            idle_timeout: Duration::from_secs(DEFAULT_IDLE_SECS),
             max_open: default_max_open(),
-            max_per_client: 64,
+            max_per_client: DEFAULT_MAX_PER_CLIENT as usize,
         }
     }
 }
