@@ -41,6 +41,7 @@ pub struct ImportParseError {
 
 /// What an import did, or would do, to one row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// A new office.
@@ -61,6 +62,7 @@ pub enum Outcome {
 
 /// One row's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
     /// The office id (empty when the row has none).
     pub id: String,
@@ -73,6 +75,7 @@ pub struct ImportOutcome {
 
 /// The result of an import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     /// True when the changes were written: a real import with no row in error. A dry run,
     /// or any bad row, writes nothing.

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// One office as the registry keeps it, at one version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficeRecord {
     /// Stable identifier, e.g. `seat-19753`.
     pub id: String,
@@ -73,6 +74,7 @@ impl OfficeRecord {
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// May change any office and manage everything.
@@ -103,6 +105,7 @@ impl Role {
 /// Who is making a change: an authenticated token (see
 /// [`Registry::authenticate`](crate::Registry::authenticate)), or the system itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     /// The token's public id (`system` for the registry's own changes).
     pub token_id: String,
@@ -141,6 +144,7 @@ impl Actor {
 /// Who made a change, as the history keeps it (the token may be revoked later; the name
 /// stays).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActorRef {
     /// The token id, or `system`.
     pub token_id: String,
@@ -150,6 +154,7 @@ pub struct ActorRef {
 
 /// What kind of change made a version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeAction {
     /// Imported from the dataset's `offices.csv` on first start.
@@ -196,6 +201,7 @@ impl ChangeAction {
 
 /// One field's value before and after a change (`null` where it had none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     /// The value before (`null` for a new office).
     pub before: serde_json::Value,
@@ -205,6 +211,7 @@ pub struct FieldChange {
 
 /// One version of one office: who made it, when, why, and what changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// The registry version this change created: changes are numbered 1, 2, 3… across the
     /// whole registry, in commit order, with no gaps.

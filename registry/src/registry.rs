@@ -68,6 +68,7 @@ impl From<WriteError> for ImportStop {
 
 /// The outcome of resolving a report.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolvedReport {
     /// The report as it now stands.
     pub report: Report,

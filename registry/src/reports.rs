@@ -17,6 +17,7 @@ pub const MAX_MESSAGE: usize = 1000;
 
 /// What a resident says is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
     /// The office is somewhere else (usually with a proposed position).
@@ -52,6 +53,7 @@ impl ReportKind {
 
 /// Where a report stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     /// Waiting for staff.
@@ -89,6 +91,7 @@ pub enum ReportFilter {
 
 /// A resident's report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     /// Sequential id.
     pub id: u64,

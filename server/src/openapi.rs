@@ -8,6 +8,7 @@
 use serde_json::{Map, Value};
 use utoipa::OpenApi;
 
+use crate::http::media::PROBLEM_JSON;
 use crate::routes::ogc::{self, CollectionId};
 
 /// The document's title, description, licence, tags and the schemas no handler names; the
@@ -19,7 +20,7 @@ use crate::routes::ogc::{self, CollectionId};
         description = "Map service for Huế's 40 communes and wards after the 1 July 2025 reform: locate a point, find the nearest office, convert an old address, and fetch the layers as GeoJSON, FlatGeobuf, OGC API – Features and vector tiles. Every error is an RFC 9457 problem (application/problem+json).",
         license(name = "MIT", identifier = "MIT"),
     ),
-    components(schemas(CollectionId, ogc::LandingFormat, ogc::JsonFormat, ogc::CrsUri)),
+    components(schemas(crate::http::Problem, CollectionId, ogc::LandingFormat, ogc::JsonFormat, ogc::CrsUri)),
     tags(
         (name = "residents", description = "Which commune am I in, and where is its office?"),
         (name = "communes", description = "The 40 new communes and wards"),
@@ -48,6 +49,7 @@ impl Documents {
     pub fn new(document: utoipa::openapi::OpenApi) -> Documents {
         let mut v31 = serde_json::to_value(document).unwrap_or_default();
         name_operations(&mut v31);
+        list_shedding(&mut v31);
         let mut v30 = v31.clone();
         downgrade_to_30(&mut v30);
         expand_collection_paths(&mut v30);
@@ -149,6 +151,25 @@ fn expand_collection_paths(document: &mut Value) {
                 }
             }
             paths.insert(path.replace("{collectionId}", id.id()), concrete);
+        }
+    }
+}
+
+/// Lists on every operation the refusal any request can get, whatever its route: 503 when
+/// the service is at capacity or a request runs over its time (`http/refusal.rs`). Where an
+/// operation already lists a 503 of its own (the registry's), that one says so too.
+fn list_shedding(document: &mut Value) {
+    let shed = serde_json::json!({
+        "description": "The service is at capacity, or the request ran over its time; retry after `Retry-After`",
+        "content": { PROBLEM_JSON: { "schema": { "$ref": "#/components/schemas/Problem" } } },
+    });
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        let Some(operations) = item.as_object_mut() else { continue };
+        for operation in operations.values_mut() {
+            if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.entry("503").or_insert_with(|| shed.clone());
+            }
         }
     }
 }

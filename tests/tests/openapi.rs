@@ -64,6 +64,22 @@ fn openapi_31_documents_every_api_route_with_problem_responses() {
                 let bad = &operation["responses"]["400"]["content"]["application/problem+json"];
                 assert!(bad.is_object(), "{method} {path} does not document its 400 problem");
             }
+            // Any request can be shed at capacity, so every operation lists its 503.
+            let shed = &operation["responses"]["503"]["content"]["application/problem+json"];
+            assert!(shed.is_object(), "{method} {path} does not document its 503 problem");
+            // A JSON answer names its schema: a bare `object` tells a client nothing.
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let Some(content) = response.get("content").and_then(Value::as_object) else { continue };
+                for (media, body) in content.iter().filter(|(media, _)| media.contains("json")) {
+                    let schema = &body["schema"];
+                    let bare = schema.get("$ref").is_none()
+                        && schema.get("properties").is_none()
+                        && schema.get("allOf").is_none()
+                        && schema.get("oneOf").is_none()
+                        && schema.get("items").is_none();
+                    assert!(!bare, "{method} {path} answers {status} {media} without a schema: {schema}");
+                }
+            }
         }
     }
     let count = ids.len();

@@ -34,11 +34,7 @@ pub fn export_pmtiles(store: &TileStore, path: &Path, max_zoom: u8, version: &st
     let [x0, y0, x1, y1] = store.source().bounds;
     let [west, north] = crate::tile_math::to_lon_lat(x0, y0);
     let [east, south] = crate::tile_math::to_lon_lat(x1, y1);
-    let mut meta = metadata::tilejson(store, "", version);
-    if let Some(object) = meta.as_object_mut() {
-        object.remove("tiles");
-        object.insert("maxzoom".into(), max_zoom.into());
-    }
+    let meta = metadata::TileJson { maxzoom: max_zoom, ..metadata::tilejson(store, None, version) };
     let write_error = |e: pmtiles::PmtError| ExportError::Write(e.to_string());
     let mut writer = PmTilesWriter::new(TileType::Mvt)
         .precompressed(Compression::Gzip)
@@ -48,7 +44,7 @@ pub fn export_pmtiles(store: &TileStore, path: &Path, max_zoom: u8, version: &st
         .bounds(west, south, east, north)
         .center((west + east) / 2.0, (south + north) / 2.0)
         .center_zoom(10.min(max_zoom))
-        .metadata(meta.to_string())
+        .metadata(serde_json::to_string(&meta).map_err(|e| ExportError::Write(e.to_string()))?)
         .create(BufWriter::new(file))
         .map_err(write_error)?;
     // Tile-id (Hilbert) order makes the archive clustered, as PMTiles v3 recommends: a

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod base_url;
 pub mod bbox;
 pub mod conditional;
+pub mod error_responses;
 pub mod etag;
 pub mod fast_path;
 pub mod json;

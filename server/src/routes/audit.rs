@@ -6,10 +6,13 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use registry::AuditFilter;
+use registry::{AuditFilter, Change};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::auth::Admin;
+use crate::http::error_responses::{BadRequest, StaffRefusals};
 use crate::http::media::CSV;
 use crate::http::{ApiResult, Problem, QueryParams};
 use crate::state::AppState;
@@ -25,6 +28,13 @@ fn time(params: &QueryParams, name: &str) -> ApiResult<Option<DateTime<Utc>>> {
         .transpose()
 }
 
+/// Changes, newest first, and how many.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeList {
+    pub count: usize,
+    pub changes: Vec<Change>,
+}
+
 /// Changes to the registry, newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "offices",
     params(
@@ -37,11 +47,8 @@ fn time(params: &QueryParams, name: &str) -> ApiResult<Option<DateTime<Utc>>> {
         ("Authorization" = String, Header, description = "Bearer TOKEN of an admin"),
     ),
     responses(
-        (status = 200, description = "The changes", body = Object),
-        (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The changes (as JSON; `f=csv` gives one row per change)", body = ChangeList),
+        BadRequest, StaffRefusals,
     ))]
 pub async fn audit(State(state): State<AppState>, Admin(_admin): Admin, params: QueryParams) -> ApiResult<Response> {
     let link = state.registry_link()?;
@@ -60,7 +67,7 @@ pub async fn audit(State(state): State<AppState>, Admin(_admin): Admin, params: 
     };
     let changes = link.read(move |r| r.audit(&filter)).await??;
     if !csv {
-        return Ok(Json(serde_json::json!({ "count": changes.len(), "changes": changes })).into_response());
+        return Ok(Json(ChangeList { count: changes.len(), changes }).into_response());
     }
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([

@@ -12,6 +12,9 @@ use serde_json::{json, Value};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::basemap::archive::Basemap;
+use tiles::metadata::TileJson;
+
+use crate::http::error_responses::{BadRequest, NotAcceptable, NotFound};
 use crate::http::media::MVT;
 use crate::http::routing::add_with_extension;
 use crate::http::tiles::{accepts, parse_tile, TILE_CACHE_CONTROL};
@@ -34,9 +37,7 @@ fn basemap(state: &AppState) -> ApiResult<&Basemap> {
     responses(
         (status = 200, description = "The tile (gzip when the archive stores it so and the client accepts it)", content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
         (status = 204, description = "The archive has no tile here"),
-        (status = 400, description = "Coordinates outside the grid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "This server has no basemap", body = Problem, content_type = "application/problem+json"),
-        (status = 406, description = "The tile is stored in an encoding the client does not accept", body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound, NotAcceptable,
     ))]
 pub async fn tile(
     State(state): State<AppState>,
@@ -84,25 +85,29 @@ pub async fn tile(
 /// TileJSON 3.0.0 for the basemap.
 #[utoipa::path(get, path = "/basemap.json", tag = "tiles",
     responses(
-        (status = 200, description = "TileJSON 3.0.0", body = Object),
-        (status = 404, description = "This server has no basemap", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "TileJSON 3.0.0", body = TileJson),
+        NotFound,
     ))]
-pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> ApiResult<Json<Value>> {
+pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> ApiResult<Json<TileJson>> {
     let basemap = basemap(&state)?;
     let [west, south, east, north] = basemap.bounds;
     let metadata = &basemap.metadata;
     let attribution = metadata.get("attribution").and_then(Value::as_str).unwrap_or("© OpenStreetMap contributors");
-    Ok(Json(json!({
-        "tilejson": "3.0.0",
-        "name": metadata.get("name").and_then(Value::as_str).unwrap_or("Street basemap"),
-        "attribution": attribution,
-        "scheme": "xyz",
-        "tiles": [format!("{base}/basemap/{{z}}/{{x}}/{{y}}.mvt")],
-        "minzoom": basemap.min_zoom,
-        "maxzoom": basemap.max_zoom,
-        "bounds": [west, south, east, north],
-        "vector_layers": metadata.get("vector_layers").cloned().unwrap_or_else(|| json!([])),
-    })))
+    Ok(Json(TileJson {
+        tilejson: "3.0.0",
+        name: metadata.get("name").and_then(Value::as_str).unwrap_or("Street basemap").to_string(),
+        description: None,
+        version: None,
+        attribution: attribution.to_string(),
+        scheme: "xyz",
+        tiles: vec![format!("{base}/basemap/{{z}}/{{x}}/{{y}}.mvt")],
+        minzoom: basemap.min_zoom,
+        maxzoom: basemap.max_zoom,
+        bounds: [west, south, east, north],
+        center: None,
+        vector_layers: metadata.get("vector_layers").cloned().unwrap_or_else(|| json!([])),
+        dataset_version: None,
+    }))
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

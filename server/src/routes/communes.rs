@@ -7,6 +7,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::error_responses::NotFound;
 use crate::http::media::GEOJSON;
 use crate::http::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -73,7 +74,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
     params(("code" = String, Path, description = "The official commune code, e.g. 19753")),
     responses(
         (status = 200, description = "The commune", body = CommuneFeature, content_type = "application/geo+json"),
-        (status = 404, description = "No commune has that code", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     ))]
 pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();

@@ -12,6 +12,7 @@ use data_boundaries::Dataset;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::http::error_responses::{BadRequest, JsonBodyRefusals};
 use crate::http::{ApiResult, Batch, JsonBatch, Problem, QueryParams};
 use crate::state::AppState;
 use crate::views::CommuneRef;
@@ -111,7 +112,7 @@ fn check_length(name: &str, address: &str) -> ApiResult<()> {
     params(("address" = String, Query, description = "A free-text Vietnamese address from before the reform (at most 500 characters)")),
     responses(
         (status = 200, description = "The conversion, or a plain not_recognised", body = ConversionView),
-        (status = 400, description = "A missing or over-long address", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn convert_one(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let address = params.single("address")?.ok_or_else(|| Problem::invalid_param("address", "is required"))?;
@@ -143,9 +144,7 @@ impl Batch for AddressBatch {
     request_body = AddressBatch,
     responses(
         (status = 200, description = "One conversion per address", body = ConversionBatch),
-        (status = 400, description = "A malformed body or an over-long address", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "More than 1,000 addresses", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        JsonBodyRefusals,
     ))]
 pub async fn convert_many(
     State(state): State<AppState>,

@@ -12,6 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::formats::fgb::{Cell, Column, ColumnKind, Layer};
+use crate::http::error_responses::{BadRequest, RangeNotSatisfiable};
 use crate::http::media::{FLATGEOBUF, GEOJSON};
 use crate::http::problem::Problem;
 use crate::state::AppState;
@@ -133,8 +134,7 @@ pub fn communes_layer(data: &Dataset) -> Layer {
     responses(
         (status = 200, description = "The whole file", content_type = "application/flatgeobuf", body = Vec<u8>),
         (status = 206, description = "The requested byte range", content_type = "application/flatgeobuf", body = Vec<u8>),
-        (status = 400, description = "A malformed Range header", body = Problem, content_type = "application/problem+json"),
-        (status = 416, description = "The range lies outside the file", body = Problem, content_type = "application/problem+json"),
+        BadRequest, RangeNotSatisfiable,
     ))]
 pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snapshot = state.current();

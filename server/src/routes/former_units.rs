@@ -8,6 +8,7 @@ use data_boundaries::text::fold;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::error_responses::{BadRequest, NotFound};
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::query::QueryParams;
 use crate::state::AppState;
@@ -25,7 +26,7 @@ pub struct FormerUnitList<'a> {
     params(("q" = Option<String>, Query, description = "Part of the old unit's or old district's name, diacritics optional")),
     responses(
         (status = 200, description = "The former units", body = FormerUnitList),
-        (status = 400, description = "A malformed query", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let q = params.single("q")?.map(fold).filter(|q| !q.is_empty());
@@ -48,7 +49,7 @@ pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResu
     params(("old_code" = String, Path, description = "The unit's code before the reform")),
     responses(
         (status = 200, description = "The former unit", body = FormerUnitDetail),
-        (status = 404, description = "No former unit has that code", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     ))]
 pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let snapshot = state.current();

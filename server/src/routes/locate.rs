@@ -9,6 +9,7 @@ use data_boundaries::Dataset;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::http::error_responses::{BadRequest, JsonBodyRefusals};
 use crate::http::query::check_lon_lat;
 use crate::http::{ApiResult, Batch, JsonBatch, Problem, QueryParams};
 use crate::state::AppState;
@@ -26,7 +27,7 @@ pub const MAX_BATCH_POINTS: usize = 10_000;
     ),
     responses(
         (status = 200, description = "The location", body = LocationView),
-        (status = 400, description = "A missing, malformed or out-of-range coordinate", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn locate_one(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let (lon, lat) = params.lon_lat()?;
@@ -56,9 +57,7 @@ impl Batch for PointBatch {
     request_body = PointBatch,
     responses(
         (status = 200, description = "One location per point", body = BatchView),
-        (status = 400, description = "A malformed body or an out-of-range coordinate", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Too many points", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        JsonBodyRefusals,
     ))]
 pub async fn locate_many(
     State(state): State<AppState>,

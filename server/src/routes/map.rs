@@ -11,6 +11,7 @@ use tiles::static_map::{self, View, ViewError, MAX_SIZE};
 
 use crate::http::bbox::{parse_bbox, Crs};
 use crate::http::conditional::{unchanged, validated};
+use crate::http::error_responses::BadRequest;
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::query::QueryParams;
 use crate::http::tiles::TILE_CACHE_CONTROL;
@@ -52,7 +53,7 @@ fn view(params: &QueryParams) -> ApiResult<View> {
     responses(
         (status = 200, description = "The picture", content_type = "image/svg+xml", body = String),
         (status = 304, description = "Unchanged since the ETag given"),
-        (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn map_svg(State(state): State<AppState>, params: QueryParams, headers: HeaderMap) -> ApiResult<Response> {
     let view = view(&params)?;

@@ -6,6 +6,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::error_responses::BadRequest;
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::query::QueryParams;
 use crate::state::AppState;
@@ -33,7 +34,7 @@ pub struct NearestView<'a> {
     ),
     responses(
         (status = 200, description = "The nearest offices", body = NearestView),
-        (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn nearest(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let (lon, lat) = params.lon_lat()?;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::error_responses::BadRequest;
 use crate::http::{ApiResult, Problem, QueryParams};
 use crate::state::AppState;
 use registry::hours::{is_open_at, HUE_OFFSET};
@@ -43,7 +44,7 @@ pub struct HoursCheck {
     ),
     responses(
         (status = 200, description = "Whether it is valid, and whether it is open", body = HoursCheck),
-        (status = 400, description = "No value, or an invalid `at`", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn check(params: QueryParams) -> ApiResult<Response> {
     params.reject_unknown(&["value", "at"])?;

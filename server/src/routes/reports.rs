@@ -5,16 +5,16 @@
 //! the report.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_boundaries::PositionPrecision;
-use registry::{FieldError, Reason, ReportFilter, ReportStatus, Resolution, WriteError};
-use serde::Deserialize;
+use registry::{FieldError, Reason, Report, ReportFilter, ReportStatus, Resolution, ResolvedReport, WriteError};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::auth::Staff;
+use crate::http::error_responses::{BadRequest, Conflict, JsonBodyRefusals, NotFound, StaffRefusals, Unprocessable};
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
 use crate::state::AppState;
 
@@ -25,10 +25,8 @@ use crate::state::AppState;
         ("Authorization" = String, Header, description = "Bearer TOKEN"),
     ),
     responses(
-        (status = 200, description = "The reports", body = Object),
-        (status = 400, description = "An unknown status", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The reports", body = ReportList),
+        BadRequest, StaffRefusals,
     ))]
 pub async fn list(State(state): State<AppState>, Staff(actor): Staff, params: QueryParams) -> ApiResult<Response> {
     let link = state.registry_link()?;
@@ -40,7 +38,14 @@ pub async fn list(State(state): State<AppState>, Staff(actor): Staff, params: Qu
         })?),
     };
     let reports = link.read(move |r| r.list_reports(&actor, filter)).await??;
-    Ok(Json(serde_json::json!({ "count": reports.len(), "reports": reports })).into_response())
+    Ok(Json(ReportList { count: reports.len(), reports }).into_response())
+}
+
+/// Reports, newest first, and how many.
+#[derive(Serialize, ToSchema)]
+pub struct ReportList {
+    pub count: usize,
+    pub reports: Vec<Report>,
 }
 
 /// How a member of staff resolves a report.
@@ -63,15 +68,8 @@ pub struct Decision {
     ),
     request_body = Decision,
     responses(
-        (status = 200, description = "The report as resolved, and the change it made", body = Object),
-        (status = 400, description = "A malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not this token's commune", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already resolved", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The report as resolved, and the change it made (`null` when it moved nothing)", body = ResolvedReport),
+        JsonBodyRefusals, StaffRefusals, NotFound, Conflict, Unprocessable,
     ))]
 pub async fn resolve(
     State(state): State<AppState>,
@@ -114,8 +112,7 @@ pub async fn resolve(
         metrics::counter!("hue_map_registry_edits_total", "action" => "report_accepted").increment(1);
         link.committed(change.seq).await;
     }
-    Ok((StatusCode::OK, Json(serde_json::json!({ "report": resolved.report, "change": resolved.change })))
-        .into_response())
+    Ok(Json(resolved).into_response())
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

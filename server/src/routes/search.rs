@@ -9,6 +9,7 @@ use data_boundaries::search::{MatchKind, Target};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::error_responses::BadRequest;
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::query::QueryParams;
 use crate::state::AppState;
@@ -70,7 +71,7 @@ pub struct SearchResults<'a> {
     ),
     responses(
         (status = 200, description = "Results, best first", body = SearchResults),
-        (status = 400, description = "A missing or invalid parameter", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let q = params.single("q")?.ok_or_else(|| Problem::invalid_param("q", "is required"))?.to_string();

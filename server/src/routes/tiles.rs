@@ -9,14 +9,16 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::Value;
 use tiles::Lookup;
 
 use crate::http::conditional::{unchanged, validated};
+use tiles::metadata::TileJson;
+
+use crate::http::error_responses::BadRequest;
 use crate::http::media::MVT;
 use crate::http::routing::add_with_extension;
 use crate::http::tiles::{accepts, parse_tile, TILE_CACHE_CONTROL};
-use crate::http::{ApiResult, BaseUrl, Problem};
+use crate::http::{ApiResult, BaseUrl};
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -60,7 +62,7 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
         (status = 200, description = "The tile (brotli or gzip by Accept-Encoding)", content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
         (status = 204, description = "Nothing in this tile"),
         (status = 304, description = "Unchanged since the ETag given"),
-        (status = 400, description = "Coordinates outside the grid", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn tile(
     State(state): State<AppState>,
@@ -118,12 +120,12 @@ pub fn answer(lookup: Lookup, headers: &HeaderMap) -> Response {
 }
 
 /// TileJSON 3.0.0 for the vector tiles, with the layer schema.
-#[utoipa::path(get, path = "/tiles.json", tag = "tiles", responses((status = 200, description = "TileJSON 3.0.0", body = Object)))]
-pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> Json<Value> {
+#[utoipa::path(get, path = "/tiles.json", tag = "tiles", responses((status = 200, description = "TileJSON 3.0.0", body = TileJson)))]
+pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> Json<TileJson> {
     let snapshot = state.current();
     Json(tiles::metadata::tilejson(
         &snapshot.tiles,
-        &format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt"),
+        Some(&format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt")),
         &snapshot.data.version,
     ))
 }

@@ -7,7 +7,7 @@ use registry::Actor;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::auth::Staff;
-use crate::http::Problem;
+use crate::http::error_responses::{NotFound, StaffRefusals};
 use crate::state::AppState;
 
 /// The token's holder: `token_id`, `name`, `role` (`editor` or `admin`), and for an editor
@@ -15,13 +15,11 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/api/v1/whoami", tag = "offices",
     params(("Authorization" = String, Header, description = "Bearer TOKEN")),
     responses(
-        (status = 200, description = "The token's holder and rights", body = Object),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "This server keeps no office registry", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The token's holder and rights", body = Actor),
+        StaffRefusals, NotFound,
     ))]
 pub async fn whoami(Staff(actor): Staff) -> Response {
-    let Actor { token_id, name, role, communes } = actor;
-    Json(serde_json::json!({ "token_id": token_id, "name": name, "role": role, "communes": communes })).into_response()
+    Json(actor).into_response()
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

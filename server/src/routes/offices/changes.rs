@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use tiles::xml;
 
+use crate::http::error_responses::{BadRequest, Conflict, RegistryUnavailable};
 use crate::http::{ApiResult, Problem, QueryParams};
 use crate::state::AppState;
 
@@ -111,9 +112,7 @@ async fn page(state: &AppState, params: &QueryParams, start: Start) -> ApiResult
     ),
     responses(
         (status = 200, description = "A page of changes", body = ChangePage),
-        (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The registry was restored from a backup since (another epoch, or since ahead of it): mirror again from 0", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Conflict, RegistryUnavailable,
     ))]
 pub async fn feed(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     Ok(Json(page(&state, &params, Start::Oldest).await?).into_response())
@@ -128,9 +127,7 @@ pub async fn feed(State(state): State<AppState>, params: QueryParams) -> ApiResu
     ),
     responses(
         (status = 200, description = "An Atom feed", content_type = "application/atom+xml", body = String),
-        (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "since is ahead of the registry (restored from a backup): mirror again from 0", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Conflict, RegistryUnavailable,
     ))]
 pub async fn atom(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let page = page(&state, &params, Start::Newest).await?;

@@ -9,6 +9,7 @@ use registry::Change;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::error_responses::{NotFound, RegistryUnavailable};
 use crate::http::{ApiResult, Problem};
 use crate::state::AppState;
 
@@ -20,7 +21,6 @@ pub struct History {
     /// Every change, oldest first: `seq` (the registry version it made), `office_version`,
     /// `action`, `actor`, `at`, `reason`, `report_id`, `fields` (before/after) and the whole
     /// record `before` and `after`.
-    #[schema(value_type = Vec<Object>)]
     pub versions: Vec<Change>,
 }
 
@@ -29,8 +29,7 @@ pub struct History {
     params(("id" = String, Path, description = "The office id")),
     responses(
         (status = 200, description = "The versions, oldest first", body = History),
-        (status = 404, description = "No office has that id", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        NotFound, RegistryUnavailable,
     ))]
 pub async fn history(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let link = state.registry_link()?;

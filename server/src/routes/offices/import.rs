@@ -8,9 +8,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use registry::{ImportMode, Once, Reason, WriteError};
+use registry::{ImportMode, ImportReport, Once, Reason, WriteError};
 
 use crate::http::auth::Staff;
+use crate::http::error_responses::{BadRequest, StaffRefusals, TooLarge, Unprocessable, UnsupportedMediaType};
 use crate::http::{ApiResult, Problem, QueryParams};
 use crate::state::AppState;
 
@@ -24,12 +25,8 @@ use crate::state::AppState;
     ),
     request_body(content = String, content_type = "text/csv", description = "offices.csv columns, or a GeoJSON FeatureCollection (application/geo+json)"),
     responses(
-        (status = 200, description = "Each row's outcome; `applied` says whether anything was written (false for a dry run)", body = Object),
-        (status = 400, description = "The file cannot be read, or a bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither CSV nor GeoJSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason, or a row that cannot be imported: nothing is written, and `outcomes` lists every row's outcome", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Each row's outcome; `applied` says whether anything was written (false for a dry run)", body = ImportReport),
+        BadRequest, StaffRefusals, TooLarge, UnsupportedMediaType, Unprocessable,
     ))]
 pub async fn import(
     State(state): State<AppState>,

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::auth::Staff;
-use crate::http::media::PROBLEM_JSON as PROBLEM;
+use crate::http::error_responses::{BadRequest, Conflict, JsonBodyRefusals, StaffRefusals, Unprocessable};
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
 use crate::office_registry::link::RegistryLink;
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub struct OfficeList<'a> {
     params(("kind" = Option<Vec<data_boundaries::OfficeKind>>, Query, explode = true, description = "Only these kinds (repeat, or separate with commas)")),
     responses(
         (status = 200, description = "The offices", body = OfficeList),
-        (status = 400, description = "An unknown kind", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
     let kinds = params.office_kinds()?;
@@ -64,13 +64,7 @@ pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResu
     request_body(content = Object, description = "`kind`, `name`, `address`, `lon`, `lat`, `position_precision`, optional `id`, `opening_hours`, `phone`, `services`, `notes`, `commune_code`, and `reason`"),
     responses(
         (status = 201, description = "The new office, with its ETag and Location", body = OfficeView),
-        (status = 400, description = "The body is not a JSON object", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "The token may not edit that commune", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "An office with that id exists", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in invalid_params", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "The registry database is unavailable; retry", body = Problem, content_type = PROBLEM),
+        JsonBodyRefusals, StaffRefusals, Conflict, Unprocessable,
     ))]
 pub async fn create(
     State(state): State<AppState>,

@@ -14,7 +14,9 @@ use serde_json::{Map, Value};
 use super::written;
 use crate::http::auth::Staff;
 use crate::http::conditional::{etag, required_version, unchanged, validated};
-use crate::http::media::PROBLEM_JSON as PROBLEM;
+use crate::http::error_responses::{
+    BadRequest, Gone, JsonBodyRefusals, NotFound, StaffRefusals, TooLarge, Unprocessable, VersionedWriteRefusals,
+};
 use crate::http::{ApiResult, JsonBody, Problem, QueryParams};
 use crate::state::AppState;
 use crate::views::{office_response, OfficeView};
@@ -26,8 +28,7 @@ use crate::views::{office_response, OfficeView};
     responses(
         (status = 200, description = "The office", body = OfficeView, headers(("ETag" = String, description = "\"v{version}\""))),
         (status = 304, description = "Unchanged since the ETag given"),
-        (status = 404, description = "No office has that id", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The office was closed", body = Problem, content_type = "application/problem+json"),
+        NotFound, Gone,
     ))]
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     let snapshot = state.current();
@@ -73,16 +74,7 @@ fn gone(error: WriteError) -> Problem {
         description = "The fields to change (`lon`, `lat`, `position_precision`, `address`, `opening_hours`, `phone`, `services`, `notes`, …; `null` clears one) and `reason`"),
     responses(
         (status = 200, description = "The office as changed, with its new ETag", body = OfficeView),
-        (status = 400, description = "The body is not a JSON object, or If-Match is malformed", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "The token may not edit this office", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such office", body = Problem, content_type = PROBLEM),
-        (status = 410, description = "The office was closed", body = Problem, content_type = PROBLEM),
-        (status = 412, description = "The office changed since that version; the ETag header has the current one", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in invalid_params", body = Problem, content_type = PROBLEM),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "The registry database is unavailable; retry", body = Problem, content_type = PROBLEM),
+        JsonBodyRefusals, StaffRefusals, NotFound, VersionedWriteRefusals, Unprocessable,
     ))]
 pub async fn patch(
     State(state): State<AppState>,
@@ -110,15 +102,7 @@ pub async fn patch(
     ),
     responses(
         (status = 200, description = "The office as closed (`valid_to` set), with its new ETag", body = OfficeView),
-        (status = 400, description = "A malformed body or If-Match", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "The token may not edit this office", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such office", body = Problem, content_type = PROBLEM),
-        (status = 410, description = "The office is already closed", body = Problem, content_type = PROBLEM),
-        (status = 412, description = "The office changed since that version", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "No reason", body = Problem, content_type = PROBLEM),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "The registry database is unavailable; retry", body = Problem, content_type = PROBLEM),
+        BadRequest, StaffRefusals, NotFound, TooLarge, VersionedWriteRefusals, Unprocessable,
     ))]
 pub async fn close(
     State(state): State<AppState>,

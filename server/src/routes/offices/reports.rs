@@ -7,9 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use registry::{FieldError, NewReport, ReportKind, WriteError};
+use registry::{FieldError, NewReport, Report, ReportKind, WriteError};
 use serde_json::Value;
 
+use crate::http::error_responses::{JsonBodyRefusals, NotFound, RegistryUnavailable, TooManyRequests, Unprocessable};
 use crate::http::{ApiResult, JsonBody, Problem};
 use crate::net::client::ClientAddr;
 use crate::state::AppState;
@@ -83,13 +84,8 @@ fn new_report(office_id: String, body: &Value) -> Result<NewReport, Vec<FieldErr
     params(("id" = String, Path, description = "The office id")),
     request_body(content = Object, description = "`kind` (wrong_position, closed, wrong_hours, other), `message` (at most 1,000 characters), optional `proposed_lon` and `proposed_lat`"),
     responses(
-        (status = 201, description = "The report, open", body = Object),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such office", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many reports from this address; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The registry database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "The report, open", body = Report),
+        JsonBodyRefusals, NotFound, Unprocessable, TooManyRequests, RegistryUnavailable,
     ))]
 pub async fn report(
     State(state): State<AppState>,

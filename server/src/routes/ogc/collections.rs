@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::{check_format, Link, CRS84, EPSG_4326};
+use crate::http::error_responses::{BadRequest, NotFound};
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::{BaseUrl, QueryParams};
 use crate::state::AppState;
@@ -195,7 +196,7 @@ impl Collections {
 #[utoipa::path(get, path = "/collections", tag = "ogc",
     responses(
         (status = 200, description = "The collections", body = Collections),
-        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn collections(
     State(state): State<AppState>,
@@ -212,7 +213,7 @@ pub async fn collections(
     params(("collectionId" = CollectionId, Path, description = "communes, offices or former_units")),
     responses(
         (status = 200, description = "The collection", body = CollectionInfo),
-        (status = 404, description = "No such collection", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     ))]
 pub async fn collection(
     State(state): State<AppState>,

@@ -6,7 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::check_format;
-use crate::http::{ApiResult, Problem, QueryParams};
+use crate::http::error_responses::BadRequest;
+use crate::http::{ApiResult, QueryParams};
 
 /// The conformance classes we implement and test (ogctests, GDAL).
 pub const CONFORMANCE: [&str; 4] = [
@@ -26,7 +27,7 @@ pub struct ConformanceDeclaration {
 #[utoipa::path(get, path = "/conformance", tag = "ogc",
     responses(
         (status = 200, description = "The conformance declaration", body = ConformanceDeclaration),
-        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn conformance(params: QueryParams) -> ApiResult<Response> {
     check_format(&params, &[])?;

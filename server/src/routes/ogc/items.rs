@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::{CollectionId, Link};
 use crate::http::bbox::{parse_bbox, Crs};
+use crate::http::error_responses::{BadRequest, NotFound};
 use crate::http::media::GEOJSON;
 use crate::http::problem::{ApiResult, Problem};
 use crate::http::query::QueryParams;
@@ -165,6 +166,16 @@ pub struct FeatureCollectionPage {
     pub time_stamp: String,
 }
 
+/// One GeoJSON Feature (RFC 7946: `type`, `id`, `geometry`, `properties`) with its links.
+#[derive(Serialize, ToSchema)]
+pub struct FeatureWithLinks {
+    /// The GeoJSON Feature's members.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub feature: Value,
+    pub links: Vec<Link>,
+}
+
 fn geojson_response(body: impl Serialize, crs: Crs) -> Response {
     let mut response = Json(body).into_response();
     let headers = response.headers_mut();
@@ -189,8 +200,7 @@ fn geojson_response(body: impl Serialize, crs: Crs) -> Response {
     ),
     responses(
         (status = 200, description = "A page of features", body = FeatureCollectionPage, content_type = "application/geo+json"),
-        (status = 400, description = "An invalid or unknown parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such collection", body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound,
     ))]
 pub async fn items(
     State(state): State<AppState>,
@@ -262,9 +272,8 @@ pub async fn items(
         ("f" = Option<super::JsonFormat>, Query, description = "json or geojson"),
     ),
     responses(
-        (status = 200, description = "The feature (a GeoJSON Feature with links)", body = Object, content_type = "application/geo+json"),
-        (status = 400, description = "An invalid or unknown parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such collection or feature", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The feature, with links", body = FeatureWithLinks, content_type = "application/geo+json"),
+        BadRequest, NotFound,
     ))]
 pub async fn item(
     State(state): State<AppState>,
@@ -288,10 +297,7 @@ pub async fn item(
         Link::new(format!("{base}/collections/{}/items/{feature_id}", id.id()), "self", GEOJSON, "This feature"),
         Link::new(format!("{base}/collections/{}", id.id()), "collection", "application/json", "The collection"),
     ];
-    if let Some(object) = feature.as_object_mut() {
-        object.insert("links".into(), serde_json::to_value(links).unwrap_or_default());
-    }
-    Ok(geojson_response(feature, crs))
+    Ok(geojson_response(FeatureWithLinks { feature, links }, crs))
 }
 
 #[cfg(test)]

@@ -8,8 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{check_format, Link};
+use crate::http::error_responses::BadRequest;
 use crate::http::media::{OPENAPI_30, OPENAPI_31};
-use crate::http::{ApiResult, BaseUrl, Problem, QueryParams};
+use crate::http::{ApiResult, BaseUrl, QueryParams};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -45,7 +46,7 @@ fn wants_html(headers: &HeaderMap, params: &QueryParams) -> bool {
     params(("f" = Option<LandingFormat>, Query, description = "`json` for the landing page, `html` for the web map")),
     responses(
         (status = 200, description = "The landing page (or, for browsers and `f=html`, the web map)", content((LandingPage = "application/json"), (String = "text/html"))),
-        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
     ))]
 pub async fn landing(
     State(state): State<AppState>,
