@@ -159,15 +159,7 @@ impl Server {
 
     /// Sends a request with headers and an optional JSON body.
     pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> Reply {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
-        let mut request = self.client.request(method, self.url(path));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        if let Some(body) = body {
-            request = request.header("content-type", "application/merge-patch+json").body(body.to_string());
-        }
-        Reply::from(request.send().expect("request sent"))
+        Api::send(self, method, path, headers, body)
     }
 
     /// Process id, for signals.
@@ -191,10 +183,51 @@ impl Server {
     }
 }
 
+impl Api for Server {
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<(&str, Vec<u8>)>) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self.client.request(method, self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some((content_type, body)) = body {
+            request = request.header("content-type", content_type).body(body);
+        }
+        Reply::from(request.send().expect("request sent"))
+    }
+
+    fn store(&self) -> String {
+        Server::store(self)
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// What a suite needs of a service, whichever way it runs: the real binary over a socket
+/// ([`Server`]) or the same service in this process ([`InProcess`]). A test written against
+/// `&impl Api` runs on either.
+pub trait Api {
+    /// Sends a request with headers and an optional body of the given content type.
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<(&str, Vec<u8>)>) -> Reply;
+
+    /// The service's own SQLite registry, as `--store` takes it.
+    fn store(&self) -> String;
+
+    /// Sends a request with headers and an optional JSON body (as a merge patch, which the
+    /// writes that take JSON also accept).
+    fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> Reply {
+        let body = body.map(|b| ("application/merge-patch+json", b.to_string().into_bytes()));
+        self.request(method, path, headers, body)
+    }
+
+    /// GET.
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, &[], None)
     }
 }
 
@@ -206,35 +239,52 @@ pub struct InProcess {
     router: server::app::App,
     fast: server::http::fast_path::FastPath,
     runtime: tokio::runtime::Runtime,
+    /// Holds the service's own registry, when it has one.
+    store_dir: Option<tempfile::TempDir>,
 }
 
 impl InProcess {
-    /// One service for the whole suite (its tiles rendered to z10; deeper ones render on demand).
+    /// One service for the whole suite, with no registry (its tiles rendered to z10; deeper
+    /// ones render on demand).
     pub fn shared() -> &'static InProcess {
         static APP: OnceLock<InProcess> = OnceLock::new();
-        APP.get_or_init(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-            let config = server::boot::ServeConfig {
-                pyramid_maxzoom: Some(10),
-                ..server::boot::ServeConfig::new(testkit::reference_data_dir())
-            };
-            let service = runtime.block_on(server::boot::build(config)).expect("the reference data loads");
-            InProcess { router: service.router(), fast: service.fast_path(), runtime }
-        })
+        APP.get_or_init(|| InProcess::build(None))
     }
 
-    /// Sends one request through the router and reads the whole answer.
-    pub fn send(
+    /// One service for the whole suite with a fresh SQLite registry of its own, its
+    /// background work running (the registry follower, as a server's), for tests of the
+    /// registry's HTTP rules that need no process of their own.
+    pub fn shared_with_registry() -> &'static InProcess {
+        static APP: OnceLock<InProcess> = OnceLock::new();
+        APP.get_or_init(|| InProcess::build(Some(tempfile::tempdir().expect("a temporary folder"))))
+    }
+
+    fn build(store_dir: Option<tempfile::TempDir>) -> InProcess {
+        // Worker threads, so the follower keeps up between requests as it does in a server.
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+        let config = server::boot::ServeConfig {
+            pyramid_maxzoom: Some(10),
+            store: store_dir.as_ref().map(|dir| format!("sqlite:{}", dir.path().join("registry.db").display())),
+            ..server::boot::ServeConfig::new(testkit::reference_data_dir())
+        };
+        let service = runtime.block_on(server::boot::build(config)).expect("the reference data loads");
+        runtime.block_on(async { service.start_background() });
+        InProcess { router: service.router(), fast: service.fast_path(), runtime, store_dir }
+    }
+
+    /// Sends one request through the fast path and the router, and reads the whole answer.
+    pub fn send_body(
         &self,
         method: &str,
         path: &str,
-        content_type: Option<&str>,
+        headers: &[(&str, &str)],
         body: impl Into<axum::body::Body>,
     ) -> Reply {
         use tower::ServiceExt;
         let mut request = axum::http::Request::builder().method(method).uri(path).header("host", "in-process.test");
-        if let Some(content_type) = content_type {
-            request = request.header("content-type", content_type);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let request = request.body(body.into()).expect("a valid request");
         self.runtime.block_on(async {
@@ -250,17 +300,35 @@ impl InProcess {
 
     /// GET.
     pub fn get(&self, path: &str) -> Reply {
-        self.send("GET", path, None, axum::body::Body::empty())
+        Api::get(self, path)
     }
 
     /// POST a JSON value.
     pub fn post_json(&self, path: &str, body: &Value) -> Reply {
-        self.send("POST", path, Some("application/json"), body.to_string())
+        self.send_body("POST", path, &[("content-type", "application/json")], body.to_string())
     }
 
     /// POST a body as it is, with its content type.
     pub fn post_raw(&self, path: &str, content_type: &str, body: impl Into<axum::body::Body>) -> Reply {
-        self.send("POST", path, Some(content_type), body)
+        self.send_body("POST", path, &[("content-type", content_type)], body)
+    }
+}
+
+impl Api for InProcess {
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<(&str, Vec<u8>)>) -> Reply {
+        match body {
+            None => self.send_body(method, path, headers, axum::body::Body::empty()),
+            Some((content_type, body)) => {
+                let mut with_type = headers.to_vec();
+                with_type.push(("content-type", content_type));
+                self.send_body(method, path, &with_type, body)
+            }
+        }
+    }
+
+    fn store(&self) -> String {
+        let dir = self.store_dir.as_ref().expect("this service was built with a registry");
+        format!("sqlite:{}", dir.path().join("registry.db").display())
     }
 }
 

@@ -74,5 +74,5 @@ fn unknown_codes_paths_and_methods() {
     assert!(server.get("/api/v1/offices/nope").expect_problem(404).contains("nope"));
     server.get("/api/v1/nothing-here").expect_problem(404);
     server.get("/../../etc/passwd").expect_problem(404);
-    server.send("DELETE", "/api/v1/locate", None, "").expect_problem(405);
+    server.send_body("DELETE", "/api/v1/locate", &[], "").expect_problem(405);
 }

@@ -1,14 +1,18 @@
-//! The office registry over HTTP, against the real binary and a real SQLite file (and, in
-//! `registry_postgres.rs`, PostgreSQL): staff tokens from the command line, conditional
-//! merge-patch edits that every answer follows, history, the change feed, residents'
-//! reports, imports, the audit log, and the faults: concurrent writers, `kill -9`, a store
-//! that goes read-only.
+//! The office registry over HTTP with a real SQLite file (and, in `registry_postgres.rs`,
+//! PostgreSQL): staff tokens from the command line, conditional merge-patch edits that every
+//! answer follows, history, the change feed, residents' reports, imports, the audit log, and
+//! the faults: concurrent writers, `kill -9`, a store that goes read-only.
+//!
+//! The rules of requests run on the service in this process (`InProcess`, built by
+//! `server::boot::build` as `hue-map serve` builds it); what needs a process, a socket or a
+//! file of its own (tiles over HTTP, fifty writers at once, `kill -9`, a read-only file, a
+//! report's per-address limit) runs against the real binary.
 
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use e2e::{create_token, json, Reply, Server, Value};
+use e2e::{create_token, json, Api, InProcess, Reply, Server, Value};
 
 const KIM_LONG_SEAT: &str = "/api/v1/offices/seat-19774";
 /// Beside the Perfume River in Kim Long, well inside the ward.
@@ -18,7 +22,7 @@ fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
-fn patch(server: &Server, path: &str, token: &str, if_match: Option<&str>, body: &Value) -> Reply {
+fn patch(server: &impl Api, path: &str, token: &str, if_match: Option<&str>, body: &Value) -> Reply {
     let auth = bearer(token);
     let mut headers = vec![("authorization", auth.as_str())];
     if let Some(tag) = if_match {
@@ -101,7 +105,7 @@ fn an_editor_moves_a_seat_and_every_answer_follows() {
 
 #[test]
 fn tokens_decide_who_may_write() {
-    let server = Server::shared();
+    let server = InProcess::shared_with_registry();
     let kim_long = create_token(&server.store(), "editor", &["19774"], "Kim Long");
     let phu_xuan = create_token(&server.store(), "editor", &["19753"], "Phú Xuân");
     let body = json!({"notes": "open on Saturday mornings", "reason": "phoned the office"});
@@ -141,7 +145,7 @@ fn tokens_decide_who_may_write() {
 
 #[test]
 fn conditional_requests_protect_every_edit() {
-    let server = Server::shared();
+    let server = InProcess::shared_with_registry();
     let token = create_token(&server.store(), "editor", &["19777"], "Vỹ Dạ");
     let path = "/api/v1/offices/seat-19777";
     let current = server.get(path);
@@ -159,21 +163,14 @@ fn conditional_requests_protect_every_edit() {
 
 #[test]
 fn bad_edits_name_every_field_and_write_nothing() {
-    let server = Server::shared();
+    let server = InProcess::shared_with_registry();
     let token = create_token(&server.store(), "editor", &["19789"], "Thuận Hoá");
     let path = "/api/v1/offices/seat-19789";
     let version = etag(&server.get(path));
     let auth = bearer(&token);
-    let malformed = server
-        .client
-        .patch(server.url(path))
-        .header("authorization", &auth)
-        .header("if-match", &version)
-        .header("content-type", "application/json")
-        .body("{\"lon\": ")
-        .send()
-        .unwrap();
-    assert_eq!(malformed.status(), 400);
+    let headers = [("authorization", auth.as_str()), ("if-match", version.as_str())];
+    let malformed = server.request("PATCH", path, &headers, Some(("application/json", b"{\"lon\": ".to_vec())));
+    malformed.expect_problem(400);
     let cases: [(Value, &[&str]); 6] = [
         (json!({"colour": "red", "reason": "x"}), &["colour"]),
         (json!({"lon": "east", "reason": "x"}), &["lon"]),
@@ -213,7 +210,7 @@ fn fifty_concurrent_patches_with_one_version_make_one_edit() {
             let (server, token, version) = (server.clone(), token.clone(), version.clone());
             std::thread::spawn(move || {
                 patch(
-                    &server,
+                    &*server,
                     KIM_LONG_SEAT,
                     &token,
                     Some(&version),
@@ -232,7 +229,7 @@ fn fifty_concurrent_patches_with_one_version_make_one_edit() {
 
 #[test]
 fn an_agent_point_is_created_found_closed_and_fed_to_other_apps() {
-    let server = Server::shared();
+    let server = InProcess::shared_with_registry();
     let admin = create_token(&server.store(), "admin", &[], "city admin");
     let since = server.get("/healthz").json["registry_version"].as_u64().unwrap();
     let created = server.send(
@@ -349,22 +346,15 @@ fn a_residents_report_is_accepted_and_moves_the_office() {
 
 #[test]
 fn an_import_is_dry_run_first_then_all_or_nothing() {
-    let server = Server::shared();
+    let server = InProcess::shared_with_registry();
     let admin = create_token(&server.store(), "admin", &[], "importer");
     let csv = "id,kind,commune_code,name,address,lon,lat,position_precision,source\n\
         po-test-1,post_office,19789,Bưu cục thử,\"5 Hà Nội, phường Thuận Hoá\",107.5850,16.4640,geocoded,test\n\
         po-test-2,post_office,19789,Bưu cục sai,\"somewhere\",200,16.4,geocoded,test\n";
+    let auth = bearer(&admin);
     let import = |dry_run: &str, body: &str| {
-        Reply::from(
-            server
-                .client
-                .post(server.url(&format!("/api/v1/offices/import?dry_run={dry_run}&reason=post%20offices")))
-                .header("authorization", bearer(&admin))
-                .header("content-type", "text/csv")
-                .body(body.to_string())
-                .send()
-                .unwrap(),
-        )
+        let path = format!("/api/v1/offices/import?dry_run={dry_run}&reason=post%20offices");
+        server.request("POST", &path, &[("authorization", &auth)], Some(("text/csv", body.as_bytes().to_vec())))
     };
     let dry = import("true", csv);
     assert_eq!(dry.status, 422, "{}", dry.text);
@@ -446,7 +436,7 @@ fn a_read_only_store_degrades_writes_and_recovers_without_a_restart() {
 
 #[test]
 fn the_registry_keeps_its_rules_one_seat_per_commune_inside_hue() {
-    let server = Server::shared();
+    let server = InProcess::shared_with_registry();
     let admin = create_token(&server.store(), "admin", &[], "rules");
     let post = |body: Value| server.send("POST", "/api/v1/offices", &[("authorization", &bearer(&admin))], Some(&body));
     let office = |extra: Value| {
@@ -470,7 +460,7 @@ fn the_registry_keeps_its_rules_one_seat_per_commune_inside_hue() {
 
 #[test]
 fn whoami_names_the_token_and_its_communes_and_refuses_a_bad_one() {
-    let server = Server::start();
+    let server = InProcess::shared_with_registry();
     let token = create_token(&server.store(), "editor", &["19774", "19753"], "Cán bộ Kim Long");
     let auth = bearer(&token);
     let me = server.send("GET", "/api/v1/whoami", &[("authorization", auth.as_str())], None);
