@@ -30,6 +30,13 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The version of everything this snapshot serves: the dataset's content hash and the
+    /// registry version (`{dataset}-r{registry}`). Tile URLs carry it, so a change of either
+    /// gives new URLs.
+    pub fn version(&self) -> String {
+        format!("{}-r{}", self.data.version, self.registry_version)
+    }
+
     /// This snapshot with the registry's offices at `registry_version`: the office index,
     /// seats, search and the tiles that show a changed office are rebuilt; the geometry,
     /// its index, the other tiles and the address index are shared.

@@ -57,6 +57,16 @@ fn an_editor_moves_a_seat_and_every_answer_follows() {
     let far_tile = "/tiles/14/13102/7440.mvt";
     let tag = |path: &str| server.client.get(server.url(path)).header("accept-encoding", "gzip").send().unwrap();
     let (here_before, far_before) = (tag(tile_here), tag(far_tile));
+    // The TileJSON's tile URLs carry the data version: a tile asked for by it is immutable.
+    let tile_url = |path: &str| {
+        let template = server.get("/tiles.json").json["tiles"][0].as_str().unwrap().to_string();
+        let version = template.split_once("?v=").expect("a versioned tile URL").1.to_string();
+        (format!("{path}?v={version}"), version)
+    };
+    let cache_control = |path: &str| tag(path).headers()["cache-control"].to_str().unwrap().to_string();
+    let (here_versioned, version_before) = tile_url(tile_here);
+    assert!(cache_control(&here_versioned).contains("immutable"));
+    assert_eq!(cache_control(tile_here), "public, max-age=300", "a tile asked for with no version may change");
 
     let reply = patch(
         &server,
@@ -84,6 +94,12 @@ fn an_editor_moves_a_seat_and_every_answer_follows() {
     let health = server.get("/healthz");
     assert_eq!(health.json["registry_version"], 41);
     assert_eq!(health.json["store"], "ok");
+
+    // The edit gave new tile URLs; the old one now answers the new content, briefly cached.
+    let (here_versioned_after, version_after) = tile_url(tile_here);
+    assert_ne!(version_before, version_after, "the data version moved with the edit");
+    assert_eq!(cache_control(&here_versioned), "public, max-age=300", "a stale version is no longer immutable");
+    assert!(cache_control(&here_versioned_after).contains("immutable"));
 
     // Only the tiles that show the seat changed.
     let (here_after, far_after) = (tag(tile_here), tag(far_tile));

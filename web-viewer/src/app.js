@@ -15,6 +15,7 @@
 //   planning-mode.js  the planning switch (planning.js, the table, loaded when first on)
 //   language.js       the page's own words in its language
 //   offline-status.js the service worker, and the legend's note that the map is saved
+//   data-version.js   the map's layers reloaded when the service's data moves (a save anywhere)
 //   test-hooks.js     what the browser tests read of the page
 // MapLibre (300 kB) is imported here, not only where the map is made, so the browser fetches it
 // together with app.js's parts rather than one round trip later.
@@ -33,6 +34,7 @@ import { startSearch } from './search.js';
 import { createPlanningMode } from './planning-mode.js';
 import { translatePage } from './language.js';
 import { startOfflineStatus } from './offline-status.js';
+import { followDataVersion } from './data-version.js';
 import { exposeMap, exposeOfflineReady } from './test-hooks.js';
 
 // What the link asked for; `lang` and `planning` change as the resident switches them.
@@ -48,6 +50,7 @@ const answer = createAnswers();
 const { map, isLive, goLive, localizeControls } = createLiveMap({ maplibregl, t });
 const overlays = createOverlays({ map, maplibregl, isLive });
 const basemapNote = createBasemapNote({ map, t });
+const dataVersion = followDataVersion(map);
 const camera = { fitCommune: (bbox) => fitCommune(map, bbox), keepVisible: (lon, lat) => keepVisible(map, lon, lat) };
 
 const panel = createPanel({
@@ -102,6 +105,8 @@ const page = {
   takeMapClicks(handler) { mapClicks.handler = handler; },
   /** Runs `callback` once when the panel is next closed (or shows something else). */
   onPanelClose: (callback) => panel.onNextClose(callback),
+  /** Says the service's data changed (a save went through): the map's layers follow at once. */
+  dataChanged: () => dataVersion.check(),
   /** Runs `callback` after every switch of language. */
   onLanguageChange(callback) { languageListeners.push(callback); },
 };

@@ -315,6 +315,7 @@ class Editor {
       $('f-reason').value = '';
       status.innerHTML = `<p class="note">${escape(t('editorSaved')(answer.data.version))}</p>`;
       this.loadHistory(original.id);
+      this.page.dataChanged();
       await this.loadOffices();
       this.render();
     } catch (error) {

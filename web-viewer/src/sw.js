@@ -16,7 +16,7 @@ const SHELL = [
   // The parts of app.js: every module the page loads is listed (test/shell.unit.test.js).
   '/viewer/state.js', '/viewer/answers.js', '/viewer/live-map.js', '/viewer/map-overlays.js', '/viewer/basemap-note.js', '/viewer/camera.js',
   '/viewer/panel.js', '/viewer/panel-html.js', '/viewer/places.js', '/viewer/search.js', '/viewer/planning-mode.js', '/viewer/language.js',
-  '/viewer/offline-status.js', '/viewer/test-hooks.js',
+  '/viewer/offline-status.js', '/viewer/data-version.js', '/viewer/test-hooks.js',
   '/viewer/manifest.webmanifest', '/viewer/icon.svg', '/viewer/icon-192.png',
   '/vendor/maplibre-gl/maplibre-gl.mjs', '/vendor/maplibre-gl/maplibre-gl-worker.mjs', '/vendor/maplibre-gl/maplibre-gl-shared.mjs',
   '/vendor/maplibre-gl/maplibre-gl.css', '/style.json', '/tiles.json',
@@ -50,8 +50,10 @@ self.addEventListener('fetch', (event) => {
 
 async function networkFirst(event, url) {
   const cache = await caches.open(CURRENT);
-  // The page is saved as "/", whatever its query string (?commune=…&lang=en).
-  const key = url.pathname === '/' ? '/' : event.request;
+  // The page is saved as "/", whatever its query string (?commune=…&lang=en), and a tile
+  // by its path: its `?v=` (the data version) changes with every edit, and each version
+  // kept apart would grow the cache without end.
+  const key = url.pathname === '/' || url.pathname.startsWith('/tiles/') ? url.pathname : event.request;
   const saved = await cache.match(key, MATCH);
   try {
     const answer = fetch(event.request);

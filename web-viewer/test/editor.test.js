@@ -90,6 +90,40 @@ test('an editor signs in, drags a seat to the building, marks it surveyed, and l
   await context.close();
 });
 
+test("an office moved elsewhere moves on a resident's open map without a reload", async () => {
+  const seat = (await getJson('/api/v1/offices/seat-19777')).body;
+  const { page, errors, context } = await openMap(browser, `${server.base}/#map=16/${seat.lat}/${seat.lon}`);
+  await mapSettled(page);
+  await page.evaluate(() => { window.notReloaded = true; });
+  // Where the page's office layer draws the seat, from the tiles it has loaded.
+  const drawnAt = () => page.evaluate(() => window.hueMap.querySourceFeatures('hue', { sourceLayer: 'offices' })
+    .filter((f) => f.properties.id === 'seat-19777').map((f) => f.geometry.coordinates)[0] ?? null);
+  const before = await drawnAt();
+  assert.ok(before && Math.abs(before[0] - seat.lon) < 1e-4 && Math.abs(before[1] - seat.lat) < 1e-4, `drawn at ${before}`);
+
+  // Another member of staff moves it some 80 m east, from elsewhere.
+  const target = [+(seat.lon + 0.00075).toFixed(6), seat.lat];
+  const current = await getJson('/api/v1/offices/seat-19777');
+  const moved = await fetch(`${server.base}/api/v1/offices/seat-19777`, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${adminToken}`, 'If-Match': current.etag, 'Content-Type': 'application/merge-patch+json' },
+    body: JSON.stringify({ lon: target[0], lat: target[1], position_precision: 'surveyed', reason: 'Đo lại tại cổng' }),
+  });
+  assert.equal(moved.status, 200, await moved.text());
+
+  // The page notices the new data version and draws the seat at its new place.
+  await page.waitForFunction(([id, lon, lat]) => window.hueMap.querySourceFeatures('hue', { sourceLayer: 'offices' })
+    .some((f) => f.properties.id === id && Math.abs(f.geometry.coordinates[0] - lon) < 1e-4 && Math.abs(f.geometry.coordinates[1] - lat) < 1e-4),
+  ['seat-19777', ...target], { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
+  // It asked for tiles of the new version, which are cached as immutable.
+  const template = await page.evaluate(() => window.hueMap.getSource('hue').tiles[0]);
+  const health = await getJson('/healthz');
+  assert.ok(template.endsWith(`?v=${health.body.dataset_version}-r${health.body.registry_version}`), template);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a conflict: someone saves the office meanwhile; the editor sees what changed and re-applies (English)', async () => {
   const { page, context } = await signedIn('&lang=en');
   await page.click('[data-edit-office="seat-19774"]');

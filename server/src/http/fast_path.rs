@@ -12,6 +12,7 @@
 //! `Origin` when only listed origins are allowed (its CORS answer depends on it), goes through
 //! the full stack as before. Measured in BENCHMARKS.md ("hue-map against Martin").
 
+use super::tiles::tile_cache_control;
 use std::time::Instant;
 
 use axum::http::{header, HeaderValue, Method, Request};
@@ -60,9 +61,12 @@ impl FastPath {
                 return None;
             }
             let id = tile_address(path)?;
-            let lookup = self.state.current().tiles.get_ready(id)?;
+            let snapshot = self.state.current();
+            let lookup = snapshot.tiles.get_ready(id)?;
             crate::metrics::record_tile(true);
-            (TILE_ROUTE, routes::tiles::answer(lookup, request.headers()))
+            let query = request.uri().query();
+            let cache_control = tile_cache_control(query, &snapshot.data.version, snapshot.registry_version);
+            (TILE_ROUTE, routes::tiles::answer(lookup, request.headers(), cache_control))
         };
         if self.any_origin {
             response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));

@@ -171,7 +171,7 @@ fn pack(snapshot: &Snapshot) -> OfflinePack<'_> {
 const PACK_FORMAT: u32 = 2;
 
 fn version(snapshot: &Snapshot) -> String {
-    format!("{}-r{}-p{PACK_FORMAT}", snapshot.data.version, snapshot.registry_version)
+    format!("{}-p{PACK_FORMAT}", snapshot.version())
 }
 
 /// The offline pack of the data being served.
