@@ -27,20 +27,6 @@ pub fn tile_cache_control(query: Option<&str>, dataset_version: &str, registry_v
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_version_being_served_is_immutable() {
-        let policy = |query| tile_cache_control(query, "abc123", 7);
-        assert_eq!(policy(Some("v=abc123-r7")), VERSIONED_TILE_CACHE_CONTROL);
-        assert_eq!(policy(Some("x=1&v=abc123-r7")), VERSIONED_TILE_CACHE_CONTROL);
-        for stale in [None, Some(""), Some("v=abc123-r6"), Some("v=abc123-r70"), Some("v=abc12-r7"), Some("v=abc123")] {
-            assert_eq!(policy(stale), TILE_CACHE_CONTROL, "{stale:?}");
-        }
-    }
-}
 
 /// Whether `Accept-Encoding` accepts the content coding `name` (q=0 means refused).
 pub fn accepts(headers: &HeaderMap, name: &str) -> bool {
@@ -75,4 +61,19 @@ pub fn parse_tile(z: &str, x: &str, y_file: &str) -> ApiResult<TileId> {
     };
     let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
     TileId::new(z, x, y).ok_or_else(|| Problem::new(StatusCode::BAD_REQUEST, "tile outside the grid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_version_being_served_is_immutable() {
+        let policy = |query| tile_cache_control(query, "abc123", 7);
+        assert_eq!(policy(Some("v=abc123-r7")), VERSIONED_TILE_CACHE_CONTROL);
+        assert_eq!(policy(Some("x=1&v=abc123-r7")), VERSIONED_TILE_CACHE_CONTROL);
+        for stale in [None, Some(""), Some("v=abc123-r6"), Some("v=abc123-r70"), Some("v=abc12-r7"), Some("v=abc123")] {
+            assert_eq!(policy(stale), TILE_CACHE_CONTROL, "{stale:?}");
+        }
+    }
 }
