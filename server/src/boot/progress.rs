@@ -79,6 +79,47 @@ impl StepProgress {
     }
 }
 
+/// Reports `(done, total)` of a long task by its items (`basemap extract`'s tiles): a bar
+/// when standard error is a terminal, a log line at every tenth otherwise.
+pub struct TaskProgress {
+    bar: Option<ProgressBar>,
+    what: &'static str,
+    unit: &'static str,
+    logged_tenths: std::sync::atomic::AtomicUsize,
+}
+
+impl TaskProgress {
+    /// `what` names the task ("reading tiles"), `unit` its items ("tiles").
+    pub fn for_stderr(what: &'static str, unit: &'static str) -> TaskProgress {
+        let template = format!("{what} [{{bar:40}}] {{pos}}/{{len}} {unit}, {{eta}} left");
+        TaskProgress { bar: terminal_bar(0, &template), what, unit, logged_tenths: Default::default() }
+    }
+
+    /// Records that `done` of `total` items are done.
+    pub fn advance(&self, done: usize, total: usize) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            }
+            None => {
+                let tenths = done * 10 / total.max(1);
+                let logged = self.logged_tenths.fetch_max(tenths, std::sync::atomic::Ordering::Relaxed);
+                if tenths > logged {
+                    tracing::info!("{}: {done}/{total} {}", self.what, self.unit);
+                }
+            }
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// A bar of `length` drawn with `template` when standard error is a terminal; `None`
 /// otherwise, where progress goes to the log instead.
 fn terminal_bar(length: u64, template: &str) -> Option<ProgressBar> {

@@ -38,6 +38,33 @@ pub enum Command {
     Backup(BackupArgs),
     /// Replace the office registry with a backup (refused while servers use it, unless --force).
     Restore(RestoreArgs),
+    /// Get a street basemap for `serve --basemap`.
+    #[command(subcommand)]
+    Basemap(BasemapCommand),
+}
+
+#[derive(Subcommand)]
+pub enum BasemapCommand {
+    /// Cut the dataset's area out of a PMTiles v3 archive (a URL, such as the Protomaps daily
+    /// planet build, read by HTTP range requests; or a file), into a small clustered archive.
+    Extract(ExtractArgs),
+}
+
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// The archive to cut from: an http(s) URL or a file.
+    #[arg(long)]
+    pub from: String,
+    /// West,south,east,north in degrees; by default the dataset's bounds and 0.05° around.
+    #[arg(long)]
+    pub bbox: Option<String>,
+    /// The deepest zoom to copy (the map overzooms past it).
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u8).range(0..=22))]
+    pub maxzoom: u8,
+    /// The archive to write, e.g. basemap.pmtiles.
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Subcommand)]

@@ -3,6 +3,7 @@
 //! commands are in `dataset.rs`, the registry's in `store.rs`.
 
 pub mod args;
+mod basemap;
 mod dataset;
 mod store;
 
@@ -14,7 +15,7 @@ pub use store::{backup, restore, token, StoreTarget, TokenAction};
 
 use crate::boot::{self, ServeConfig};
 use crate::net::connections::{default_max_open, ConnectionLimits};
-use args::{Cli, Command, ServeArgs, StoreArgs, TokenCommand};
+use args::{BasemapCommand, Cli, Command, ServeArgs, StoreArgs, TokenCommand};
 
 /// Parses the command line and runs the command (`serve` when none is named).
 pub fn run() -> ExitCode {
@@ -26,6 +27,7 @@ pub fn run() -> ExitCode {
         Some(Command::Token(command)) => token(token_action(command)),
         Some(Command::Backup(args)) => backup(&store_target(&args.store), &args.out),
         Some(Command::Restore(args)) => restore(&store_target(&args.store), &args.from, args.force),
+        Some(Command::Basemap(BasemapCommand::Extract(args))) => basemap::extract(&args),
         None => serve(cli.serve),
     }
 }

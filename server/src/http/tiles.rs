@@ -27,7 +27,6 @@ pub fn tile_cache_control(query: Option<&str>, dataset_version: &str, registry_v
     }
 }
 
-
 /// Whether `Accept-Encoding` accepts the content coding `name` (q=0 means refused).
 pub fn accepts(headers: &HeaderMap, name: &str) -> bool {
     headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
