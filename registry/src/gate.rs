@@ -55,7 +55,7 @@ pub(crate) fn write_office(
     if before.is_none() && tx.office(&next.id)?.is_some() {
         return Err(WriteError::AlreadyExists { id: next.id.clone() });
     }
-    one_seat_per_commune(tx, &next)?;
+    one_seat_per_commune(tx, before.as_ref(), &next)?;
     match &before {
         Some(current) => replace(tx, current, &next)?,
         None => tx.insert_office(&next)?,
@@ -100,19 +100,34 @@ fn note_who_moved_it(current: &OfficeRecord, next: &mut OfficeRecord, actor: &Ac
 
 /// A commune has one seat: a seat may not be added to, or moved into, a commune whose seat
 /// is another office (close or change that one first). Without this, `locate` would answer
-/// with whichever seat sorts first.
-fn one_seat_per_commune(tx: &mut dyn Tx, record: &OfficeRecord) -> Result<(), WriteError> {
+/// with whichever seat sorts first. A seat moved there from its own commune is told where its
+/// new position lies, which is what the person moving it needs to know.
+fn one_seat_per_commune(
+    tx: &mut dyn Tx,
+    before: Option<&OfficeRecord>,
+    record: &OfficeRecord,
+) -> Result<(), WriteError> {
     if record.kind != OfficeKind::CommuneSeat || !record.is_current() {
         return Ok(());
     }
-    match tx.open_seat(&record.commune_code, &record.id)? {
-        Some(seat) => Err(FieldError::new(
+    let Some(seat) = tx.open_seat(&record.commune_code, &record.id)? else {
+        return Ok(());
+    };
+    let error = match before.filter(|b| b.kind == OfficeKind::CommuneSeat && b.commune_code != record.commune_code) {
+        Some(moved) => FieldError::new(
+            "position",
+            format!(
+                "({}, {}) lies in commune {}, not in this seat's commune {}; commune {} has its seat, {seat} \
+                 (if this office really is housed there, set allow_outside_commune with outside_commune_reason)",
+                record.lon, record.lat, record.commune_code, moved.commune_code, record.commune_code
+            ),
+        ),
+        None => FieldError::new(
             "kind",
             format!("commune {} already has a seat, {seat}; close or change that office first", record.commune_code),
-        )
-        .into()),
-        None => Ok(()),
-    }
+        ),
+    };
+    Err(error.into())
 }
 
 /// The conditional replace: `UPDATE … WHERE id = ? AND version = ?`. Writers are serialised,

@@ -394,7 +394,13 @@ fn editors_change_only_their_own_communes(kind: Kind) {
     // the other commune's seat is closed.
     let admin = store.actor(Role::Admin, &[], "admin");
     let two_seats = r.update(&admin, SEAT, 2, &away, &reason("the seat moved"));
-    assert!(matches!(&two_seats, Err(WriteError::Invalid(e)) if e[0].field == "kind"), "{two_seats:?}");
+    // The refusal says where the new position lies, and whose seat is there.
+    assert!(
+        matches!(&two_seats, Err(WriteError::Invalid(e)) if e[0].field == "position"
+            && e[0].reason.contains(&format!("lies in commune {OTHER_COMMUNE}, not in this seat's commune {SEAT_COMMUNE}"))
+            && e[0].reason.contains("seat-19789")),
+        "{two_seats:?}"
+    );
     r.close(&admin, "seat-19789", 1, &reason("merged into the other seat")).unwrap();
     r.update(&admin, SEAT, 2, &away, &reason("the seat moved")).unwrap();
     assert_eq!(r.office(SEAT).unwrap().unwrap().commune_code, OTHER_COMMUNE);
@@ -728,7 +734,7 @@ fn accepting_a_report_cannot_move_a_seat_into_a_seated_commune(kind: Kind) {
     let accept = Resolution::Accept { position_precision: Some(PositionPrecision::Surveyed) };
     match r.resolve_report(&admin, report.id, accept, &reason("checked"), &locate) {
         Err(WriteError::Invalid(errors)) => {
-            assert!(errors.iter().any(|e| e.field == "kind" && e.reason.contains("seat-19789")), "{errors:?}")
+            assert!(errors.iter().any(|e| e.field == "position" && e.reason.contains("seat-19789")), "{errors:?}")
         }
         other => panic!("expected the seat rule, got {other:?}"),
     }
