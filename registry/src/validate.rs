@@ -193,7 +193,11 @@ impl OfficeDraft {
                 },
                 "notes" => self.notes = text(key, v, p),
                 "source" => self.source = text(key, v, p),
-                _ => p.push(FieldError::new(key, format!("unknown field; the fields are {}", DRAFT_FIELDS.join(", ")))),
+                _ => {
+                    // An empty key is named as JSON spells it, so the problem still says which.
+                    let name = if key.is_empty() { "\"\"" } else { key.as_str() };
+                    p.push(FieldError::new(name, format!("unknown field; the fields are {}", DRAFT_FIELDS.join(", "))))
+                }
             }
         }
         problems
@@ -676,6 +680,14 @@ mod tests {
             position_precision: Some("surveyed".into()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn an_unknown_empty_key_is_named_as_json_spells_it() {
+        // Found by the office_json fuzz target: `{"": …}` gave a problem with no field name.
+        let (_, problems) = OfficeDraft::from_json(&json!({"": "bank", "colour": null}));
+        let names: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(names, ["\"\"", "colour"]);
     }
 
     #[test]
