@@ -10,6 +10,7 @@
 //   accept (the office moves to the proposed position) or reject, with a reason.
 // ?mode=edit&office=ID opens one office directly.
 import { $, escape, request, ApiError, invalidParams } from './api.js';
+import { parseCoordinates, formatCoordinates } from './coordinates.js';
 
 const TOKEN_KEY = 'hue-map:token';
 const PRECISIONS = ['surveyed', 'geocoded', 'approximate_geocoded', 'commune_label_point'];
@@ -187,7 +188,7 @@ class Editor {
     this.page.keepVisible(office.lon, office.lat);
     const form = $('office-form');
     form.addEventListener('submit', (e) => { e.preventDefault(); this.save(); });
-    for (const name of ['lon', 'lat']) $(`f-${name}`).addEventListener('change', () => this.moveMarkerToInputs());
+    $('f-position').addEventListener('change', () => this.readPositionField());
     let timer;
     $('f-opening_hours').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => this.checkHours(), 250); });
     this.checkHours();
@@ -209,9 +210,10 @@ class Editor {
       <p class="type">${escape(office.commune_code)} · ${t('editorVersion')} <span id="office-version">${office.version}</span></p>
       <form id="office-form" class="stacked" novalidate>
         <fieldset><legend>${t('editorPosition')}</legend>
-          <p class="hint">${escape(t('editorPositionHint'))}</p>
-          ${input('lat', 'type="number" step="0.000001" inputmode="decimal"')}
-          ${input('lon', 'type="number" step="0.000001" inputmode="decimal"')}
+          ${this.hasStreets() ? '' : `<p class="warning" id="no-streets">${escape(t('editorNoStreets'))}</p>`}
+          <p class="hint" id="position-hint">${escape(t('editorPositionHint'))}</p>
+          ${input('position', 'autocomplete="off" spellcheck="false" aria-describedby="position-hint position-check"')}
+          <p id="position-check" class="hint" aria-live="polite"></p>
           <label for="f-position_precision">${t('field').position_precision}</label><select id="f-position_precision">${precisions}</select>
         </fieldset>
         ${input('address')}
@@ -228,9 +230,15 @@ class Editor {
       <h3>${t('editorHistory')}</h3><ol id="office-history" reversed></ol>`;
   }
 
+  /** Whether a street map is drawn under the map (the style says so), to check positions against. */
+  hasStreets() {
+    return Boolean(this.page.map.getStyle()?.metadata?.['hue-map:basemap']);
+  }
+
   fillForm(office) {
-    $('f-lon').value = office.lon;
-    $('f-lat').value = office.lat;
+    $('f-position').value = formatCoordinates(office.lat, office.lon);
+    this.position = { lat: office.lat, lon: office.lon };
+    $('position-check').textContent = '';
     $('f-position_precision').value = office.position_precision;
     for (const name of ['address', 'opening_hours', 'phone', 'notes']) $(`f-${name}`).value = office[name] ?? '';
     $('f-services').value = (office.services ?? []).join(', ');
@@ -241,8 +249,8 @@ class Editor {
   formValues() {
     const text = (name) => $(`f-${name}`).value.trim() || null;
     return {
-      lon: Number($('f-lon').value),
-      lat: Number($('f-lat').value),
+      lon: this.position.lon,
+      lat: this.position.lat,
       position_precision: $('f-position_precision').value,
       address: $('f-address').value.trim(),
       opening_hours: text('opening_hours'),
@@ -253,15 +261,33 @@ class Editor {
   }
 
   setPosition(lngLat) {
-    $('f-lon').value = lngLat.lng.toFixed(6);
-    $('f-lat').value = lngLat.lat.toFixed(6);
-    this.marker?.setLngLat([+lngLat.lng.toFixed(6), +lngLat.lat.toFixed(6)]);
+    const lat = +lngLat.lat.toFixed(6);
+    const lon = +lngLat.lng.toFixed(6);
+    this.position = { lat, lon };
+    $('f-position').value = formatCoordinates(lat, lon);
+    $('position-check').textContent = '';
+    this.marker?.setLngLat([lon, lat]);
   }
 
-  moveMarkerToInputs() {
-    const lon = Number($('f-lon').value);
-    const lat = Number($('f-lat').value);
-    if (Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) this.marker?.setLngLat([lon, lat]);
+  /** Reads what was typed or pasted into the one coordinates field; a position it can read
+   * moves the marker and the map there, anything else says why in the user's language (and
+   * the last good position stays). */
+  readPositionField() {
+    const read = parseCoordinates($('f-position').value);
+    const out = $('position-check');
+    const where = (lat, lon) => (Number.isFinite(lat) && Number.isFinite(lon) ? ` ${formatCoordinates(lat, lon)}` : '');
+    if (read.error) {
+      out.textContent = `${this.t('positionProblem')[read.error]}${read.error === 'swapped' || read.error === 'outside' ? where(read.lat, read.lon) : ''}`;
+      out.classList.add('invalid');
+      this.position.invalid = true;
+      return;
+    }
+    this.position = { lat: read.lat, lon: read.lon };
+    out.textContent = `${this.t('positionRead')} ${formatCoordinates(read.lat, read.lon)}`;
+    out.classList.remove('invalid');
+    this.marker?.setLngLat([read.lon, read.lat]);
+    this.page.map.easeTo({ center: [read.lon, read.lat] });
+    this.page.keepVisible(read.lon, read.lat);
   }
 
   async checkHours() {
@@ -292,9 +318,28 @@ class Editor {
     return changed;
   }
 
+  /** What went wrong, in the user's language where the editor knows the refusal: a seat
+   * moved into another commune is told the names of both communes. */
+  async explain(error) {
+    const moved = seatMovedOut(error);
+    if (!moved) return describe(this.t, error);
+    const name = async (code) => {
+      try { return `${(await request(`/api/v1/communes/${code}`)).data.properties.full_name} (${code})`; } catch { return code; }
+    };
+    const [there, own] = await Promise.all([name(moved.there), name(moved.own)]);
+    return this.t('seatMovedOut')(there, own);
+  }
+
   async save() {
     const t = this.t;
     const status = $('save-status');
+    // A position typed and saved at once (Enter) has not been read yet.
+    if ($('f-position').value.trim() !== formatCoordinates(this.position.lat, this.position.lon)) this.readPositionField();
+    if (this.position.invalid) {
+      status.innerHTML = `<p class="error">${escape($('position-check').textContent)}</p>`;
+      $('f-position').focus();
+      return;
+    }
     const changes = this.patch();
     if (!Object.keys(changes).length) { status.innerHTML = `<p class="note">${t('editorNothing')}</p>`; return; }
     const reason = $('f-reason').value.trim();
@@ -322,7 +367,7 @@ class Editor {
       if (this.editing !== editing) return;
       if (error instanceof ApiError && error.status === 412) await this.showConflict(changes);
       else if (error instanceof ApiError && error.status === 401) this.signOut(t('editorBadToken'));
-      else status.innerHTML = `<p class="error">${escape(describe(t, error))}</p>`;
+      else status.innerHTML = `<p class="error">${escape(await this.explain(error))}</p>`;
     } finally {
       submit.disabled = false;
     }
@@ -355,7 +400,7 @@ class Editor {
       $('save-conflict').replaceChildren();
       this.editing = { original: theirs, etag: answer.headers.get('ETag') };
       this.fillForm({ ...theirs, ...mine });
-      this.moveMarkerToInputs();
+      this.marker?.setLngLat([this.position.lon, this.position.lat]);
       this.save();
     });
     $('discard').addEventListener('click', () => {
@@ -443,6 +488,14 @@ class Editor {
 }
 
 /** What went wrong, in the editor's words, with the server's own detail where it gave one. */
+/** The registry's refusal of a seat moved into another commune, read from its problem:
+ * `{ lat, lon, there, own }` (commune codes), or null for any other problem. */
+export function seatMovedOut(error) {
+  const param = (error?.problem?.invalid_params ?? []).find((p) => p.name === 'position');
+  const match = param?.reason.match(/^\((-?[\d.]+), (-?[\d.]+)\) lies in commune (\d+), not in this seat's commune (\d+)/);
+  return match ? { lon: Number(match[1]), lat: Number(match[2]), there: match[3], own: match[4] } : null;
+}
+
 function describe(t, error) {
   if (!(error instanceof ApiError)) return t('networkError');
   if (error.status === 403) return `${t('editorForbidden')} ${error.message}`;

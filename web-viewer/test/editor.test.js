@@ -60,9 +60,9 @@ test('an editor signs in, drags a seat to the building, marks it surveyed, and l
   await page.mouse.move(start.x + 30, start.y + 20, { steps: 5 });
   await page.mouse.move(start.x + 60, start.y + 40, { steps: 5 });
   await page.mouse.up();
-  await page.waitForFunction(() => document.getElementById('f-lon').value !== '107.577');
-  const lon = Number(await page.inputValue('#f-lon'));
-  const lat = Number(await page.inputValue('#f-lat'));
+  // The one coordinates field shows where the marker was dropped, latitude first.
+  await page.waitForFunction(() => !document.getElementById('f-position').value.startsWith('16.478500, 107.577000'));
+  const [lat, lon] = (await page.inputValue('#f-position')).split(',').map(Number);
   assert.ok(lon > 107.577 && lat < 16.4785, `dragged to ${lon}, ${lat}`);
 
   await page.selectOption('#f-position_precision', 'surveyed');
@@ -121,6 +121,36 @@ test("an office moved elsewhere moves on a resident's open map without a reload"
   const health = await getJson('/healthz');
   assert.ok(template.endsWith(`?v=${health.body.dataset_version}-r${health.body.registry_version}`), template);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the editor reads pasted coordinates, says when they look swapped, and names the commune a seat would move into', async () => {
+  const { page, errors, context } = await signedIn();
+  await page.click('[data-edit-office="seat-19777"]');
+  await page.waitForSelector('#office-form');
+  // No street map is configured: said where the position is set, not only in the legend.
+  assert.match(await page.textContent('#no-streets'), /Không có bản đồ nền: không thể đối chiếu với nhà cửa/);
+
+  // Beside the Perfume River in Kim Long, pasted as an OpenStreetMap link.
+  const read = async (text) => {
+    await page.fill('#f-position', text);
+    await page.press('#f-position', 'Tab');
+    await page.waitForFunction(() => document.getElementById('position-check').textContent !== '');
+    return page.textContent('#position-check');
+  };
+  assert.equal(await read('https://www.openstreetmap.org/#map=18/16.4610/107.5600'), 'Đã đọc: 16.461000, 107.560000');
+  assert.match(await read('geo:107.56,16.461'), /^Vĩ độ và kinh độ có vẻ bị đảo: nếu đảo lại thì là 16\.461000, 107\.560000$/);
+  assert.match(await read('Ngọ Môn'), /^Không đọc được toạ độ/);
+  // Decimal commas, longitude first: read, and the marker follows.
+  assert.equal(await read('107,5600 16,4610'), 'Đã đọc: 16.461000, 107.560000');
+
+  // Saved there, the seat of Vỹ Dạ would move into Kim Long: refused, naming both.
+  await page.selectOption('#f-position_precision', 'geocoded');
+  await page.fill('#f-reason', 'Thử chuyển trụ sở');
+  await page.click('#office-form button[type="submit"]');
+  await panelText(page, 'Chưa lưu: vị trí này nằm trong Phường Kim Long (19774), không thuộc Phường Vỹ Dạ (19777) của trụ sở này.');
+  assert.equal((await getJson('/api/v1/offices/seat-19777')).body.commune_code, '19777', 'nothing was written');
+  assert.deepEqual(errors.filter((e) => !e.includes('422')), []);
   await context.close();
 });
 
