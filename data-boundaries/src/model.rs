@@ -133,8 +133,10 @@ impl OfficeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PositionPrecision {
-    /// Measured on the ground.
+    /// Measured on the ground (GNSS at the site).
     Surveyed,
+    /// Placed by a person on a map (dragged or tapped), usually onto the building.
+    HandPlaced,
     /// Geocoded from the address: usually within a street block.
     Geocoded,
     /// Geocoded roughly (a former unit's area, not a building).
@@ -145,18 +147,20 @@ pub enum PositionPrecision {
 
 impl PositionPrecision {
     /// Every precision, most trustworthy first.
-    pub const ALL: [PositionPrecision; 4] = [
+    pub const ALL: [PositionPrecision; 5] = [
         PositionPrecision::Surveyed,
+        PositionPrecision::HandPlaced,
         PositionPrecision::Geocoded,
         PositionPrecision::ApproximateGeocoded,
         PositionPrecision::CommuneLabelPoint,
     ];
 
-    /// The identifier as serialised and as written in the CSV files: `surveyed`, `geocoded`,
-    /// `approximate_geocoded` or `commune_label_point`.
+    /// The identifier as serialised and as written in the CSV files: `surveyed`,
+    /// `hand_placed`, `geocoded`, `approximate_geocoded` or `commune_label_point`.
     pub fn as_str(self) -> &'static str {
         match self {
             PositionPrecision::Surveyed => "surveyed",
+            PositionPrecision::HandPlaced => "hand_placed",
             PositionPrecision::Geocoded => "geocoded",
             PositionPrecision::ApproximateGeocoded => "approximate_geocoded",
             PositionPrecision::CommuneLabelPoint => "commune_label_point",
@@ -171,13 +175,14 @@ impl PositionPrecision {
 
     /// True when the point is where the thing really is, give or take a building.
     pub fn is_exact(self) -> bool {
-        matches!(self, PositionPrecision::Surveyed | PositionPrecision::Geocoded)
+        matches!(self, PositionPrecision::Surveyed | PositionPrecision::HandPlaced | PositionPrecision::Geocoded)
     }
 
     /// A plain-words statement of what the position means, for people rather than programs.
     pub fn explanation(self) -> &'static str {
         match self {
             PositionPrecision::Surveyed => "Position surveyed on the ground.",
+            PositionPrecision::HandPlaced => "Position placed on a map by a member of staff.",
             PositionPrecision::Geocoded => "Position geocoded from the address.",
             PositionPrecision::ApproximateGeocoded => {
                 "Approximate position only; not a boundary and not an office."

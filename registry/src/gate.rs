@@ -82,7 +82,7 @@ fn check_position_precision(current: &OfficeRecord, next: &OfficeRecord) -> Resu
         return Err(FieldError::new(
             "position_precision",
             "the position changed, so it is no longer the commune's label point: say how it was obtained \
-             (surveyed, geocoded or approximate_geocoded)",
+             (surveyed, hand_placed, geocoded or approximate_geocoded)",
         )
         .into());
     }

@@ -77,7 +77,7 @@ pub struct OfficeDraft {
     pub lon: Option<f64>,
     /// Required, −90…90.
     pub lat: Option<f64>,
-    /// Required: `surveyed`, `geocoded`, `approximate_geocoded` or `commune_label_point`.
+    /// Required: `surveyed`, `hand_placed`, `geocoded`, `approximate_geocoded` or `commune_label_point`.
     pub position_precision: Option<String>,
     /// The commune the submitter believes it is in; checked against the position.
     pub commune_code: Option<String>,

@@ -13,7 +13,22 @@ import { $, escape, request, ApiError, invalidParams } from './api.js';
 import { parseCoordinates, formatCoordinates } from './coordinates.js';
 
 const TOKEN_KEY = 'hue-map:token';
-const PRECISIONS = ['surveyed', 'geocoded', 'approximate_geocoded', 'commune_label_point'];
+// How a position was obtained, as the editor offers it. A drag or a tap is `hand_placed`;
+// `surveyed` is only ever chosen by the person, or set from the device's own GNSS fix.
+const PRECISIONS = ['hand_placed', 'surveyed', 'geocoded', 'approximate_geocoded', 'commune_label_point'];
+// A GNSS fix less precise than this is no survey of a building.
+const MAX_GNSS_ACCURACY_M = 30;
+// A move longer than this is saved only once confirmed.
+const LONG_MOVE_M = 500;
+
+/** Great-circle distance in metres between two `{ lat, lon }`. */
+export function metresBetween(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
+}
 // The fields the form edits, as the API names them.
 const FIELDS = ['lon', 'lat', 'position_precision', 'address', 'opening_hours', 'phone', 'services', 'notes'];
 
@@ -181,14 +196,15 @@ class Editor {
     this.editing = { original: office, etag };
     this.fillForm(office);
     this.marker = new this.page.maplibregl.Marker({ color: '#1b6ca8', draggable: true }).setLngLat([office.lon, office.lat]).addTo(this.page.map);
-    this.marker.on('dragend', () => this.setPosition(this.marker.getLngLat()));
-    this.page.takeMapClicks((lngLat) => this.setPosition(lngLat));
+    this.marker.on('dragend', () => this.placeByHand(this.marker.getLngLat()));
+    this.page.takeMapClicks((lngLat) => this.placeByHand(lngLat));
     this.page.onPanelClose(() => this.stopEditing());
     this.page.map.jumpTo({ center: [office.lon, office.lat], zoom: Math.max(this.page.map.getZoom(), 14) });
     this.page.keepVisible(office.lon, office.lat);
     const form = $('office-form');
     form.addEventListener('submit', (e) => { e.preventDefault(); this.save(); });
     $('f-position').addEventListener('change', () => this.readPositionField());
+    $('use-device-position').addEventListener('click', () => this.useDevicePosition());
     let timer;
     $('f-opening_hours').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => this.checkHours(), 250); });
     this.checkHours();
@@ -214,6 +230,7 @@ class Editor {
           <p class="hint" id="position-hint">${escape(t('editorPositionHint'))}</p>
           ${input('position', 'autocomplete="off" spellcheck="false" aria-describedby="position-hint position-check"')}
           <p id="position-check" class="hint" aria-live="polite"></p>
+          <p class="actions-row"><button type="button" class="action" id="use-device-position">${t('gnssUse')}</button></p>
           <label for="f-position_precision">${t('field').position_precision}</label><select id="f-position_precision">${precisions}</select>
         </fieldset>
         ${input('address')}
@@ -267,6 +284,48 @@ class Editor {
     $('f-position').value = formatCoordinates(lat, lon);
     $('position-check').textContent = '';
     this.marker?.setLngLat([lon, lat]);
+  }
+
+  /** A drag or a tap: the position is where a person put it on the map, which is what the
+   * precision says (never "surveyed"). */
+  placeByHand(lngLat) {
+    this.setPosition(lngLat);
+    this.gnss = null;
+    $('f-position_precision').value = 'hand_placed';
+  }
+
+  /** "I am at the office now": the device's own GNSS fix, with its accuracy shown, taken as
+   * a survey when it is within MAX_GNSS_ACCURACY_M; the accuracy goes into the history with
+   * the reason. */
+  useDevicePosition() {
+    const out = $('position-check');
+    out.classList.remove('invalid');
+    if (!navigator.geolocation) { out.textContent = this.t('gnssUnavailable'); return; }
+    out.textContent = this.t('gnssWaiting');
+    navigator.geolocation.getCurrentPosition((fix) => {
+      const { latitude, longitude, accuracy } = fix.coords;
+      const metres = Math.round(accuracy);
+      if (!(accuracy <= MAX_GNSS_ACCURACY_M)) {
+        out.textContent = this.t('gnssTooRough')(metres, MAX_GNSS_ACCURACY_M);
+        out.classList.add('invalid');
+        return;
+      }
+      this.setPosition({ lng: longitude, lat: latitude });
+      this.gnss = { lat: this.position.lat, lon: this.position.lon, metres };
+      $('f-position_precision').value = 'surveyed';
+      out.textContent = this.t('gnssTaken')(metres);
+      this.page.map.easeTo({ center: [this.position.lon, this.position.lat] });
+    }, (error) => {
+      out.textContent = error.code === 1 ? this.t('gnssDenied') : this.t('gnssUnavailable');
+      out.classList.add('invalid');
+    }, { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 });
+  }
+
+  /** The reason as saved: with the GNSS fix's accuracy when the position is that fix. */
+  reasonWithFix(reason) {
+    const fix = this.gnss;
+    const atFix = fix && fix.lat === this.position.lat && fix.lon === this.position.lon && $('f-position_precision').value === 'surveyed';
+    return atFix ? `${reason} (GNSS ±${fix.metres} m)` : reason;
   }
 
   /** Reads what was typed or pasted into the one coordinates field; a position it can read
@@ -346,19 +405,31 @@ class Editor {
     if (!reason) { status.innerHTML = `<p class="error">${t('editorNeedsReason')}</p>`; $('f-reason').focus(); return; }
     const editing = this.editing;
     const { original, etag } = editing;
+    // A long move is more often a slip (a swapped digit, the wrong tap) than a move: it is
+    // saved on the second press, once the distance has been said.
+    const moved = Math.round(metresBetween(original, this.position));
+    const moveKey = `${this.position.lat},${this.position.lon}`;
+    if (moved > LONG_MOVE_M && this.confirmedMove !== moveKey) {
+      this.confirmedMove = moveKey;
+      status.innerHTML = `<p class="note">${escape(t('editorLongMove')(moved))}</p>`;
+      return;
+    }
+    const twin = this.offices.find((o) => o.id !== original.id && o.lat === this.position.lat && o.lon === this.position.lon);
     const submit = $('office-form').querySelector('button[type="submit"]');
     // One save at a time: a second one would carry the same If-Match and meet its own 412.
     submit.disabled = true;
     try {
       const answer = await this.call(`/api/v1/offices/${encodeURIComponent(original.id)}`, {
-        method: 'PATCH', body: { ...changes, reason }, headers: { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' },
+        method: 'PATCH', body: { ...changes, reason: this.reasonWithFix(reason) }, headers: { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' },
       });
       // The editor may have opened another office meanwhile: this answer is not for its form.
       if (this.editing !== editing) return;
       this.editing = { original: answer.data, etag: answer.headers.get('ETag') };
       this.fillForm(answer.data);
       $('f-reason').value = '';
-      status.innerHTML = `<p class="note">${escape(t('editorSaved')(answer.data.version))}</p>`;
+      const sameAs = twin ? ` ${t('editorSamePosition')(twin.name)}` : '';
+      status.innerHTML = `<p class="note">${escape(t('editorSaved')(answer.data.version) + sameAs)}</p>`;
+      this.confirmedMove = null;
       this.loadHistory(original.id);
       this.page.dataChanged();
       await this.loadOffices();

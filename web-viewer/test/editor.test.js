@@ -64,6 +64,8 @@ test('an editor signs in, drags a seat to the building, marks it surveyed, and l
   await page.waitForFunction(() => !document.getElementById('f-position').value.startsWith('16.478500, 107.577000'));
   const [lat, lon] = (await page.inputValue('#f-position')).split(',').map(Number);
   assert.ok(lon > 107.577 && lat < 16.4785, `dragged to ${lon}, ${lat}`);
+  // A drag is a position placed by hand, never "surveyed"; the person may say otherwise.
+  assert.equal(await page.inputValue('#f-position_precision'), 'hand_placed');
 
   await page.selectOption('#f-position_precision', 'surveyed');
   await page.fill('#f-opening_hours', 'Mo-Fr 07:00-11:30,13:30-17:00');
@@ -147,6 +149,9 @@ test('the editor reads pasted coordinates, says when they look swapped, and name
   // Saved there, the seat of Vỹ Dạ would move into Kim Long: refused, naming both.
   await page.selectOption('#f-position_precision', 'geocoded');
   await page.fill('#f-reason', 'Thử chuyển trụ sở');
+  // Over 500 m: the first Save says how far; the second sends it.
+  await page.click('#office-form button[type="submit"]');
+  await page.waitForFunction(() => /Trụ sở sẽ dời \d+ m/.test(document.getElementById('save-status').textContent));
   await page.click('#office-form button[type="submit"]');
   await panelText(page, 'Chưa lưu: vị trí này nằm trong Phường Kim Long (19774), không thuộc Phường Vỹ Dạ (19777) của trụ sở này.');
   assert.equal((await getJson('/api/v1/offices/seat-19777')).body.commune_code, '19777', 'nothing was written');
@@ -272,3 +277,40 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     assert.deepEqual(found, []);
   });
 }
+
+test("at the office, staff take the device's position: refused above 30 m, else surveyed with its accuracy in the history; a long move waits for a second Save", async () => {
+  const { page, errors, context } = await signedIn();
+  await context.grantPermissions(['geolocation'], { origin: server.base });
+  const seat = (await getJson('/api/v1/offices/seat-19753')).body;
+  await page.click('[data-edit-office="seat-19753"]');
+  await page.waitForSelector('#office-form');
+  const here = { latitude: seat.lat, longitude: +(seat.lon + 0.0002).toFixed(6) };
+
+  await context.setGeolocation({ ...here, accuracy: 45 });
+  await page.click('#use-device-position');
+  await page.waitForFunction(() => document.getElementById('position-check').textContent.includes('±45 m'));
+  assert.match(await page.textContent('#position-check'), /quá 30 m: chưa dùng được/);
+  assert.equal(await page.inputValue('#f-position'), `${seat.lat.toFixed(6)}, ${seat.lon.toFixed(6)}`, 'the position stays');
+
+  await context.setGeolocation({ ...here, accuracy: 8 });
+  await page.click('#use-device-position');
+  await page.waitForFunction(() => document.getElementById('position-check').textContent.includes('±8 m'));
+  assert.equal(await page.inputValue('#f-position_precision'), 'surveyed');
+  await page.fill('#f-reason', 'Đứng tại cổng trụ sở');
+  await page.click('#office-form button[type="submit"]');
+  await page.waitForFunction(() => /Đã lưu/.test(document.getElementById('save-status').textContent));
+  const saved = (await getJson('/api/v1/offices/seat-19753')).body;
+  assert.deepEqual([saved.lat, saved.lon, saved.position_precision], [here.latitude, here.longitude, 'surveyed']);
+  const history = (await getJson('/api/v1/offices/seat-19753/history')).body.versions;
+  assert.equal(history.at(-1).reason, 'Đứng tại cổng trụ sở (GNSS ±8 m)');
+
+  // 700 m east: the first Save says how far, and writes nothing.
+  await page.fill('#f-position', `${here.latitude}, ${(here.longitude + 0.0066).toFixed(6)}`);
+  await page.press('#f-position', 'Tab');
+  await page.fill('#f-reason', 'Nhầm số');
+  await page.click('#office-form button[type="submit"]');
+  await page.waitForFunction(() => /Trụ sở sẽ dời \d+ m/.test(document.getElementById('save-status').textContent));
+  assert.equal((await getJson('/api/v1/offices/seat-19753')).body.version, saved.version, 'nothing was written');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -90,7 +90,7 @@ pub async fn resolve(
         Some(text) => PositionPrecision::parse(text).or_else(|| {
             errors.push(FieldError::new(
                 "position_precision",
-                "must be surveyed, geocoded, approximate_geocoded or commune_label_point",
+                "must be surveyed, hand_placed, geocoded, approximate_geocoded or commune_label_point",
             ));
             None
         }),
