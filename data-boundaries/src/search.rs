@@ -26,6 +26,8 @@ pub enum Target {
     FormerUnit(usize),
     /// An index into `Dataset::offices`.
     Office(usize),
+    /// The i-th of the names given to [`SearchIndex::of_names`] (a basemap's landmarks).
+    Named(usize),
 }
 
 /// How well a name matched the query, best first (the order ranks hits).
@@ -152,6 +154,23 @@ impl SearchIndex {
         SearchIndex { entries }
     }
 
+    /// An index of things outside the dataset, each found by any of its names (a landmark's
+    /// Vietnamese and English names): the i-th is [`Target::Named`]`(i)`. Ties rank by the
+    /// first name.
+    pub fn of_names<'a>(names: impl IntoIterator<Item = Vec<&'a str>>) -> SearchIndex {
+        let entries = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, names)| Entry {
+                target: Target::Named(i),
+                order: (3, names.first().map(|n| fold(n)).unwrap_or_default()),
+                keys: names.into_iter().map(Key::new).collect(),
+                extra: None,
+            })
+            .collect();
+        SearchIndex { entries }
+    }
+
     /// Every entry, in the index's order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -233,4 +252,21 @@ pub fn strip_type(name: &str) -> &str {
         }
     }
     name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_outside_the_dataset_are_found_by_any_of_their_names_with_or_without_marks() {
+        let index = SearchIndex::of_names([vec!["Đại Nội", "Imperial City"], vec!["Ngọ Môn", "Noon Gate"]]);
+        let found = |q: &str| index.search(q, 5).into_iter().map(|h| (h.target, h.kind)).collect::<Vec<_>>();
+        assert_eq!(found("dai noi"), [(Target::Named(0), MatchKind::Exact)]);
+        assert_eq!(found("Đại Nội"), [(Target::Named(0), MatchKind::Exact)]);
+        assert_eq!(found("imperial"), [(Target::Named(0), MatchKind::Prefix)]);
+        assert_eq!(found("ngo mon"), [(Target::Named(1), MatchKind::Exact)]);
+        // A tone typed is a tone meant: "Ngõ" is not "Ngọ".
+        assert!(found("Ngõ Môn").is_empty());
+    }
 }

@@ -74,6 +74,8 @@ pub struct Settings {
     pub basemap_style: Option<crate::basemap::hosted_style::HostedStyle>,
     /// The street basemap served at `/basemap/…` and drawn under ours (`--basemap`).
     pub basemap: Option<Arc<crate::basemap::archive::Basemap>>,
+    /// The basemap's named places in the dataset's area, for search (none without a basemap).
+    pub landmarks: Arc<crate::basemap::landmarks::Landmarks>,
     /// Browser origins allowed by CORS; empty or containing "*" means any.
     pub cors_origins: Vec<String>,
 }

@@ -2,7 +2,8 @@
 """Writes a small synthetic street basemap for the tests: a PMTiles v3 archive of gzip MVT
 tiles in the Protomaps basemap schema (layers earth, water, roads and places), covering the
 middle of Huế at z12-z15. Its content is made up here, by the test, and says so: two roads
-named "Đường thử nghiệm 1/2" (test road), a river polygon and a place label "Điểm thử nghiệm".
+named "Đường thử nghiệm 1/2" (test road), a river polygon, a place label "Điểm thử nghiệm" and
+two points of interest named as the citadel's are (Đại Nội, Ngọ Môn), for landmark search.
 
 Usage: make_basemap.py OUT.pmtiles"""
 import gzip
@@ -23,6 +24,12 @@ ROADS = [
 ]
 RIVER = [(107.56, 16.466), (107.62, 16.469), (107.62, 16.472), (107.56, 16.469), (107.56, 16.466)]
 PLACE = {"kind": "locality", "name": "Điểm thử nghiệm", "coords": (107.585, 16.462)}
+# Two points of interest where the citadel's are, named as a real basemap names them, for
+# the landmark search: found by "dai noi", "Đại Nội" or "Imperial City".
+POIS = [
+    {"kind": "attraction", "name": "Dai Noi", "name:vi": "Đại Nội", "name:en": "Imperial City", "coords": (107.5786, 16.4698)},
+    {"kind": "attraction", "name": "Ngọ Môn", "name:en": "Noon Gate", "coords": (107.5790, 16.4669)},
+]
 
 
 def world(lon, lat, z):
@@ -57,6 +64,11 @@ def tile(z, x, y):
         {"name": "roads", "features": [
             {"geometry": wkt_line(local(r["coords"], z, x, y)), "properties": {"kind": r["kind"], "kind_detail": r.get("kind_detail", r["kind"]), "name": r["name"], "name:vi": r["name"], "min_zoom": 10}}
             for r in ROADS
+        ]},
+        {"name": "pois", "features": [
+            {"geometry": "POINT({} {})".format(*local([p["coords"]], z, x, y)[0]),
+             "properties": {k: v for k, v in p.items() if k != "coords"} | {"min_zoom": 13}}
+            for p in POIS
         ]},
         {"name": "places", "features": [
             {"geometry": "POINT({} {})".format(*local([PLACE["coords"]], z, x, y)[0]),

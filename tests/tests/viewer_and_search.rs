@@ -92,3 +92,53 @@ fn offices_export_as_points_with_their_precision() {
     assert_eq!(features[0]["geometry"]["type"], "Point");
     assert_eq!(features[0]["properties"]["position_precision"], "commune_label_point");
 }
+
+#[test]
+fn with_a_street_basemap_search_finds_its_landmarks_with_their_commune_and_seat() {
+    // A synthetic basemap with the citadel's points of interest (tests/python/make_basemap.py).
+    let folder = tempfile::tempdir().unwrap();
+    let archive = folder.path().join("streets.pmtiles");
+    let made = std::process::Command::new(e2e::tool("python"))
+        .arg(testkit::workspace_root().join("tests/python/make_basemap.py"))
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let server = Server::start_with(
+        &["--data", testkit::reference_data_dir().to_str().unwrap(), "--basemap", archive.to_str().unwrap()],
+        &[],
+    );
+    for query in ["dai noi", "Đại Nội", "Imperial City", "ĐẠI NỘI"] {
+        let reply = server.get(&format!("/api/v1/search?q={}", urlencode(query)));
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let hit = &reply.json["results"][0];
+        assert_eq!(hit["kind"], "landmark", "{query}: {}", reply.text);
+        assert_eq!(hit["name"], "Đại Nội");
+        assert_eq!(hit["name_en"], "Imperial City");
+        // Inside the citadel: Phường Phú Xuân, whose seat is answered with it.
+        assert_eq!(hit["commune"]["code"], "19753", "{}", reply.text);
+        assert_eq!(hit["seat"]["id"], "seat-19753");
+        assert!((hit["lon"].as_f64().unwrap() - 107.5786).abs() < 1e-4, "{hit}");
+    }
+    // A tone typed is a tone meant; and a name the dataset has comes before a landmark's.
+    let ngo = server.get(&format!("/api/v1/search?q={}", urlencode("Ngọ Môn")));
+    assert_eq!(ngo.json["results"][0]["name"], "Ngọ Môn");
+    let wrong_tone = server.get(&format!("/api/v1/search?q={}", urlencode("Ngõ Môn")));
+    assert!(
+        wrong_tone.json["results"].as_array().unwrap().iter().all(|h| h["kind"] != "landmark"),
+        "{}",
+        wrong_tone.text
+    );
+    let commune = server.get("/api/v1/search?q=phu%20xuan");
+    assert_eq!(commune.json["results"][0]["kind"], "commune");
+
+    // Without a basemap, search is as it was: no landmarks.
+    let plain = Server::shared().get("/api/v1/search?q=dai%20noi");
+    assert!(plain.json["results"].as_array().unwrap().iter().all(|h| h["kind"] != "landmark"), "{}", plain.text);
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}

@@ -13,6 +13,7 @@ pub mod fuzzing;
 pub mod glyphs;
 pub mod metadata;
 pub mod mvt;
+pub mod named_points;
 pub mod pmtiles_export;
 pub mod pyramid;
 pub mod simplify;

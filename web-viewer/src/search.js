@@ -1,4 +1,5 @@
-// The search box: communes, former units (which name the commune they joined) and offices, as
+// The search box: communes, former units (which name the commune they joined), offices and,
+// with a street basemap, its landmarks (which name their commune), as
 // the resident types, in a list the arrow keys walk. Choosing a result shows its commune.
 // The list's HTML and what a result leads to are pure and unit-tested in Node; the box itself
 // is wired by startSearch.
@@ -15,6 +16,10 @@ export function resultLabel(lang, r) {
   const t = translator(lang);
   if (r.kind === 'commune') return `<strong>${escape(r.full_name)}</strong><small>${t('commune')}</small>`;
   if (r.kind === 'former_unit') return `<strong>${escape(r.name)}</strong><small>${t('formerUnit')} → ${escape(r.new_unit?.full_name)}</small>`;
+  if (r.kind === 'landmark') {
+    const where = r.commune ? ` · ${escape(r.commune.full_name)}` : '';
+    return `<strong>${escape(lang === 'en' && r.name_en ? r.name_en : r.name)}</strong><small>${t('landmark')}${where}</small>`;
+  }
   return `<strong>${escape(r.office.name)}</strong><small>${t('office')} · ${escape(r.office.address)}</small>`;
 }
 
@@ -28,14 +33,18 @@ export function resultsHtml(lang, results, offline) {
 }
 
 /** What choosing a result shows: `{ code, fit, preface, center }`, the commune to select (fitted
- * unless `fit` is false, below `preface` HTML) and for an office the point to centre on; null
- * for a former unit that joined no commune. */
+ * unless `fit` is false, below `preface` HTML) and for an office or a landmark the point to
+ * centre on; null for a former unit that joined no commune, or a landmark outside them all. */
 export function whereTo(lang, r) {
   if (r.kind === 'commune') return { code: r.code, fit: true, preface: '' };
   if (r.kind === 'former_unit' && r.new_unit) {
     return { code: r.new_unit.code, fit: true, preface: `<p class="note">${escape(translator(lang)('formerUnitJoined')(r.name, r.new_unit.full_name))}</p>` };
   }
   if (r.kind === 'office') return { code: r.office.commune_code, fit: false, preface: '', center: [r.office.lon, r.office.lat] };
+  if (r.kind === 'landmark' && r.commune) {
+    const name = lang === 'en' && r.name_en ? r.name_en : r.name;
+    return { code: r.commune.code, fit: false, preface: `<p class="note">${escape(translator(lang)('landmarkIn')(name, r.commune.full_name))}</p>`, center: [r.lon, r.lat] };
+  }
   return null;
 }
 

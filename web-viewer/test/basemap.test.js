@@ -68,3 +68,23 @@ test('the basemap has its own TileJSON, and its tiles come from the archive', as
   const empty = await fetch(`${server.base}/basemap/14/0/0.mvt`);
   assert.equal(empty.status, 204);
 });
+
+test('searching "dai noi" finds the basemap\'s landmark and shows its commune, at 360×640 and in English', async () => {
+  const { page, errors, context } = await openMap(browser, `${server.base}/`, { width: 360, height: 640 });
+  await page.fill('#q', 'dai noi');
+  await page.waitForSelector('#results li[data-index]');
+  assert.match(await page.textContent('#result-0'), /^Đại Nội.*Phường Phú Xuân/);
+  await page.click('#result-0');
+  await panelText(page, 'Đại Nội thuộc Phường Phú Xuân.');
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+
+  const english = await openMap(browser, `${server.base}/?lang=en`, { width: 1280, height: 800 });
+  await english.page.fill('#q', 'imperial');
+  await english.page.waitForSelector('#results li[data-index]');
+  await english.page.click('#result-0');
+  await panelText(english.page, 'Imperial City is in Phường Phú Xuân.');
+  assert.deepEqual(await axeViolations(english.page), []);
+  assert.deepEqual([...errors, ...english.errors], []);
+  await english.context.close();
+});

@@ -37,3 +37,16 @@ test('a result leads to its commune; a former unit says which it joined; an offi
   assert.deepEqual(whereTo('vi', office), { code: '19753', fit: false, preface: '', center: [107.5794, 16.4668] });
   assert.equal(whereTo('vi', { kind: 'former_unit', name: 'X', new_unit: null }), null);
 });
+
+test("a basemap's landmark is labelled with its commune and leads there, centred on itself", () => {
+  const landmark = {
+    kind: 'landmark', match: 'exact', name: 'Đại Nội', name_en: 'Imperial City', category: 'attraction', lon: 107.5786, lat: 16.4698,
+    commune: { code: '19753', name: 'Phú Xuân', full_name: 'Phường Phú Xuân', type: 'phuong' }, seat: null,
+  };
+  assert.equal(resultLabel('vi', landmark), `<strong>Đại Nội</strong><small>${STRINGS.vi.landmark} · Phường Phú Xuân</small>`);
+  assert.match(resultLabel('en', landmark), /^<strong>Imperial City<\/strong>/);
+  assert.deepEqual(whereTo('vi', landmark), {
+    code: '19753', fit: false, preface: `<p class="note">${STRINGS.vi.landmarkIn('Đại Nội', 'Phường Phú Xuân')}</p>`, center: [107.5786, 16.4698],
+  });
+  assert.equal(whereTo('vi', { ...landmark, commune: null }), null);
+});

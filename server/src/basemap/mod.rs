@@ -6,4 +6,5 @@
 pub mod archive;
 pub mod extract;
 pub mod hosted_style;
+pub mod landmarks;
 mod remote;

@@ -147,8 +147,17 @@ pub async fn build(config: ServeConfig) -> Result<Service, BootError> {
             (crate::office_registry::follower::apply(&snapshot, &offices), Some(RegistryLink::new(registry)))
         }
     };
-    let settings =
-        Settings { public_url: config.public_url.clone(), basemap_style, basemap, cors_origins: config.cors_origins };
+    let landmarks = match &basemap {
+        Some(basemap) => Arc::new(crate::basemap::landmarks::Landmarks::read(basemap, snapshot.data.bounds()).await),
+        None => Arc::default(),
+    };
+    let settings = Settings {
+        public_url: config.public_url.clone(),
+        basemap_style,
+        basemap,
+        landmarks,
+        cors_origins: config.cors_origins,
+    };
     let metrics = metrics::install();
     metrics::record_reload(&snapshot.data.version);
     let mut state = AppState::new(snapshot, settings, metrics);

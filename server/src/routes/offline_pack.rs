@@ -110,13 +110,15 @@ fn search_entries(snapshot: &Snapshot) -> Vec<PackSearchEntry<'_>> {
         .search
         .entries()
         .iter()
-        .map(|entry| {
+        .filter_map(|entry| {
             let (kind, at) = match entry.target {
                 Target::Commune(i) => ("commune", i),
                 Target::FormerUnit(i) => ("former_unit", i),
                 Target::Office(i) => ("office", i),
+                // A basemap's landmarks are not in the dataset's index, nor in the pack.
+                Target::Named(_) => return None,
             };
-            PackSearchEntry { kind, at, keys: &entry.keys, extra: entry.extra.as_ref(), order: &entry.order }
+            Some(PackSearchEntry { kind, at, keys: &entry.keys, extra: entry.extra.as_ref(), order: &entry.order })
         })
         .collect()
 }

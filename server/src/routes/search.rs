@@ -55,6 +55,21 @@ pub enum SearchHit<'a> {
         matched: Match,
         office: OfficeView<'a>,
     },
+    /// A named place of the street basemap (when the server has one), with the commune it
+    /// lies in and that commune's seat.
+    Landmark {
+        #[serde(rename = "match")]
+        matched: Match,
+        name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name_en: Option<&'a str>,
+        /// What it is, in the basemap's words (`attraction`, `locality`, …).
+        category: Option<&'a str>,
+        lon: f64,
+        lat: f64,
+        commune: Option<CommuneRef<'a>>,
+        seat: Option<OfficeView<'a>>,
+    },
 }
 
 #[derive(Serialize, ToSchema)]
@@ -63,7 +78,9 @@ pub struct SearchResults<'a> {
     pub results: Vec<SearchHit<'a>>,
 }
 
-/// Names of communes, former units and offices; "Thuận Hóa", "Thuận Hoá" and "thuan hoa" are one name.
+/// Names of communes, former units, offices and, with a street basemap, its landmarks
+/// ("dai noi" finds Đại Nội, with its commune and seat); "Thuận Hóa", "Thuận Hoá" and
+/// "thuan hoa" are one name.
 #[utoipa::path(get, path = "/api/v1/search", tag = "residents",
     params(
         ("q" = String, Query, description = "The text to look for (at most 200 characters)"),
@@ -81,9 +98,13 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
     let limit = params.integer_in("limit", 10, 1, 50)? as usize;
     let snapshot = state.current();
     let data = &snapshot.data;
-    let results = snapshot
-        .search
-        .search(&q, limit)
+    let landmarks = &state.settings.landmarks;
+    // The dataset's own names first where a landmark matches as well (the sort is stable).
+    let mut hits = snapshot.search.search(&q, limit);
+    hits.extend(landmarks.index.search(&q, limit));
+    hits.sort_by_key(|hit| hit.kind);
+    hits.truncate(limit);
+    let results = hits
         .into_iter()
         .map(|hit| {
             let matched = match hit.kind {
@@ -116,6 +137,20 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
                     }
                 }
                 Target::Office(i) => SearchHit::Office { matched, office: OfficeView::new(&data.offices[i], None) },
+                Target::Named(i) => {
+                    let place = &landmarks.points[i];
+                    let commune = data.locate(place.lon, place.lat).commune;
+                    SearchHit::Landmark {
+                        matched,
+                        name: &place.name,
+                        name_en: place.name_en.as_deref(),
+                        category: place.kind.as_deref(),
+                        lon: place.lon,
+                        lat: place.lat,
+                        commune: commune.map(|i| CommuneRef::from(&data.communes[i])),
+                        seat: commune.and_then(|i| data.seat(i)).map(|seat| OfficeView::new(seat, None)),
+                    }
+                }
             }
         })
         .collect();
