@@ -19,6 +19,8 @@ command -v ogrinfo >/dev/null || missing+=(gdal-bin)
 # curl (a shed-request client in limits.rs) and chattr (the read-only-store test).
 command -v curl >/dev/null || missing+=(curl)
 command -v chattr >/dev/null || missing+=(e2fsprogs)
+# pdftotext reads back the print pages that Chromium prints to PDF (print.test.js).
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq

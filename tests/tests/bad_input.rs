@@ -75,4 +75,9 @@ fn unknown_codes_paths_and_methods() {
     server.get("/api/v1/nothing-here").expect_problem(404);
     server.get("/../../etc/passwd").expect_problem(404);
     server.send_body("DELETE", "/api/v1/locate", &[], "").expect_problem(405);
+    // The print pages: an unknown commune or office, or a language they do not speak.
+    assert!(server.get("/print/communes/99999").expect_problem(404).contains("99999"));
+    assert!(server.get("/print/offices/nope").expect_problem(404).contains("nope"));
+    assert!(server.get("/print/communes/19753?lang=fr").expect_problem(400).contains("vi or en"));
+    server.get("/print/communes/19753?colour=red").expect_problem(400);
 }

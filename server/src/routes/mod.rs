@@ -26,6 +26,7 @@ pub mod offline_pack;
 pub mod ogc;
 pub mod openapi;
 pub mod opening_hours;
+pub mod print;
 pub mod quality;
 pub mod reports;
 pub mod search;
@@ -52,6 +53,7 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(opening_hours::router())
         .merge(offline_pack::router())
         .merge(map::router())
+        .merge(print::router())
         .merge(audit::router())
         .merge(quality::router())
         .merge(search::router())
