@@ -11,6 +11,7 @@
 // ?mode=edit&office=ID opens one office directly.
 import { $, escape, request, ApiError, invalidParams } from './api.js';
 import { parseCoordinates, formatCoordinates } from './coordinates.js';
+import { changeRows } from './history-words.js';
 
 const TOKEN_KEY = 'hue-map:token';
 // How a position was obtained, as the editor offers it. A drag or a tap is `hand_placed`;
@@ -48,6 +49,12 @@ class Editor {
     this.editing = null;
     this.marker = null;
     this.message = '';
+    // Commune names by code, so the editor speaks of communes, not codes.
+    this.communeNames = new Map();
+  }
+
+  communeName(code) {
+    return this.communeNames.get(code) ?? code;
   }
 
   async start() {
@@ -61,6 +68,17 @@ class Editor {
     this.page.onLanguageChange(() => this.render());
     $('editor').addEventListener('submit', (event) => this.onSubmit(event));
     $('editor').addEventListener('click', (event) => this.onClick(event));
+    $('editor').addEventListener('input', (event) => {
+      if (event.target.id !== 'office-filter') return;
+      const wanted = folded(event.target.value);
+      for (const item of $('editor-offices').children) item.hidden = !item.dataset.filter.includes(wanted);
+    });
+    try {
+      const { communes } = (await request('/api/v1/communes')).data;
+      this.communeNames = new Map(communes.map((c) => [c.code, c.full_name]));
+    } catch {
+      // Codes it is, then.
+    }
     if (this.token) await this.signIn(this.token);
     else this.render();
   }
@@ -145,16 +163,18 @@ class Editor {
         </form>`;
       return;
     }
-    const rights = this.who.role === 'admin' ? t('editorAdmin') : t('editorOf')(this.who.communes.join(', '));
+    const rights = this.who.role === 'admin' ? t('editorAdmin') : t('editorOf')(this.who.communes.map((c) => this.communeName(c)).join(', '));
     const precision = (p) => t('precisionLabel')[p] ?? p;
-    const officeItems = this.offices.map((o) => `<li><button type="button" class="link" data-edit-office="${escape(o.id)}">${escape(o.name)}</button>
+    const officeItems = this.offices.map((o) => `<li data-filter="${escape(folded(`${o.name} ${o.address} ${this.communeName(o.commune_code)}`))}"><button type="button" class="link" data-edit-office="${escape(o.id)}">${escape(o.name)}</button>
       <small>${escape(precision(o.position_precision))}</small></li>`).join('');
     const reportItems = this.reports.map((r) => `<li><button type="button" class="link" data-report="${r.id}">${escape(this.officeName(r.office_id))}: ${escape(t('reportKinds')[r.kind] ?? r.kind)}</button>
       <small>${escape(r.message)}</small></li>`).join('');
     $('editor').innerHTML = `<div class="planner-head"><h2>${t('editorTitle')}</h2>
         <button type="button" id="sign-out" class="action">${t('editorSignOut')}</button></div>
       <p>${escape(t('editorSignedIn')(this.who.name))} · ${escape(rights)}</p>${message}
-      <h3>${t('editorOffices')} (${this.offices.length})</h3><ul id="editor-offices" class="plain">${officeItems}</ul>
+      <h3>${t('editorOffices')} (${this.offices.length})</h3>
+      <label for="office-filter">${t('editorFilter')}</label><input id="office-filter" type="search" autocomplete="off">
+      <ul id="editor-offices" class="plain">${officeItems}</ul>
       <h3>${t('editorReports')} (${this.reports.length})</h3>
       <ul id="editor-reports" class="plain">${reportItems || `<li>${t('editorNoReports')}</li>`}</ul>`;
   }
@@ -223,7 +243,7 @@ class Editor {
     const input = (name, attributes = '') => `<label for="f-${name}">${t('field')[name]}</label><input id="f-${name}" ${attributes}>`;
     const precisions = PRECISIONS.map((p) => `<option value="${p}">${escape(t('precisionLabel')[p])}</option>`).join('');
     return `<h2>${escape(office.name)}</h2>
-      <p class="type">${escape(office.commune_code)} · ${t('editorVersion')} <span id="office-version">${office.version}</span></p>
+      <p class="type">${escape(this.communeName(office.commune_code))} · ${t('editorVersion')} <span id="office-version">${office.version}</span></p>
       <form id="office-form" class="stacked" novalidate>
         <fieldset><legend>${t('editorPosition')}</legend>
           ${this.hasStreets() ? '' : `<p class="warning" id="no-streets">${escape(t('editorNoStreets'))}</p>`}
@@ -239,8 +259,8 @@ class Editor {
         ${input('phone', 'type="tel"')}
         ${input('services')}
         <label for="f-notes">${t('field').notes}</label><textarea id="f-notes" rows="2"></textarea>
-        ${input('reason', 'required')}
-        <p class="actions-row"><button type="submit" class="action">${t('editorSave')}</button></p>
+        <div class="sticky-save">${input('reason', 'required')}
+        <p class="actions-row"><button type="submit" class="action">${t('editorSave')}</button></p></div>
         <div id="save-status" role="status"></div>
         <div id="save-conflict"></div>
       </form>
@@ -491,10 +511,11 @@ class Editor {
       const list = $('office-history');
       // Only into the form of the office it belongs to.
       if (!list || this.editing?.original.id !== id) return;
-      const show = (value) => escape(Array.isArray(value) ? value.join(', ') : typeof value === 'object' && value ? JSON.stringify(value) : value ?? '—');
       list.innerHTML = [...versions].reverse().map((v) => {
-        const fields = Object.entries(v.fields ?? {}).filter(([name]) => v.action !== 'seed' || name === 'position_precision')
-          .map(([name, change]) => `<li>${escape(t('field')[name] ?? name)}: ${show(change.before)} → ${show(change.after)}</li>`).join('');
+        // The seed's every field is "new": only how its position was obtained is news.
+        const changed = v.action === 'seed' ? { position_precision: v.fields?.position_precision } : v.fields;
+        const fields = changeRows(t, Object.fromEntries(Object.entries(changed ?? {}).filter(([, c]) => c)), (code) => this.communeName(code))
+          .map(([label, before, after]) => `<li>${escape(label)}: ${escape(before)} → ${escape(after)}</li>`).join('');
         const when = new Date(v.at).toLocaleString(this.page.lang, { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'medium', timeStyle: 'short' });
         return `<li><strong>${escape(t('editorActions')[v.action] ?? v.action)}</strong> · ${t('editorVersion')} ${v.office_version} · ${escape(when)} · ${escape(v.actor.name)}
           <br>${t('field').reason}: ${escape(v.reason)}${v.report_id ? ` (${t('editorFromReport')} #${v.report_id})` : ''}${fields ? `<ul>${fields}</ul>` : ''}</li>`;
@@ -559,6 +580,11 @@ class Editor {
 }
 
 /** What went wrong, in the editor's words, with the server's own detail where it gave one. */
+/** Lowercase, without marks, for filtering as people type ("thuan hoa" finds Thuận Hoá). */
+function folded(text) {
+  return String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+}
+
 /** The registry's refusal of a seat moved into another commune, read from its problem:
  * `{ lat, lon, there, own }` (commune codes), or null for any other problem. */
 export function seatMovedOut(error) {

@@ -128,8 +128,12 @@ test("an office moved elsewhere moves on a resident's open map without a reload"
 
 test('the editor reads pasted coordinates, says when they look swapped, and names the commune a seat would move into', async () => {
   const { page, errors, context } = await signedIn();
+  // The list can be filtered as people type, without marks; the header names the commune.
+  await page.fill('#office-filter', 'vy da');
+  assert.deepEqual(await page.$$eval('#editor-offices li:not([hidden]) [data-edit-office]', (items) => items.map((i) => i.dataset.editOffice)), ['seat-19777']);
   await page.click('[data-edit-office="seat-19777"]');
   await page.waitForSelector('#office-form');
+  assert.match(await page.textContent('#panel .type'), /^Phường Vỹ Dạ · phiên bản/);
   // No street map is configured: said where the position is set, not only in the legend.
   assert.match(await page.textContent('#no-streets'), /Không có bản đồ nền: không thể đối chiếu với nhà cửa/);
 
@@ -303,6 +307,12 @@ test("at the office, staff take the device's position: refused above 30 m, else 
   assert.deepEqual([saved.lat, saved.lon, saved.position_precision], [here.latitude, here.longitude, 'surveyed']);
   const history = (await getJson('/api/v1/offices/seat-19753/history')).body.versions;
   assert.equal(history.at(-1).reason, 'Đứng tại cổng trụ sở (GNSS ±8 m)');
+  // The history reads in words: the precision's name, the position as coordinates.
+  // (the first test's change took it from the label point to surveyed)
+  await page.waitForFunction(() => /Độ chính xác vị trí: gần đúng \(điểm giữa\) → đo GPS tại chỗ/.test(document.getElementById('office-history').textContent));
+  assert.match(await page.textContent('#office-history'), /Toạ độ \(vĩ độ, kinh độ\): 16\.\d{6}, 107\.\d{6} → /);
+  // On a phone, the reason and Save stay on screen while the form scrolls.
+  assert.equal(await page.$eval('.sticky-save', (el) => getComputedStyle(el).position), 'sticky');
 
   // 700 m east: the first Save says how far, and writes nothing.
   await page.fill('#f-position', `${here.latitude}, ${(here.longitude + 0.0066).toFixed(6)}`);
