@@ -121,6 +121,8 @@ function applyLanguage() {
   if (isLive() && map.isStyleLoaded()) basemapNote.show();
   localizeControls();
   for (const listener of languageListeners) listener();
+  // What the panel shows speaks the new language too.
+  panel.rerender();
 }
 $('lang').addEventListener('click', () => { view.lang = view.lang === 'vi' ? 'en' : 'vi'; saveState(); applyLanguage(); });
 

@@ -30,6 +30,12 @@ export function createLiveMap({ maplibregl, t }) {
   // Without a style it would show an empty button beside the still picture's credit.
   const attribution = new maplibregl.AttributionControl({ compact: true });
   if (!still) map.addControl(attribution, 'bottom-left');
+  // On a phone the credit starts folded into its (i) button, as the still picture's does:
+  // MapLibre opens a compact one until the map is first moved, over a third of a small map.
+  const narrow = window.matchMedia('(max-width: 640px)');
+  map.on('idle', () => {
+    if (narrow.matches) map.getContainer().querySelector('.maplibregl-ctrl-attrib.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');
+  });
   let live = !still;
 
   function goLive() {

@@ -36,7 +36,8 @@ function officeActions(lang, office) {
   const t = translator(lang);
   const report = `<button type="button" class="action report-office" data-office="${escape(office.id)}">${t('reportWrong')}</button>`;
   const call = office.phone ? `<a class="action" href="tel:${escape(office.phone.replace(/[^+0-9]/g, ''))}">${t('call')} ${escape(office.phone)}</a>` : '';
-  return `<p class="actions-row">${directionsLinks(lang, office)}<button type="button" class="action copy-address" data-address="${escape(office.address)}">${t('copyAddress')}</button>${call}${report}</p>`;
+  // Directions and the call first: what a resident on a phone came for.
+  return `<p class="actions-row">${directionsLinks(lang, office)}${call}<button type="button" class="action copy-address" data-address="${escape(office.address)}">${t('copyAddress')}</button>${report}</p>`;
 }
 
 /** An office: name, address, distance (said to be approximate when its position is), hours
@@ -56,19 +57,21 @@ export function officeHtml(lang, office, { actions = false } = {}) {
   return `<strong>${escape(office.name)}</strong>${approx}<br>${escape(office.address)}${distance}${hours}${actions ? officeActions(lang, office) : ''}`;
 }
 
-/** A commune: its name, type and code, what it was formed from, its seat (with the buttons that
- * act on it) and a download. `location` is a locate answer: whether it came from the offline
+/** A commune: its name, type and code, its seat (with the buttons that act on it), what it
+ * was formed from, and a download. `location` is a locate answer: whether it came from the offline
  * pack, and whether the point lies on a boundary. */
 export function communeHtml(lang, commune, formerUnits, seat, location = {}) {
   const t = translator(lang);
   const parts = [`<h2>${escape(commune.full_name)}</h2><p class="type">${t(commune.type)} · ${escape(commune.code)}</p>`];
   if (location.offline) parts.push(`<p class="note">${t('offlineAnswer')}</p>`);
   if (location.on_boundary && location.boundary_with?.length) parts.push(`<p class="note">${t('onBoundary')} ${location.boundary_with.map(escape).join(', ')}.</p>`);
-  if (formerUnits?.length) parts.push(`<h3>${t('formedFrom')}</h3><ul>${formerUnits.map((u) => `<li>${escape(u.name)}</li>`).join('')}</ul>`);
+  // The seat (its address, directions, a call) before the lineage: on a phone it is what
+  // shows above the fold.
   if (seat) {
     parts.push(`<h3>${t('seat')}</h3><p>${officeHtml(lang, seat, { actions: true })}</p>`);
     if (!seat.position_is_exact) parts.push(`<p class="note">${t('approximate')}</p>`);
   }
+  if (formerUnits?.length) parts.push(`<h3>${t('formedFrom')}</h3><ul>${formerUnits.map((u) => `<li>${escape(u.name)}</li>`).join('')}</ul>`);
   parts.push(`<p><a href="/api/v1/communes/${encodeURIComponent(commune.code)}" download="${escape(commune.code)}.geojson">${t('downloadOne')}</a></p>`);
   return parts.join('');
 }

@@ -11,9 +11,14 @@ export function createPanel({ t, lang, onClose, onReport }) {
   // The offices on show, by id, for the buttons that act on one.
   const shownOffices = new Map();
   let onNextClose = null;
+  // How to show the current answer again, in another language (none for forms, which
+  // re-render themselves).
+  let replay = null;
 
-  /** Shows `html`; `offices` are those it shows with their buttons (panel-html.js). */
-  function show(html, { offices = [] } = {}) {
+  /** Shows `html`; `offices` are those it shows with their buttons (panel-html.js); `again`
+   * shows the same answer anew (after a switch of language). */
+  function show(html, { offices = [], again = null } = {}) {
+    replay = again;
     // Whatever the last panel held (a report form, an office being edited) ends here: it gives
     // back the map's clicks and removes its markers.
     const ending = onNextClose;
@@ -34,6 +39,7 @@ export function createPanel({ t, lang, onClose, onReport }) {
   }
 
   function close() {
+    replay = null;
     $('panel').hidden = true;
     onClose();
     onNextClose?.();
@@ -80,6 +86,8 @@ export function createPanel({ t, lang, onClose, onReport }) {
     show,
     close,
     showError,
+    /** Shows the open answer again, in the page's language now. */
+    rerender() { if (!$('panel').hidden) replay?.(); },
     /** Runs `callback` once when the panel is next closed or shows something else. */
     onNextClose(callback) { onNextClose = callback; },
   };

@@ -8,8 +8,10 @@ import { communeHtml, nearestOfficesHtml, noSuchCommuneHtml, outsideHtml } from 
  * bound to the map) show the answer; `saveState(code)` puts it in the link;
  * `onCommuneShown(code)` runs after a commune is selected (planning marks its row). */
 export function createPlaces({ map, answer, panel, overlays, camera, t, lang, saveState, onCommuneShown }) {
-  async function showLocation(lon, lat) {
-    overlays.placeMarker(lon, lat);
+  /** What is at (lon, lat); `mark` false when the point has its own marker ("my location"). */
+  async function showLocation(lon, lat, { mark = true } = {}) {
+    const again = () => showLocation(lon, lat, { mark: false });
+    if (mark) overlays.placeMarker(lon, lat);
     try {
       const [here, nearest] = await Promise.all([
         answer(`/api/v1/locate?lon=${lon}&lat=${lat}`, (offline) => offline.locate(lon, lat)),
@@ -18,13 +20,13 @@ export function createPlaces({ map, answer, panel, overlays, camera, t, lang, sa
       const offices = nearestOfficesHtml(lang(), nearest.offices);
       if (!here.commune) {
         overlays.highlight(here.nearest_commune?.code);
-        panel.show(outsideHtml(lang(), here) + offices);
+        panel.show(outsideHtml(lang(), here) + offices, { again });
         saveState(null);
         return;
       }
       overlays.highlight(here.commune.code);
       saveState(here.commune.code);
-      panel.show(communeHtml(lang(), here.commune, here.former_units, here.seat, here) + offices, { offices: [here.seat] });
+      panel.show(communeHtml(lang(), here.commune, here.former_units, here.seat, here) + offices, { offices: [here.seat], again });
       camera.keepVisible(lon, lat);
     } catch (error) {
       panel.showError(error, () => showLocation(lon, lat));
@@ -40,7 +42,8 @@ export function createPlaces({ map, answer, panel, overlays, camera, t, lang, sa
       const p = feature.properties;
       overlays.highlight(p.code);
       saveState(p.code);
-      panel.show(preface + communeHtml(lang(), p, p.former_units, p.seat, { offline: feature.offline }), { offices: [p.seat] });
+      const again = () => selectCommune(code, { fit: false, preface });
+      panel.show(preface + communeHtml(lang(), p, p.former_units, p.seat, { offline: feature.offline }), { offices: [p.seat], again });
       if (fit && feature.bbox) camera.fitCommune(feature.bbox);
       onCommuneShown(p.code);
     } catch (error) {
@@ -54,9 +57,10 @@ export function createPlaces({ map, answer, panel, overlays, camera, t, lang, sa
     if (!navigator.geolocation) { panel.show(`<p class="error">${t('geoUnavailable')}</p>`); return; }
     navigator.geolocation.getCurrentPosition(
       (position) => {
-        const { longitude, latitude } = position.coords;
+        const { longitude, latitude, accuracy } = position.coords;
         map.jumpTo({ center: [longitude, latitude], zoom: Math.max(map.getZoom(), 13) });
-        showLocation(+longitude.toFixed(6), +latitude.toFixed(6));
+        overlays.showYouAreHere(longitude, latitude, accuracy);
+        showLocation(+longitude.toFixed(6), +latitude.toFixed(6), { mark: false });
       },
       (error) => panel.show(`<p class="error">${error.code === 1 ? t('geoDenied') : t('geoUnavailable')}</p>`),
       { enableHighAccuracy: true, timeout: 10000 },

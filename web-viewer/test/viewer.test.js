@@ -279,3 +279,39 @@ test('loading the map shifts nothing on a phone (cumulative layout shift under 0
   assert.equal(await page.locator('.maplibregl-ctrl-bottom-left .maplibregl-ctrl-attrib').count(), 1);
   await context.close();
 });
+
+test('on a phone: "my location" draws you-are-here with its accuracy, the seat and its buttons come first, a switch of language says it again, and the credit is folded', async () => {
+  const { page, errors, context } = await openMap('/#map=12/16.46/107.58', { width: 360, height: 640 });
+  await context.grantPermissions(['geolocation'], { origin: server.base });
+  await context.setGeolocation({ latitude: 16.4565, longitude: 107.5774, accuracy: 60 });
+  await page.click('#locate-me');
+  await panelText(page, 'Phường Thuận Hoá');
+  // A blue dot in its accuracy circle, not the marker of a tapped point.
+  const here = await page.evaluate(async () => (await window.hueMap.getSource('you-are-here').getData()).features.map((f) => f.geometry.type));
+  assert.deepEqual(here, ['Polygon', 'Point']);
+  assert.equal(await page.locator('.maplibregl-marker').count(), 0);
+  await page.waitForFunction(() => window.hueMap.queryRenderedFeatures({ layers: ['you-are-here', 'you-are-here-accuracy'] }).length >= 2);
+
+  // The seat's address, directions and call come before the lineage, above the fold.
+  const order = await page.$eval('#panel-body', (el) => ['Trụ sở', 'Chỉ đường', 'Thành lập ngày 1/7/2025 từ'].map((s) => el.textContent.indexOf(s)));
+  assert.ok(order[0] >= 0 && order[0] < order[2] && order[1] < order[2], `order ${order}`);
+  const directions = await page.locator('#panel-body [data-directions="geo"]').boundingBox();
+  assert.ok(directions && directions.y + directions.height <= 640, `directions at ${JSON.stringify(directions)}`);
+
+  // Switching language says the open answer again, in English.
+  await page.click('#lang');
+  await panelText(page, 'Formed on 1 July 2025 from');
+  assert.doesNotMatch(await page.textContent('#panel-body'), /Thành lập ngày/);
+
+  // The map's credit is folded into its (i) button.
+  await mapSettledOnce(page);
+  assert.equal(await page.locator('.maplibregl-ctrl-attrib.maplibregl-compact-show').count(), 0);
+  assert.equal(await page.locator('.maplibregl-ctrl-attrib.maplibregl-compact').count(), 1);
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+function mapSettledOnce(page) {
+  return page.evaluate(() => new Promise((resolve) => (window.hueMap.loaded() && !window.hueMap.isMoving() ? resolve() : window.hueMap.once('idle', resolve))));
+}
