@@ -16,6 +16,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use axum::Router;
 use e2e::{Server, Value};
 use pmtiles::{AsyncPmTilesReader, Compression, PmTilesWriter, TileCoord, TileType};
@@ -139,7 +140,10 @@ fn serve(file: PathBuf, ranges: bool, served: Arc<Served>) -> SocketAddr {
                 let bytes = std::fs::read(&file).unwrap();
                 Router::new().route("/planet.pmtiles", axum::routing::get(move || async move { bytes.clone() }))
             };
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            // TCP_NODELAY, as real servers set it (else each kept-alive answer waits 40 ms).
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap().tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             axum::serve(listener, app).await.unwrap();
         });
     });
