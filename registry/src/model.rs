@@ -243,6 +243,8 @@ pub struct Change {
 pub struct CurrentOffices {
     /// The highest committed change sequence the snapshot includes.
     pub registry_version: u64,
+    /// The store's epoch: new after each restore from a backup, when sequences start again.
+    pub epoch: String,
     /// Every office not closed, ordered by id.
     pub offices: Vec<OfficeRecord>,
 }

@@ -153,8 +153,13 @@ impl Registry {
 
     /// Every current (not closed) office, by id, with the registry version they are at.
     pub fn current_offices(&self) -> Result<CurrentOffices, StoreError> {
-        self.backend
-            .read(|tx| Ok(CurrentOffices { registry_version: tx.registry_version()?, offices: tx.current_offices()? }))
+        self.backend.read(|tx| {
+            Ok(CurrentOffices {
+                registry_version: tx.registry_version()?,
+                epoch: tx.meta(EPOCH_KEY)?.unwrap_or_default(),
+                offices: tx.current_offices()?,
+            })
+        })
     }
 
     /// One office, current or closed (see [`OfficeRecord::is_current`]); `None` if unknown.

@@ -27,23 +27,48 @@ pub struct Snapshot {
     /// The registry version whose offices `data` holds; 0 when the offices come from the
     /// dataset file (no registry).
     pub registry_version: u64,
+    /// The registry's epoch (new after each restore from a backup, when versions start
+    /// again); empty without a registry.
+    pub registry_epoch: String,
+    /// See [`Snapshot::version`]; made once, as every tile request compares it.
+    version: String,
 }
 
 impl Snapshot {
-    /// The version of everything this snapshot serves: the dataset's content hash and the
-    /// registry version (`{dataset}-r{registry}`). Tile URLs carry it, so a change of either
-    /// gives new URLs.
-    pub fn version(&self) -> String {
-        format!("{}-r{}", self.data.version, self.registry_version)
+    /// The version of everything this snapshot serves, as tile URLs carry it:
+    /// `{dataset}-{epoch}-r{registry}-{tiles}`. The dataset's content hash and the registry's
+    /// version and epoch say what was drawn; a digest of the pre-rendered tiles says how (a new
+    /// build that draws the same data otherwise is told apart). A tile asked for by this
+    /// version is cached as immutable, so no two contents may ever share one.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
-    /// This snapshot with the registry's offices at `registry_version`: the office index,
-    /// seats, search and the tiles that show a changed office are rebuilt; the geometry,
-    /// its index, the other tiles and the address index are shared.
-    pub fn with_offices(&self, offices: Vec<data_boundaries::Office>, registry_version: u64) -> Snapshot {
+    fn version_of(data: &Dataset, tiles: &TileStore, registry_version: u64, registry_epoch: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut drawn = Sha256::new();
+        for (id, tile) in tiles.pyramid_tiles() {
+            drawn.update(format!("{}/{}/{}:{};", id.z, id.x, id.y, tile.content_hash));
+        }
+        let drawn: String = drawn.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let epoch: String = registry_epoch.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+        let epoch = if epoch.is_empty() { "0".to_string() } else { epoch };
+        format!("{}-{epoch}-r{registry_version}-{drawn}", data.version)
+    }
+
+    /// This snapshot with the registry's offices at `registry_version` (of `registry_epoch`):
+    /// the office index, seats, search and the tiles that show a changed office are rebuilt;
+    /// the geometry, its index, the other tiles and the address index are shared.
+    pub fn with_offices(
+        &self,
+        offices: Vec<data_boundaries::Office>,
+        registry_version: u64,
+        registry_epoch: &str,
+    ) -> Snapshot {
         let data = self.data.with_offices(offices);
         let tiles = self.tiles.with_offices(&data.offices);
         let search = data_boundaries::search::SearchIndex::new(&data);
+        let version = Snapshot::version_of(&data, &tiles, registry_version, registry_epoch);
         Snapshot {
             data,
             tiles,
@@ -51,6 +76,8 @@ impl Snapshot {
             addresses: self.addresses.clone(),
             exports: Exports::default(),
             registry_version,
+            registry_epoch: registry_epoch.to_string(),
+            version,
         }
     }
 }
@@ -202,7 +229,17 @@ pub fn load_snapshot_with_progress(
     );
     let search = data_boundaries::search::SearchIndex::new(&data);
     let addresses = Arc::new(data_boundaries::address::AddressIndex::new(&data));
-    Ok(Snapshot { data, tiles, search, addresses, exports: Exports::default(), registry_version: 0 })
+    let version = Snapshot::version_of(&data, &tiles, 0, "");
+    Ok(Snapshot {
+        data,
+        tiles,
+        search,
+        addresses,
+        exports: Exports::default(),
+        registry_version: 0,
+        registry_epoch: String::new(),
+        version,
+    })
 }
 
 /// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.

@@ -272,4 +272,27 @@ fn a_url_that_is_no_archive_or_ignores_ranges_is_refused_clearly() {
     assert!(!nowhere.status.success());
     let bad_bbox = e2e::run(&["basemap", "extract", "--from", "x.pmtiles", "--bbox", "108,16,107,17", "out.pmtiles"]);
     assert!(String::from_utf8_lossy(&bad_bbox.stderr).contains("--bbox must be west,south,east,north"));
+    // West of Greenwich the bbox starts with a minus, and is still a bbox, not a flag.
+    let west = e2e::run(&["basemap", "extract", "--from", "missing.pmtiles", "--bbox", "-80,10,-70,20", "out.pmtiles"]);
+    let stderr = String::from_utf8_lossy(&west.stderr);
+    assert!(
+        !west.status.success() && stderr.contains("missing.pmtiles") && !stderr.contains("unexpected argument"),
+        "{stderr}"
+    );
+
+    // The whole world to z15 is no extract: refused before anything is read or held.
+    let planet_path = folder.path().join("planet.pmtiles");
+    let world = e2e::run(&[
+        "basemap",
+        "extract",
+        "--from",
+        planet_path.to_str().unwrap(),
+        "--bbox=-180,-85,180,85",
+        "--maxzoom",
+        "15",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&world.stderr);
+    assert!(!world.status.success() && stderr.contains("tile positions, more than"), "{stderr}");
+    assert!(!out.exists() && !folder.path().join("basemap.pmtiles.part").exists(), "nothing is left behind");
 }

@@ -20,6 +20,7 @@ function fromLink(text) {
     /^geo:\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)/i,                         // geo:16.4785,107.577
     /[#&?]map=\d+(?:\.\d+)?\/(-?[\d.]+)\/(-?[\d.]+)/,               // openstreetmap.org/#map=17/LAT/LON
     /[?&]mlat=(-?[\d.]+)&mlon=(-?[\d.]+)/,                          // openstreetmap.org/?mlat=LAT&mlon=LON
+    /!3d(-?[\d.]+)!4d(-?[\d.]+)/,                                   // a Google place's pin (…/data=…!3dLAT!4dLON), not the view
     /@(-?[\d.]+),(-?[\d.]+)(?:,|$)/,                                // google.com/maps/@LAT,LON,17z
     /[?&](?:q|query|ll|center|destination)=(-?[\d.]+)(?:,|%2C)\s*(-?[\d.]+)/i, // …?q=LAT,LON
   ];

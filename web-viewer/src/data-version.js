@@ -6,11 +6,14 @@
 // from memory), and at once when the page says its own save went through.
 
 const POLL_MS = 1000;
+// A reload that has not brought the version it was for (the TileJSON failed, or the service
+// worker answered with its saved one) is tried again after this long.
+const RETRY_MS = 10_000;
 const SOURCE = 'hue';
 
-/** The version /healthz reports, written as the tile URLs carry it (`{dataset}-r{registry}`). */
+/** The version /healthz reports, as the tile URLs carry it. */
 export function versionOf(health) {
-  return `${health.dataset_version}-r${health.registry_version}`;
+  return health.version;
 }
 
 /** The version in a tile URL template (`…/{z}/{x}/{y}.mvt?v=…`), or null without one. */
@@ -21,14 +24,16 @@ export function versionInUrl(template) {
 }
 
 /** Whether the source drawn from `loaded` (its version, null before it loaded) must be
- * reloaded for `serving`, unless a reload for that version is already `requested`. */
-export function needsReload(loaded, serving, requested) {
-  return loaded !== null && loaded !== serving && requested !== serving;
+ * reloaded for `serving`, unless a reload for that version was `requested` less than
+ * RETRY_MS ago (`sinceRequest`, in ms). */
+export function needsReload(loaded, serving, requested, sinceRequest = 0) {
+  return loaded !== null && loaded !== serving && (requested !== serving || sinceRequest >= RETRY_MS);
 }
 
 /** Follows the service's data version for `map`; returns `check()`, to call after a save. */
 export function followDataVersion(map, { pollMs = POLL_MS } = {}) {
   let requested = null;
+  let requestedAt = 0;
   let checking = false;
 
   async function check() {
@@ -39,8 +44,9 @@ export function followDataVersion(map, { pollMs = POLL_MS } = {}) {
       const response = await fetch('/healthz', { cache: 'no-store' });
       if (!response.ok) return;
       const serving = versionOf(await response.json());
-      if (!needsReload(versionInUrl(source.tiles[0]), serving, requested)) return;
+      if (!needsReload(versionInUrl(source.tiles[0]), serving, requested, Date.now() - requestedAt)) return;
       requested = serving;
+      requestedAt = Date.now();
       // MapLibre reads the TileJSON again (revalidated by its ETag) and then the new URLs.
       source.setUrl(source.url);
     } catch {

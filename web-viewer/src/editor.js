@@ -322,7 +322,10 @@ class Editor {
     out.classList.remove('invalid');
     if (!navigator.geolocation) { out.textContent = this.t('gnssUnavailable'); return; }
     out.textContent = this.t('gnssWaiting');
+    // A fix can take half a minute: it belongs to the office whose form asked for it.
+    const asking = this.editing;
     navigator.geolocation.getCurrentPosition((fix) => {
+      if (this.editing !== asking || !$('position-check')) return;
       const { latitude, longitude, accuracy } = fix.coords;
       const metres = Math.round(accuracy);
       if (!(accuracy <= MAX_GNSS_ACCURACY_M)) {
@@ -336,6 +339,7 @@ class Editor {
       out.textContent = this.t('gnssTaken')(metres);
       this.page.map.easeTo({ center: [this.position.lon, this.position.lat] });
     }, (error) => {
+      if (this.editing !== asking || !$('position-check')) return;
       out.textContent = error.code === 1 ? this.t('gnssDenied') : this.t('gnssUnavailable');
       out.classList.add('invalid');
     }, { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 });
@@ -362,6 +366,10 @@ class Editor {
       return;
     }
     this.position = { lat: read.lat, lon: read.lon };
+    this.gnss = null;
+    // A position typed or pasted (a map link above all) was placed by a person: that is what
+    // the precision says until the person says otherwise (surveyed numbers, say).
+    $('f-position_precision').value = 'hand_placed';
     out.textContent = `${this.t('positionRead')} ${formatCoordinates(read.lat, read.lon)}`;
     out.classList.remove('invalid');
     this.marker?.setLngLat([read.lon, read.lat]);

@@ -34,8 +34,9 @@ export function createPlaces({ map, answer, panel, overlays, camera, t, lang, sa
   }
 
   /** Shows the commune with `code`, fitting the camera to it unless `fit` is false, with
-   * `preface` (HTML) above it. */
+   * `preface` (HTML, or a function giving it in the page's language now) above it. */
   async function selectCommune(code, { fit = true, preface = '' } = {}) {
+    const prefaceHtml = typeof preface === 'function' ? preface() : preface;
     try {
       const feature = await answer(`/api/v1/communes/${encodeURIComponent(code)}`, (offline) => offline.commune(code));
       if (!feature) throw new ApiError(code, 404);
@@ -43,7 +44,7 @@ export function createPlaces({ map, answer, panel, overlays, camera, t, lang, sa
       overlays.highlight(p.code);
       saveState(p.code);
       const again = () => selectCommune(code, { fit: false, preface });
-      panel.show(preface + communeHtml(lang(), p, p.former_units, p.seat, { offline: feature.offline }), { offices: [p.seat], again });
+      panel.show(prefaceHtml + communeHtml(lang(), p, p.former_units, p.seat, { offline: feature.offline }), { offices: [p.seat], again });
       if (fit && feature.bbox) camera.fitCommune(feature.bbox);
       onCommuneShown(p.code);
     } catch (error) {

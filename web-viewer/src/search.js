@@ -76,7 +76,8 @@ export function startSearch({ map, answer, lang, selectCommune }) {
     const place = whereTo(lang(), r);
     if (!place) return;
     if (place.center) map.jumpTo({ center: place.center, zoom: Math.max(map.getZoom(), 13) });
-    selectCommune(place.code, { fit: place.fit, preface: place.preface });
+    // The preface is made again in the page's language whenever the answer is shown again.
+    selectCommune(place.code, { fit: place.fit, preface: () => whereTo(lang(), r).preface });
   }
 
   $('q').addEventListener('input', (event) => { clearTimeout(typing); typing = setTimeout(() => run(event.target.value), TYPING_PAUSE_MS); });

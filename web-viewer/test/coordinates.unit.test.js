@@ -32,6 +32,10 @@ test('map links and geo: URIs are read in their own order', () => {
   }
 });
 
+test("a Google place link is read at the place's pin, not at the centre of the view", () => {
+  assert.deepEqual(parseCoordinates('https://www.google.com/maps/place/UBND/@16.4790,107.5700,15z/data=!3m1!4b1!4m6!3m5!1s0x0:0x0!8m2!3d16.4785!4d107.577'), SEAT);
+});
+
 test('a link whose order is backwards is said to look swapped, with the swapped reading', () => {
   assert.deepEqual(parseCoordinates('geo:107.577,16.4785'), { error: 'swapped', ...SEAT });
 });

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { versionOf, versionInUrl, needsReload } from '../src/data-version.js';
 
-test('the version /healthz reports is written as the tile URLs carry it', () => {
-  assert.equal(versionOf({ dataset_version: 'ab12', registry_version: 41, store: 'ok' }), 'ab12-r41');
+test('the version /healthz reports is the one the tile URLs carry', () => {
+  assert.equal(versionOf({ dataset_version: 'ab12', registry_version: 41, version: 'ab12-e1-r41-d0', store: 'ok' }), 'ab12-e1-r41-d0');
 });
 
 test('a tile URL template names its version, or none', () => {
@@ -20,4 +20,7 @@ test('the layer reloads once for each new version, and never before it has loade
   assert.equal(needsReload('a-r2', 'a-r2', null), false, 'current');
   assert.equal(needsReload(null, 'a-r2', null), false, 'not loaded yet');
   assert.equal(needsReload('a-r2', 'a-r3', 'a-r2'), true, 'a later change');
+  // A reload that did not bring its version (a failed TileJSON) is tried again, not at once.
+  assert.equal(needsReload('a-r1', 'a-r2', 'a-r2', 3_000), false);
+  assert.equal(needsReload('a-r1', 'a-r2', 'a-r2', 10_000), true);
 });

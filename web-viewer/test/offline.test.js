@@ -48,7 +48,7 @@ test('the web app manifest names the app in Vietnamese, with SVG and PNG icons',
 test('after going offline and reloading, a tap still names the commune and its office, and search still answers', async () => {
   const { page, context, errors } = await openMap(browser, `${server.base}/#map=13/16.4668/107.5794`, undefined, { serviceWorkers: 'allow' });
   const version = await savedForOffline(page);
-  assert.match(version, /^[0-9a-f]+-r\d+-p\d+$/);
+  assert.match(version, /^[0-9a-f]+-[0-9a-z]+-r\d+-[0-9a-f]+-p\d+$/i);
   await page.click('#legend summary');
   assert.match(await page.textContent('#legend'), /Đã lưu bản đồ để dùng khi mất mạng/);
 

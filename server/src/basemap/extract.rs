@@ -23,6 +23,9 @@ use super::remote::{Fetched, RemoteArchive};
 
 /// Reads at once: enough to hide a CDN's latency, few enough not to be taken for abuse.
 const CONCURRENT_READS: usize = 16;
+/// More tile positions than this is not an extract of a city or a province (a country to z15
+/// is about 10 million): refused before anything is read, rather than held in memory.
+const MAX_POSITIONS: u64 = 20_000_000;
 /// Web Mercator's latitude limit.
 const MAX_LATITUDE: f64 = 85.051_128_78;
 
@@ -84,6 +87,8 @@ pub enum ExtractError {
     NotPmtiles { from: String, source: PmtError },
     #[error("{from}: {source}")]
     Read { from: String, source: PmtError },
+    #[error("{bbox:?} up to zoom {max_zoom} is {positions} tile positions, more than {MAX_POSITIONS}: cut a smaller area or stop at a lower --maxzoom")]
+    TooLarge { bbox: [f64; 4], max_zoom: u8, positions: u64 },
     #[error("{from} holds no tiles in {bbox:?} up to zoom {max_zoom}")]
     NothingThere { from: String, bbox: [f64; 4], max_zoom: u8 },
     #[error("{path}: {why}")]
@@ -160,14 +165,18 @@ where
     let header = reader.get_header();
     let max_zoom = extract.max_zoom.min(header.max_zoom);
     let [west, south, east, north] = extract.bbox;
+    let positions: u64 = (header.min_zoom..=max_zoom).map(|z| positions_in(extract.bbox, z)).sum();
+    if positions > MAX_POSITIONS {
+        return Err(ExtractError::TooLarge { bbox: extract.bbox, max_zoom, positions });
+    }
     let mut ids: Vec<TileId> =
         (header.min_zoom..=max_zoom).flat_map(|z| tiles_in(extract.bbox, z)).map(TileId::from).collect();
     ids.sort_by_key(|id| id.value());
     let metadata = reader.get_metadata().await.map_err(read_error)?;
 
-    let part = part_path(&extract.out);
-    let write_error = |why: String| ExtractError::Write { path: part.display().to_string(), why };
-    let file = File::create(&part).map_err(|e| write_error(e.to_string()))?;
+    let part = PartFile(part_path(&extract.out));
+    let write_error = |why: String| ExtractError::Write { path: part.0.display().to_string(), why };
+    let file = File::create(&part.0).map_err(|e| write_error(e.to_string()))?;
     let mut writer = PmTilesWriter::new(header.tile_type)
         .precompressed(header.tile_compression)
         .min_zoom(header.min_zoom)
@@ -195,20 +204,32 @@ where
         Ok::<(), ExtractError>(())
     }
     .await;
-    if let Err(error) = copied {
-        drop(writer);
-        let _ = std::fs::remove_file(&part);
-        return Err(error);
-    }
+    copied?;
     if written == 0 {
-        drop(writer);
-        let _ = std::fs::remove_file(&part);
         return Err(ExtractError::NothingThere { from: from.to_string(), bbox: extract.bbox, max_zoom });
     }
     writer.finalize().map_err(|e| write_error(e.to_string()))?;
-    std::fs::rename(&part, &extract.out)
+    std::fs::rename(&part.0, &extract.out)
         .map_err(|e| ExtractError::Write { path: extract.out.display().to_string(), why: e.to_string() })?;
     Ok(ExtractReport { tiles: written, asked, fetched: None })
+}
+
+/// The archive being written: removed when dropped, whatever went wrong, unless it has been
+/// renamed into place (then there is nothing left to remove).
+struct PartFile(PathBuf);
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// How many tiles of zoom `z` the bbox touches.
+fn positions_in(bbox: [f64; 4], z: u8) -> u64 {
+    let [west, south, east, north] = bbox;
+    let (x0, y0) = tile_of(west, north, z);
+    let (x1, y1) = tile_of(east, south, z);
+    u64::from(x1 - x0 + 1) * u64::from(y1 - y0 + 1)
 }
 
 /// The file written until the extract is complete.

@@ -51,12 +51,14 @@ impl Reloader {
         let _one_builder = state.builder.lock().await;
         // With a registry, the offices served are the registry's, not the dataset file's:
         // keep the ones being served (the registry follower brings later changes).
-        let registry_offices =
-            state.registry.as_ref().map(|_| (state.current().data.offices.clone(), state.current().registry_version));
+        let registry_offices = state.registry.as_ref().map(|_| {
+            let current = state.current();
+            (current.data.offices.clone(), current.registry_version, current.registry_epoch.clone())
+        });
         let built = tokio::task::spawn_blocking(move || {
             crate::state::load_snapshot_with_progress(&dir, maxzoom, &tiles::pyramid::log_progress).map(|snapshot| {
                 match registry_offices {
-                    Some((offices, version)) => snapshot.with_offices(offices, version),
+                    Some((offices, version, epoch)) => snapshot.with_offices(offices, version, &epoch),
                     None => snapshot,
                 }
             })

@@ -56,7 +56,8 @@ pub struct ExtractArgs {
     #[arg(long)]
     pub from: String,
     /// West,south,east,north in degrees; by default the dataset's bounds and 0.05° around.
-    #[arg(long)]
+    /// (West of Greenwich it starts with a minus: `--bbox=-80,…` or `--bbox -80,…`.)
+    #[arg(long, allow_hyphen_values = true)]
     pub bbox: Option<String>,
     /// The deepest zoom to copy (the map overzooms past it).
     #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u8).range(0..=22))]

@@ -65,7 +65,7 @@ impl FastPath {
             let lookup = snapshot.tiles.get_ready(id)?;
             crate::metrics::record_tile(true);
             let query = request.uri().query();
-            let cache_control = tile_cache_control(query, &snapshot.data.version, snapshot.registry_version);
+            let cache_control = tile_cache_control(query, snapshot.version());
             (TILE_ROUTE, routes::tiles::answer(lookup, request.headers(), cache_control))
         };
         if self.any_origin {

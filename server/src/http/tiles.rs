@@ -14,13 +14,12 @@ pub const TILE_CACHE_CONTROL: &str = "public, max-age=300";
 pub const VERSIONED_TILE_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 
 /// The cache policy for a tile request with this query string: immutable when its `v` names
-/// the version this answer comes from (`Snapshot::version`: `{dataset}-r{registry}`, compared
-/// without building it, as this runs for every tile); else short, since a `v` from before a
-/// change (or from a replica ahead of this one) is answered with other content than it named.
-pub fn tile_cache_control(query: Option<&str>, dataset_version: &str, registry_version: u64) -> &'static str {
+/// `serving`, the version this answer comes from (`Snapshot::version`); else short, since a
+/// `v` from before a change (or from a replica ahead of this one) is answered with other
+/// content than it named.
+pub fn tile_cache_control(query: Option<&str>, serving: &str) -> &'static str {
     let asked = query.unwrap_or("").split('&').find_map(|pair| pair.strip_prefix("v="));
-    let registry = asked.and_then(|v| v.strip_prefix(dataset_version)).and_then(|rest| rest.strip_prefix("-r"));
-    if registry.and_then(|n| n.parse::<u64>().ok()) == Some(registry_version) {
+    if asked == Some(serving) {
         VERSIONED_TILE_CACHE_CONTROL
     } else {
         TILE_CACHE_CONTROL
@@ -68,10 +67,17 @@ mod tests {
 
     #[test]
     fn only_the_version_being_served_is_immutable() {
-        let policy = |query| tile_cache_control(query, "abc123", 7);
-        assert_eq!(policy(Some("v=abc123-r7")), VERSIONED_TILE_CACHE_CONTROL);
-        assert_eq!(policy(Some("x=1&v=abc123-r7")), VERSIONED_TILE_CACHE_CONTROL);
-        for stale in [None, Some(""), Some("v=abc123-r6"), Some("v=abc123-r70"), Some("v=abc12-r7"), Some("v=abc123")] {
+        let policy = |query| tile_cache_control(query, "abc123-e1-r7-d0");
+        assert_eq!(policy(Some("v=abc123-e1-r7-d0")), VERSIONED_TILE_CACHE_CONTROL);
+        assert_eq!(policy(Some("x=1&v=abc123-e1-r7-d0")), VERSIONED_TILE_CACHE_CONTROL);
+        for stale in [
+            None,
+            Some(""),
+            Some("v=abc123-e1-r6-d0"),
+            Some("v=abc123-e1-r70-d0"),
+            Some("v=abc123-e2-r7-d0"),
+            Some("v=abc123"),
+        ] {
             assert_eq!(policy(stale), TILE_CACHE_CONTROL, "{stale:?}");
         }
     }

@@ -61,5 +61,5 @@ pub async fn refresh(link: &RegistryLink, state: &AppState) -> Result<u64, Store
 /// The registry's current offices over `current`'s dataset.
 pub fn apply(current: &Snapshot, registry: &registry::CurrentOffices) -> Snapshot {
     let offices = registry.offices.iter().map(data_boundaries::Office::from).collect();
-    current.with_offices(offices, registry.registry_version)
+    current.with_offices(offices, registry.registry_version, &registry.epoch)
 }

@@ -17,6 +17,9 @@ pub struct Health<'a> {
     pub communes: usize,
     /// The office registry version being served (0 without a registry).
     pub registry_version: u64,
+    /// The version of everything served, as tile URLs carry it (`?v=`): it changes with the
+    /// dataset, the offices, a restore of the registry and the drawing of the tiles.
+    pub version: &'a str,
     /// `ok`, `degraded` (the registry database cannot be reached: reads answer from memory,
     /// writes get 503) or `none` (this server keeps no registry).
     pub store: &'static str,
@@ -42,6 +45,7 @@ pub fn answer(state: &AppState) -> Response {
         dataset_version: &data.version,
         communes: data.communes.len(),
         registry_version: snapshot.registry_version,
+        version: snapshot.version(),
         store,
     })
     .into_response()

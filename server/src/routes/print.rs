@@ -226,7 +226,8 @@ fn office_block(body: &mut String, w: &Words, title: &str, office: &Office) {
     body.push_str("</dl>");
 }
 
-/// The points of `kind` nearest the commune's seat (or its label point), within it first.
+/// The points of `kind` nearest the commune's seat (or, without one, the middle of its
+/// bounding box), nearest first, with their distances.
 fn nearby_list(body: &mut String, w: &Words, title: &str, data: &Dataset, commune: usize, kind: OfficeKind) {
     let (lon, lat) = match data.seat(commune) {
         Some(seat) => (seat.lon, seat.lat),

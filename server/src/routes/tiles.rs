@@ -9,6 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use sha2::Digest;
 use tiles::metadata::TileJson;
 use tiles::Lookup;
 
@@ -73,7 +74,7 @@ pub async fn tile(
 ) -> ApiResult<Response> {
     let id = parse_tile(&z, &x, &y)?;
     let snapshot = state.current();
-    let cache_control = tile_cache_control(query.as_deref(), &snapshot.data.version, snapshot.registry_version);
+    let cache_control = tile_cache_control(query.as_deref(), snapshot.version());
     let ready = snapshot.tiles.get_ready(id);
     crate::metrics::record_tile(ready.is_some());
     let lookup = match ready {
@@ -132,7 +133,10 @@ pub fn answer(lookup: Lookup, headers: &HeaderMap, cache_control: &'static str) 
 pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl, headers: HeaderMap) -> Response {
     let snapshot = state.current();
     let version = snapshot.version();
-    let tag = format!("\"{version}\"");
+    // The document holds the base URL (from --public-url, or the request's Host): two hosts'
+    // documents differ, and so do their tags.
+    let host: String = sha2::Sha256::digest(base.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let tag = format!("\"{version}-{host}\"");
     unchanged(&headers, &tag, "no-cache").unwrap_or_else(|| {
         let document = tiles::metadata::tilejson(
             &snapshot.tiles,
