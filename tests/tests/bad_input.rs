@@ -81,3 +81,16 @@ fn unknown_codes_paths_and_methods() {
     assert!(server.get("/print/communes/19753?lang=fr").expect_problem(400).contains("vi or en"));
     server.get("/print/communes/19753?colour=red").expect_problem(400);
 }
+
+#[test]
+fn a_print_page_is_revalidated_by_its_etag_per_language() {
+    let server = InProcess::shared();
+    let page = server.get("/print/communes/19753");
+    assert_eq!(page.status, 200);
+    assert!(page.content_type.starts_with("text/html"));
+    let etag = page.headers["etag"].to_str().unwrap().to_string();
+    let again = server.send_body("GET", "/print/communes/19753", &[("if-none-match", etag.as_str())], "");
+    assert_eq!(again.status, 304);
+    let english = server.send_body("GET", "/print/communes/19753?lang=en", &[("if-none-match", etag.as_str())], "");
+    assert_eq!(english.status, 200, "another language is another page");
+}

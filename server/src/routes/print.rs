@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use data_boundaries::{Dataset, Office, OfficeKind};
 use geo::BoundingRect;
@@ -18,7 +18,9 @@ use tiles::static_map::{self, View};
 use tiles::xml::escape;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::conditional::{unchanged, validated};
 use crate::http::error_responses::{BadRequest, NotFound};
+use crate::http::tiles::TILE_CACHE_CONTROL;
 use crate::http::{ApiResult, BaseUrl, Problem, QueryParams};
 use crate::state::AppState;
 
@@ -96,6 +98,7 @@ fn words(params: &QueryParams) -> ApiResult<&'static Words> {
     ),
     responses(
         (status = 200, description = "An A4 page to print", content_type = "text/html", body = String),
+        (status = 304, description = "Unchanged since the ETag given"),
         BadRequest, NotFound,
     ))]
 pub async fn commune_page(
@@ -103,9 +106,14 @@ pub async fn commune_page(
     BaseUrl(base): BaseUrl,
     Path(code): Path<String>,
     params: QueryParams,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let w = words(&params)?;
     let snapshot = arc_swap::Guard::into_inner(state.current());
+    let etag = page_etag(snapshot.version(), &format!("commune {code} {} {base}", w.lang));
+    if let Some(response) = unchanged(&headers, &etag, TILE_CACHE_CONTROL) {
+        return Ok(response);
+    }
     let index = snapshot
         .data
         .commune_by_code(&code)
@@ -140,7 +148,7 @@ pub async fn commune_page(
         page(w, &commune.full_name, &body)
     })
     .await?;
-    Ok(html_response(html))
+    Ok(validated(html_response(html), &etag, TILE_CACHE_CONTROL))
 }
 
 /// An office's page: its map, address, hours and phone, and a QR code to its commune.
@@ -151,6 +159,7 @@ pub async fn commune_page(
     ),
     responses(
         (status = 200, description = "An A4 page to print", content_type = "text/html", body = String),
+        (status = 304, description = "Unchanged since the ETag given"),
         BadRequest, NotFound,
     ))]
 pub async fn office_page(
@@ -158,9 +167,14 @@ pub async fn office_page(
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
     params: QueryParams,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let w = words(&params)?;
     let snapshot = arc_swap::Guard::into_inner(state.current());
+    let etag = page_etag(snapshot.version(), &format!("office {id} {} {base}", w.lang));
+    if let Some(response) = unchanged(&headers, &etag, TILE_CACHE_CONTROL) {
+        return Ok(response);
+    }
     let index =
         snapshot.data.office_by_id(&id).ok_or_else(|| Problem::not_found(format!("no office has id {id:?}")))?;
     let office = &snapshot.data.offices[index];
@@ -184,7 +198,7 @@ pub async fn office_page(
         page(w, &office.name, &body)
     })
     .await?;
-    Ok(html_response(html))
+    Ok(validated(html_response(html), &etag, TILE_CACHE_CONTROL))
 }
 
 /// The box grown by `fraction` of its size on each side, so the commune does not touch the
@@ -287,6 +301,14 @@ h2{font-size:13pt;margin:5mm 0 1mm;border-bottom:1px solid #c9d3d9}figure{margin
 ul{margin:0;padding-left:5mm}li{margin:.5mm 0}dl{display:grid;grid-template-columns:auto 1fr;gap:1mm 3mm;margin:2mm 0}\
 dt{font-weight:bold}dd{margin:0}.qr{text-align:center;margin-top:5mm}.qr svg{width:42mm;height:42mm}\
 .credit{font-size:7pt;color:#52616b;margin-top:6mm}";
+
+/// A page changes with the data served (its version), what it shows, its language and the
+/// base URL its QR code links to.
+fn page_etag(version: &str, page: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{version} {page} {}", env!("CARGO_PKG_VERSION")));
+    format!("\"print-{}\"", digest.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>())
+}
 
 fn html_response(html: String) -> Response {
     let mut response = html.into_response();
