@@ -52,12 +52,18 @@ pub fn to_lon_lat(x: f64, y: f64) -> [f64; 2] {
     [lon, lat]
 }
 
-/// Every tile at zoom `z` that meets the unit-square box `[x0, y0, x1, y1]`.
-pub fn tiles_covering(bounds: [f64; 4], z: u8) -> impl Iterator<Item = TileId> {
+/// The columns and rows `[x0, y0, x1, y1]` (inclusive) of the tiles at zoom `z` that meet the
+/// unit-square box `[x0, y0, x1, y1]`.
+pub fn covering_range(bounds: [f64; 4], z: u8) -> [u32; 4] {
     let n = (1u64 << z) as f64;
     let last = (1u64 << z) - 1;
     let cell = |v: f64| ((v * n).floor().max(0.0) as u64).min(last) as u32;
-    let (x0, y0, x1, y1) = (cell(bounds[0]), cell(bounds[1]), cell(bounds[2]), cell(bounds[3]));
+    [cell(bounds[0]), cell(bounds[1]), cell(bounds[2]), cell(bounds[3])]
+}
+
+/// Every tile at zoom `z` that meets the unit-square box `[x0, y0, x1, y1]`.
+pub fn tiles_covering(bounds: [f64; 4], z: u8) -> impl Iterator<Item = TileId> {
+    let [x0, y0, x1, y1] = covering_range(bounds, z);
     (y0..=y1).flat_map(move |y| (x0..=x1).map(move |x| TileId { z, x, y }))
 }
 

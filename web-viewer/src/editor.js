@@ -12,6 +12,7 @@
 import { $, escape, request, ApiError, invalidParams } from './api.js';
 import { parseCoordinates, formatCoordinates } from './coordinates.js';
 import { changeRows } from './history-words.js';
+import { fold, metres } from './offline.js';
 
 const TOKEN_KEY = 'hue-map:token';
 // How a position was obtained, as the editor offers it. A drag or a tap is `hand_placed`;
@@ -21,15 +22,6 @@ const PRECISIONS = ['hand_placed', 'surveyed', 'geocoded', 'approximate_geocoded
 const MAX_GNSS_ACCURACY_M = 30;
 // A move longer than this is saved only once confirmed.
 const LONG_MOVE_M = 500;
-
-/** Great-circle distance in metres between two `{ lat, lon }`. */
-export function metresBetween(a, b) {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
-}
 // The fields the form edits, as the API names them.
 const FIELDS = ['lon', 'lat', 'position_precision', 'address', 'opening_hours', 'phone', 'services', 'notes'];
 
@@ -70,7 +62,7 @@ class Editor {
     $('editor').addEventListener('click', (event) => this.onClick(event));
     $('editor').addEventListener('input', (event) => {
       if (event.target.id !== 'office-filter') return;
-      const wanted = folded(event.target.value);
+      const wanted = fold(event.target.value);
       for (const item of $('editor-offices').children) item.hidden = !item.dataset.filter.includes(wanted);
     });
     try {
@@ -165,7 +157,7 @@ class Editor {
     }
     const rights = this.who.role === 'admin' ? t('editorAdmin') : t('editorOf')(this.who.communes.map((c) => this.communeName(c)).join(', '));
     const precision = (p) => t('precisionLabel')[p] ?? p;
-    const officeItems = this.offices.map((o) => `<li data-filter="${escape(folded(`${o.name} ${o.address} ${this.communeName(o.commune_code)}`))}"><button type="button" class="link" data-edit-office="${escape(o.id)}">${escape(o.name)}</button>
+    const officeItems = this.offices.map((o) => `<li data-filter="${escape(fold(`${o.name} ${o.address} ${this.communeName(o.commune_code)}`))}"><button type="button" class="link" data-edit-office="${escape(o.id)}">${escape(o.name)}</button>
       <small>${escape(precision(o.position_precision))}</small></li>`).join('');
     const reportItems = this.reports.map((r) => `<li><button type="button" class="link" data-report="${r.id}">${escape(this.officeName(r.office_id))}: ${escape(t('reportKinds')[r.kind] ?? r.kind)}</button>
       <small>${escape(r.message)}</small></li>`).join('');
@@ -435,7 +427,7 @@ class Editor {
     const { original, etag } = editing;
     // A long move is more often a slip (a swapped digit, the wrong tap) than a move: it is
     // saved on the second press, once the distance has been said.
-    const moved = Math.round(metresBetween(original, this.position));
+    const moved = Math.round(metres([original.lon, original.lat], [this.position.lon, this.position.lat]));
     const moveKey = `${this.position.lat},${this.position.lon}`;
     if (moved > LONG_MOVE_M && this.confirmedMove !== moveKey) {
       this.confirmedMove = moveKey;
@@ -588,11 +580,6 @@ class Editor {
 }
 
 /** What went wrong, in the editor's words, with the server's own detail where it gave one. */
-/** Lowercase, without marks, for filtering as people type ("thuan hoa" finds Thuận Hoá). */
-function folded(text) {
-  return String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
-}
-
 /** The registry's refusal of a seat moved into another commune, read from its problem:
  * `{ lat, lon, there, own }` (commune codes), or null for any other problem. */
 export function seatMovedOut(error) {

@@ -2,7 +2,7 @@
 // chỗ", a position as coordinates, a commune by its name. Pure, tested in Node
 // (test/history-words.unit.test.js).
 
-const coordinates = (lat, lon) => `${Number(lat).toFixed(6)}, ${Number(lon).toFixed(6)}`;
+import { formatCoordinates as coordinates } from './coordinates.js';
 
 /** One changed field's value, as a person reads it. `communeName(code)` names a commune. */
 export function valueInWords(t, name, value, communeName = (code) => code) {

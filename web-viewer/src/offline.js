@@ -56,7 +56,7 @@ const ON_EDGE_DEGREES = 1e-9;
 const roundMetres = (metres) => Math.round(metres * 10) / 10;
 
 /** Great-circle (haversine) distance in metres, as the server's. */
-function metres([lon1, lat1], [lon2, lat2]) {
+export function metres([lon1, lat1], [lon2, lat2]) {
   const rad = Math.PI / 180;
   const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(a));

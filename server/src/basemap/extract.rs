@@ -19,6 +19,8 @@ use pmtiles::{
     TileId,
 };
 
+use tiles::tile_math::{covering_range, tiles_covering, to_unit};
+
 use super::remote::{Fetched, RemoteArchive};
 
 /// Reads at once: enough to hide a CDN's latency, few enough not to be taken for abuse.
@@ -26,8 +28,6 @@ const CONCURRENT_READS: usize = 16;
 /// More tile positions than this is not an extract of a city or a province (a country to z15
 /// is about 10 million): refused before anything is read, rather than held in memory.
 const MAX_POSITIONS: u64 = 20_000_000;
-/// Web Mercator's latitude limit.
-const MAX_LATITUDE: f64 = 85.051_128_78;
 
 /// Where the archive to cut from is.
 #[derive(Debug, Clone)]
@@ -214,6 +214,24 @@ where
     Ok(ExtractReport { tiles: written, asked, fetched: None })
 }
 
+/// The bbox as the unit-square box the tile grid is cut from (`tiles::tile_math`).
+fn unit_box([west, south, east, north]: [f64; 4]) -> [f64; 4] {
+    let [x0, y0] = to_unit(west, north);
+    let [x1, y1] = to_unit(east, south);
+    [x0, y0, x1, y1]
+}
+
+/// Every tile of zoom `z` that the bbox touches.
+pub fn tiles_in(bbox: [f64; 4], z: u8) -> impl Iterator<Item = TileCoord> {
+    tiles_covering(unit_box(bbox), z).filter_map(|t| TileCoord::new(t.z, t.x, t.y).ok())
+}
+
+/// How many tiles of zoom `z` the bbox touches.
+fn positions_in(bbox: [f64; 4], z: u8) -> u64 {
+    let [x0, y0, x1, y1] = covering_range(unit_box(bbox), z);
+    u64::from(x1 - x0 + 1) * u64::from(y1 - y0 + 1)
+}
+
 /// The archive being written: removed when dropped, whatever went wrong, unless it has been
 /// renamed into place (then there is nothing left to remove).
 struct PartFile(PathBuf);
@@ -224,37 +242,11 @@ impl Drop for PartFile {
     }
 }
 
-/// How many tiles of zoom `z` the bbox touches.
-fn positions_in(bbox: [f64; 4], z: u8) -> u64 {
-    let [west, south, east, north] = bbox;
-    let (x0, y0) = tile_of(west, north, z);
-    let (x1, y1) = tile_of(east, south, z);
-    u64::from(x1 - x0 + 1) * u64::from(y1 - y0 + 1)
-}
-
 /// The file written until the extract is complete.
 fn part_path(out: &Path) -> PathBuf {
     let mut name = out.file_name().unwrap_or_default().to_os_string();
     name.push(".part");
     out.with_file_name(name)
-}
-
-/// Every tile of zoom `z` that the bbox touches.
-pub fn tiles_in(bbox: [f64; 4], z: u8) -> impl Iterator<Item = TileCoord> {
-    let [west, south, east, north] = bbox;
-    let (x0, y0) = tile_of(west, north, z);
-    let (x1, y1) = tile_of(east, south, z);
-    (x0..=x1).flat_map(move |x| (y0..=y1).filter_map(move |y| TileCoord::new(z, x, y).ok()))
-}
-
-/// The tile of zoom `z` that holds (lon, lat), clamped to the grid.
-fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
-    let x = (lon + 180.0) / 360.0 * n;
-    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n;
-    let last = n - 1.0;
-    (x.floor().clamp(0.0, last) as u32, y.floor().clamp(0.0, last) as u32)
 }
 
 /// Lets the reader own a handle to the remote archive while the extract reads its counters.
