@@ -7,16 +7,24 @@
 //! carrying that problem, so the import can report every bad row in one pass. Planning an
 //! import (what each row would do) lives here too; the registry runs the plan in one
 //! transaction.
+//!
+//! Two shapes of sheet: a whole sheet has every required column and describes whole offices
+//! (new or existing); a partial sheet, such as a survey's `id,lon,lat,position_precision,version`,
+//! has `id` and some other columns, and updates existing offices: the fields it lacks, and its
+//! empty cells, keep the office's current values. Either may carry a `version` column, the
+//! office's version the row was made from, so a row for an office edited since fails instead
+//! of overwriting the newer edit.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{FieldError, WriteError};
 use crate::gate::{write_office, ChangeMeta};
+use crate::model::FieldChange;
 use crate::store::Tx;
-use crate::validate::{validate_parsed, Communes, OfficeDraft, ValidOffice, DRAFT_FIELDS};
+use crate::validate::{validate_parsed, Communes, OfficeDraft, DRAFT_FIELDS};
 
 /// One row to import, as read.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +35,12 @@ pub struct ImportRow {
     pub draft: OfficeDraft,
     /// What could not be read (wrong types, unknown properties).
     pub problems: Vec<FieldError>,
+    /// `None` for a whole office. For a row of a partial sheet, the fields it gives (its
+    /// non-empty cells): every other field keeps the office's current value.
+    pub given: Option<Vec<String>>,
+    /// The office's version the row was made from (a `version` column or property): the row
+    /// fails if the office has changed since.
+    pub expected_version: Option<u64>,
 }
 
 /// A file that cannot be read at all.
@@ -71,6 +85,10 @@ pub struct ImportOutcome {
     /// What happened to it.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// For a new or changed office, each changed field's value before and after (`null`
+    /// before, for a new office), so a preview can show exactly what the row does.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub changes: BTreeMap<String, FieldChange>,
 }
 
 /// The result of an import.
@@ -102,15 +120,21 @@ pub enum ImportMode {
     Apply,
 }
 
-/// Columns a CSV must have.
+/// Columns a whole sheet has: a sheet without one of them is partial.
 const REQUIRED_COLUMNS: [&str; 7] = ["id", "kind", "name", "address", "lon", "lat", "position_precision"];
+
+/// The column (or GeoJSON property) naming the office version a row was made from.
+const VERSION_COLUMN: &str = "version";
 
 /// Reads offices from CSV with a header row.
 ///
-/// Required columns: `id, kind, name, address, lon, lat, position_precision`; optional:
-/// every other draft field (`commune_code`, `source`, `opening_hours`, `phone`, `notes`,
-/// `allow_outside_commune` as `true`/`false`, `outside_commune_reason`, and `services`
-/// separated by `;`). The dataset's `offices.csv` reads as is.
+/// A whole sheet has the columns `id, kind, name, address, lon, lat, position_precision`,
+/// and optionally every other draft field (`commune_code`, `source`, `opening_hours`,
+/// `phone`, `notes`, `allow_outside_commune` as `true`/`false`, `outside_commune_reason`,
+/// and `services` separated by `;`). The dataset's `offices.csv` reads as is.
+///
+/// A sheet with `id` and only some of the others is partial: each row updates an existing
+/// office, and an empty cell keeps the current value. Either kind may have a `version` column.
 pub fn parse_csv(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // The csv crate starts a record's line count at the `\n` of a `\r\n`, one line early:
@@ -130,18 +154,31 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
                 reason: format!("the column {column:?} appears twice; which one is meant cannot be told"),
             });
         }
-        if !DRAFT_FIELDS.contains(&column.as_str()) {
+        if !DRAFT_FIELDS.contains(&column.as_str()) && column != VERSION_COLUMN {
             return Err(ImportParseError {
                 location: "header".into(),
-                reason: format!("unknown column {column:?}; the columns are {}", DRAFT_FIELDS.join(", ")),
+                reason: format!(
+                    "unknown column {column:?}; the columns are {}, {VERSION_COLUMN}",
+                    DRAFT_FIELDS.join(", ")
+                ),
             });
         }
     }
-    let missing: Vec<&str> = REQUIRED_COLUMNS.into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
-    if !missing.is_empty() {
+    if !headers.iter().any(|h| h == "id") {
         return Err(ImportParseError {
             location: "header".into(),
-            reason: format!("missing column(s) {}", missing.join(", ")),
+            reason: "missing column id: every row must name the office it is about".into(),
+        });
+    }
+    let partial = REQUIRED_COLUMNS.into_iter().any(|c| !headers.iter().any(|h| h == c));
+    if partial && !headers.iter().any(|h| h != "id" && h != VERSION_COLUMN) {
+        return Err(ImportParseError {
+            location: "header".into(),
+            reason: format!(
+                "no column to change: a partial sheet has id and some of {} (a whole sheet all of {})",
+                DRAFT_FIELDS[1..].join(", "),
+                REQUIRED_COLUMNS.join(", ")
+            ),
         });
     }
     let mut rows = Vec::new();
@@ -153,12 +190,42 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let mut draft = OfficeDraft::default();
         let mut problems = Vec::new();
+        let mut expected_version = None;
+        let mut given = Vec::new();
         for (column, value) in headers.iter().zip(record.iter()) {
-            read_csv_field(&mut draft, column, value.trim(), &mut problems);
+            let value = value.trim();
+            if column == VERSION_COLUMN {
+                expected_version = read_version(value, &mut problems);
+                continue;
+            }
+            read_csv_field(&mut draft, column, value, &mut problems);
+            if !value.is_empty() && column != "id" {
+                given.push(column.clone());
+            }
         }
-        rows.push(ImportRow { location: format!("line {line}"), draft, problems });
+        rows.push(ImportRow {
+            location: format!("line {line}"),
+            draft,
+            problems,
+            given: partial.then_some(given),
+            expected_version,
+        });
     }
     Ok(rows)
+}
+
+/// A `version` cell: empty, or an office version (1, 2, …).
+fn read_version(value: &str, problems: &mut Vec<FieldError>) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    match value.parse::<u64>() {
+        Ok(version) if version > 0 => Some(version),
+        _ => {
+            problems.push(FieldError::new(VERSION_COLUMN, format!("{value:?} is not an office version (1, 2, …)")));
+            None
+        }
+    }
 }
 
 fn read_csv_field(draft: &mut OfficeDraft, column: &str, value: &str, problems: &mut Vec<FieldError>) {
@@ -201,7 +268,7 @@ fn read_csv_field(draft: &mut OfficeDraft, column: &str, value: &str, problems: 
 /// Reads offices from a GeoJSON FeatureCollection of Points.
 ///
 /// Each feature's `properties` are draft fields (without `lon`/`lat`, which come from the
-/// geometry); the id is the feature's `id` or its `id` property.
+/// geometry), and optionally `version`; the id is the feature's `id` or its `id` property.
 pub fn parse_geojson(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
     let file = |reason: String| ImportParseError { location: "file".into(), reason };
     crate::json_keys::check(text.as_bytes()).map_err(file)?;
@@ -230,6 +297,14 @@ pub fn parse_geojson(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
                 problems.push(FieldError::new(key, "comes from the geometry; remove the property"));
             }
         }
+        let expected_version = match properties.remove(VERSION_COLUMN) {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v > 0) => n.as_u64(),
+            Some(other) => {
+                problems.push(FieldError::new(VERSION_COLUMN, format!("{other} is not an office version (1, 2, …)")));
+                None
+            }
+        };
         match feature.get("id") {
             Some(Value::String(id)) => {
                 properties.entry("id").or_insert(Value::String(id.clone()));
@@ -253,70 +328,110 @@ pub fn parse_geojson(text: &str) -> Result<Vec<ImportRow>, ImportParseError> {
             }
             _ => problems.push(FieldError::new("geometry", "must be a Point with [lon, lat] coordinates")),
         }
-        rows.push(ImportRow { location, draft, problems });
+        rows.push(ImportRow { location, draft, problems, given: None, expected_version });
     }
     Ok(rows)
 }
 
-/// An import row after validation.
-pub(crate) struct CheckedRow {
-    id: String,
-    location: String,
-    office: Result<ValidOffice, String>,
-}
-
-pub(crate) fn check_row(row: &ImportRow, communes: &dyn Communes) -> CheckedRow {
-    let id = row.draft.id.as_deref().map(str::trim).unwrap_or_default().to_string();
-    let mut office = validate_parsed(&row.draft, row.problems.clone(), communes)
-        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
-    if id.is_empty() {
-        let missing = "id: is required for an import".to_string();
-        office = Err(match office {
-            Ok(_) => missing,
-            Err(e) => format!("{missing}; {e}"),
-        });
-    }
-    CheckedRow { id, location: row.location.clone(), office }
-}
-
 /// Writes each row through the gate ([`crate::gate::write_office`]), in order, in the
-/// caller's transaction, and says what happened to each. A row the gate refuses is an error
-/// outcome and writes nothing; a store failure stops the import.
+/// caller's transaction, and says what happened to each. A row is validated here, over the
+/// office's current values when it is partial, so it sees the rows before it. A row the
+/// gate refuses is an error outcome and writes nothing; a store failure stops the import.
 pub(crate) fn apply_import(
     tx: &mut dyn Tx,
-    rows: &[CheckedRow],
+    rows: &[ImportRow],
+    communes: &dyn Communes,
     default_source: &str,
     meta: &ChangeMeta<'_>,
 ) -> Result<Vec<ImportOutcome>, WriteError> {
     let mut outcomes = Vec::with_capacity(rows.len());
     let mut seen = HashSet::new();
     for row in rows {
-        let outcome = match &row.office {
-            Err(reason) => Outcome::Error { reason: reason.clone() },
-            Ok(_) if !seen.insert(row.id.as_str()) => {
-                Outcome::Error { reason: format!("id {:?} appears on an earlier row", row.id) }
-            }
-            Ok(office) => {
-                let before = tx.office(&row.id)?;
-                let next = match &before {
-                    None => office.to_record(&row.id, default_source, meta.at, 1),
-                    Some(current) => {
-                        office.to_record(&row.id, &current.source, current.valid_from, current.version + 1)
-                    }
-                };
-                let is_new = before.is_none();
-                match write_office(tx, before, next, meta) {
-                    Ok(_) if is_new => Outcome::New,
-                    Ok(change) => Outcome::Changed { fields: change.fields.into_keys().collect() },
-                    Err(WriteError::NoChange { .. }) => Outcome::Unchanged,
-                    Err(error @ (WriteError::Store(_) | WriteError::Unavailable { .. })) => return Err(error),
-                    Err(refused) => Outcome::Error { reason: refused.to_string() },
-                }
-            }
+        let id = row.draft.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        let (outcome, changes) = if !id.is_empty() && !seen.insert(id.clone()) {
+            (Outcome::Error { reason: format!("id {id:?} appears on an earlier row") }, BTreeMap::new())
+        } else {
+            import_row(tx, row, &id, communes, default_source, meta)?
         };
-        outcomes.push(ImportOutcome { id: row.id.clone(), location: row.location.clone(), outcome });
+        outcomes.push(ImportOutcome { id, location: row.location.clone(), outcome, changes });
     }
     Ok(outcomes)
+}
+
+/// One row's outcome, and the fields it changes.
+fn import_row(
+    tx: &mut dyn Tx,
+    row: &ImportRow,
+    id: &str,
+    communes: &dyn Communes,
+    default_source: &str,
+    meta: &ChangeMeta<'_>,
+) -> Result<(Outcome, BTreeMap<String, FieldChange>), WriteError> {
+    let refuse = |reason: String| Ok((Outcome::Error { reason }, BTreeMap::new()));
+    let before = if id.is_empty() { None } else { tx.office(id)? };
+    let draft = match (&row.given, &before) {
+        (None, _) => row.draft.clone(),
+        (Some(given), Some(current)) => {
+            let mut draft = OfficeDraft::from_record(current);
+            draft.overlay(&row.draft, given);
+            let moved = draft.lon != Some(current.lon) || draft.lat != Some(current.lat);
+            if moved && !given.iter().any(|f| f == "position_precision") {
+                return refuse(format!(
+                    "position_precision: the row moves the office, so it must say how the new position \
+                     was found (surveyed, hand_placed, geocoded…); the current one ({}) describes the old position",
+                    current.position_precision.as_str()
+                ));
+            }
+            draft
+        }
+        (Some(_), None) if id.is_empty() => return refuse("id: is required for an import".into()),
+        (Some(_), None) => {
+            return refuse(format!(
+                "id: there is no office {id:?}; a partial sheet only updates existing offices \
+                 (a new office needs the columns {})",
+                REQUIRED_COLUMNS.join(", ")
+            ))
+        }
+    };
+    let office = validate_parsed(&draft, row.problems.clone(), communes)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+    if id.is_empty() {
+        let missing = "id: is required for an import".to_string();
+        return refuse(match office {
+            Ok(_) => missing,
+            Err(e) => format!("{missing}; {e}"),
+        });
+    }
+    let office = match office {
+        Ok(office) => office,
+        Err(reason) => return refuse(reason),
+    };
+    if let Some(expected) = row.expected_version {
+        match &before {
+            None => return refuse(format!("version: there is no office {id:?} to be at version {expected}")),
+            Some(current) if current.version != expected => {
+                return refuse(format!(
+                    "version: the row was made from version {expected}, but the office is at version {} \
+                     now (edited since); this row would overwrite that edit: take the office's current values \
+                     and try again",
+                    current.version
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let next = match &before {
+        None => office.to_record(id, default_source, meta.at, 1),
+        Some(current) => office.to_record(id, &current.source, current.valid_from, current.version + 1),
+    };
+    let is_new = before.is_none();
+    match write_office(tx, before, next, meta) {
+        Ok(change) if is_new => Ok((Outcome::New, change.fields)),
+        Ok(change) => Ok((Outcome::Changed { fields: change.fields.keys().cloned().collect() }, change.fields)),
+        Err(WriteError::NoChange { .. }) => Ok((Outcome::Unchanged, BTreeMap::new())),
+        Err(error @ (WriteError::Store(_) | WriteError::Unavailable { .. })) => Err(error),
+        Err(refused) => refuse(refused.to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -342,7 +457,22 @@ mod tests {
         assert_eq!(rows[0].problems[0].field, "lon");
         assert_eq!(rows[0].draft.services, ["x", "y"]);
         assert!(parse_csv("id,kind,colour\n").unwrap_err().reason.contains("colour"));
-        assert!(parse_csv("id,kind\n").unwrap_err().reason.contains("missing"));
+        assert!(parse_csv("kind,name\n").unwrap_err().reason.contains("missing column id"));
+        assert!(parse_csv("id,version\n").unwrap_err().reason.contains("no column to change"));
+    }
+
+    #[test]
+    fn a_sheet_without_every_column_is_partial_and_its_empty_cells_keep_values() {
+        let rows =
+            parse_csv("id,lon,lat,position_precision,version\nseat-1,107.58,16.47,surveyed,3\nseat-2,,,,\n").unwrap();
+        assert_eq!(rows[0].given.as_deref(), Some(&["lon".to_string(), "lat".into(), "position_precision".into()][..]));
+        assert_eq!(rows[0].expected_version, Some(3));
+        assert_eq!(rows[1].given.as_deref(), Some(&[][..]));
+        let whole =
+            parse_csv("id,kind,name,address,lon,lat,position_precision,version\na,post_office,N,A,1,2,geocoded,x\n")
+                .unwrap();
+        assert_eq!(whole[0].given, None);
+        assert_eq!(whole[0].problems[0].field, "version");
     }
 
     #[test]

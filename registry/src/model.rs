@@ -200,7 +200,7 @@ impl ChangeAction {
 }
 
 /// One field's value before and after a change (`null` where it had none).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     /// The value before (`null` for a new office).

@@ -14,7 +14,7 @@ use data_boundaries::{Office, PositionPrecision};
 use crate::error::{FieldError, StoreError, WriteError};
 use crate::gate::{permit, write_office, ChangeMeta};
 use crate::idempotency::{self, IdempotencyKey, Once};
-use crate::import::{apply_import, check_row, CheckedRow, ImportMode, ImportReport, ImportRow, Outcome};
+use crate::import::{apply_import, ImportMode, ImportReport, ImportRow, Outcome};
 use crate::model::{now, Actor, AuditFilter, Change, ChangeAction, CurrentOffices, Feed, OfficeRecord, Role};
 use crate::reports::{NewReport, Report, ReportFilter, ReportStatus, Resolution};
 use crate::store::{
@@ -332,7 +332,8 @@ impl Registry {
     }
 
     /// Imports rows (from [`crate::import::parse_csv`] or [`crate::import::parse_geojson`]):
-    /// new ids are created, existing offices updated, whatever their version.
+    /// new ids are created, existing offices updated (whatever their version, unless the row
+    /// names the version it was made from), a partial row laid over the current values.
     ///
     /// Every row goes through the same gate as any other write, in order and in one
     /// transaction, so a row sees the rows before it (two new seats for one commune in one
@@ -362,7 +363,6 @@ impl Registry {
         communes: &dyn Communes,
         key: Option<&IdempotencyKey>,
     ) -> Result<Once<ImportReport>, WriteError> {
-        let checked: Vec<CheckedRow> = rows.iter().map(|row| check_row(row, communes)).collect();
         let source = format!("imported by {}", actor.name);
         let written = self.backend.write(|tx| -> Result<Once<ImportReport>, ImportStop> {
             let at = now();
@@ -373,7 +373,7 @@ impl Registry {
             }
             let version_before = tx.registry_version()?;
             let meta = ChangeMeta { action: ChangeAction::Import, actor, reason: reason.as_str(), report_id: None, at };
-            let outcomes = apply_import(tx, &checked, &source, &meta)?;
+            let outcomes = apply_import(tx, rows, communes, &source, &meta)?;
             let errors = outcomes.iter().any(|o| matches!(o.outcome, Outcome::Error { .. }));
             if errors || mode == ImportMode::DryRun {
                 return Err(ImportStop::RolledBack(ImportReport {

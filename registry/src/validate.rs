@@ -204,6 +204,33 @@ impl OfficeDraft {
     }
 }
 
+impl OfficeDraft {
+    /// Takes `fields` (draft field names) from `given`, keeping every other value: a partial
+    /// import row laid over the office's current values. Unknown names are ignored.
+    pub fn overlay(&mut self, given: &OfficeDraft, fields: &[String]) {
+        for field in fields {
+            match field.as_str() {
+                "id" => self.id = given.id.clone(),
+                "kind" => self.kind = given.kind.clone(),
+                "name" => self.name = given.name.clone(),
+                "address" => self.address = given.address.clone(),
+                "lon" => self.lon = given.lon,
+                "lat" => self.lat = given.lat,
+                "position_precision" => self.position_precision = given.position_precision.clone(),
+                "commune_code" => self.commune_code = given.commune_code.clone(),
+                "allow_outside_commune" => self.allow_outside_commune = given.allow_outside_commune,
+                "outside_commune_reason" => self.outside_commune_reason = given.outside_commune_reason.clone(),
+                "opening_hours" => self.opening_hours = given.opening_hours.clone(),
+                "phone" => self.phone = given.phone.clone(),
+                "services" => self.services = given.services.clone(),
+                "notes" => self.notes = given.notes.clone(),
+                "source" => self.source = given.source.clone(),
+                _ => {}
+            }
+        }
+    }
+}
+
 fn text(key: &str, v: &Value, problems: &mut Vec<FieldError>) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),

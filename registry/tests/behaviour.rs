@@ -52,6 +52,7 @@ on_both_stores!(
     reports_are_filed_listed_accepted_and_rejected,
     the_change_feed_is_ordered_without_gaps,
     imports_are_dry_run_or_all_or_nothing,
+    a_partial_sheet_keeps_what_it_lacks_and_a_stale_row_fails,
     the_audit_filters_by_office_token_and_time,
     replicas_opening_a_new_store_at_once_seed_it_once,
     an_import_cannot_turn_an_office_into_a_second_seat,
@@ -657,6 +658,55 @@ fn imports_are_dry_run_or_all_or_nothing(kind: Kind) {
     assert!(!again.applied);
     assert_eq!(again.outcomes[0].outcome, Outcome::Unchanged);
     assert!(matches!(&again.outcomes[1].outcome, Outcome::Error { reason } if reason.contains("forbidden")));
+}
+
+fn a_partial_sheet_keeps_what_it_lacks_and_a_stale_row_fails(kind: Kind) {
+    let store = Store::new(kind);
+    let r = &store.registry;
+    let admin = store.actor(Role::Admin, &[], "admin");
+    let seat = r.office(SEAT).unwrap().unwrap();
+    let other_seat = format!("seat-{OTHER_COMMUNE}");
+    let (lon, lat) = point_in(SEAT_COMMUNE);
+
+    // A survey sheet: the seat moves and says how; the other row's empty cells keep everything.
+    let sheet = format!("id,lon,lat,position_precision,version\n{SEAT},{lon},{lat},surveyed,1\n{other_seat},,,,\n");
+    let report = r.import(&admin, &parse_csv(&sheet).unwrap(), &reason("survey"), ImportMode::Apply, &locate).unwrap();
+    assert!(report.applied, "{:?}", report.outcomes);
+    // The position and its precision change, and (as for any move) the source names who set it.
+    let Outcome::Changed { fields } = &report.outcomes[0].outcome else { panic!("{:?}", report.outcomes) };
+    assert!(fields.iter().all(|f| ["lon", "lat", "position_precision", "source"].contains(&f.as_str())), "{fields:?}");
+    assert_eq!(report.outcomes[0].changes["position_precision"].before, json!("commune_label_point"));
+    assert_eq!(report.outcomes[0].changes["position_precision"].after, json!("surveyed"));
+    assert_eq!(report.outcomes[1].outcome, Outcome::Unchanged);
+    let moved = r.office(SEAT).unwrap().unwrap();
+    assert_eq!((moved.lon, moved.lat, moved.version), (lon, lat, 2));
+    assert_eq!((&moved.name, &moved.address, &moved.phone), (&seat.name, &seat.address, &seat.phone), "kept");
+
+    // The same sheet again was made from version 1: the office is at 2 now, so the row fails.
+    let stale = r.import(&admin, &parse_csv(&sheet).unwrap(), &reason("survey"), ImportMode::DryRun, &locate).unwrap();
+    let why = import_error(&stale, 0);
+    assert!(why.contains("version 1") && why.contains("version 2"), "{why}");
+
+    // A move must say how the position was found; a partial row cannot create an office.
+    let (lon2, lat2) = point_in(OTHER_COMMUNE);
+    let sheet = format!("id,lon,lat\n{other_seat},{lon2},{lat2}\npo-unknown,{lon2},{lat2}\n");
+    let refused = r.import(&admin, &parse_csv(&sheet).unwrap(), &reason("x"), ImportMode::Apply, &locate).unwrap();
+    assert!(!refused.applied);
+    assert!(import_error(&refused, 0).starts_with("position_precision:"), "{}", import_error(&refused, 0));
+    assert!(import_error(&refused, 1).contains("only updates existing offices"), "{}", import_error(&refused, 1));
+    assert_eq!(r.office(&other_seat).unwrap().unwrap().version, 1, "nothing was written");
+
+    // A whole sheet's version column guards it too, and a new office shows its values.
+    let whole = format!(
+        "id,kind,name,address,lon,lat,position_precision,version\n\
+         po-new,post_office,Bưu cục,1 Lê Lợi,{lon2},{lat2},geocoded,\n"
+    );
+    let dry = r.import(&admin, &parse_csv(&whole).unwrap(), &reason("x"), ImportMode::DryRun, &locate).unwrap();
+    assert_eq!(dry.outcomes[0].outcome, Outcome::New);
+    assert_eq!(dry.outcomes[0].changes["name"].after, json!("Bưu cục"));
+    let versioned = whole.replace("geocoded,\n", "geocoded,4\n");
+    let dry = r.import(&admin, &parse_csv(&versioned).unwrap(), &reason("x"), ImportMode::DryRun, &locate).unwrap();
+    assert!(import_error(&dry, 0).contains("no office"), "{}", import_error(&dry, 0));
 }
 
 /// The import's outcome for row `i`, which must be an error; its reason.

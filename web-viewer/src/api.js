@@ -15,12 +15,15 @@ export class ApiError extends Error {
   }
 }
 
-/** A request; resolves to `{ data, headers }`, or throws an ApiError or a network error. */
-export async function request(path, { method = 'GET', body, token, headers = {}, cache = 'default', signal } = {}) {
+/** A request; resolves to `{ data, headers }`, or throws an ApiError or a network error.
+ * `body` is sent as JSON; `text` as it is (a file), under the `Content-Type` in `headers`. */
+export async function request(path, { method = 'GET', body, text, token, headers = {}, cache = 'default', signal } = {}) {
   const init = { method, headers: { ...headers }, cache, signal };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] ??= 'application/json';
+  } else if (text !== undefined) {
+    init.body = text;
   }
   if (token) init.headers.Authorization = `Bearer ${token}`;
   const response = await fetch(path, init);

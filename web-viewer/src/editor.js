@@ -8,10 +8,13 @@
 //   changes on top, or drop them.
 // - The report queue: residents' open reports for the same communes, on the map, each to
 //   accept (the office moves to the proposed position) or reject, with a reason.
+// - Import: a CSV or GeoJSON sheet of offices, previewed row by row, then applied
+//   (import-sheet.js).
 // ?mode=edit&office=ID opens one office directly.
 import { $, escape, request, ApiError, invalidParams } from './api.js';
 import { parseCoordinates, formatCoordinates } from './coordinates.js';
 import { changeRows } from './history-words.js';
+import { ImportSheet } from './import-sheet.js';
 import { fold, metres } from './offline.js';
 
 const TOKEN_KEY = 'hue-map:token';
@@ -43,6 +46,7 @@ class Editor {
     this.message = '';
     // Commune names by code, so the editor speaks of communes, not codes.
     this.communeNames = new Map();
+    this.importer = new ImportSheet(this);
   }
 
   communeName(code) {
@@ -57,7 +61,7 @@ class Editor {
       id: 'editor-reports', type: 'circle', source: 'editor-reports',
       paint: { 'circle-radius': 9, 'circle-color': 'rgba(27,108,168,0.35)', 'circle-stroke-color': '#1b6ca8', 'circle-stroke-width': 2 },
     });
-    this.page.onLanguageChange(() => this.render());
+    this.page.onLanguageChange(() => { this.render(); this.importer.rerender(); });
     $('editor').addEventListener('submit', (event) => this.onSubmit(event));
     $('editor').addEventListener('click', (event) => this.onClick(event));
     $('editor').addEventListener('input', (event) => {
@@ -77,6 +81,19 @@ class Editor {
 
   call(path, options = {}) {
     return request(path, { ...options, token: this.token, cache: 'no-cache' });
+  }
+
+  /** What went wrong, in the editor's words. */
+  describe(error) {
+    if (error instanceof ApiError && error.status === 401) return this.t('editorBadToken');
+    return describe(this.t, error);
+  }
+
+  /** After a write other than the form's (an import): the map and the list follow. */
+  async refresh() {
+    this.page.dataChanged();
+    await this.loadOffices();
+    this.render();
   }
 
   // ---- signing in -----------------------------------------------------------------------
@@ -168,7 +185,9 @@ class Editor {
       <label for="office-filter">${t('editorFilter')}</label><input id="office-filter" type="search" autocomplete="off">
       <ul id="editor-offices" class="plain">${officeItems}</ul>
       <h3>${t('editorReports')} (${this.reports.length})</h3>
-      <ul id="editor-reports" class="plain">${reportItems || `<li>${t('editorNoReports')}</li>`}</ul>`;
+      <ul id="editor-reports" class="plain">${reportItems || `<li>${t('editorNoReports')}</li>`}</ul>
+      <h3>${t('importTitle')}</h3>
+      <p class="actions-row"><button type="button" class="action" id="open-import">${t('importOpen')}</button></p>`;
   }
 
   officeName(id) {
@@ -177,6 +196,7 @@ class Editor {
 
   onClick(event) {
     if (event.target.closest('#sign-out')) this.signOut();
+    if (event.target.closest('#open-import')) { this.stopEditing(); this.importer.open(); }
     const office = event.target.closest('[data-edit-office]');
     if (office) this.editOffice(office.dataset.editOffice);
     const report = event.target.closest('[data-report]');
@@ -579,7 +599,6 @@ class Editor {
   }
 }
 
-/** What went wrong, in the editor's words, with the server's own detail where it gave one. */
 /** The registry's refusal of a seat moved into another commune, read from its problem:
  * `{ lat, lon, there, own }` (commune codes), or null for any other problem. */
 export function seatMovedOut(error) {
@@ -588,6 +607,7 @@ export function seatMovedOut(error) {
   return match ? { lon: Number(match[1]), lat: Number(match[2]), there: match[3], own: match[4] } : null;
 }
 
+/** What went wrong, in the editor's words, with the server's own detail where it gave one. */
 function describe(t, error) {
   if (!(error instanceof ApiError)) return t('networkError');
   if (error.status === 403) return `${t('editorForbidden')} ${error.message}`;

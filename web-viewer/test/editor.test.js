@@ -324,3 +324,63 @@ test("at the office, staff take the device's position: refused above 30 m, else 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** A point in `code` near the office, but not on it: what a survey would measure. */
+async function pointNear(office, code) {
+  for (let step = 1; step < 40; step += 1) {
+    for (const [dx, dy] of [[1, 0], [0, 1], [-1, 0], [0, -1]]) {
+      const lon = +(office.lon + dx * step * 0.0003).toFixed(6);
+      const lat = +(office.lat + dy * step * 0.0003).toFixed(6);
+      if ((await getJson(`/api/v1/locate?lon=${lon}&lat=${lat}`)).body.commune?.code === code) return { lon, lat };
+    }
+  }
+  throw new Error(`no point in ${code} near ${office.id}`);
+}
+
+for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
+  test(`staff import a survey sheet: the preview shows each row before → after, Apply writes it, and the same sheet again is stale (${viewport.width}×${viewport.height})`, async () => {
+    const seat = (await getJson('/api/v1/offices/seat-19774')).body;
+    const untouched = (await getJson('/api/v1/offices/seat-19753')).body;
+    const surveyed = await pointNear(seat, '19774');
+    // Each run changes the precision too (the first from the label point, the next from its survey).
+    const words = { commune_label_point: 'gần đúng (điểm giữa)', surveyed: 'đo GPS tại chỗ', hand_placed: 'đặt trên bản đồ' };
+    const precision = seat.position_precision === 'surveyed' ? 'hand_placed' : 'surveyed';
+    // A partial sheet: the seat moves, with its version; the other row's empty cells keep everything.
+    const sheet = `id,lon,lat,position_precision,version\nseat-19774,${surveyed.lon},${surveyed.lat},${precision},${seat.version}\nseat-19753,,,,\n`;
+    const { page, errors, context } = await signedIn('', viewport);
+    await page.click('#open-import');
+    await page.waitForSelector('#import-form');
+    await page.setInputFiles('#import-file', { name: 'khao-sat.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet) });
+    await page.fill('#import-reason', 'Khảo sát tháng 12');
+    await page.click('#import-preview');
+    await page.waitForSelector('#import-table');
+    const preview = await page.textContent('#import-table');
+    assert.match(preview, /dòng 2.*Thay đổi/s);
+    assert.ok(preview.includes(`Độ chính xác vị trí: ${words[seat.position_precision]} → ${words[precision]}`), preview);
+    // The survey moved it east or west, north or south: the coordinate that changed, before → after.
+    const moved = surveyed.lon !== seat.lon ? `Kinh độ: ${seat.lon} → ${surveyed.lon}` : `Vĩ độ: ${seat.lat} → ${surveyed.lat}`;
+    assert.ok(preview.includes(moved), `${moved} in ${preview}`);
+    assert.match(preview, /dòng 3.*Không đổi/s);
+    assert.match(await page.textContent('#import-status'), /Xem trước, chưa ghi gì\..*0 mới, 1 thay đổi, 1 không đổi, 0 lỗi\./);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.equal((await getJson('/api/v1/offices/seat-19774')).body.version, seat.version, 'a preview writes nothing');
+
+    await page.click('#import-apply');
+    await page.waitForFunction(() => /Đã nhập\./.test(document.getElementById('import-status').textContent));
+    const after = (await getJson('/api/v1/offices/seat-19774')).body;
+    assert.deepEqual([after.lon, after.lat, after.position_precision, after.version], [surveyed.lon, surveyed.lat, precision, seat.version + 1]);
+    assert.deepEqual([after.name, after.address, after.phone], [seat.name, seat.address, seat.phone], 'the columns the sheet lacks are kept');
+    assert.equal((await getJson('/api/v1/offices/seat-19753')).body.version, untouched.version);
+    // The report stays on screen after the import.
+    assert.ok((await page.textContent('#import-table')).includes(words[precision]));
+
+    // The same sheet again was made from the old version: refused, naming both, and Apply stays off.
+    await page.click('#import-preview');
+    await page.waitForFunction(() => /Có dòng không nhập được/.test(document.getElementById('import-status').textContent));
+    assert.match(await page.textContent('#import-table'), new RegExp(`Lỗi.*version ${seat.version}, but the office is at version ${seat.version + 1}`, 's'));
+    assert.equal(await page.isDisabled('#import-apply'), true);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors.filter((e) => !e.includes('422')), []);
+    await context.close();
+  });
+}
