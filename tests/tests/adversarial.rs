@@ -173,6 +173,55 @@ fn wrong_secrets_for_a_real_token_id_cost_little_and_lock_no_one_out() {
 }
 
 #[test]
+fn a_flood_of_print_pages_leaves_the_probe_and_lookups_answering_in_bounded_memory() {
+    // Each print page draws a map and a QR code: CPU work an anonymous client can ask for
+    // again and again, never sending If-None-Match. 48 clients ask for 6 pages each.
+    let server = Server::start_with(&["--data", &data(), "--max-connections-per-client", "1000"], &[]);
+    let before = server.memory_kib("VmRSS");
+    let probe = client_from(2);
+    let (pages, probes) = std::thread::scope(|scope| {
+        let flood: Vec<_> = (0..48)
+            .map(|i| {
+                let server = &server;
+                scope.spawn(move || {
+                    (0..6)
+                        .map(|j| {
+                            let path = match (i + j) % 3 {
+                                0 => "/print/communes/19753",
+                                1 => "/print/communes/19774?lang=en",
+                                _ => "/print/offices/seat-19777",
+                            };
+                            server.get(path).status
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        // While it runs, another client's probe and lookup are answered.
+        let mut probes = 0;
+        loop {
+            let health = Reply::from(probe.get(server.url("/healthz")).send().expect("the probe is answered"));
+            assert_eq!(health.status, 200, "{}", health.text);
+            let located =
+                Reply::from(probe.get(server.url("/api/v1/locate?lon=107.58&lat=16.46")).send().expect("answered"));
+            assert_eq!(located.status, 200, "{}", located.text);
+            probes += 1;
+            if flood.iter().all(|worker| worker.is_finished()) {
+                break;
+            }
+        }
+        let pages: Vec<u16> = flood.into_iter().flat_map(|worker| worker.join().unwrap()).collect();
+        (pages, probes)
+    });
+    // Every page is drawn, or shed with a 503 when the queue is full; never an error.
+    assert!(pages.iter().all(|s| *s == 200 || *s == 503), "{pages:?}");
+    assert!(pages.contains(&200));
+    assert!(probes >= 1);
+    let peak = server.memory_kib("VmHWM");
+    assert!(peak < before + 256 * 1024, "RSS went from {before} KiB to a peak of {peak} KiB");
+}
+
+#[test]
 fn a_correct_token_works_after_many_failures_from_its_address() {
     let server = Server::start_with(&["--data", &data()], &[]);
     let token = create_token(&server.store(), "admin", &[], "admin behind the city proxy");

@@ -2,6 +2,7 @@
 //! all-communes GeoJSON export.
 
 use e2e::Server;
+use tiles::style::palette;
 
 #[test]
 fn the_viewer_and_maplibre_are_served_from_the_binary() {
@@ -93,9 +94,9 @@ fn offices_export_as_points_with_their_precision() {
     assert_eq!(features[0]["properties"]["position_precision"], "commune_label_point");
 }
 
-#[test]
-fn with_a_street_basemap_search_finds_its_landmarks_with_their_commune_and_seat() {
-    // A synthetic basemap with the citadel's points of interest (tests/python/make_basemap.py).
+/// The service with a synthetic street basemap (tests/python/make_basemap.py): two test
+/// roads, a river, and points of interest where the citadel's are. The folder holds the archive.
+fn with_street_basemap() -> (Server, tempfile::TempDir) {
     let folder = tempfile::tempdir().unwrap();
     let archive = folder.path().join("streets.pmtiles");
     let made = std::process::Command::new(e2e::tool("python"))
@@ -108,6 +109,43 @@ fn with_a_street_basemap_search_finds_its_landmarks_with_their_commune_and_seat(
         &["--data", testkit::reference_data_dir().to_str().unwrap(), "--basemap", archive.to_str().unwrap()],
         &[],
     );
+    (server, folder)
+}
+
+#[test]
+fn with_a_street_basemap_the_print_pages_draw_streets_under_the_commune_and_credit_them() {
+    let (server, _folder) = with_street_basemap();
+    let plain = Server::shared();
+    for path in ["/print/communes/19753", "/print/offices/seat-19753"] {
+        let page = server.get(path);
+        assert_eq!(page.status, 200, "{}", page.text);
+        let streets = page.text.find("<g class=\"streets\">").unwrap_or_else(|| panic!("{path}: no streets drawn"));
+        // Land, the river, and each road cased and drawn, under the units (which come after).
+        let drawn = &page.text[streets..];
+        for colour in
+            [palette::streets::EARTH, palette::streets::WATER, palette::streets::ROAD_CASING, palette::streets::ROAD]
+        {
+            assert!(drawn.contains(colour), "{path}: nothing in {colour}");
+        }
+        assert!(drawn.find("</g>") < drawn.find(palette::PHUONG), "{path}: streets go under the wards");
+        assert!(
+            page.text.contains("Synthetic test data, made by the hue-map tests"),
+            "{path}: the streets are credited"
+        );
+        // Without a basemap the same page has no streets, and another ETag.
+        let without = plain.get(path);
+        assert!(!without.text.contains("class=\"streets\""), "{path}");
+        assert_ne!(
+            page.headers.get("etag"),
+            without.headers.get("etag"),
+            "{path}: a page over streets is another page"
+        );
+    }
+}
+
+#[test]
+fn with_a_street_basemap_search_finds_its_landmarks_with_their_commune_and_seat() {
+    let (server, _folder) = with_street_basemap();
     for query in ["dai noi", "Đại Nội", "Imperial City", "ĐẠI NỘI"] {
         let reply = server.get(&format!("/api/v1/search?q={}", urlencode(query)));
         assert_eq!(reply.status, 200, "{}", reply.text);

@@ -193,11 +193,33 @@ enum MarkKind {
     Label(String),
 }
 
+impl View {
+    /// The zoom of the tiles a picture of this view is drawn from.
+    pub fn tile_zoom(&self) -> u8 {
+        self.zoom().floor().clamp(0.0, MAX_ZOOM as f64) as u8
+    }
+
+    /// The tiles at `zoom` the picture covers (margins included): the street tiles a caller
+    /// reads for [`render_over_streets`].
+    pub fn tiles_at(&self, zoom: u8) -> impl Iterator<Item = TileId> {
+        tiles_covering(self.picture_box(), zoom)
+    }
+}
+
 /// Draws `view` from `store`'s tiles. The data attribution goes into `<desc>`, for the page or
 /// app showing the picture to display beside it, as it would TileJSON's.
 pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
+    render_over_streets(store, view, attribution, &[])
+}
+
+/// [`render`], over a street basemap: `streets` are its MVT tiles (Protomaps basemap
+/// schema, uncompressed) covering the view, at the picture's tile zoom or shallower (a
+/// basemap whose deepest zoom is shallower is drawn from that). Land, water, buildings and
+/// roads go under the units, whose fills lighten as the live map's do. A tile that does not
+/// decode is left out.
+pub fn render_over_streets(store: &TileStore, view: &View, attribution: &str, streets: &[(TileId, Vec<u8>)]) -> String {
     let zoom = view.zoom();
-    let tile_zoom = zoom.floor().clamp(0.0, MAX_ZOOM as f64) as u8;
+    let tile_zoom = view.tile_zoom();
     let picture = view.picture_box();
     let tiles: Vec<DecodedTile> = tiles_covering(picture, tile_zoom)
         .filter_map(|id| match store.get(id) {
@@ -205,6 +227,8 @@ pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
             Lookup::Empty => None,
         })
         .collect();
+    let street_tiles: Vec<DecodedTile> =
+        streets.iter().filter(|(id, _)| id.z <= tile_zoom).filter_map(|(id, raw)| decode(*id, raw)).collect();
 
     let grid = (1u64 << tile_zoom) as f64;
     let scale = view.scale();
@@ -232,19 +256,34 @@ pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
         width as f64 / scale * grid * UNITS,
         height as f64 / scale * grid * UNITS,
     );
-    let each_tile = |svg: &mut String, layer: &str, draw: &dyn Fn(&Feature) -> Option<String>| {
-        for tile in &tiles {
+    // A tile of zoom z is 2^(tile_zoom − z) tiles of the picture's zoom wide.
+    let each_of = |svg: &mut String, tiles: &[DecodedTile], layer: &str, draw: &dyn Fn(&Feature) -> Option<String>| {
+        for tile in tiles {
             let Some((extent, features)) = tile.layers.get(layer) else { continue };
             let paths: String = features.iter().filter_map(draw).collect();
             if paths.is_empty() {
                 continue;
             }
-            let (x, y) = ((tile.id.x as f64 - first_x) * UNITS, (tile.id.y as f64 - first_y) * UNITS);
+            let span = f64::from(1u32 << (tile_zoom - tile.id.z));
+            let (x, y) = ((tile.id.x as f64 * span - first_x) * UNITS, (tile.id.y as f64 * span - first_y) * UNITS);
+            let size = span * UNITS;
             let _ = write!(
                 svg,
-                r#"<svg x="{x}" y="{y}" width="{UNITS}" height="{UNITS}" viewBox="0 0 {extent} {extent}">{paths}</svg>"#
+                r#"<svg x="{x}" y="{y}" width="{size}" height="{size}" viewBox="0 0 {extent} {extent}">{paths}</svg>"#
             );
         }
+    };
+    let each_tile =
+        |svg: &mut String, layer: &str, draw: &dyn Fn(&Feature) -> Option<String>| each_of(svg, &tiles, layer, draw);
+    if !street_tiles.is_empty() {
+        svg.push_str(r#"<g class="streets">"#);
+        draw_streets(&mut svg, zoom, &|svg, layer, draw| each_of(svg, &street_tiles, layer, draw));
+        svg.push_str("</g>");
+    }
+    let fill_opacity = if street_tiles.is_empty() {
+        palette::FILL_OPACITY
+    } else {
+        palette::at(palette::FILL_OPACITY_OVER_STREETS, zoom)
     };
     each_tile(&mut svg, "communes", &|f| {
         let fill = match text(f, "type").as_deref() {
@@ -253,9 +292,8 @@ pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
             _ => palette::OTHER_UNIT,
         };
         Some(format!(
-            r#"<path d="{}" fill="{fill}" fill-opacity="{}" fill-rule="evenodd"/>"#,
+            r#"<path d="{}" fill="{fill}" fill-opacity="{fill_opacity:.2}" fill-rule="evenodd"/>"#,
             path_data(&f.geometry),
-            palette::FILL_OPACITY
         ))
     });
     for (kind, colour, width) in [
@@ -308,6 +346,46 @@ pub fn render(store: &TileStore, view: &View, attribution: &str) -> String {
     draw_marks(&mut svg, &marks, zoom, (view.width as f64, view.height as f64));
     svg.push_str("</svg>");
     svg
+}
+
+/// How a layer of a set of tiles is drawn: each feature's SVG, or nothing.
+type EachLayer<'a> = &'a dyn Fn(&mut String, &str, &dyn Fn(&Feature) -> Option<String>);
+
+/// The streets under the units: land and water, buildings from z14, then roads, cased, wider
+/// the more important they are (the Protomaps schema's `kind`).
+fn draw_streets(svg: &mut String, zoom: f64, each_layer: EachLayer<'_>) {
+    use palette::streets::{BUILDING, EARTH, ROAD, ROAD_CASING, WATER};
+    let fill = |colour: &'static str| {
+        move |f: &Feature| {
+            matches!(f.geometry, Geometry::Polygon(_) | Geometry::MultiPolygon(_))
+                .then(|| format!(r#"<path d="{}" fill="{colour}" fill-rule="evenodd"/>"#, path_data(&f.geometry)))
+        }
+    };
+    each_layer(svg, "earth", &fill(EARTH));
+    each_layer(svg, "water", &fill(WATER));
+    if zoom >= 14.0 {
+        each_layer(svg, "buildings", &fill(BUILDING));
+    }
+    let width = |f: &Feature| match text(f, "kind").as_deref() {
+        Some("highway") => 3.0,
+        Some("major_road") => 2.4,
+        Some("medium_road") => 1.8,
+        Some("minor_road") => 1.2,
+        _ => 0.7,
+    } * (zoom - 10.0).clamp(1.0, 4.0)
+        / 2.0;
+    let line = |f: &Feature| matches!(f.geometry, Geometry::LineString(_) | Geometry::MultiLineString(_));
+    for (colour, extra) in [(ROAD_CASING, 1.0), (ROAD, 0.0)] {
+        each_layer(svg, "roads", &|f| {
+            line(f).then(|| {
+                format!(
+                    r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="{:.2}" stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>"#,
+                    path_data(&f.geometry),
+                    width(f) + extra
+                )
+            })
+        });
+    }
 }
 
 /// Circles in the style's order, then labels that do not collide and fit the picture whole

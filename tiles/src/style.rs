@@ -66,6 +66,21 @@ pub mod palette {
     /// Halos and symbol outlines.
     pub const HALO: &str = "#ffffff";
 
+    /// The still map's streets (a basemap in the Protomaps schema drawn under the units, as
+    /// its own light flavour draws them): land, water, buildings, roads and their casing.
+    pub mod streets {
+        /// Land.
+        pub const EARTH: &str = "#e2dfda";
+        /// Rivers, lagoons and the sea.
+        pub const WATER: &str = "#9ecfe0";
+        /// Buildings, from z14.
+        pub const BUILDING: &str = "#cfc8bd";
+        /// Roads.
+        pub const ROAD: &str = "#ffffff";
+        /// The edge of roads, so white roads show on pale land and on paper.
+        pub const ROAD_CASING: &str = "#b3aa9c";
+    }
+
     /// A size that grows linearly with the zoom between two stops, `(zoom, size)`, and stays
     /// at the end values outside them: the style's `["interpolate", ["linear"], ["zoom"], …]`.
     pub type ByZoom = [(f64, f64); 2];
@@ -77,6 +92,9 @@ pub mod palette {
     pub const APPROXIMATE_OFFICE_RADIUS: ByZoom = [(9.0, 4.0), (14.0, 9.0)];
     /// Size of the unit names, in px.
     pub const LABEL_SIZE: ByZoom = [(9.0, 11.0), (14.0, 16.0)];
+    /// Opacity of the unit fills over a street basemap: lighter the closer one zooms, so
+    /// the streets show through.
+    pub const FILL_OPACITY_OVER_STREETS: ByZoom = [(9.0, 0.55), (15.0, 0.2)];
 
     /// The size at `zoom`.
     pub fn at(stops: ByZoom, zoom: f64) -> f64 {
@@ -127,7 +145,7 @@ pub fn style(urls: &StyleUrls, basemap: Basemap) -> Value {
     };
     if let Some(ours) = document["layers"].as_array_mut() {
         for fill in ours.iter_mut().filter(|layer| layer["id"] == "communes-fill") {
-            fill["paint"]["fill-opacity"] = json!(["interpolate", ["linear"], ["zoom"], 9, 0.55, 15, 0.2]);
+            fill["paint"]["fill-opacity"] = palette::expression(palette::FILL_OPACITY_OVER_STREETS);
         }
         if let Some(layers) = basemap_layers {
             // The basemap draws its own background and land; ours would hide them.

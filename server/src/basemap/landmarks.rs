@@ -2,13 +2,11 @@
 //! dataset's area, read once at start-up, so that search finds "Đại Nội" (or "dai noi", or
 //! "Imperial City") and answers with the commune it lies in and that commune's seat.
 
-use std::io::Read;
-
 use data_boundaries::search::SearchIndex;
 use tiles::named_points::{named_points, NamedPoint};
 use tiles::tile_math::{tiles_covering, to_unit, TileId};
 
-use super::archive::Basemap;
+use super::archive::{decompress, Basemap};
 
 /// The layers whose named points are landmarks (Protomaps basemap schema).
 const LAYERS: [&str; 2] = ["pois", "places"];
@@ -83,18 +81,5 @@ impl Landmarks {
         let points = decoded.unwrap_or_default();
         tracing::info!(landmarks = points.len(), zoom, "basemap landmarks indexed for search");
         Landmarks::from_points(points)
-    }
-}
-
-/// The tile as MVT bytes, from the archive's content coding.
-fn decompress(bytes: &[u8], encoding: Option<&str>) -> Result<Vec<u8>, String> {
-    match encoding {
-        None => Ok(bytes.to_vec()),
-        Some("gzip") => {
-            let mut raw = Vec::new();
-            flate2::read::GzDecoder::new(bytes).read_to_end(&mut raw).map_err(|e| e.to_string())?;
-            Ok(raw)
-        }
-        Some(other) => Err(format!("tiles compressed with {other} are not read for landmarks")),
     }
 }

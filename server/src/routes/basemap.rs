@@ -92,7 +92,7 @@ pub async fn tilejson(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> 
     let basemap = basemap(&state)?;
     let [west, south, east, north] = basemap.bounds;
     let metadata = &basemap.metadata;
-    let attribution = metadata.get("attribution").and_then(Value::as_str).unwrap_or("© OpenStreetMap contributors");
+    let attribution = basemap.attribution();
     Ok(Json(TileJson {
         tilejson: "3.0.0",
         name: metadata.get("name").and_then(Value::as_str).unwrap_or("Street basemap").to_string(),

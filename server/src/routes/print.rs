@@ -6,6 +6,7 @@
 //! pictures inline, so it prints the same from a browser or a headless one.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -18,11 +19,12 @@ use tiles::static_map::{self, View};
 use tiles::xml::escape;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::basemap::archive::StreetTiles;
 use crate::http::conditional::{unchanged, validated};
 use crate::http::error_responses::{BadRequest, NotFound};
 use crate::http::tiles::TILE_CACHE_CONTROL;
 use crate::http::{ApiResult, BaseUrl, Problem, QueryParams};
-use crate::state::AppState;
+use crate::state::{AppState, Snapshot};
 
 /// The map on the page, in CSS pixels (about 17 × 11 cm).
 const MAP_SIZE: (u32, u32) = (640, 420);
@@ -81,6 +83,74 @@ const EN: Words = Words {
     map_credit: "Map",
 };
 
+/// What both pages begin with: the page's language, the data it is drawn from and its ETag;
+/// or, when the client's copy is current, the 304 that answers it.
+enum Begun {
+    Current(Response),
+    Draw { w: &'static Words, snapshot: Arc<Snapshot>, etag: String },
+}
+
+/// `page` names what the page shows, for its ETag.
+fn begin(state: &AppState, base: &str, params: &QueryParams, headers: &HeaderMap, page: &str) -> ApiResult<Begun> {
+    let w = words(params)?;
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    let streets = state.settings.basemap.as_ref().map(|b| b.identity.as_str()).unwrap_or("no streets");
+    let etag = page_etag(snapshot.version(), &format!("{page} {} {base} {streets}", w.lang));
+    Ok(match unchanged(headers, &etag, TILE_CACHE_CONTROL) {
+        Some(response) => Begun::Current(response),
+        None => Begun::Draw { w, snapshot, etag },
+    })
+}
+
+/// The page's map: the view of a box, the streets under it when a basemap is served, and
+/// the credit line for both.
+struct MapSource {
+    view: Option<View>,
+    streets: StreetTiles,
+    credit: String,
+}
+
+impl MapSource {
+    async fn of(state: &AppState, bbox: Option<[f64; 4]>) -> MapSource {
+        let (width, height) = MAP_SIZE;
+        let view = bbox.and_then(|b| View::new(b, width, height).ok());
+        let basemap = state.settings.basemap.as_deref();
+        let streets = match (&view, basemap) {
+            (Some(view), Some(basemap)) => basemap.tiles_under(view).await,
+            _ => StreetTiles::none(),
+        };
+        let credit = match basemap {
+            Some(basemap) => format!("{} · {}", tiles::metadata::ATTRIBUTION, without_tags(basemap.attribution())),
+            None => tiles::metadata::ATTRIBUTION.to_string(),
+        };
+        MapSource { view, streets, credit }
+    }
+
+    /// The still map, inline (CPU work: call it off the async workers).
+    fn figure(self, tiles: &tiles::TileStore) -> String {
+        let Some(view) = self.view else { return String::new() };
+        let streets = self.streets.decompressed();
+        let svg = static_map::render_over_streets(tiles, &view, &self.credit, &streets);
+        format!("<figure class=\"map\">{svg}</figure>")
+    }
+}
+
+/// A credit line's text without its markup: archives credit with HTML links, a printed page
+/// with words.
+fn without_tags(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&copy;", "©").replace("&amp;", "&").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn words(params: &QueryParams) -> ApiResult<&'static Words> {
     params.reject_unknown(&["lang"])?;
     match params.single("lang")?.unwrap_or("vi") {
@@ -108,22 +178,22 @@ pub async fn commune_page(
     params: QueryParams,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let w = words(&params)?;
-    let snapshot = arc_swap::Guard::into_inner(state.current());
-    let etag = page_etag(snapshot.version(), &format!("commune {code} {} {base}", w.lang));
-    if let Some(response) = unchanged(&headers, &etag, TILE_CACHE_CONTROL) {
-        return Ok(response);
-    }
+    let (w, snapshot, etag) = match begin(&state, &base, &params, &headers, &format!("commune {code}"))? {
+        Begun::Current(response) => return Ok(response),
+        Begun::Draw { w, snapshot, etag } => (w, snapshot, etag),
+    };
     let index = snapshot
         .data
         .commune_by_code(&code)
         .ok_or_else(|| Problem::not_found(format!("no commune has code {code:?}")))?;
     let link = format!("{base}/?commune={code}&lang={}", w.lang);
+    let bbox = snapshot.data.communes[index].geometry.bounding_rect();
+    let source = MapSource::of(&state, bbox.map(|r| padded([r.min().x, r.min().y, r.max().x, r.max().y], 0.08))).await;
     let html = crate::cpu::run(move || {
         let data = &snapshot.data;
         let commune = &data.communes[index];
-        let bbox = commune.geometry.bounding_rect().map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
-        let map = bbox.map(|b| picture(&snapshot.tiles, padded(b, 0.08))).unwrap_or_default();
+        let credit = source.credit.clone();
+        let map = source.figure(&snapshot.tiles);
         let mut body = String::new();
         let _ = write!(body, "<h1>{}</h1><p class=\"since\">{}</p>", escape(&commune.full_name), w.since);
         body.push_str(&map);
@@ -145,7 +215,7 @@ pub async fn commune_page(
         }
         qr_block(&mut body, w, &link);
         body.push_str("</div></div>");
-        page(w, &commune.full_name, &body)
+        page(w, &commune.full_name, &body, &credit)
     })
     .await?;
     Ok(validated(html_response(html), &etag, TILE_CACHE_CONTROL))
@@ -169,24 +239,24 @@ pub async fn office_page(
     params: QueryParams,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let w = words(&params)?;
-    let snapshot = arc_swap::Guard::into_inner(state.current());
-    let etag = page_etag(snapshot.version(), &format!("office {id} {} {base}", w.lang));
-    if let Some(response) = unchanged(&headers, &etag, TILE_CACHE_CONTROL) {
-        return Ok(response);
-    }
+    let (w, snapshot, etag) = match begin(&state, &base, &params, &headers, &format!("office {id}"))? {
+        Begun::Current(response) => return Ok(response),
+        Begun::Draw { w, snapshot, etag } => (w, snapshot, etag),
+    };
     let index =
         snapshot.data.office_by_id(&id).ok_or_else(|| Problem::not_found(format!("no office has id {id:?}")))?;
     let office = &snapshot.data.offices[index];
     let link = format!("{base}/?commune={}&lang={}#map=17/{}/{}", office.commune_code, w.lang, office.lat, office.lon);
+    let around = [office.lon - 0.006, office.lat - 0.004, office.lon + 0.006, office.lat + 0.004];
+    let source = MapSource::of(&state, Some(around)).await;
     let html = crate::cpu::run(move || {
         let data = &snapshot.data;
         let office = &data.offices[index];
         let commune = data.commune_by_code(&office.commune_code).map(|i| &data.communes[i]);
-        let around = [office.lon - 0.006, office.lat - 0.004, office.lon + 0.006, office.lat + 0.004];
+        let credit = source.credit.clone();
         let mut body = String::new();
         let _ = write!(body, "<h1>{}</h1><p class=\"since\">{}</p>", escape(&office.name), w.since);
-        body.push_str(&picture(&snapshot.tiles, around));
+        body.push_str(&source.figure(&snapshot.tiles));
         body.push_str("<div class=\"columns\"><div>");
         office_block(&mut body, w, w.address, office);
         if let Some(commune) = commune {
@@ -195,7 +265,7 @@ pub async fn office_page(
         body.push_str("</div><div>");
         qr_block(&mut body, w, &link);
         body.push_str("</div></div>");
-        page(w, &office.name, &body)
+        page(w, &office.name, &body, &credit)
     })
     .await?;
     Ok(validated(html_response(html), &etag, TILE_CACHE_CONTROL))
@@ -206,17 +276,6 @@ pub async fn office_page(
 fn padded([west, south, east, north]: [f64; 4], fraction: f64) -> [f64; 4] {
     let (dx, dy) = ((east - west) * fraction, (north - south) * fraction);
     [west - dx, south - dy, east + dx, north + dy]
-}
-
-/// The still map of `bbox`, inline.
-fn picture(tiles: &tiles::TileStore, bbox: [f64; 4]) -> String {
-    let (width, height) = MAP_SIZE;
-    match View::new(bbox, width, height) {
-        Ok(view) => {
-            format!("<figure class=\"map\">{}</figure>", static_map::render(tiles, &view, tiles::metadata::ATTRIBUTION))
-        }
-        Err(_) => String::new(),
-    }
 }
 
 /// An office's address, hours and phone, under `title`.
@@ -284,13 +343,13 @@ fn qr_block(body: &mut String, w: &Words, link: &str) {
     );
 }
 
-fn page(w: &Words, title: &str, body: &str) -> String {
+fn page(w: &Words, title: &str, body: &str, credit: &str) -> String {
     format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{STYLE}</style></head><body><main>{body}<p class=\"credit\">{credit}: {attribution}</p></main></body></html>",
         lang = w.lang,
         title = escape(title),
         credit = w.map_credit,
-        attribution = escape(tiles::metadata::ATTRIBUTION),
+        attribution = escape(credit),
     )
 }
 
