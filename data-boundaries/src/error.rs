@@ -15,7 +15,7 @@ pub enum LoadError {
     /// The path given for the dataset is not a dataset: no such folder, not a folder, or a
     /// folder without `communes.geojson`.
     #[error(
-        "no dataset at {path}: {reason}; a dataset is a folder holding communes.geojson (and optionally offices.csv and former_units.csv), or one communes GeoJSON file, gzipped or not"
+        "no dataset at {path}: {reason}; a dataset is a folder holding communes.geojson or communes.geojson.gz (and optionally offices.csv and former_units.csv), or one communes GeoJSON file, gzipped or not"
     )]
     Missing {
         /// The folder that was looked at.

@@ -29,5 +29,5 @@ pub mod validate;
 
 pub use dataset::{Dataset, LoadStep, Location};
 pub use error::LoadError;
-pub use model::{Commune, FormerUnit, Office, OfficeKind, PositionPrecision, UnitType, POPULATION_CAVEAT};
+pub use model::{Commune, FormerUnit, Office, OfficeKind, PositionPrecision, Share, UnitType, POPULATION_CAVEAT};
 pub use validate::{Finding, QualityReport, Severity};

@@ -78,8 +78,10 @@ pub struct Commune {
     pub seat_address: Option<String>,
     /// The resolution that created the unit (e.g. "1675/NQ-UBTVQH15"), where given.
     pub legal_basis: Option<String>,
-    /// Present in the national dataset only.
+    /// The province's 2-digit code (after 1 July 2025); present in the national dataset only.
     pub province_code: Option<String>,
+    /// The province's short name, "Hà Nội"; present in the national dataset only.
+    pub province_name: Option<String>,
     /// The unit's area in WGS84 lon/lat, RFC 7946 winding; one polygon per part.
     pub geometry: MultiPolygon<f64>,
     /// Geodesic area of `geometry`, computed once at load for validation and the API.
@@ -228,7 +230,39 @@ pub struct Office {
     pub version: u64,
 }
 
-/// A commune-level unit that existed before 1 July 2025, and the new unit it went into whole.
+/// How much of a former unit went into one new unit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Share {
+    /// The whole former unit went into this new unit.
+    Whole,
+    /// The former unit was split: this new unit took a part, and others the rest.
+    Part,
+}
+
+impl Share {
+    /// Reads `whole` or `part`.
+    pub fn parse(text: &str) -> Option<Share> {
+        match text {
+            "whole" => Some(Share::Whole),
+            "part" => Some(Share::Part),
+            _ => None,
+        }
+    }
+
+    /// `whole` or `part`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Share::Whole => "whole",
+            Share::Part => "part",
+        }
+    }
+}
+
+/// One link of the lineage: a commune-level unit that existed before 1 July 2025, and a new
+/// unit it went into, whole or in part. A split unit has one link per new unit that took a
+/// part of it, each with the same `old_code`.
 #[derive(Debug, Clone)]
 pub struct FormerUnit {
     /// The unit's own code before the reform (5 digits, as text).
@@ -237,17 +271,22 @@ pub struct FormerUnit {
     pub old_name: String,
     /// The district it belonged to: "Quận Thuận Hóa". May be empty.
     pub old_district: String,
+    /// The province it belonged to: "Tỉnh Thừa Thiên Huế". Empty where the dataset does not
+    /// say (Huế's, all of whose units were in one province).
+    pub old_province: String,
+    /// Whether it went into this new unit whole or in part.
+    pub share: Share,
     /// The code of the new commune it went into.
     pub new_code: String,
     /// The new commune's full name as the lineage source writes it (checked against
     /// communes.geojson by validation). May be empty.
     pub new_name: String,
-    /// Approximate geocoded longitude of the old unit (a point, not a boundary), degrees.
-    pub lon: f64,
-    /// Approximate geocoded latitude, degrees.
-    pub lat: f64,
-    /// How far the point can be trusted (approximate for every unit in the reference data).
-    pub position_precision: PositionPrecision,
+    /// Approximate geocoded point of the old unit (a point, not a boundary), `[lon, lat]` in
+    /// degrees, where the source has one (34 national units have none).
+    pub point: Option<[f64; 2]>,
+    /// How far the point can be trusted (approximate for every unit in the reference data);
+    /// `None` with the point.
+    pub position_precision: Option<PositionPrecision>,
     /// The legal basis of the merger (the resolution), as given by the source.
     pub resolution: String,
 }

@@ -12,7 +12,7 @@ use geo::{BooleanOps, GeodesicArea, InteriorPoint, MultiPolygon, Polygon};
 use serde::Serialize;
 
 use crate::index::CommuneIndex;
-use crate::model::{Commune, FormerUnit, Office, OfficeKind};
+use crate::model::{Commune, FormerUnit, Office, OfficeKind, Share};
 use crate::pip::{IndexedPolygon, Position};
 
 /// Overlaps smaller than this are float noise along shared borders, not data defects.
@@ -234,14 +234,44 @@ fn check_duplicate_codes(inputs: &Inputs, findings: &mut Vec<Finding>) {
         }
     }
     if let Some(units) = inputs.former_units {
-        for code in duplicates(units.iter().map(|u| u.old_code.as_str())) {
+        // A split unit has one row per new unit; the same link twice is a mistake, and so is
+        // a unit that went whole into one unit and also somewhere else.
+        let links: Vec<String> = units.iter().map(|u| format!("{} → {}", u.old_code, u.new_code)).collect();
+        for link in duplicates(links.iter().map(String::as_str)) {
             findings.push(finding(
                 Severity::Fatal,
                 Check::DuplicateCode,
                 FORMER_FILE,
-                format!("old_code {code}"),
-                "more than one row has this old_code".into(),
+                format!("old_code {link}"),
+                "more than one row has this link".into(),
             ));
+        }
+        let mut by_code: HashMap<&str, Vec<&FormerUnit>> = HashMap::new();
+        for u in units {
+            by_code.entry(u.old_code.as_str()).or_default().push(u);
+        }
+        let mut codes: Vec<&&str> = by_code.keys().collect();
+        codes.sort_unstable();
+        for code in codes {
+            let rows = &by_code[*code];
+            let wholes = rows.iter().filter(|u| u.share == Share::Whole).count();
+            let problem = if rows.len() == 1 {
+                (wholes == 0)
+                    .then_some("is the only row of a unit marked share=part: a split unit has a row for each new unit")
+            } else if wholes > 0 {
+                Some("went whole into one new unit, but another row links it elsewhere: mark a split unit's rows share=part")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                findings.push(finding(
+                    Severity::Fatal,
+                    Check::DuplicateCode,
+                    FORMER_FILE,
+                    format!("old_code {code}"),
+                    problem.into(),
+                ));
+            }
         }
     }
 }
@@ -424,6 +454,14 @@ fn check_former_units(inputs: &Inputs, findings: &mut Vec<Finding>) {
         return;
     };
     let codes = code_positions(inputs.communes);
+    // A split unit's point lies in one of the new units that took a part of it.
+    let mut new_units_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for u in units {
+        if let Some(&commune) = codes.get(u.new_code.as_str()) {
+            new_units_of.entry(u.old_code.as_str()).or_default().push(commune);
+        }
+    }
+    let mut point_checked = HashSet::new();
     for u in units {
         let subject = format!("former unit {} ({})", u.old_code, u.old_name);
         let Some(&commune) = codes.get(u.new_code.as_str()) else {
@@ -448,9 +486,14 @@ fn check_former_units(inputs: &Inputs, findings: &mut Vec<Finding>) {
             f.communes.push(u.new_code.clone());
             findings.push(f);
         }
-        if !holds(inputs.index, commune, u.lon, u.lat) {
+        let Some([lon, lat]) = u.point else { continue };
+        if !point_checked.insert(u.old_code.as_str()) {
+            continue;
+        }
+        let joined = &new_units_of[u.old_code.as_str()];
+        if !joined.iter().any(|&c| holds(inputs.index, c, lon, lat)) {
             let actually_in: Vec<String> =
-                inputs.index.hits(u.lon, u.lat).iter().map(|h| inputs.communes[h.commune].full_name.clone()).collect();
+                inputs.index.hits(lon, lat).iter().map(|h| inputs.communes[h.commune].full_name.clone()).collect();
             let where_it_is = if actually_in.is_empty() {
                 "outside every unit".to_string()
             } else {
@@ -462,12 +505,13 @@ fn check_former_units(inputs: &Inputs, findings: &mut Vec<Finding>) {
                 FORMER_FILE,
                 subject,
                 format!(
-                    "approximate point ({}, {}) falls {where_it_is}, not in {} which it joined",
-                    u.lon, u.lat, new_unit.full_name
+                    "approximate point ({lon}, {lat}) falls {where_it_is}, not in {} which it joined{}",
+                    new_unit.full_name,
+                    if u.share == Share::Part { " (or any other new unit that took a part of it)" } else { "" }
                 ),
             );
             f.communes.push(u.new_code.clone());
-            f.location = Some([u.lon, u.lat]);
+            f.location = Some([lon, lat]);
             findings.push(f);
         }
     }

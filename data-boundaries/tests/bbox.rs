@@ -27,8 +27,8 @@ fn brute_force(data: &Dataset, [west, south, east, north]: [f64; 4]) -> [Vec<usi
         .collect();
     let former_units = (0..data.former_units.len())
         .filter(|&i| {
-            let u = &data.former_units[i];
-            boxes.iter().any(|b| b.intersects(&Point::new(u.lon, u.lat)))
+            let Some([lon, lat]) = data.former_units[i].point else { return false };
+            boxes.iter().any(|b| b.intersects(&Point::new(lon, lat)))
         })
         .collect();
     [communes, offices, former_units]

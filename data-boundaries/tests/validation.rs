@@ -161,10 +161,13 @@ fn a_missing_folder_is_named_and_a_dataset_described_without_cli_words() {
     let message = Dataset::load(Path::new("/nonexistent/hue")).err().unwrap().to_string();
     assert_eq!(
         message,
-        "no dataset at /nonexistent/hue: the folder does not exist; a dataset is a folder holding communes.geojson (and optionally offices.csv and former_units.csv), or one communes GeoJSON file, gzipped or not"
+        "no dataset at /nonexistent/hue: the folder does not exist; a dataset is a folder holding communes.geojson or communes.geojson.gz (and optionally offices.csv and former_units.csv), or one communes GeoJSON file, gzipped or not"
     );
     let dir = tempfile::tempdir().unwrap();
     let message = Dataset::load(dir.path()).err().unwrap().to_string();
-    assert!(message.contains("it holds no communes.geojson; a dataset is a folder"), "{message}");
+    assert!(
+        message.contains("it holds no communes.geojson (nor communes.geojson.gz); a dataset is a folder"),
+        "{message}"
+    );
     assert!(!message.contains("--data") && !message.contains("HUE_MAP_DATA"), "{message}");
 }

@@ -94,18 +94,25 @@ pub struct FormerUnitRef<'a> {
     pub name: &'a str,
 }
 
-/// A unit from before 1 July 2025 and the new unit it went into.
+/// A unit from before 1 July 2025 and a new unit it went into, whole or in part.
 #[derive(Serialize, ToSchema)]
 pub struct FormerUnitView<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub district: &'a str,
+    /// The province it was in before the reform; absent where the dataset does not say.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub province: &'a str,
     pub new_code: &'a str,
     pub new_name: &'a str,
-    /// An approximate point inside the old unit (not a boundary).
-    pub lon: f64,
-    pub lat: f64,
-    pub position_precision: data_boundaries::PositionPrecision,
+    /// `whole`: the unit went entirely into `new_code`; `part`: it was split, and this new
+    /// unit took a part of it.
+    pub share: data_boundaries::Share,
+    /// An approximate point inside the old unit (not a boundary); `null` where the source
+    /// has none.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub position_precision: Option<data_boundaries::PositionPrecision>,
     /// The legal basis of the merger.
     pub resolution: &'a str,
 }
@@ -116,10 +123,12 @@ impl<'a> From<&'a FormerUnit> for FormerUnitView<'a> {
             code: &u.old_code,
             name: &u.old_name,
             district: &u.old_district,
+            province: &u.old_province,
             new_code: &u.new_code,
             new_name: &u.new_name,
-            lon: u.lon,
-            lat: u.lat,
+            share: u.share,
+            lon: u.point.map(|[lon, _]| lon),
+            lat: u.point.map(|[_, lat]| lat),
             position_precision: u.position_precision,
             resolution: &u.resolution,
         }
@@ -264,7 +273,8 @@ pub struct FormerUnitFeature<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub id: &'a str,
-    pub geometry: PointGeometry,
+    /// `null` for a unit whose source gives no point (RFC 7946 allows it).
+    pub geometry: Option<PointGeometry>,
     pub properties: FormerUnitDetail<'a>,
 }
 
@@ -272,7 +282,7 @@ pub fn former_unit_feature<'a>(data: &'a Dataset, u: &'a FormerUnit) -> FormerUn
     FormerUnitFeature {
         kind: "Feature",
         id: &u.old_code,
-        geometry: PointGeometry::new(u.lon, u.lat),
+        geometry: u.point.map(|[lon, lat]| PointGeometry::new(lon, lat)),
         properties: FormerUnitDetail::new(data, u),
     }
 }

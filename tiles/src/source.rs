@@ -181,20 +181,42 @@ impl PointFeature {
         }
     }
 
-    /// A `former_units` feature, with the unit it joined.
-    fn former_unit(u: &FormerUnit) -> PointFeature {
-        PointFeature {
-            at: to_unit(u.lon, u.lat),
-            min_zoom: 0,
-            id: code_id(&u.old_code),
-            attrs: vec![
-                ("code", u.old_code.as_str().into()),
-                ("name", u.old_name.as_str().into()),
-                ("new_code", u.new_code.as_str().into()),
-                ("new_name", u.new_name.as_str().into()),
-                ("position_precision", u.position_precision.as_str().into()),
-            ],
+    /// The `former_units` features: one per former unit with a point, with the unit it
+    /// joined, or, for a split unit, every unit that took a part (codes and names joined by
+    /// "; ", in the file's order) and `share` = `part`.
+    fn former_units(links: &[FormerUnit]) -> Vec<PointFeature> {
+        let mut by_code: Vec<(&FormerUnit, Vec<&FormerUnit>)> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for u in links {
+            match position.get(u.old_code.as_str()) {
+                Some(&i) => by_code[i].1.push(u),
+                None => {
+                    position.insert(u.old_code.as_str(), by_code.len());
+                    by_code.push((u, vec![u]));
+                }
+            }
         }
+        by_code
+            .into_iter()
+            .filter_map(|(u, all)| {
+                let [lon, lat] = u.point?;
+                let joined =
+                    |field: fn(&FormerUnit) -> &str| all.iter().map(|l| field(l)).collect::<Vec<_>>().join("; ");
+                Some(PointFeature {
+                    at: to_unit(lon, lat),
+                    min_zoom: 0,
+                    id: code_id(&u.old_code),
+                    attrs: vec![
+                        ("code", u.old_code.as_str().into()),
+                        ("name", u.old_name.as_str().into()),
+                        ("new_code", Attr::Str(joined(|l| l.new_code.as_str()))),
+                        ("new_name", Attr::Str(joined(|l| l.new_name.as_str()))),
+                        ("share", u.share.as_str().into()),
+                        ("position_precision", u.position_precision.map_or("", |p| p.as_str()).into()),
+                    ],
+                })
+            })
+            .collect()
     }
 }
 
@@ -361,7 +383,7 @@ impl TileSource {
             arc_bounds,
             zoom_arcs: (0..=DETAIL_ZOOM).map(|_| OnceLock::new()).collect(),
             labels: PointFeature::labels(&data.communes),
-            former_units: data.former_units.iter().map(PointFeature::former_unit).collect(),
+            former_units: PointFeature::former_units(&data.former_units),
         };
         TileSource {
             base: Arc::new(base),

@@ -90,6 +90,7 @@ fn parse_feature(path: &Path, index: usize, value: &Value) -> Result<Commune, Lo
         seat_address: text("seat_address"),
         legal_basis: text("legal_basis"),
         province_code: props.get("province_code").and_then(as_code),
+        province_name: text("province_name"),
         computed_area_km2: geo::GeodesicArea::geodesic_area_unsigned(&geometry) / 1e6,
         geometry,
     })

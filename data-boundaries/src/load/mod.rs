@@ -37,36 +37,36 @@ impl SourceFiles {
     }
 
     fn read_single_file(path: &Path) -> Result<SourceFiles, LoadError> {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
-        let bytes = if path.extension().is_some_and(|e| e == "gz") {
-            // gzip's trailer holds the decompressed size (mod 4 GiB): reserving it up front
-            // spares read_to_end's doubling, which would briefly hold 1.5x the text.
-            let size_hint = bytes
-                .len()
-                .checked_sub(4)
-                .map_or(0, |at| u32::from_le_bytes(bytes[at..].try_into().unwrap_or_default()) as usize);
-            let mut out = Vec::with_capacity(size_hint.min(1 << 30));
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut out).map_err(|e| {
-                LoadError::Structure { path: path.to_path_buf(), message: format!("not a readable gzip file: {e}") }
-            })?;
-            out
-        } else {
-            bytes
-        };
-        Ok(SourceFiles { communes: (path.to_path_buf(), decode_text(path, bytes)?), offices: None, former_units: None })
+        Ok(SourceFiles { communes: (path.to_path_buf(), read_maybe_gzipped(path)?), offices: None, former_units: None })
     }
 
-    /// Reads a dataset folder. `communes.geojson` is required; the two CSV files are optional
-    /// (the national dataset has neither), and their absence is reported by validation.
+    /// Reads a dataset folder. `communes.geojson` (or `communes.geojson.gz`, as the national
+    /// dataset has it) is required; the two CSV files are optional, and their absence is
+    /// reported by validation.
     pub fn read_dir(dir: &Path) -> Result<SourceFiles, LoadError> {
         if !dir.is_dir() {
             let reason = if dir.exists() { "it is not a folder" } else { "the folder does not exist" };
             return Err(LoadError::Missing { path: dir.to_path_buf(), reason: reason.into() });
         }
-        let communes_path = dir.join("communes.geojson");
-        if !communes_path.is_file() {
-            return Err(LoadError::Missing { path: dir.to_path_buf(), reason: "it holds no communes.geojson".into() });
-        }
+        let plain = dir.join("communes.geojson");
+        let gzipped = dir.join("communes.geojson.gz");
+        let communes_path = match (plain.is_file(), gzipped.is_file()) {
+            (true, false) => plain,
+            (false, true) => gzipped,
+            (true, true) => {
+                return Err(LoadError::Missing {
+                    path: dir.to_path_buf(),
+                    reason: "it holds both communes.geojson and communes.geojson.gz; which one is meant cannot be told"
+                        .into(),
+                })
+            }
+            (false, false) => {
+                return Err(LoadError::Missing {
+                    path: dir.to_path_buf(),
+                    reason: "it holds no communes.geojson (nor communes.geojson.gz)".into(),
+                })
+            }
+        };
         let optional = |name: &str| -> Result<Option<(PathBuf, String)>, LoadError> {
             let path = dir.join(name);
             if path.exists() {
@@ -76,7 +76,7 @@ impl SourceFiles {
             }
         };
         Ok(SourceFiles {
-            communes: (communes_path.clone(), read_text(&communes_path)?),
+            communes: (communes_path.clone(), read_maybe_gzipped(&communes_path)?),
             offices: optional("offices.csv")?,
             former_units: optional("former_units.csv")?,
         })
@@ -94,6 +94,25 @@ impl SourceFiles {
         let digest = hasher.finalize();
         digest[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
+}
+
+/// Reads a whole file as UTF-8 text, gunzipping it first when its name ends in `.gz`.
+fn read_maybe_gzipped(path: &Path) -> Result<String, LoadError> {
+    if !path.extension().is_some_and(|e| e == "gz") {
+        return read_text(path);
+    }
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    // gzip's trailer holds the decompressed size (mod 4 GiB): reserving it up front spares
+    // read_to_end's doubling, which would briefly hold 1.5x the text.
+    let size_hint = bytes
+        .len()
+        .checked_sub(4)
+        .map_or(0, |at| u32::from_le_bytes(bytes[at..].try_into().unwrap_or_default()) as usize);
+    let mut out = Vec::with_capacity(size_hint.min(1 << 30));
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut out).map_err(|e| {
+        LoadError::Structure { path: path.to_path_buf(), message: format!("not a readable gzip file: {e}") }
+    })?;
+    decode_text(path, out)
 }
 
 /// Reads a whole file as UTF-8 text, refusing empty files and invalid UTF-8 by name.

@@ -44,9 +44,10 @@ pub enum SearchHit<'a> {
         code: &'a str,
         name: &'a str,
         district: &'a str,
-        lon: f64,
-        lat: f64,
-        position_precision: data_boundaries::PositionPrecision,
+        /// Its approximate point; `null` where the source has none.
+        lon: Option<f64>,
+        lat: Option<f64>,
+        position_precision: Option<data_boundaries::PositionPrecision>,
         /// The unit it joined on 1 July 2025.
         new_unit: Option<CommuneRef<'a>>,
     },
@@ -130,8 +131,8 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
                         code: &u.old_code,
                         name: &u.old_name,
                         district: &u.old_district,
-                        lon: u.lon,
-                        lat: u.lat,
+                        lon: u.point.map(|[lon, _]| lon),
+                        lat: u.point.map(|[_, lat]| lat),
                         position_precision: u.position_precision,
                         new_unit: data.commune_by_code(&u.new_code).map(|n| CommuneRef::from(&data.communes[n])),
                     }

@@ -92,7 +92,9 @@ impl CollectionId {
         let points: Vec<(f64, f64)> = match self {
             CollectionId::Communes => return data.bounds(),
             CollectionId::Offices => data.offices.iter().map(|o| (o.lon, o.lat)).collect(),
-            CollectionId::FormerUnits => data.former_units.iter().map(|u| (u.lon, u.lat)).collect(),
+            CollectionId::FormerUnits => {
+                data.former_units.iter().filter_map(|u| u.point).map(|[lon, lat]| (lon, lat)).collect()
+            }
         };
         if points.is_empty() {
             return data.bounds();
