@@ -98,7 +98,7 @@ impl SourceFiles {
 
 /// Reads a whole file as UTF-8 text, gunzipping it first when its name ends in `.gz`.
 fn read_maybe_gzipped(path: &Path) -> Result<String, LoadError> {
-    if !path.extension().is_some_and(|e| e == "gz") {
+    if path.extension().is_none_or(|e| e != "gz") {
         return read_text(path);
     }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
