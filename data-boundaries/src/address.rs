@@ -8,6 +8,7 @@
 //! narrows them, every candidate is reported rather than one guessed. The street part is kept
 //! exactly as written.
 
+use crate::national_address::NationalIndex;
 use crate::search::strip_type;
 use crate::text::{fold, has_diacritics, tone_key};
 use crate::Dataset;
@@ -22,12 +23,12 @@ enum UnitKind {
 
 /// One word of the input, with its place in the original text.
 #[derive(Debug, Clone)]
-struct Token {
-    folded: String,
-    toned: String,
-    marked: bool,
-    segment: usize,
-    start: usize,
+pub(crate) struct Token {
+    pub(crate) folded: String,
+    pub(crate) toned: String,
+    pub(crate) marked: bool,
+    pub(crate) segment: usize,
+    pub(crate) start: usize,
 }
 
 /// A former unit as the parser matches it.
@@ -75,13 +76,16 @@ pub enum Status {
     Ambiguous,
     /// No former unit's name was found; there is neither `best` nor alternatives.
     NotRecognised,
+    /// The address is already written with the units in force since 1 July 2025:
+    /// [`Conversion::best`] holds the unit it names, unchanged (never converted into another).
+    Current,
 }
 
 /// One former unit the address may mean, and what the address becomes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    /// Index into `Dataset::former_units`.
-    pub former_unit: usize,
+    /// Index into `Dataset::former_units`: the lineage link read (none for a current address).
+    pub former_unit: Option<usize>,
     /// Index into `Dataset::communes`: the new unit the former one joined.
     pub new_commune: usize,
     /// The street part as written, then the new unit's full name, then "Thành phố Huế".
@@ -106,13 +110,18 @@ pub struct Conversion {
     pub confidence: f64,
     /// One sentence for people: what was recognised and what decided it, or why not.
     pub explanation: String,
+    /// True when the position given with the address decided between the new units (a
+    /// split unit, or same-named units).
+    pub decided_by_position: bool,
 }
 
 /// The former units' names and districts, prepared once per dataset for
-/// [`AddressIndex::convert`].
+/// [`AddressIndex::convert`]: a city's (one province, as Huế's dataset), or the country's when
+/// the lineage names the old provinces.
 pub struct AddressIndex {
     units: Vec<UnitName>,
     districts: Vec<District>,
+    country: Option<NationalIndex>,
 }
 
 const PROVINCE_PHRASES: [&[&str]; 8] = [
@@ -126,13 +135,13 @@ const PROVINCE_PHRASES: [&[&str]; 8] = [
     &["tinh"],
 ];
 
-fn words(text: &str) -> (Vec<String>, Vec<String>) {
+pub(crate) fn words(text: &str) -> (Vec<String>, Vec<String>) {
     let folded = fold(text).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
     let toned = tone_key(text).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
     (folded, toned)
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut segment = 0;
     let mut current = String::new();
@@ -193,7 +202,7 @@ fn district_type_at(tokens: &[Token], i: usize) -> Option<usize> {
 
 /// True when the words of `name` stand at `tokens[i..]`. Words written with diacritics must
 /// match tone for tone; words written without them match on letters alone.
-fn name_at(tokens: &[Token], i: usize, folded: &[String], toned: &[String]) -> bool {
+pub(crate) fn name_at(tokens: &[Token], i: usize, folded: &[String], toned: &[String]) -> bool {
     folded.iter().zip(toned).enumerate().all(|(k, (f, t))| {
         tokens.get(i + k).is_some_and(|token| if token.marked { &token.toned == t } else { &token.folded == f })
     })
@@ -203,6 +212,9 @@ impl AddressIndex {
     /// Prepares the names of `data`'s former units and of their old districts. An index is
     /// only good for the dataset it was built from (it holds indexes into it).
     pub fn new(data: &Dataset) -> AddressIndex {
+        if data.former_units.iter().any(|u| !u.old_province.is_empty()) {
+            return AddressIndex { units: Vec::new(), districts: Vec::new(), country: Some(NationalIndex::new(data)) };
+        }
         let mut districts: Vec<District> = Vec::new();
         let mut district_of = |name: &str| -> usize {
             if let Some(i) = districts.iter().position(|d| d.name == name) {
@@ -230,7 +242,7 @@ impl AddressIndex {
                 UnitName { former, kind, folded, toned, district: district_of(&u.old_district) }
             })
             .collect();
-        AddressIndex { units, districts }
+        AddressIndex { units, districts, country: None }
     }
 
     /// Former districts that a name found in the text may mean. Nam Đông joined Phú Lộc on
@@ -305,6 +317,16 @@ impl AddressIndex {
     /// assert_eq!(index.convert(&data, "Hà Nội").status, Status::NotRecognised);
     /// ```
     pub fn convert(&self, data: &Dataset, address: &str) -> Conversion {
+        self.convert_at(data, address, None)
+    }
+
+    /// [`AddressIndex::convert`], with the position (`[lon, lat]`) the address is at, where
+    /// known: nationally it decides between the new units that took parts of a split unit,
+    /// or between same-named units, by point-in-polygon, and the answer says so.
+    pub fn convert_at(&self, data: &Dataset, address: &str, position: Option<[f64; 2]>) -> Conversion {
+        if let Some(country) = &self.country {
+            return country.convert(data, address, position);
+        }
         let tokens = tokenize(address);
         let mut used = vec![false; tokens.len()];
         let province_given = mark_province(&tokens, &mut used);
@@ -317,6 +339,7 @@ impl AddressIndex {
                 alternatives: Vec::new(),
                 confidence: 0.0,
                 explanation: "no commune, ward or town from before 1 July 2025 was recognised in the address".into(),
+                decided_by_position: false,
             };
         };
         let start = districts.admin_start.map_or(found.at, |s| s.min(found.at));
@@ -452,7 +475,7 @@ impl AddressIndex {
                 Some(street) => format!("{street}, {new_name}, Thành phố Huế"),
                 None => format!("{new_name}, Thành phố Huế"),
             };
-            Some(Candidate { former_unit: self.units[u].former, new_commune, new_address })
+            Some(Candidate { former_unit: Some(self.units[u].former), new_commune, new_address })
         };
         let mut alternatives: Vec<Candidate> = candidates.iter().filter_map(|&u| to_candidate(u)).collect();
         let name = &data.former_units[self.units[candidates[0]].former].old_name;
@@ -474,16 +497,13 @@ impl AddressIndex {
                 alternatives: Vec::new(),
                 confidence,
                 explanation,
+                decided_by_position: false,
             }
         } else {
             let names: Vec<String> = alternatives
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{} ({})",
-                        data.former_units[c.former_unit].old_name, data.former_units[c.former_unit].old_district
-                    )
-                })
+                .filter_map(|c| c.former_unit.map(|f| &data.former_units[f]))
+                .map(|u| format!("{} ({})", u.old_name, u.old_district))
                 .collect();
             Conversion {
                 status: Status::Ambiguous,
@@ -495,6 +515,7 @@ impl AddressIndex {
                     "several units had this name: {}; add the unit type or the district",
                     names.join(", ")
                 ),
+                decided_by_position: false,
             }
         }
     }

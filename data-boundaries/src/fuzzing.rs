@@ -90,6 +90,7 @@ pub fn address(data: &Dataset, index: &AddressIndex, bytes: &[u8]) {
         }
         Status::Ambiguous => assert!(conversion.alternatives.len() >= 2),
         Status::NotRecognised => assert!(conversion.best.is_none()),
+        Status::Current => assert!(conversion.best.is_some_and(|b| b.former_unit.is_none())),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod geodesy;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod national_address;
 pub mod pip;
 pub mod polygon_validity;
 pub mod search;

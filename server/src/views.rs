@@ -92,6 +92,41 @@ impl<'a> OfficeView<'a> {
 pub struct FormerUnitRef<'a> {
     pub code: &'a str,
     pub name: &'a str,
+    /// The district it was in before the reform.
+    pub district: &'a str,
+    /// The province it was in before the reform; absent where the dataset does not say.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub province: &'a str,
+    /// `whole`: all of it went into this unit; `part`: it was split, and this unit took a
+    /// part of it.
+    pub share: data_boundaries::Share,
+    /// For a split unit, the other new units that took the rest of it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rest_went_to: Vec<CommuneRef<'a>>,
+}
+
+impl<'a> FormerUnitRef<'a> {
+    /// `link`, one of the lineage links of `commune`.
+    pub fn new(data: &'a Dataset, link: &'a FormerUnit, commune: usize) -> FormerUnitRef<'a> {
+        let rest_went_to = match link.share {
+            data_boundaries::Share::Whole => Vec::new(),
+            data_boundaries::Share::Part => data
+                .links_of_former_unit(&link.old_code)
+                .into_iter()
+                .filter_map(|i| data.commune_by_code(&data.former_units[i].new_code))
+                .filter(|&other| other != commune)
+                .map(|other| CommuneRef::from(&data.communes[other]))
+                .collect(),
+        };
+        FormerUnitRef {
+            code: &link.old_code,
+            name: &link.old_name,
+            district: &link.old_district,
+            province: &link.old_province,
+            share: link.share,
+            rest_went_to,
+        }
+    }
 }
 
 /// A unit from before 1 July 2025 and a new unit it went into, whole or in part.

@@ -102,10 +102,25 @@ pub struct LocationView<'a> {
     pub boundary_with: Vec<&'a str>,
     /// Other communes that also contain the point, where the data overlaps.
     pub also_in: Vec<&'a str>,
+    /// The province the unit is in (after 1 July 2025), where the dataset says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province: Option<ProvinceRef<'a>>,
     pub seat: Option<OfficeView<'a>>,
+    /// The former units the unit was formed from, each whole or in part.
     pub former_units: Vec<FormerUnitRef<'a>>,
+    /// Said when some of `former_units` were split: which of them the point was in cannot
+    /// be told, since no boundaries of the former units are published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lineage_note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_commune: Option<NearestCommune<'a>>,
+}
+
+/// A province after 1 July 2025.
+#[derive(Serialize, ToSchema)]
+pub struct ProvinceRef<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -129,26 +144,43 @@ pub fn location_view(data: &Dataset, lon: f64, lat: f64) -> LocationView<'_> {
             on_boundary: false,
             boundary_with: Vec::new(),
             also_in: Vec::new(),
+            province: None,
             seat: None,
             former_units: Vec::new(),
+            lineage_note: None,
             nearest_commune,
         };
     };
     let seat = data
         .seat(index)
         .map(|o| OfficeView::new(o, Some(data_boundaries::geodesy::distance_m(lon, lat, o.lon, o.lat))));
+    let commune = &data.communes[index];
+    let former_units: Vec<FormerUnitRef> =
+        data.former_units_of(index).map(|u| FormerUnitRef::new(data, u, index)).collect();
+    let split = former_units.iter().filter(|u| u.share == data_boundaries::Share::Part).count();
+    let lineage_note = (split > 0).then(|| {
+        format!(
+            "{split} of the {} former units were split between {} and other units (see rest_went_to): \
+             which former unit the point was in cannot be told, as no boundaries of the former units are published",
+            former_units.len(),
+            commune.full_name
+        )
+    });
     LocationView {
         lon,
         lat,
-        commune: Some(CommuneRef::from(&data.communes[index])),
+        commune: Some(CommuneRef::from(commune)),
         on_boundary: location.on_boundary,
         boundary_with: codes(&location.boundary_with),
         also_in: codes(&location.also_in),
+        province: commune
+            .province_code
+            .as_deref()
+            .zip(commune.province_name.as_deref())
+            .map(|(code, name)| ProvinceRef { code, name }),
         seat,
-        former_units: data
-            .former_units_of(index)
-            .map(|u| FormerUnitRef { code: &u.old_code, name: &u.old_name })
-            .collect(),
+        former_units,
+        lineage_note,
         nearest_commune: None,
     }
 }
