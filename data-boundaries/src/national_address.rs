@@ -802,6 +802,10 @@ impl NationalIndex {
     ) -> (Vec<usize>, usize) {
         let mut found = Vec::new();
         let mut length = 0;
+        // A number alone is a house number; "Phường 10" or "P.10" is a ward.
+        if kind.is_none() && tokens.get(i).is_some_and(|t| t.folded.bytes().all(|b| b.is_ascii_digit())) {
+            return (Vec::new(), 0);
+        }
         for &u in tokens.get(i).and_then(|t| self.unit_words.get(&t.folded)).into_iter().flatten() {
             let unit = &self.units[u];
             if kind.is_some_and(|k| k != unit.kind)
@@ -834,6 +838,9 @@ impl NationalIndex {
         province_named: bool,
     ) -> (Vec<usize>, usize) {
         if province_named && new_province.is_none() {
+            return (Vec::new(), 0);
+        }
+        if kind.is_none() && tokens.get(i).is_some_and(|t| t.folded.bytes().all(|b| b.is_ascii_digit())) {
             return (Vec::new(), 0);
         }
         let mut found = Vec::new();
