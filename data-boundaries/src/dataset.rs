@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::error::LoadError;
 use crate::index::{CommuneIndex, OfficeIndex};
 use crate::load::{self, SourceFiles};
-use crate::model::{Commune, FormerUnit, Office, OfficeKind};
+use crate::model::{Commune, FormerUnit, Office, OfficeKind, Province};
 use crate::pip::Position;
 use crate::validate::{self, QualityReport};
 
@@ -37,6 +37,9 @@ pub struct Dataset {
     office_by_id: HashMap<String, usize>,
     seat_of: Vec<Option<usize>>,
     lineage_of: Vec<Vec<usize>>,
+    provinces: Arc<Vec<Province>>,
+    /// A former unit's code → its lineage links, in file order.
+    links_by_old_code: Arc<HashMap<String, Vec<usize>>>,
 }
 
 /// The answer to "which commune is this point in?".
@@ -149,8 +152,16 @@ impl Dataset {
                 lineage_of[c].push(i);
             }
         }
+        let provinces = Arc::new(provinces_of(&communes));
+        let mut links_by_old_code: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, u) in former_units.iter().enumerate() {
+            links_by_old_code.entry(u.old_code.clone()).or_default().push(i);
+        }
+        let links_by_old_code = Arc::new(links_by_old_code);
         Ok(Dataset {
             office_index: OfficeIndex::new(&offices),
+            provinces,
+            links_by_old_code,
             communes: Arc::new(communes),
             offices,
             former_units,
@@ -182,6 +193,8 @@ impl Dataset {
             commune_index: self.commune_index.clone(),
             commune_by_code: self.commune_by_code.clone(),
             lineage_of: self.lineage_of.clone(),
+            provinces: self.provinces.clone(),
+            links_by_old_code: self.links_by_old_code.clone(),
         }
     }
 
@@ -356,13 +369,27 @@ impl Dataset {
     /// The first lineage link of the former unit whose pre-reform code is `code`; a split
     /// unit has more ([`Dataset::links_of_former_unit`]).
     pub fn former_unit_by_code(&self, code: &str) -> Option<usize> {
-        self.former_units.iter().position(|u| u.old_code == code)
+        self.links_by_old_code.get(code).and_then(|links| links.first().copied())
     }
 
     /// Every lineage link of the former unit `code`: one for a unit that went whole into a
     /// new unit, one per new unit for a split one. Empty for an unknown code.
     pub fn links_of_former_unit(&self, code: &str) -> Vec<usize> {
-        (0..self.former_units.len()).filter(|&i| self.former_units[i].old_code == code).collect()
+        self.links_by_old_code.get(code).cloned().unwrap_or_default()
+    }
+
+    /// The provinces (after 1 July 2025) the communes name, by code; empty for a dataset
+    /// whose communes name none (Huế's).
+    pub fn provinces(&self) -> &[Province] {
+        &self.provinces
+    }
+
+    /// The province named by `text`: its code ("01"), or its name with or without
+    /// diacritics ("Hà Nội", "ha noi").
+    pub fn province_named(&self, text: &str) -> Option<usize> {
+        let text = text.trim();
+        let folded = crate::text::fold(text);
+        self.provinces.iter().position(|p| p.code == text || crate::text::fold(&p.name) == folded)
     }
 
     /// The commune's administrative seat, if the data has one.
@@ -424,4 +451,33 @@ fn seats(commune_count: usize, commune_by_code: &HashMap<String, usize>, offices
         }
     }
     seat_of
+}
+
+/// The communes' provinces, by code, each with its units and their bounding box.
+fn provinces_of(communes: &[Commune]) -> Vec<Province> {
+    use geo::BoundingRect;
+    let mut provinces: Vec<Province> = Vec::new();
+    for (i, c) in communes.iter().enumerate() {
+        let (Some(code), Some(name)) = (&c.province_code, &c.province_name) else { continue };
+        let at = match provinces.iter().position(|p| &p.code == code) {
+            Some(at) => at,
+            None => {
+                provinces.push(Province {
+                    code: code.clone(),
+                    name: name.clone(),
+                    communes: Vec::new(),
+                    bbox: [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
+                });
+                provinces.len() - 1
+            }
+        };
+        let province = &mut provinces[at];
+        province.communes.push(i);
+        if let Some(r) = c.geometry.bounding_rect() {
+            let b = province.bbox;
+            province.bbox = [b[0].min(r.min().x), b[1].min(r.min().y), b[2].max(r.max().x), b[3].max(r.max().y)];
+        }
+    }
+    provinces.sort_by(|a, b| a.code.cmp(&b.code));
+    provinces
 }

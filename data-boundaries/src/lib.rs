@@ -30,5 +30,7 @@ pub mod validate;
 
 pub use dataset::{Dataset, LoadStep, Location};
 pub use error::LoadError;
-pub use model::{Commune, FormerUnit, Office, OfficeKind, PositionPrecision, Share, UnitType, POPULATION_CAVEAT};
+pub use model::{
+    Commune, FormerUnit, Office, OfficeKind, PositionPrecision, Province, Share, UnitType, POPULATION_CAVEAT,
+};
 pub use validate::{Finding, QualityReport, Severity};

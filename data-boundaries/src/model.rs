@@ -230,6 +230,19 @@ pub struct Office {
     pub version: u64,
 }
 
+/// A province after 1 July 2025, as the national dataset names its units' provinces.
+#[derive(Debug, Clone)]
+pub struct Province {
+    /// The 2-digit code: "01".
+    pub code: String,
+    /// The short name: "Hà Nội".
+    pub name: String,
+    /// Its units (indexes into `Dataset::communes`), in dataset order.
+    pub communes: Vec<usize>,
+    /// `[west, south, east, north]` of its units.
+    pub bbox: [f64; 4],
+}
+
 /// How much of a former unit went into one new unit.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

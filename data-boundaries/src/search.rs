@@ -135,7 +135,12 @@ impl SearchIndex {
                 order: (0, fold(&c.name)),
             });
         }
+        // A split unit has a link per new unit: it is one name, found once (its first link).
+        let mut seen = std::collections::HashSet::new();
         for (i, u) in data.former_units.iter().enumerate() {
+            if !seen.insert(u.old_code.as_str()) {
+                continue;
+            }
             entries.push(Entry {
                 target: Target::FormerUnit(i),
                 keys: vec![Key::new(&u.old_name), Key::new(strip_type(&u.old_name))],
@@ -178,6 +183,11 @@ impl SearchIndex {
 
     /// The best `limit` hits for `query`; empty for a query with no letters or digits.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        self.search_where(query, limit, &|_| true)
+    }
+
+    /// [`SearchIndex::search`] among the targets `keep` accepts (those of one province, say).
+    pub fn search_where(&self, query: &str, limit: usize, keep: &dyn Fn(Target) -> bool) -> Vec<Hit> {
         let folded = fold(query);
         if !folded.chars().any(char::is_alphanumeric) {
             return Vec::new();
@@ -190,6 +200,7 @@ impl SearchIndex {
         let mut hits: Vec<(MatchKind, &(u8, String), Target)> = self
             .entries
             .iter()
+            .filter(|e| keep(e.target))
             .filter_map(|e| {
                 let kind = e
                     .keys

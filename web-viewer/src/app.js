@@ -16,6 +16,7 @@
 //   language.js       the page's own words in its language
 //   offline-status.js the service worker, and the legend's note that the map is saved
 //   data-version.js   the map's layers reloaded when the service's data moves (a save anywhere)
+//   province-picker.js the province picker of a national dataset (hidden for a city's)
 //   test-hooks.js     what the browser tests read of the page
 // MapLibre (300 kB) is imported here, not only where the map is made, so the browser fetches it
 // together with app.js's parts rather than one round trip later.
@@ -35,6 +36,7 @@ import { createPlanningMode } from './planning-mode.js';
 import { translatePage } from './language.js';
 import { startOfflineStatus } from './offline-status.js';
 import { followDataVersion } from './data-version.js';
+import { startProvincePicker } from './province-picker.js';
 import { exposeMap, exposeOfflineReady } from './test-hooks.js';
 
 // What the link asked for; `lang` and `planning` change as the resident switches them.
@@ -112,7 +114,8 @@ const page = {
 };
 
 const offlineStatus = startOfflineStatus({ t, onReady: exposeOfflineReady });
-const languageListeners = [offlineStatus.show];
+const provincePicker = startProvincePicker({ map, goLive, t, hadView: view.hadView || Boolean(view.commune) });
+const languageListeners = [offlineStatus.show, provincePicker];
 
 function applyLanguage() {
   // The mode toggle is data-i18n too: it keeps its name, and aria-pressed says whether it is on.

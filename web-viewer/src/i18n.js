@@ -2,7 +2,7 @@
 export const STRINGS = {
   vi: {
     title: 'Xã, phường Thành phố Huế', searchLabel: 'Tìm xã, phường, đơn vị cũ hoặc trụ sở',
-    searchPlaceholder: 'Tìm xã, phường, tên cũ, trụ sở…', searchResults: 'Kết quả tìm kiếm', locateMe: 'Vị trí của tôi',
+    searchPlaceholder: 'Tìm xã, phường, tên cũ, trụ sở…', searchResults: 'Kết quả tìm kiếm', locateMe: 'Vị trí của tôi', provinceLabel: 'Tỉnh, thành phố', provinceAll: 'Cả nước',
     planning: 'Quy hoạch', residents: 'Cư dân', close: 'Đóng',
     phuong: 'Phường', xa: 'Xã', dac_khu: 'Đặc khu',
     formedFrom: 'Thành lập ngày 1/7/2025 từ:', seat: 'Trụ sở', distance: 'Khoảng cách',
@@ -89,7 +89,7 @@ export const STRINGS = {
   },
   en: {
     title: 'Communes and wards of Huế City', searchLabel: 'Search communes, wards, former units or offices',
-    searchPlaceholder: 'Search a commune, ward, former name, office…', searchResults: 'Search results', locateMe: 'My location',
+    searchPlaceholder: 'Search a commune, ward, former name, office…', searchResults: 'Search results', locateMe: 'My location', provinceLabel: 'Province', provinceAll: 'Whole country',
     planning: 'Planning', residents: 'Residents', close: 'Close',
     phuong: 'Ward (phường)', xa: 'Commune (xã)', dac_khu: 'Special zone',
     formedFrom: 'Formed on 1 July 2025 from:', seat: 'Office (seat)', distance: 'Distance',

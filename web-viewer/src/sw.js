@@ -16,7 +16,7 @@ const SHELL = [
   // The parts of app.js: every module the page loads is listed (test/shell.unit.test.js).
   '/viewer/state.js', '/viewer/answers.js', '/viewer/live-map.js', '/viewer/map-overlays.js', '/viewer/basemap-note.js', '/viewer/camera.js',
   '/viewer/panel.js', '/viewer/panel-html.js', '/viewer/places.js', '/viewer/search.js', '/viewer/planning-mode.js', '/viewer/language.js',
-  '/viewer/offline-status.js', '/viewer/data-version.js', '/viewer/test-hooks.js', '/viewer/coordinates.js',
+  '/viewer/offline-status.js', '/viewer/data-version.js', '/viewer/province-picker.js', '/viewer/test-hooks.js', '/viewer/coordinates.js',
   '/viewer/manifest.webmanifest', '/viewer/icon.svg', '/viewer/icon-192.png',
   '/vendor/maplibre-gl/maplibre-gl.mjs', '/vendor/maplibre-gl/maplibre-gl-worker.mjs', '/vendor/maplibre-gl/maplibre-gl-shared.mjs',
   '/vendor/maplibre-gl/maplibre-gl.css', '/style.json', '/tiles.json',

@@ -122,3 +122,67 @@ pub fn check_lon_lat(lon_name: &str, lat_name: &str, lon: f64, lat: f64) -> ApiR
     }
     Ok(())
 }
+
+/// The province a `province` parameter names: its code ("01") or its name ("Hà Nội", with or
+/// without diacritics). An unknown one is a 400 naming the codes there are; a dataset whose
+/// communes name no province (Huế's) says so.
+pub fn province(data: &data_boundaries::Dataset, name: &str, raw: &str) -> ApiResult<usize> {
+    if data.provinces().is_empty() {
+        return Err(Problem::invalid_param(name, "this dataset's units name no province"));
+    }
+    data.province_named(raw).ok_or_else(|| {
+        let codes: Vec<&str> = data.provinces().iter().map(|p| p.code.as_str()).collect();
+        Problem::invalid_param(name, format!("{raw:?} is no province; give a code ({}) or a name", codes.join(", ")))
+    })
+}
+
+/// A `province` parameter, read once, asked of communes, offices and former units: a unit is
+/// in the province it belongs to, an office in its commune's, a former unit in the province
+/// of the units it went into. Without the parameter everything is in.
+pub struct ProvinceFilter<'a> {
+    data: &'a data_boundaries::Dataset,
+    code: Option<&'a str>,
+}
+
+impl<'a> ProvinceFilter<'a> {
+    /// Reads `province` from `params` (a 400 for an unknown one).
+    pub fn parse(data: &'a data_boundaries::Dataset, params: &QueryParams) -> ApiResult<ProvinceFilter<'a>> {
+        let code = match params.single("province")? {
+            None => None,
+            Some(raw) => Some(data.provinces()[province(data, "province", raw)?].code.as_str()),
+        };
+        Ok(ProvinceFilter { data, code })
+    }
+
+    /// The province's code, when one was asked for.
+    pub fn code(&self) -> Option<&'a str> {
+        self.code
+    }
+
+    /// Whether commune `i` is in the province.
+    pub fn commune(&self, i: usize) -> bool {
+        self.code.is_none_or(|code| self.data.communes[i].province_code.as_deref() == Some(code))
+    }
+
+    /// Whether office `i`'s commune is in the province.
+    pub fn office(&self, i: usize) -> bool {
+        self.code.is_none()
+            || self.data.commune_by_code(&self.data.offices[i].commune_code).is_some_and(|c| self.commune(c))
+    }
+
+    /// Whether lineage link `i` went into a unit of the province.
+    pub fn former_unit(&self, i: usize) -> bool {
+        self.code.is_none()
+            || self.data.commune_by_code(&self.data.former_units[i].new_code).is_some_and(|c| self.commune(c))
+    }
+
+    /// Whether any link of the former unit that link `i` belongs to went into the province.
+    pub fn any_link_of(&self, i: usize) -> bool {
+        self.code.is_none()
+            || self
+                .data
+                .links_of_former_unit(&self.data.former_units[i].old_code)
+                .into_iter()
+                .any(|l| self.former_unit(l))
+    }
+}

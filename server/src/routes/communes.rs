@@ -7,9 +7,10 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::error_responses::NotFound;
+use crate::http::error_responses::{BadRequest, NotFound};
 use crate::http::media::GEOJSON;
 use crate::http::problem::{ApiResult, Problem};
+use crate::http::QueryParams;
 use crate::state::AppState;
 use crate::views::{commune_feature, round_km2, CommuneFeature, CommuneRef};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -39,16 +40,24 @@ pub struct CommuneList<'a> {
     pub communes: Vec<CommuneSummary<'a>>,
 }
 
-/// Every commune with its official and computed area, population, seat and lineage count.
+/// Every commune (or one province's) with its official and computed area, population, seat
+/// and lineage count.
 #[utoipa::path(get, path = "/api/v1/communes", tag = "communes",
-    responses((status = 200, description = "All communes, in dataset order", body = CommuneList)))]
-pub async fn list(State(state): State<AppState>) -> Response {
+    params(("province" = Option<String>, Query, description = "Only this province's units: its code (`79`) or name (`Hồ Chí Minh`)")),
+    responses(
+        (status = 200, description = "All communes, in dataset order", body = CommuneList),
+        BadRequest,
+    ))]
+pub async fn list(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
+    params.reject_unknown(&["province"])?;
     let snapshot = state.current();
     let data = &snapshot.data;
+    let province = crate::http::query::ProvinceFilter::parse(data, &params)?;
     let communes = data
         .communes
         .iter()
         .enumerate()
+        .filter(|(i, _)| province.commune(*i))
         .map(|(i, c)| CommuneSummary {
             commune: CommuneRef::from(c),
             area_km2: c.area_km2,
@@ -60,13 +69,13 @@ pub async fn list(State(state): State<AppState>) -> Response {
             former_unit_count: data.former_units_of(i).count(),
         })
         .collect::<Vec<_>>();
-    Json(CommuneList {
+    Ok(Json(CommuneList {
         count: communes.len(),
         dataset_version: &data.version,
         population_caveat: data_boundaries::POPULATION_CAVEAT,
         communes,
     })
-    .into_response()
+    .into_response())
 }
 
 /// One commune as a GeoJSON Feature with its geometry, seat and former units.

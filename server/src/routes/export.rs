@@ -15,6 +15,8 @@ use crate::formats::fgb::{Cell, Column, ColumnKind, Layer};
 use crate::http::error_responses::{BadRequest, RangeNotSatisfiable};
 use crate::http::media::{FLATGEOBUF, GEOJSON};
 use crate::http::problem::Problem;
+use crate::http::query::ProvinceFilter;
+use crate::http::{ApiResult, QueryParams};
 use crate::state::AppState;
 use crate::views::{commune_feature, office_feature, round_km2, CommuneFeature, OfficeFeature};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -41,41 +43,69 @@ fn attachment(filename: &str) -> String {
     format!("attachment; filename=\"{filename}\"")
 }
 
-/// Every commune as one GeoJSON FeatureCollection.
+/// Every commune (or one province's) as one GeoJSON FeatureCollection.
 #[utoipa::path(get, path = "/api/v1/export/communes.geojson", tag = "exports",
-    responses((status = 200, description = "The communes", body = CommuneCollection, content_type = "application/geo+json")))]
-pub async fn communes_geojson(State(state): State<AppState>) -> Response {
+    params(("province" = Option<String>, Query, description = "Only this province's units: its code or name")),
+    responses(
+        (status = 200, description = "The communes", body = CommuneCollection, content_type = "application/geo+json"),
+        BadRequest,
+    ))]
+pub async fn communes_geojson(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
+    params.reject_unknown(&["province"])?;
     let snapshot = state.current();
     let data = &snapshot.data;
-    let features = (0..data.communes.len()).map(|i| commune_feature(data, i)).collect();
+    let province = ProvinceFilter::parse(data, &params)?;
+    let features =
+        (0..data.communes.len()).filter(|&i| province.commune(i)).map(|i| commune_feature(data, i)).collect();
     let body = CommuneCollection { kind: "FeatureCollection", dataset_version: &data.version, features };
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, GEOJSON.to_string()),
-            (header::CONTENT_DISPOSITION, attachment("hue-communes.geojson")),
+            (header::CONTENT_DISPOSITION, attachment(&export_name("communes", province.code()))),
         ],
         Json(body),
     )
-        .into_response()
+        .into_response())
+}
+
+/// The file name of an export: `hue-communes.geojson`, or `hue-communes-79.geojson` for one
+/// province's.
+fn export_name(layer: &str, province: Option<&str>) -> String {
+    match province {
+        Some(code) => format!("hue-{layer}-{code}.geojson"),
+        None => format!("hue-{layer}.geojson"),
+    }
 }
 
 /// Offices as points; every feature keeps `position_precision`, so GIS users see which
 /// positions are only approximate.
 #[utoipa::path(get, path = "/api/v1/export/offices.geojson", tag = "exports",
-    responses((status = 200, description = "The offices", body = OfficeCollection, content_type = "application/geo+json")))]
-pub async fn offices_geojson(State(state): State<AppState>) -> Response {
+    params(("province" = Option<String>, Query, description = "Only the offices of this province's units: its code or name")),
+    responses(
+        (status = 200, description = "The offices", body = OfficeCollection, content_type = "application/geo+json"),
+        BadRequest,
+    ))]
+pub async fn offices_geojson(State(state): State<AppState>, params: QueryParams) -> ApiResult<Response> {
+    params.reject_unknown(&["province"])?;
     let snapshot = state.current();
     let data = &snapshot.data;
+    let province = ProvinceFilter::parse(data, &params)?;
     let body = OfficeCollection {
         kind: "FeatureCollection",
         dataset_version: &data.version,
-        features: data.offices.iter().map(office_feature).collect(),
+        features: (0..data.offices.len())
+            .filter(|&i| province.office(i))
+            .map(|i| office_feature(&data.offices[i]))
+            .collect(),
     };
-    (
-        [(header::CONTENT_TYPE, GEOJSON.to_string()), (header::CONTENT_DISPOSITION, attachment("hue-offices.geojson"))],
+    Ok((
+        [
+            (header::CONTENT_TYPE, GEOJSON.to_string()),
+            (header::CONTENT_DISPOSITION, attachment(&export_name("offices", province.code()))),
+        ],
         Json(body),
     )
-        .into_response()
+        .into_response())
 }
 
 /// The communes as a flat table: nested values (seat, lineage) become plain columns.

@@ -27,6 +27,7 @@ pub mod ogc;
 pub mod openapi;
 pub mod opening_hours;
 pub mod print;
+pub mod provinces;
 pub mod quality;
 pub mod reports;
 pub mod search;
@@ -47,6 +48,7 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(locate::router())
         .merge(nearest::router())
         .merge(communes::router())
+        .merge(provinces::router())
         .merge(offices::router())
         .merge(reports::router())
         .merge(whoami::router())

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::http::error_responses::BadRequest;
 use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::ProvinceFilter;
 use crate::http::query::QueryParams;
 use crate::state::AppState;
 use crate::views::{CommuneRef, OfficeView};
@@ -48,8 +49,15 @@ pub enum SearchHit<'a> {
         lon: Option<f64>,
         lat: Option<f64>,
         position_precision: Option<data_boundaries::PositionPrecision>,
-        /// The unit it joined on 1 July 2025.
+        /// Its province before the reform, where the dataset says.
+        #[serde(skip_serializing_if = "str::is_empty")]
+        province: &'a str,
+        /// `whole`, or `part` when it was split among `new_units`.
+        share: data_boundaries::Share,
+        /// The unit it joined on 1 July 2025 (the first, for a split unit).
         new_unit: Option<CommuneRef<'a>>,
+        /// Every unit that took it, or a part of it.
+        new_units: Vec<CommuneRef<'a>>,
     },
     Office {
         #[serde(rename = "match")]
@@ -86,6 +94,7 @@ pub struct SearchResults<'a> {
     params(
         ("q" = String, Query, description = "The text to look for (at most 200 characters)"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 50, description = "At most this many results (default 10)"),
+        ("province" = Option<String>, Query, description = "Only names in this province (after 1 July 2025): its code (`01`) or name (`Hà Nội`); a former unit is in the province of the units it went into"),
     ),
     responses(
         (status = 200, description = "Results, best first", body = SearchResults),
@@ -97,12 +106,26 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
         return Err(Problem::invalid_param("q", "must be at most 200 characters"));
     }
     let limit = params.integer_in("limit", 10, 1, 50)? as usize;
+    params.reject_unknown(&["q", "limit", "province"])?;
     let snapshot = state.current();
     let data = &snapshot.data;
     let landmarks = &state.settings.landmarks;
+    let province = ProvinceFilter::parse(data, &params)?;
+    let keep = |target: Target| match target {
+        Target::Commune(i) => province.commune(i),
+        Target::FormerUnit(i) => province.any_link_of(i),
+        Target::Office(i) => province.office(i),
+        Target::Named(i) => {
+            province.code().is_none()
+                || data
+                    .locate(landmarks.points[i].lon, landmarks.points[i].lat)
+                    .commune
+                    .is_some_and(|c| province.commune(c))
+        }
+    };
     // The dataset's own names first where a landmark matches as well (the sort is stable).
-    let mut hits = snapshot.search.search(&q, limit);
-    hits.extend(landmarks.index.search(&q, limit));
+    let mut hits = snapshot.search.search_where(&q, limit, &keep);
+    hits.extend(landmarks.index.search_where(&q, limit, &keep));
     hits.sort_by_key(|hit| hit.kind);
     hits.truncate(limit);
     let results = hits
@@ -134,7 +157,15 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
                         lon: u.point.map(|[lon, _]| lon),
                         lat: u.point.map(|[_, lat]| lat),
                         position_precision: u.position_precision,
+                        province: &u.old_province,
+                        share: u.share,
                         new_unit: data.commune_by_code(&u.new_code).map(|n| CommuneRef::from(&data.communes[n])),
+                        new_units: data
+                            .links_of_former_unit(&u.old_code)
+                            .into_iter()
+                            .filter_map(|l| data.commune_by_code(&data.former_units[l].new_code))
+                            .map(|n| CommuneRef::from(&data.communes[n]))
+                            .collect(),
                     }
                 }
                 Target::Office(i) => SearchHit::Office { matched, office: OfficeView::new(&data.offices[i], None) },

@@ -15,6 +15,7 @@ use crate::http::bbox::{parse_bbox, Crs};
 use crate::http::error_responses::{BadRequest, NotFound};
 use crate::http::media::GEOJSON;
 use crate::http::problem::{ApiResult, Problem};
+use crate::http::query::ProvinceFilter;
 use crate::http::query::QueryParams;
 use crate::http::BaseUrl;
 use crate::state::AppState;
@@ -25,7 +26,7 @@ pub const MAX_LIMIT: u64 = 1_000;
 /// The largest `limit` or `offset` accepted at all: the OpenAPI int32 range.
 const MAX_COUNT: u32 = i32::MAX as u32;
 
-const ITEMS_PARAMS: [&str; 6] = ["limit", "offset", "bbox", "bbox-crs", "crs", "datetime"];
+const ITEMS_PARAMS: [&str; 7] = ["limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "province"];
 
 /// The parameters of an items request, checked.
 #[derive(Debug)]
@@ -38,6 +39,8 @@ pub struct ItemsQuery {
     /// Kept only to repeat it in paging links: our features have no time, so every feature
     /// matches any valid datetime.
     pub datetime: Option<String>,
+    /// The `province` asked for, as written (for paging links).
+    pub province: Option<String>,
     raw_bbox: Option<String>,
     raw_bbox_crs: Option<String>,
 }
@@ -77,7 +80,8 @@ impl ItemsQuery {
         }
         let datetime =
             params.single("datetime")?.map(|raw| check_datetime(raw).map(|()| raw.to_string())).transpose()?;
-        Ok(ItemsQuery { limit, offset, bbox, crs, datetime, raw_bbox, raw_bbox_crs })
+        let province = params.single("province")?.map(str::to_string);
+        Ok(ItemsQuery { limit, offset, bbox, crs, datetime, raw_bbox, raw_bbox_crs, province })
     }
 
     /// The query string of this request at another offset, for paging links.
@@ -94,6 +98,9 @@ impl ItemsQuery {
         }
         if let Some(datetime) = &self.datetime {
             pairs.push(("datetime", datetime.clone()));
+        }
+        if let Some(province) = &self.province {
+            pairs.push(("province", province.clone()));
         }
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
@@ -196,6 +203,7 @@ fn geojson_response(body: impl Serialize, crs: Crs) -> Response {
         ("bbox-crs" = Option<super::CrsUri>, Query, description = "The CRS of bbox: CRS84 (default) or EPSG:4326 URI"),
         ("crs" = Option<super::CrsUri>, Query, description = "The CRS of the response: CRS84 (default) or EPSG:4326 URI"),
         ("datetime" = Option<String>, Query, style = Form, explode = false, description = "An RFC 3339 instant or interval; our features have no time, so all match"),
+        ("province" = Option<String>, Query, description = "Only features in this province (after 1 July 2025): its code or name; an office is in its commune's, a former unit in the province of the unit it went into"),
         ("f" = Option<super::JsonFormat>, Query, description = "json or geojson"),
     ),
     responses(
@@ -212,8 +220,9 @@ pub async fn items(
     let request = ItemsQuery::parse(&params)?;
     let snapshot = state.current();
     let data = &snapshot.data;
+    let province = ProvinceFilter::parse(data, &params)?;
     // The dataset's R-trees answer the bbox (west > east crosses the antimeridian).
-    let matched: Vec<usize> = match request.bbox {
+    let mut matched: Vec<usize> = match request.bbox {
         None => (0..id.count(data)).collect(),
         Some([west, south, east, north]) => match id {
             CollectionId::Communes => data.communes_in_bbox(west, south, east, north),
@@ -221,6 +230,11 @@ pub async fn items(
             CollectionId::FormerUnits => data.former_units_in_bbox(west, south, east, north),
         },
     };
+    matched.retain(|&i| match id {
+        CollectionId::Communes => province.commune(i),
+        CollectionId::Offices => province.office(i),
+        CollectionId::FormerUnits => province.former_unit(i),
+    });
     let page = matched.iter().skip(request.offset).take(request.limit);
     let features: Vec<Value> = page
         .map(|&i| {

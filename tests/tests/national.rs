@@ -1,0 +1,139 @@
+//! All of Vietnam from one service: the real binary on the national dataset folder (3,321
+//! units, their seats, 10,587 lineage links with split units), asked what a resident, an app
+//! and a planner would ask: locate anywhere, convert old addresses (split units with and
+//! without a position), search within a province, the provinces, and the province filters of
+//! the lists, OGC collections and exports.
+
+use std::sync::OnceLock;
+
+use e2e::Server;
+use serde_json::{json, Value};
+
+/// One server on the national folder for the suite (no registry: the dataset's seats).
+fn national() -> &'static Server {
+    static NATIONAL: OnceLock<Server> = OnceLock::new();
+    NATIONAL.get_or_init(|| {
+        let dir = testkit::shared_dir().join("data/vietnam-2025");
+        Server::start_with(&["--data", dir.to_str().unwrap(), "--store", "none", "--pyramid-maxzoom", "0"], &[])
+    })
+}
+
+fn get(path: &str) -> Value {
+    let reply = national().get(path);
+    assert_eq!(reply.status, 200, "{path}: {}", reply.text);
+    reply.json
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn locate_answers_the_unit_its_province_its_seat_and_the_split_units_it_took_part_of() {
+    // Hà Nội, by Văn Miếu.
+    let here = get("/api/v1/locate?lon=105.8342&lat=21.0278");
+    assert_eq!(here["commune"]["full_name"], "Phường Ô Chợ Dừa");
+    assert_eq!(here["province"], json!({"code": "01", "name": "Hà Nội"}));
+    let seat = &here["seat"];
+    assert_eq!(seat["id"], "seat-00190");
+    assert_eq!(seat["position_precision"], "commune_label_point");
+    assert!(seat["distance_m"].as_f64().unwrap() > 0.0);
+    let formers = here["former_units"].as_array().unwrap();
+    let split = formers.iter().find(|u| u["share"] == "part").expect("a split former unit");
+    assert!(!split["rest_went_to"].as_array().unwrap().is_empty(), "{split}");
+    assert_eq!(split["province"], "Thành phố Hà Nội");
+    assert!(here["lineage_note"].as_str().unwrap().contains("cannot be told"), "{here}");
+    // Hồ Chí Minh City and Huế answer from the same service.
+    assert_eq!(get("/api/v1/locate?lon=106.7009&lat=10.7769")["province"]["code"], "79");
+    assert_eq!(get("/api/v1/locate?lon=107.5794&lat=16.4668")["commune"]["code"], "19753");
+}
+
+#[test]
+fn a_split_commune_is_ambiguous_until_a_position_decides() {
+    let address = encode("Phường Điện Biên, Quận Ba Đình, Hà Nội");
+    let open = get(&format!("/api/v1/convert-address?address={address}"));
+    assert_eq!(open["status"], "ambiguous");
+    assert_eq!(open["alternatives"].as_array().unwrap().len(), 4, "{open}");
+    assert!(open["alternatives"].as_array().unwrap().iter().all(|a| a["old_unit"]["share"] == "part"));
+    let decided = get(&format!("/api/v1/convert-address?address={address}&lon=105.8342&lat=21.0278"));
+    assert_eq!(decided["status"], "matched");
+    assert_eq!(decided["new_unit"]["full_name"], "Phường Ô Chợ Dừa");
+    assert_eq!(decided["decided_by_position"], true);
+    assert_eq!(decided["new_address"], "Phường Ô Chợ Dừa, Hà Nội");
+
+    // A batch: a position per item, where known.
+    let batch = national().post_json(
+        "/api/v1/convert-address",
+        &json!({"items": [
+            {"address": "Phường Điện Biên, Quận Ba Đình, Hà Nội", "lon": 105.8342, "lat": 21.0278},
+            {"address": "Số 12, P.12, Q.10, TP.HCM"},
+            {"address": "Phường Hồng Hà, Hà Nội"},
+            {"address": "Xã Tản Lĩnh, Huyện Ba Vì, Tỉnh Bắc Ninh"}
+        ]}),
+    );
+    assert_eq!(batch.status, 200, "{}", batch.text);
+    let statuses: Vec<&str> =
+        batch.json["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["matched", "matched", "current", "not_recognised"]);
+    assert_eq!(batch.json["results"][1]["new_address"], "Số 12, Phường Hoà Hưng, Hồ Chí Minh");
+
+    // Half a position, or both kinds of batch at once, is a clear 400.
+    let half = national().get(&format!("/api/v1/convert-address?address={address}&lon=105.8"));
+    assert!(half.expect_problem(400).contains("lat"), "{}", half.text);
+    let both =
+        national().post_json("/api/v1/convert-address", &json!({"addresses": ["x"], "items": [{"address": "y"}]}));
+    both.expect_problem(400);
+    let lone = national().post_json("/api/v1/convert-address", &json!({"items": [{"address": "y", "lon": 105.8}]}));
+    assert!(lone.expect_problem(400).contains("items[0]"), "{}", lone.text);
+}
+
+#[test]
+fn the_provinces_are_listed_and_filter_lists_search_collections_and_exports() {
+    let provinces = get("/api/v1/provinces");
+    assert_eq!(provinces["count"], 34);
+    let hcm = provinces["provinces"].as_array().unwrap().iter().find(|p| p["code"] == "79").unwrap();
+    assert_eq!((hcm["name"].as_str(), hcm["unit_count"].as_u64()), (Some("Hồ Chí Minh"), Some(168)));
+    assert_eq!(hcm["units"].as_array().unwrap().len(), 168);
+
+    // By code or by name, with or without diacritics.
+    for province in ["79", "Hồ%20Chí%20Minh", "ho%20chi%20minh"] {
+        assert_eq!(get(&format!("/api/v1/communes?province={province}"))["count"], 168, "{province}");
+    }
+    let unknown = national().get("/api/v1/communes?province=Atlantis");
+    assert!(unknown.expect_problem(400).contains("Atlantis"));
+
+    // Search within a province answers its units, former units and seats only.
+    let found = get(&format!("/api/v1/search?q={}&province=79&limit=50", encode("Phú Mỹ")));
+    let results = found["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let province_of = |code: &str| get(&format!("/api/v1/communes/{code}"))["properties"]["province_code"].clone();
+        match r["kind"].as_str().unwrap() {
+            "commune" => assert_eq!(province_of(r["code"].as_str().unwrap()), "79", "{r}"),
+            "former_unit" => assert!(
+                r["new_units"].as_array().unwrap().iter().any(|u| province_of(u["code"].as_str().unwrap()) == "79"),
+                "{r}"
+            ),
+            "office" => assert_eq!(province_of(r["office"]["commune_code"].as_str().unwrap()), "79", "{r}"),
+            other => panic!("{other}: {r}"),
+        }
+    }
+    let everywhere = get(&format!("/api/v1/search?q={}&limit=50", encode("Phú Mỹ")));
+    assert!(everywhere["results"].as_array().unwrap().len() > results.len());
+
+    // OGC collections and the exports take the same filter.
+    let items = get("/collections/communes/items?province=79&limit=1000");
+    assert_eq!(items["numberMatched"], 168);
+    let next = get("/collections/offices/items?province=79&limit=100");
+    assert_eq!(next["numberMatched"], 168);
+    let link = next["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").unwrap();
+    assert!(link["href"].as_str().unwrap().contains("province=79"), "{link}");
+    let export = national().get("/api/v1/export/offices.geojson?province=79");
+    assert_eq!(export.json["features"].as_array().unwrap().len(), 168);
+    assert!(export.headers["content-disposition"].to_str().unwrap().contains("offices-79"));
+}

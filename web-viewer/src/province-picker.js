@@ -1,0 +1,41 @@
+// The province picker, for a dataset of many provinces (all of Vietnam): choosing one fits
+// the map to it, and a page opened without a view fits the whole dataset. Hidden for a
+// dataset whose units name no province (Huế's), where nothing changes.
+import { $, api, escape } from './api.js';
+
+/** `hadView`: the link carried a camera view, which the page keeps. Returns `render()`, to
+ * speak the page's language again. */
+export function startProvincePicker({ map, goLive, t, hadView }) {
+  const select = $('province');
+  let provinces = [];
+  const render = () => {
+    if (!provinces.length) return;
+    const chosen = select.value;
+    select.innerHTML = `<option value="">${escape(t('provinceAll'))}</option>${provinces
+      .map((p) => `<option value="${escape(p.code)}">${escape(p.name)}</option>`).join('')}`;
+    select.value = chosen;
+  };
+  const fit = ([west, south, east, north]) => {
+    goLive();
+    map.fitBounds([[west, south], [east, north]], { padding: 24, duration: 0 });
+  };
+  const all = () => provinces.reduce(
+    (b, p) => [Math.min(b[0], p.bbox[0]), Math.min(b[1], p.bbox[1]), Math.max(b[2], p.bbox[2]), Math.max(b[3], p.bbox[3])],
+    [Infinity, Infinity, -Infinity, -Infinity],
+  );
+  api('/api/v1/provinces').then((answer) => {
+    provinces = answer.provinces ?? [];
+    if (provinces.length < 2) return;
+    render();
+    select.hidden = false;
+    $('province-label').hidden = false;
+    select.addEventListener('change', () => {
+      const province = provinces.find((p) => p.code === select.value);
+      fit(province ? province.bbox : all());
+    });
+    if (!hadView) fit(all());
+  }).catch(() => {
+    // Offline or an older server: no picker, the map as it was.
+  });
+  return render;
+}
