@@ -71,7 +71,7 @@ pub struct OfficeDraft {
     pub kind: Option<String>,
     /// Required.
     pub name: Option<String>,
-    /// Required.
+    /// The postal address; empty (or absent) where none is published.
     pub address: Option<String>,
     /// Required, −180…180.
     pub lon: Option<f64>,
@@ -416,7 +416,12 @@ pub fn validate(draft: &OfficeDraft, communes: &dyn Communes) -> Result<ValidOff
         None => None,
     };
     let name = required("name", &draft.name, e).filter(|n| single_line("name", n, MAX_NAME, e));
-    let address = required("address", &draft.address, e).filter(|a| single_line("address", a, MAX_ADDRESS, e));
+    // Empty where none is published (533 national seats): carried as it is, never made up.
+    let address = optional(&draft.address);
+    if let Some(a) = &address {
+        single_line("address", a, MAX_ADDRESS, e);
+    }
+    let address = address.unwrap_or_default();
     let lon = coordinate("lon", draft.lon, 180.0, e);
     let lat = coordinate("lat", draft.lat, 90.0, e);
     let precision = match required("position_precision", &draft.position_precision, e) {
@@ -478,8 +483,8 @@ pub fn validate(draft: &OfficeDraft, communes: &dyn Communes) -> Result<ValidOff
         single_line("source", s, MAX_SOURCE, e);
     }
 
-    match (kind, name, address, lon, lat, precision, commune) {
-        (Some(kind), Some(name), Some(address), Some(lon), Some(lat), Some(position_precision), Some(commune))
+    match (kind, name, lon, lat, precision, commune) {
+        (Some(kind), Some(name), Some(lon), Some(lat), Some(position_precision), Some(commune))
             if errors.is_empty() =>
         {
             let (commune_code, outside_commune_reason) = commune;
@@ -725,12 +730,18 @@ mod tests {
     }
 
     #[test]
+    fn an_office_whose_address_is_not_published_is_valid_with_none() {
+        let unpublished = OfficeDraft { address: None, ..draft() };
+        assert_eq!(validate(&unpublished, &inside("19789")).unwrap().address, "");
+    }
+
+    #[test]
     fn every_bad_field_is_listed() {
         let bad = OfficeDraft {
             id: Some("bad id!".into()),
             kind: Some("castle".into()),
             name: Some("  ".into()),
-            address: None,
+            address: Some("two\nlines".into()),
             lon: Some(f64::NAN),
             lat: Some(91.0),
             position_precision: Some("guessed".into()),

@@ -33,6 +33,18 @@ pub const TOLERANCE_TILE_UNITS: f64 = 4.0;
 /// zoom, so at low zoom communes merge visually into their province.
 pub const VISIBLE_SPAN_TILE_UNITS: f64 = 64.0;
 
+/// The first zoom of the `former_units` layer, as the style draws it.
+pub const FORMER_UNITS_MIN_ZOOM: u8 = 11;
+
+/// The `offices` features: each from the zoom its commune is visible (an office of an unknown
+/// commune from zoom 0), so the low-zoom tiles of a country are not a cloud of seats.
+fn offices_features(base: &Base, offices: &[Office]) -> Vec<PointFeature> {
+    offices
+        .iter()
+        .map(|o| PointFeature::office(o, base.unit_min_zoom.get(&o.commune_code).copied().unwrap_or(0)))
+        .collect()
+}
+
 /// The first zoom at which something `span` wide on the unit square is
 /// [`VISIBLE_SPAN_TILE_UNITS`] wide.
 fn visible_from(span: f64) -> u8 {
@@ -164,11 +176,12 @@ impl PointFeature {
             .collect()
     }
 
-    /// An `offices` feature; `position_is_exact` lets a style draw approximate ones hollow.
-    fn office(o: &Office) -> PointFeature {
+    /// An `offices` feature, from `min_zoom`; `position_is_exact` lets a style draw
+    /// approximate ones hollow.
+    fn office(o: &Office, min_zoom: u8) -> PointFeature {
         PointFeature {
             at: to_unit(o.lon, o.lat),
-            min_zoom: 0,
+            min_zoom,
             id: None,
             attrs: vec![
                 ("id", o.id.as_str().into()),
@@ -204,7 +217,9 @@ impl PointFeature {
                     |field: fn(&FormerUnit) -> &str| all.iter().map(|l| field(l)).collect::<Vec<_>>().join("; ");
                 Some(PointFeature {
                     at: to_unit(lon, lat),
-                    min_zoom: 0,
+                    // Drawn from the style's zoom on: in lower tiles they were bytes nobody sees
+                    // (ten thousand of them nationally).
+                    min_zoom: FORMER_UNITS_MIN_ZOOM,
                     id: code_id(&u.old_code),
                     attrs: vec![
                         ("code", u.old_code.as_str().into()),
@@ -244,6 +259,9 @@ struct Base {
     zoom_arcs: Vec<OnceLock<Vec<Vec<Point>>>>,
     labels: Vec<PointFeature>,
     former_units: Vec<PointFeature>,
+    /// A commune's code → the first zoom at which it is visible (see [`visible_from`]): its
+    /// offices are drawn from there, as its label is.
+    unit_min_zoom: HashMap<String, u8>,
     /// `arc_min_zoom[arc]`: the first zoom whose `boundaries` layer holds the arc: 0 for
     /// province borders and the outer edge, else where a commune beside it is visible.
     arc_min_zoom: Vec<u8>,
@@ -376,7 +394,14 @@ impl TileSource {
                 _ => 0,
             })
             .collect();
+        let unit_min_zoom = data
+            .communes
+            .iter()
+            .zip(&communes)
+            .map(|(c, attrs)| (c.code.clone(), visible_from(attrs.span())))
+            .collect();
         let base = Base {
+            unit_min_zoom,
             topology,
             communes,
             arc_min_zoom,
@@ -385,12 +410,8 @@ impl TileSource {
             labels: PointFeature::labels(&data.communes),
             former_units: PointFeature::former_units(&data.former_units),
         };
-        TileSource {
-            base: Arc::new(base),
-            offices: data.offices.iter().map(PointFeature::office).collect(),
-            office_marks: office_marks(&data.offices),
-            bounds,
-        }
+        let offices = offices_features(&base, &data.offices);
+        TileSource { base: Arc::new(base), offices, office_marks: office_marks(&data.offices), bounds }
     }
 
     /// The same source with another set of offices; the commune geometry and its simplified
@@ -398,7 +419,7 @@ impl TileSource {
     pub fn with_offices(&self, offices: &[Office]) -> TileSource {
         TileSource {
             base: self.base.clone(),
-            offices: offices.iter().map(PointFeature::office).collect(),
+            offices: offices_features(&self.base, offices),
             office_marks: office_marks(offices),
             bounds: self.bounds,
         }

@@ -201,7 +201,7 @@ fn communes_style(urls: &StyleUrls, basemap: Basemap) -> Value {
                 "paint": { "line-color": palette::CITY_BORDER, "line-width": palette::expression(palette::CITY_BORDER_WIDTH) }
             },
             {
-                "id": "former-units", "type": "circle", "source": "hue", "source-layer": "former_units", "minzoom": 11,
+                "id": "former-units", "type": "circle", "source": "hue", "source-layer": "former_units", "minzoom": crate::source::FORMER_UNITS_MIN_ZOOM,
                 "paint": { "circle-radius": 3, "circle-color": palette::FORMER_UNIT, "circle-stroke-color": palette::HALO, "circle-stroke-width": 1 }
             },
             {

@@ -15,10 +15,10 @@ const data = path.join(repo, '../shared/data/hue');
 
 /** A running server (with `extraArgs`, e.g. a basemap): its base URL, a way to issue tokens
  * for its registry, and `stop()`. */
-export async function startServer(extraArgs = []) {
+export async function startServer(extraArgs = [], { dataDir = data } = {}) {
   const folder = mkdtempSync(path.join(tmpdir(), 'hue-map-viewer-'));
   const store = `sqlite:${path.join(folder, 'registry.db')}`;
-  const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--store', store, ...extraArgs], {
+  const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, '--store', store, ...extraArgs], {
     env: { ...process.env, RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
