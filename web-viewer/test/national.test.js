@@ -27,7 +27,7 @@ const bounds = (page) => page.evaluate(() => window.hueMap.getBounds().toArray()
 for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
   test(`the page opens on the whole country and the province picker fits Hồ Chí Minh (${viewport.width}×${viewport.height})`, async () => {
     const { page, errors, context } = await openMap(browser, `${server.base}/`, viewport);
-    await page.waitForSelector('#province:not([hidden]) option[value="79"]');
+    await page.waitForSelector('#province:not([hidden]) option[value="79"]', { state: 'attached' });
     await page.waitForFunction(() => window.hueMap.getBounds().getNorth() > 22 && window.hueMap.getBounds().getSouth() < 9);
     await mapSettled(page);
     const [west, south, east, north] = await bounds(page);
