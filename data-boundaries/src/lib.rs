@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod address;
+mod address_words;
 pub mod dataset;
 pub mod error;
 #[cfg(feature = "fuzzing")]

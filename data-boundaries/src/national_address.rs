@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use crate::address::{name_at, tokenize, Candidate, Conversion, Status, Token};
+use crate::address_words::{name_at, tokenize, Candidate, Conversion, Status, Token};
 use crate::model::Share;
 use crate::text::fold;
 use crate::Dataset;

@@ -96,6 +96,8 @@ fn a_split_commune_is_ambiguous_until_a_position_decides() {
 fn the_provinces_are_listed_and_filter_lists_search_collections_and_exports() {
     let provinces = get("/api/v1/provinces");
     assert_eq!(provinces["count"], 34);
+    let tilejson = get("/tiles.json");
+    assert!(tilejson["description"].as_str().unwrap().contains("3321 communes"), "{tilejson}");
     let hcm = provinces["provinces"].as_array().unwrap().iter().find(|p| p["code"] == "79").unwrap();
     assert_eq!((hcm["name"].as_str(), hcm["unit_count"].as_u64()), (Some("Hồ Chí Minh"), Some(168)));
     assert_eq!(hcm["units"].as_array().unwrap().len(), 168);
@@ -136,4 +138,48 @@ fn the_provinces_are_listed_and_filter_lists_search_collections_and_exports() {
     let export = national().get("/api/v1/export/offices.geojson?province=79");
     assert_eq!(export.json["features"].as_array().unwrap().len(), 168);
     assert!(export.headers["content-disposition"].to_str().unwrap().contains("offices-79"));
+}
+
+#[test]
+fn a_lineage_without_points_serves_every_feature_that_used_them() {
+    // Huế's dataset with the former units' points dropped, as a deployer may choose (their
+    // source's licence is unclear): the columns lon, lat and position_precision removed.
+    let hue = testkit::reference_data_dir();
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["communes.geojson", "offices.csv"] {
+        std::fs::copy(hue.join(file), dir.path().join(file)).unwrap();
+    }
+    let mut reader = csv::Reader::from_path(hue.join("former_units.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let keep: Vec<usize> =
+        (0..headers.len()).filter(|&i| !["lon", "lat", "position_precision"].contains(&&headers[i])).collect();
+    let mut writer = csv::Writer::from_path(dir.path().join("former_units.csv")).unwrap();
+    writer.write_record(keep.iter().map(|&i| &headers[i])).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        writer.write_record(keep.iter().map(|&i| &record[i])).unwrap();
+    }
+    writer.flush().unwrap();
+
+    let server = Server::start_with(&["--data", dir.path().to_str().unwrap(), "--store", "none"], &[]);
+    let ok = |path: &str| {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text);
+        reply.json
+    };
+    let unit = ok("/api/v1/former-units/19750");
+    assert_eq!((unit["lon"].clone(), unit["name"].clone()), (Value::Null, json!("Phường Tây Lộc")), "{unit}");
+    let items = ok("/collections/former_units/items?limit=5");
+    assert!(items["features"].as_array().unwrap().iter().all(|f| f["geometry"].is_null()), "{items}");
+    assert_eq!(ok("/collections/former_units/items?bbox=107.5,16.4,107.7,16.6")["numberMatched"], 0);
+    let found = ok("/api/v1/search?q=tay%20loc");
+    assert_eq!(found["results"][0]["kind"], "former_unit");
+    assert!(found["results"][0]["lon"].is_null());
+    let here = ok("/api/v1/locate?lon=107.5794&lat=16.4668");
+    assert!(!here["former_units"].as_array().unwrap().is_empty());
+    let converted = ok(&format!("/api/v1/convert-address?address={}", encode("12 Lê Lợi, P. Vĩnh Ninh, Huế")));
+    assert_eq!(converted["status"], "matched");
+    assert_eq!(server.get("/tiles/12/3272/1858.mvt").status, 200, "Huế's middle at z12");
+    assert_eq!(server.get("/api/v1/offline-pack").status, 200);
+    assert_eq!(server.get("/api/v1/map.svg?bbox=107.5,16.4,107.7,16.6&width=400&height=300").status, 200);
 }

@@ -70,10 +70,23 @@ pub fn tilejson(store: &TileStore, tiles_url: Option<&str>, version: &str) -> Ti
     let [west, north] = to_lon_lat(x0, y0);
     let [east, south] = to_lon_lat(x1, y1);
     let round6 = |v: f64| (v * 1e6).round() / 1e6;
+    // A dataset of many provinces is the country's; one that names none is a city's (Huế's).
+    let (units, provinces) = store.source().extent;
+    let (name, description) = if provinces > 1 {
+        (
+            "Vietnam's communes and wards (from 1 July 2025)".to_string(),
+            format!("The {units} communes, wards and special zones of Vietnam's {provinces} provinces after the 2025 reform, their borders, labels, offices and former units."),
+        )
+    } else {
+        (
+            "Huế communes and wards (from 1 July 2025)".to_string(),
+            format!("The {units} communes and wards of Thành phố Huế after the 2025 reform, their borders, labels, offices and former units."),
+        )
+    };
     TileJson {
         tilejson: "3.0.0",
-        name: "Huế communes and wards (from 1 July 2025)".into(),
-        description: Some("The 40 communes and wards of Thành phố Huế after the 2025 reform, their borders, labels, offices and former units.".into()),
+        name,
+        description: Some(description),
         version: Some("1.0.0".into()),
         attribution: ATTRIBUTION.into(),
         scheme: "xyz",

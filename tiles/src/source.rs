@@ -245,6 +245,9 @@ pub struct TileSource {
     office_marks: HashMap<String, (Point, String)>,
     /// Unit-square bounds of all data, `[x0, y0, x1, y1]` with y0 the northern edge.
     pub bounds: [f64; 4],
+    /// How many units, and in how many provinces (0 when the dataset names none, as Huế's),
+    /// for the TileJSON's name and description.
+    pub extent: (usize, usize),
 }
 
 /// The commune geometry, labels and former units: everything but the offices.
@@ -411,7 +414,8 @@ impl TileSource {
             former_units: PointFeature::former_units(&data.former_units),
         };
         let offices = offices_features(&base, &data.offices);
-        TileSource { base: Arc::new(base), offices, office_marks: office_marks(&data.offices), bounds }
+        let extent = (data.communes.len(), data.provinces().len());
+        TileSource { base: Arc::new(base), offices, office_marks: office_marks(&data.offices), bounds, extent }
     }
 
     /// The same source with another set of offices; the commune geometry and its simplified
@@ -422,6 +426,7 @@ impl TileSource {
             offices: offices_features(&self.base, offices),
             office_marks: office_marks(offices),
             bounds: self.bounds,
+            extent: self.extent,
         }
     }
 

@@ -7,11 +7,13 @@ use super::rows::Table;
 use crate::error::LoadError;
 use crate::model::{FormerUnit, Share};
 
-const COLUMNS: [&str; 9] =
-    ["old_code", "old_name", "old_district", "new_code", "new_name", "lon", "lat", "position_precision", "resolution"];
+/// The columns a lineage file must have. `lon`, `lat` and `position_precision` may be
+/// dropped altogether (the points' source licence is unclear: see the national README), and
+/// `old_province` and `share` are the national file's.
+const COLUMNS: [&str; 6] = ["old_code", "old_name", "old_district", "new_code", "new_name", "resolution"];
 
 /// Parses `former_units.csv` (columns `old_code, old_name, old_district, new_code,
-/// new_name, lon, lat, position_precision, resolution`, and optionally `old_province` and
+/// new_name, resolution`, and optionally `lon, lat, position_precision`, `old_province` and
 /// `share`, in any order), in file order, with the row checks of [`super::parse_offices`].
 /// `old_district`, `old_province`, `new_name` and `resolution` may be empty; `share` is
 /// `whole` or `part` (`whole` when the column is absent, as in Huế's file). A row may have no
@@ -66,5 +68,12 @@ mod tests {
         assert!(parse_former_units(Path::new("f.csv"), &half).unwrap_err().to_string().contains("line 3"));
         let bad = text.replace("part,,", "half,,");
         assert!(parse_former_units(Path::new("f.csv"), &bad).unwrap_err().to_string().contains("\"half\""));
+    }
+
+    #[test]
+    fn a_file_without_the_points_columns_loads_without_points() {
+        let text = "old_code,old_name,old_district,new_code,new_name,resolution\n1,Xã A,Huyện B,10,Xã D,r\n";
+        let units = parse_former_units(Path::new("f.csv"), text).unwrap();
+        assert_eq!((units[0].point, units[0].position_precision, units[0].share), (None, None, Share::Whole));
     }
 }
