@@ -1,7 +1,7 @@
 // Interface strings. Vietnamese first; English behind the switch.
 export const STRINGS = {
   vi: {
-    title: 'Xã, phường Thành phố Huế', searchLabel: 'Tìm xã, phường, đơn vị cũ hoặc trụ sở',
+    title: 'Xã, phường Thành phố Huế', titleNational: 'Xã, phường cả nước', searchLabel: 'Tìm xã, phường, đơn vị cũ hoặc trụ sở',
     searchPlaceholder: 'Tìm xã, phường, tên cũ, trụ sở…', searchResults: 'Kết quả tìm kiếm', locateMe: 'Vị trí của tôi', provinceLabel: 'Tỉnh, thành phố', provinceAll: 'Cả nước',
     planning: 'Quy hoạch', residents: 'Cư dân', close: 'Đóng',
     phuong: 'Phường', xa: 'Xã', dac_khu: 'Đặc khu',
@@ -88,7 +88,7 @@ export const STRINGS = {
     },
   },
   en: {
-    title: 'Communes and wards of Huế City', searchLabel: 'Search communes, wards, former units or offices',
+    title: 'Communes and wards of Huế City', titleNational: 'Communes and wards of Vietnam', searchLabel: 'Search communes, wards, former units or offices',
     searchPlaceholder: 'Search a commune, ward, former name, office…', searchResults: 'Search results', locateMe: 'My location', provinceLabel: 'Province', provinceAll: 'Whole country',
     planning: 'Planning', residents: 'Residents', close: 'Close',
     phuong: 'Ward (phường)', xa: 'Commune (xã)', dac_khu: 'Special zone',

@@ -14,5 +14,6 @@ export function translatePage(lang) {
   // The name starts with the visible text ("EN"), as speech input users say what they see.
   $('lang').setAttribute('aria-label', lang === 'vi' ? 'EN: English' : 'VI: Tiếng Việt');
   $('lang').lang = lang === 'vi' ? 'en' : 'vi';
-  document.title = t('title');
+  // The title follows the page's heading (a national dataset's heading names the country).
+  document.title = t(document.querySelector('.bar h1')?.dataset.i18n ?? 'title');
 }

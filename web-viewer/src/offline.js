@@ -131,6 +131,29 @@ function seatOf(data, code, point) {
 
 const formerUnitsOf = (data, code) => data.former_units.filter((u) => u.new_code === code).map((u) => ({ code: u.code, name: u.name }));
 
+/** The communes a former unit went into (every link of a split unit), as references. */
+const newUnitsOf = (data, oldCode) => data.former_units.filter((u) => u.code === oldCode)
+  .map((u) => data.communes.find((c) => c.code === u.new_code)).filter(Boolean).map(communeRef);
+
+/** Locate's former units of `code`, as the server writes them: a split one with where the rest went. */
+function lineageOf(data, code) {
+  return data.former_units.filter((u) => u.new_code === code).map((u) => {
+    const rest = u.share === 'part' ? newUnitsOf(data, u.code).filter((c) => c.code !== code) : [];
+    return {
+      code: u.code, name: u.name, district: u.district, ...(u.province ? { province: u.province } : {}), share: u.share,
+      ...(rest.length ? { rest_went_to: rest } : {}),
+    };
+  });
+}
+
+/** The server's note when some of a unit's former units were split. */
+function lineageNote(formerUnits, commune) {
+  const split = formerUnits.filter((u) => u.share === 'part').length;
+  return split ? {
+    lineage_note: `${split} of the ${formerUnits.length} former units were split between ${commune.full_name} and other units (see rest_went_to): which former unit the point was in cannot be told, as no boundaries of the former units are published`,
+  } : {};
+}
+
 /** `/api/v1/locate`'s answer from `data` (a pack). On a shared border the smallest code
  * answers, with `on_boundary` and the others in `boundary_with`, as the server does. */
 export function locateIn(data, lon, lat) {
@@ -140,11 +163,14 @@ export function locateIn(data, lon, lat) {
     .sort((a, b) => byCode(a.c, b.c));
   const inside = hits.filter((h) => h.position === 'inside').map((h) => h.c);
   const touching = hits.filter((h) => h.position === 'boundary').map((h) => h.c);
-  const answer = (commune, onBoundary, boundaryWith, alsoIn) => ({
-    lon, lat, commune: communeRef(commune), on_boundary: onBoundary,
-    boundary_with: boundaryWith.map((c) => c.code), also_in: alsoIn.map((c) => c.code),
-    seat: seatOf(data, commune.code, point), former_units: formerUnitsOf(data, commune.code),
-  });
+  const answer = (commune, onBoundary, boundaryWith, alsoIn) => {
+    const formerUnits = lineageOf(data, commune.code);
+    return {
+      lon, lat, commune: communeRef(commune), on_boundary: onBoundary,
+      boundary_with: boundaryWith.map((c) => c.code), also_in: alsoIn.map((c) => c.code),
+      seat: seatOf(data, commune.code, point), former_units: formerUnits, ...lineageNote(formerUnits, commune),
+    };
+  };
   if (inside.length) return answer(inside[0], false, [], inside.slice(1));
   if (touching.length) return answer(touching[0], true, touching.slice(1), []);
   let nearestCommune = null;
@@ -273,7 +299,8 @@ function result(data, entry, match) {
     const joined = data.communes.find((c) => c.code === u.new_code);
     return {
       kind: 'former_unit', match, code: u.code, name: u.name, district: u.district, lon: u.lon, lat: u.lat,
-      position_precision: u.position_precision, new_unit: joined ? communeRef(joined) : null,
+      position_precision: u.position_precision, ...(u.province ? { province: u.province } : {}), share: u.share,
+      new_unit: joined ? communeRef(joined) : null, new_units: newUnitsOf(data, u.code),
     };
   }
   return { kind: 'office', match, office: data.offices[entry.at] };

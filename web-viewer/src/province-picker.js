@@ -26,6 +26,11 @@ export function startProvincePicker({ map, goLive, t, hadView }) {
   api('/api/v1/provinces').then((answer) => {
     provinces = answer.provinces ?? [];
     if (provinces.length < 2) return;
+    // The page is the country's: its heading and title say so, in either language.
+    const heading = document.querySelector('.bar h1');
+    heading.dataset.i18n = 'titleNational';
+    heading.textContent = t('titleNational');
+    document.title = t('titleNational');
     render();
     select.hidden = false;
     $('province-label').hidden = false;

@@ -33,6 +33,7 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     const [west, south, east, north] = await bounds(page);
     assert.ok(west <= 102.2 && east >= 109.4 && south <= 8.6 && north >= 23.3, `the country: ${[west, south, east, north]}`);
     assert.equal(await page.locator('#province option').count(), 35, 'the country and its 34 provinces');
+    assert.equal(await page.title(), 'Xã, phường cả nước');
     assert.deepEqual(await axeViolations(page), []);
 
     await page.selectOption('#province', '79');
@@ -43,6 +44,7 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     // In English the picker speaks English.
     await page.click('#lang');
     assert.equal(await page.locator('#province option[value=""]').textContent(), 'Whole country');
+    assert.equal(await page.textContent('.bar h1'), 'Communes and wards of Vietnam');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(errors, []);
     await context.close();
