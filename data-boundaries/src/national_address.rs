@@ -688,23 +688,15 @@ impl NationalIndex {
                 continue;
             };
             let after = i + type_len;
-            let mut best: Vec<usize> = Vec::new();
-            let mut length = 0;
-            for &d in tokens.get(after).and_then(|t| self.district_words.get(&t.folded)).into_iter().flatten() {
-                let district = &self.districts[d];
-                if allowed.as_ref().is_some_and(|a| !a.contains(&district.province)) || !district.name.at(tokens, after)
-                {
-                    continue;
-                }
-                match district.name.folded.len().cmp(&length) {
-                    std::cmp::Ordering::Greater => {
-                        length = district.name.folded.len();
-                        best = vec![d];
-                    }
-                    std::cmp::Ordering::Equal => best.push(d),
-                    std::cmp::Ordering::Less => {}
-                }
-            }
+            let candidates = tokens.get(after).and_then(|t| self.district_words.get(&t.folded)).into_iter().flatten();
+            let (best, length) = longest_named(
+                tokens,
+                after,
+                candidates
+                    .map(|&d| (d, &self.districts[d]))
+                    .filter(|(_, district)| allowed.as_ref().is_none_or(|a| a.contains(&district.province)))
+                    .map(|(d, district)| (d, &district.name)),
+            );
             if best.is_empty() {
                 // "TP Huế, Thừa Thiên Huế": the province named again.
                 let province_again = reading
@@ -800,31 +792,23 @@ impl NationalIndex {
         provinces: Option<&[usize]>,
         districts: Option<&[usize]>,
     ) -> (Vec<usize>, usize) {
-        let mut found = Vec::new();
-        let mut length = 0;
         // A number alone is a house number; "Phường 10" or "P.10" is a ward.
         if kind.is_none() && tokens.get(i).is_some_and(|t| t.folded.bytes().all(|b| b.is_ascii_digit())) {
             return (Vec::new(), 0);
         }
-        for &u in tokens.get(i).and_then(|t| self.unit_words.get(&t.folded)).into_iter().flatten() {
-            let unit = &self.units[u];
-            if kind.is_some_and(|k| k != unit.kind)
-                || provinces.is_some_and(|p| !p.contains(&unit.province))
-                || districts.is_some_and(|d| !d.contains(&unit.district))
-                || !unit.name.at(tokens, i)
-            {
-                continue;
-            }
-            match unit.name.folded.len().cmp(&length) {
-                std::cmp::Ordering::Greater => {
-                    length = unit.name.folded.len();
-                    found = vec![u];
-                }
-                std::cmp::Ordering::Equal => found.push(u),
-                std::cmp::Ordering::Less => {}
-            }
-        }
-        (found, length)
+        let candidates = tokens.get(i).and_then(|t| self.unit_words.get(&t.folded)).into_iter().flatten();
+        longest_named(
+            tokens,
+            i,
+            candidates
+                .map(|&u| (u, &self.units[u]))
+                .filter(|(_, unit)| {
+                    kind.is_none_or(|k| k == unit.kind)
+                        && provinces.is_none_or(|p| p.contains(&unit.province))
+                        && districts.is_none_or(|d| d.contains(&unit.district))
+                })
+                .map(|(u, unit)| (u, &unit.name)),
+        )
     }
 
     /// Today's units named at `tokens[i..]` (longest name), of `kind`, in the new province
@@ -843,32 +827,45 @@ impl NationalIndex {
         if kind.is_none() && tokens.get(i).is_some_and(|t| t.folded.bytes().all(|b| b.is_ascii_digit())) {
             return (Vec::new(), 0);
         }
-        let mut found = Vec::new();
-        let mut length = 0;
-        for &n in tokens.get(i).and_then(|t| self.new_unit_words.get(&t.folded)).into_iter().flatten() {
-            let unit = &self.new_units[n];
-            if kind.is_some_and(|k| k != unit.kind)
-                || new_province.is_some_and(|p| p != unit.province_code)
-                || !unit.name.at(tokens, i)
-            {
-                continue;
-            }
-            match unit.name.folded.len().cmp(&length) {
-                std::cmp::Ordering::Greater => {
-                    length = unit.name.folded.len();
-                    found = vec![n];
-                }
-                std::cmp::Ordering::Equal => found.push(n),
-                std::cmp::Ordering::Less => {}
-            }
-        }
-        (found, length)
+        let candidates = tokens.get(i).and_then(|t| self.new_unit_words.get(&t.folded)).into_iter().flatten();
+        longest_named(
+            tokens,
+            i,
+            candidates
+                .map(|&n| (n, &self.new_units[n]))
+                .filter(|(_, unit)| {
+                    kind.is_none_or(|k| k == unit.kind) && new_province.is_none_or(|p| p == unit.province_code)
+                })
+                .map(|(n, unit)| (n, &unit.name)),
+        )
     }
 
     /// The name of the new province `code`.
     pub fn province_name(&self, code: &str) -> Option<&str> {
         self.province_names.get(code).map(String::as_str)
     }
+}
+
+/// Of `candidates` (an id and its name), those whose name stands at `tokens[i..]`, longest
+/// name only, with that name's length in words (0 when none).
+fn longest_named<'n>(
+    tokens: &[Token],
+    i: usize,
+    candidates: impl Iterator<Item = (usize, &'n Name)>,
+) -> (Vec<usize>, usize) {
+    let mut found = Vec::new();
+    let mut length = 0;
+    for (id, name) in candidates.filter(|(_, name)| name.at(tokens, i)) {
+        match name.folded.len().cmp(&length) {
+            std::cmp::Ordering::Greater => {
+                length = name.folded.len();
+                found = vec![id];
+            }
+            std::cmp::Ordering::Equal => found.push(id),
+            std::cmp::Ordering::Less => {}
+        }
+    }
+    (found, length)
 }
 
 /// The units found at one place in the address.
