@@ -8,7 +8,7 @@
 //! narrows them, every candidate is reported rather than one guessed. The street part is kept
 //! exactly as written.
 
-use crate::address_words::{name_at, tokenize, words, Token};
+use crate::address_words::{name_at, street_before, tokenize, words, Token};
 pub use crate::address_words::{Candidate, Conversion, Status};
 use crate::national_address::NationalIndex;
 use crate::search::strip_type;
@@ -104,7 +104,7 @@ impl AddressIndex {
     /// Prepares the names of `data`'s former units and of their old districts. An index is
     /// only good for the dataset it was built from (it holds indexes into it).
     pub fn new(data: &Dataset) -> AddressIndex {
-        if data.former_units.iter().any(|u| !u.old_province.is_empty()) {
+        if data.lineage_names_provinces() {
             return AddressIndex { units: Vec::new(), districts: Vec::new(), country: Some(NationalIndex::new(data)) };
         }
         let mut districts: Vec<District> = Vec::new();
@@ -431,11 +431,4 @@ fn mark_province(tokens: &[Token], used: &mut [bool]) -> bool {
         }
     }
     province_given
-}
-
-/// The text before the first administrative word, without trailing separators.
-fn street_before(address: &str, tokens: &[Token], admin_token: usize) -> Option<String> {
-    let end = tokens.get(admin_token).map_or(address.len(), |t| t.start);
-    let street = address[..end].trim().trim_end_matches([',', ';', '-', ' ']).trim();
-    (!street.is_empty()).then(|| street.to_string())
 }

@@ -112,3 +112,12 @@ pub(crate) fn name_at(tokens: &[Token], i: usize, folded: &[String], toned: &[St
         tokens.get(i + k).is_some_and(|token| if token.marked { &token.toned == t } else { &token.folded == f })
     })
 }
+
+/// The text before the first administrative word, without trailing separators: what an
+/// answer keeps as the street part ("12 Lê Lợi, P. Vĩnh Ninh" keeps "12 Lê Lợi"; a full
+/// stop before the unit, as in "12 Lê Lợi. P. Vĩnh Ninh", goes too).
+pub(crate) fn street_before(address: &str, tokens: &[Token], admin_token: usize) -> Option<String> {
+    let end = tokens.get(admin_token).map_or(address.len(), |t| t.start);
+    let street = address[..end].trim().trim_end_matches([',', ';', '-', ' ', '.']).trim();
+    (!street.is_empty()).then(|| street.to_string())
+}

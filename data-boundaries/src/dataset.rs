@@ -374,8 +374,14 @@ impl Dataset {
 
     /// Every lineage link of the former unit `code`: one for a unit that went whole into a
     /// new unit, one per new unit for a split one. Empty for an unknown code.
-    pub fn links_of_former_unit(&self, code: &str) -> Vec<usize> {
-        self.links_by_old_code.get(code).cloned().unwrap_or_default()
+    pub fn links_of_former_unit(&self, code: &str) -> &[usize] {
+        self.links_by_old_code.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the lineage names the former units' provinces (a national dataset's does; a
+    /// city's, all in one province, need not): the address converter reads provinces then.
+    pub fn lineage_names_provinces(&self) -> bool {
+        self.former_units.iter().any(|u| !u.old_province.is_empty())
     }
 
     /// The provinces (after 1 July 2025) the communes name, by code; empty for a dataset

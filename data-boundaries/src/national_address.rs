@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use crate::address_words::{name_at, tokenize, Candidate, Conversion, Status, Token};
+use crate::address_words::{name_at, street_before, tokenize, Candidate, Conversion, Status, Token};
 use crate::model::Share;
 use crate::text::fold;
 use crate::Dataset;
@@ -792,8 +792,7 @@ impl NationalIndex {
         provinces: Option<&[usize]>,
         districts: Option<&[usize]>,
     ) -> (Vec<usize>, usize) {
-        // A number alone is a house number; "Phường 10" or "P.10" is a ward.
-        if kind.is_none() && tokens.get(i).is_some_and(|t| t.folded.bytes().all(|b| b.is_ascii_digit())) {
+        if is_house_number(tokens, i, kind) {
             return (Vec::new(), 0);
         }
         let candidates = tokens.get(i).and_then(|t| self.unit_words.get(&t.folded)).into_iter().flatten();
@@ -824,7 +823,7 @@ impl NationalIndex {
         if province_named && new_province.is_none() {
             return (Vec::new(), 0);
         }
-        if kind.is_none() && tokens.get(i).is_some_and(|t| t.folded.bytes().all(|b| b.is_ascii_digit())) {
+        if is_house_number(tokens, i, kind) {
             return (Vec::new(), 0);
         }
         let candidates = tokens.get(i).and_then(|t| self.new_unit_words.get(&t.folded)).into_iter().flatten();
@@ -844,6 +843,11 @@ impl NationalIndex {
     pub fn province_name(&self, code: &str) -> Option<&str> {
         self.province_names.get(code).map(String::as_str)
     }
+}
+
+/// A number alone is a house number; "Phường 10" or "P.10", with its type word, is a ward.
+fn is_house_number(tokens: &[Token], i: usize, kind: Option<Kind>) -> bool {
+    kind.is_none() && tokens.get(i).is_some_and(|t| t.folded.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Of `candidates` (an id and its name), those whose name stands at `tokens[i..]`, longest
@@ -890,13 +894,6 @@ fn not_recognised(explanation: String) -> Conversion {
         explanation,
         decided_by_position: false,
     }
-}
-
-/// The text before the first administrative word, without trailing separators.
-fn street_before(address: &str, tokens: &[Token], admin_token: usize) -> Option<String> {
-    let end = tokens.get(admin_token).map_or(address.len(), |t| t.start);
-    let street = address[..end].trim().trim_end_matches([',', ';', '-', ' ', '.']).trim();
-    (!street.is_empty()).then(|| street.to_string())
 }
 
 /// One address of the evaluation set, and the new units a right answer may name.

@@ -200,7 +200,6 @@ impl SearchIndex {
         let mut hits: Vec<(MatchKind, &(u8, String), Target)> = self
             .entries
             .iter()
-            .filter(|e| keep(e.target))
             .filter_map(|e| {
                 let kind = e
                     .keys
@@ -210,6 +209,8 @@ impl SearchIndex {
                     .or_else(|| e.extra.as_ref().filter(|x| occurs(x, &words)).map(|_| MatchKind::Substring))?;
                 Some((kind, &e.order, e.target))
             })
+            // The caller's test may cost more than the text match, so it comes second.
+            .filter(|(_, _, target)| keep(*target))
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         hits.into_iter().take(limit).map(|(kind, _, target)| Hit { target, kind }).collect()

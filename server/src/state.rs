@@ -24,6 +24,9 @@ pub struct Snapshot {
     pub addresses: Arc<data_boundaries::address::AddressIndex>,
     /// Download files, encoded on first request and kept as long as this version serves.
     pub exports: Exports,
+    /// The commune of each basemap landmark (by its place in `Landmarks::points`), located
+    /// on first need; shared by the registry versions of one dataset, as the geometry is.
+    landmark_communes: Arc<std::sync::OnceLock<Vec<Option<usize>>>>,
     /// The registry version whose offices `data` holds; 0 when the offices come from the
     /// dataset file (no registry).
     pub registry_version: u64,
@@ -42,6 +45,13 @@ impl Snapshot {
     /// version is cached as immutable, so no two contents may ever share one.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The commune of each landmark in `landmarks` (the server's, which do not change while
+    /// it runs), located once per dataset rather than on every search that filters by them.
+    pub fn landmark_communes(&self, landmarks: &crate::basemap::landmarks::Landmarks) -> &[Option<usize>] {
+        self.landmark_communes
+            .get_or_init(|| landmarks.points.iter().map(|p| self.data.locate(p.lon, p.lat).commune).collect())
     }
 
     fn version_of(data: &Dataset, tiles: &TileStore, registry_version: u64, registry_epoch: &str) -> String {
@@ -75,6 +85,7 @@ impl Snapshot {
             search,
             addresses: self.addresses.clone(),
             exports: Exports::default(),
+            landmark_communes: self.landmark_communes.clone(),
             registry_version,
             registry_epoch: registry_epoch.to_string(),
             version,
@@ -236,6 +247,7 @@ pub fn load_snapshot_with_progress(
         search,
         addresses,
         exports: Exports::default(),
+        landmark_communes: Arc::default(),
         registry_version: 0,
         registry_epoch: String::new(),
         version,

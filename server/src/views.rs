@@ -112,8 +112,8 @@ impl<'a> FormerUnitRef<'a> {
             data_boundaries::Share::Whole => Vec::new(),
             data_boundaries::Share::Part => data
                 .links_of_former_unit(&link.old_code)
-                .into_iter()
-                .filter_map(|i| data.commune_by_code(&data.former_units[i].new_code))
+                .iter()
+                .filter_map(|&i| data.commune_by_code(&data.former_units[i].new_code))
                 .filter(|&other| other != commune)
                 .map(|other| CommuneRef::from(&data.communes[other]))
                 .collect(),

@@ -183,3 +183,75 @@ fn a_lineage_without_points_serves_every_feature_that_used_them() {
     assert_eq!(server.get("/api/v1/offline-pack").status, 200);
     assert_eq!(server.get("/api/v1/map.svg?bbox=107.5,16.4,107.7,16.6&width=400&height=300").status, 200);
 }
+
+#[test]
+fn hostile_batches_and_province_names_are_refused_or_answered_in_bounded_memory() {
+    let server = national();
+    // The most work one address can ask of the reader: 500 characters of unit, district and
+    // province words that many places share, so every word finds candidates.
+    let address: String = "Xã An Bình, H. Châu Thành, T. Long An, ".chars().cycle().take(500).collect();
+    let items: Vec<Value> =
+        (0..1_000).map(|i| json!({"address": address, "lon": 105.0 + f64::from(i) * 0.005, "lat": 10.5})).collect();
+
+    // One more than the limit, counted over both kinds of batch, is refused by name.
+    let mut over = items.clone();
+    over.push(json!({"address": "x"}));
+    let refused = server.post_json("/api/v1/convert-address", &json!({ "items": over }));
+    assert!(refused.expect_problem(413).contains("1001 addresses"), "{}", refused.text);
+    let too_long: String = address.chars().chain("x".chars()).collect();
+    let refused = server.post_json("/api/v1/convert-address", &json!({"items": [{"address": too_long}]}));
+    assert!(refused.expect_problem(400).contains("addresses[0]"), "{}", refused.text);
+
+    // Province names that are long, strange or repeated are a 400 naming the parameter.
+    for bad in ["%00", "Atlantis", "01&province=79", &"H%C3%A0 ".repeat(300)] {
+        for path in ["/api/v1/communes", "/api/v1/search?q=an&", "/api/v1/export/offices.geojson"] {
+            let glue = if path.ends_with('&') { "" } else { "?" };
+            let reply = server.get(&format!("{path}{glue}province={bad}"));
+            assert!(reply.status == 400 || reply.status == 414, "{path} province={bad}: {}", reply.text);
+            if reply.status == 400 {
+                assert!(reply.text.contains("province"), "{path}: {}", reply.text);
+            }
+        }
+    }
+
+    // Eight clients send the heaviest allowed batch again and again, and ask for the
+    // provinces, while another keeps locating: it is answered throughout, and memory stays
+    // bounded (the batches run on the CPU pool, a few at a time).
+    // The start-up's own peak (the tiles) may be above what the flood needs, so the bound
+    // is on the growth over the resident set, unless the flood stays under that peak.
+    let (before, peak_before) = (server.memory_kib("VmRSS"), server.memory_kib("VmHWM"));
+    let batch = json!({ "items": items });
+    let (statuses, probes) = std::thread::scope(|scope| {
+        let flood: Vec<_> = (0..8)
+            .map(|_| {
+                let batch = &batch;
+                scope.spawn(move || {
+                    let mut statuses = Vec::new();
+                    for _ in 0..3 {
+                        statuses.push(server.post_json("/api/v1/convert-address", batch).status);
+                        statuses.push(server.get("/api/v1/provinces").status);
+                    }
+                    statuses
+                })
+            })
+            .collect();
+        let mut probes = 0;
+        loop {
+            let located = server.get("/api/v1/locate?lon=105.8342&lat=21.0278");
+            assert_eq!(located.status, 200, "{}", located.text);
+            probes += 1;
+            if flood.iter().all(|worker| worker.is_finished()) {
+                break;
+            }
+        }
+        (flood.into_iter().flat_map(|w| w.join().unwrap()).collect::<Vec<u16>>(), probes)
+    });
+    // Each is answered, or shed as busy (503) or over the client's share (429); never an error.
+    assert!(statuses.iter().all(|s| matches!(s, 200 | 429 | 503)), "{statuses:?}");
+    assert!(statuses.contains(&200) && probes >= 1);
+    let peak = server.memory_kib("VmHWM");
+    assert!(
+        peak <= peak_before.max(before + 256 * 1024),
+        "RSS went from {before} KiB to a peak of {peak} KiB (the start-up's peak: {peak_before} KiB)"
+    );
+}

@@ -179,10 +179,6 @@ impl<'a> ProvinceFilter<'a> {
     /// Whether any link of the former unit that link `i` belongs to went into the province.
     pub fn any_link_of(&self, i: usize) -> bool {
         self.code.is_none()
-            || self
-                .data
-                .links_of_former_unit(&self.data.former_units[i].old_code)
-                .into_iter()
-                .any(|l| self.former_unit(l))
+            || self.data.links_of_former_unit(&self.data.former_units[i].old_code).iter().any(|&l| self.former_unit(l))
     }
 }

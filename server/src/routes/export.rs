@@ -58,14 +58,19 @@ pub async fn communes_geojson(State(state): State<AppState>, params: QueryParams
     let features =
         (0..data.communes.len()).filter(|&i| province.commune(i)).map(|i| commune_feature(data, i)).collect();
     let body = CommuneCollection { kind: "FeatureCollection", dataset_version: &data.version, features };
-    Ok((
+    Ok(geojson_download("communes", province.code(), body))
+}
+
+/// A GeoJSON download of `layer` (of one province's, when `province` is set).
+fn geojson_download(layer: &str, province: Option<&str>, body: impl Serialize) -> Response {
+    (
         [
             (header::CONTENT_TYPE, GEOJSON.to_string()),
-            (header::CONTENT_DISPOSITION, attachment(&export_name("communes", province.code()))),
+            (header::CONTENT_DISPOSITION, attachment(&export_name(layer, province))),
         ],
         Json(body),
     )
-        .into_response())
+        .into_response()
 }
 
 /// The file name of an export: `hue-communes.geojson`, or `hue-communes-79.geojson` for one
@@ -98,14 +103,7 @@ pub async fn offices_geojson(State(state): State<AppState>, params: QueryParams)
             .map(|i| office_feature(&data.offices[i]))
             .collect(),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, GEOJSON.to_string()),
-            (header::CONTENT_DISPOSITION, attachment(&export_name("offices", province.code()))),
-        ],
-        Json(body),
-    )
-        .into_response())
+    Ok(geojson_download("offices", province.code(), body))
 }
 
 /// The communes as a flat table: nested values (seat, lineage) become plain columns.

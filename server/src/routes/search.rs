@@ -111,17 +111,12 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
     let data = &snapshot.data;
     let landmarks = &state.settings.landmarks;
     let province = ProvinceFilter::parse(data, &params)?;
+    let landmark_communes = snapshot.landmark_communes(landmarks);
     let keep = |target: Target| match target {
         Target::Commune(i) => province.commune(i),
         Target::FormerUnit(i) => province.any_link_of(i),
         Target::Office(i) => province.office(i),
-        Target::Named(i) => {
-            province.code().is_none()
-                || data
-                    .locate(landmarks.points[i].lon, landmarks.points[i].lat)
-                    .commune
-                    .is_some_and(|c| province.commune(c))
-        }
+        Target::Named(i) => province.code().is_none() || landmark_communes[i].is_some_and(|c| province.commune(c)),
     };
     // The dataset's own names first where a landmark matches as well (the sort is stable).
     let mut hits = snapshot.search.search_where(&q, limit, &keep);
@@ -162,8 +157,8 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
                         new_unit: data.commune_by_code(&u.new_code).map(|n| CommuneRef::from(&data.communes[n])),
                         new_units: data
                             .links_of_former_unit(&u.old_code)
-                            .into_iter()
-                            .filter_map(|l| data.commune_by_code(&data.former_units[l].new_code))
+                            .iter()
+                            .filter_map(|&l| data.commune_by_code(&data.former_units[l].new_code))
                             .map(|n| CommuneRef::from(&data.communes[n]))
                             .collect(),
                     }
@@ -171,7 +166,7 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> ApiRe
                 Target::Office(i) => SearchHit::Office { matched, office: OfficeView::new(&data.offices[i], None) },
                 Target::Named(i) => {
                     let place = &landmarks.points[i];
-                    let commune = data.locate(place.lon, place.lat).commune;
+                    let commune = landmark_communes[i];
                     SearchHit::Landmark {
                         matched,
                         name: &place.name,
