@@ -4,8 +4,8 @@
 //! The address set is made from each dataset's own lineage (`written_forms`: every former
 //! unit in four written forms, with a street part): 40,140 addresses nationally, 532 for
 //! Huế. One iteration converts a batch of 1,000 (what one POST may carry), one core. Locate
-//! is timed on the seats' label points, each inside its unit, so both datasets answer with a
-//! unit every time. Results and the machine are in BENCHMARKS.md.
+//! is timed on the seats' label points, each inside its unit, and on random points inside
+//! units (uniform by area), so both datasets answer with a unit every time. Results and the machine are in BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -38,19 +38,41 @@ fn conversion_and_locate(c: &mut Criterion) {
         });
         group.finish();
 
-        let points: Vec<(f64, f64)> = data.offices.iter().map(|o| (o.lon, o.lat)).collect();
+        let label_points: Vec<(f64, f64)> = data.offices.iter().map(|o| (o.lon, o.lat)).collect();
+        let inside_units = random_points_inside_units(&data, 10_000);
         let mut group = c.benchmark_group(format!("locate/{name}"));
-        group.throughput(Throughput::Elements(points.len() as u64));
-        group.bench_function("seats' label points", |b| {
-            b.iter(|| {
-                points
-                    .iter()
-                    .filter(|&&(lon, lat)| data.locate(black_box(lon), black_box(lat)).commune.is_some())
-                    .count()
-            })
-        });
+        for (set, points) in [("seats' label points", &label_points), ("random points inside units", &inside_units)] {
+            group.throughput(Throughput::Elements(points.len() as u64));
+            group.bench_function(set, |b| {
+                b.iter(|| {
+                    points
+                        .iter()
+                        .filter(|&&(lon, lat)| data.locate(black_box(lon), black_box(lat)).commune.is_some())
+                        .count()
+                })
+            });
+        }
         group.finish();
     }
+}
+
+/// `n` points drawn uniformly over the dataset's box, keeping those inside a unit (so by
+/// area: mostly rural communes, some on the borders' cells), the same on every run.
+fn random_points_inside_units(data: &Dataset, n: usize) -> Vec<(f64, f64)> {
+    let [west, south, east, north] = data.bounds();
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut points = Vec::with_capacity(n);
+    while points.len() < n {
+        let (lon, lat) = (west + next() * (east - west), south + next() * (north - south));
+        if data.locate(lon, lat).commune.is_some() {
+            points.push((lon, lat));
+        }
+    }
+    points
 }
 
 criterion_group!(benches, conversion_and_locate);

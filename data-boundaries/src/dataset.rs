@@ -242,6 +242,16 @@ impl Dataset {
     /// ```
     pub fn locate(&self, lon: f64, lat: f64) -> Location {
         let mut hits = self.commune_index.hits(lon, lat);
+        if let [only] = hits.as_slice() {
+            // The usual answer, without the lists below.
+            let on_boundary = only.position == Position::OnBoundary;
+            return Location {
+                commune: Some(only.commune),
+                on_boundary,
+                boundary_with: Vec::new(),
+                also_in: Vec::new(),
+            };
+        }
         hits.sort_by(|a, b| self.communes[a.commune].code.cmp(&self.communes[b.commune].code));
         let inside: Vec<usize> = hits.iter().filter(|h| h.position == Position::Inside).map(|h| h.commune).collect();
         let touching: Vec<usize> =

@@ -1,5 +1,7 @@
-//! The spatial indexes: an R-tree over commune parts (then each part's own y-stripe edge
-//! index for the exact test), and an R-tree over offices for k-nearest by geodesic distance.
+//! The spatial indexes: a grid over commune parts for point-in-polygon (then each candidate
+//! part's own y-stripe edge index for the exact test), an R-tree over the parts' boxes for
+//! the nearest commune and box queries, and an R-tree over offices for k-nearest by geodesic
+//! distance.
 //!
 //! geo 0.33 is built on rstar 0.12, so both trees index plain rectangles and points with a
 //! payload rather than geo types; that keeps us off geo-types' rstar feature matrix.
@@ -8,6 +10,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
 use crate::geodesy;
+use crate::grid::{Cell, PartGrid};
 use crate::model::{Commune, Office};
 use crate::pip::{IndexedPolygon, Position};
 
@@ -23,6 +26,9 @@ struct Part {
     chunks: geodesy::EdgeChunks,
 }
 
+/// The communes a point touches: almost always one or two, kept without allocating.
+pub type Hits = smallvec::SmallVec<[Hit; 4]>;
+
 /// A commune that a point touches, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -32,10 +38,13 @@ pub struct Hit {
     pub position: Position,
 }
 
-/// Point-in-polygon over every commune part: an R-tree of part bounding boxes picks the
-/// candidates, and each part's y-stripe index ([`IndexedPolygon`]) decides exactly.
+/// Point-in-polygon over every commune part: a grid of cells ([`PartGrid`]) answers most
+/// points alone and lists the few candidate parts for the rest, and each candidate's y-stripe
+/// index ([`IndexedPolygon`]) decides exactly. An R-tree of the parts' bounding boxes serves
+/// the nearest-commune and box queries.
 pub struct CommuneIndex {
     parts: Vec<Part>,
+    grid: PartGrid,
     tree: RTree<PartEntry>,
     max_abs_lat: f64,
 }
@@ -69,16 +78,30 @@ impl CommuneIndex {
                 y0.abs().max(y1.abs())
             })
             .fold(0.0, f64::max);
-        CommuneIndex { parts, tree: RTree::bulk_load(entries), max_abs_lat }
+        let grid = PartGrid::new(
+            &parts
+                .iter()
+                .map(|part| (&communes[part.commune].geometry.0[part.polygon_index], &part.edges))
+                .collect::<Vec<_>>(),
+        );
+        CommuneIndex { parts, grid, tree: RTree::bulk_load(entries), max_abs_lat }
     }
 
     /// Every commune whose closed area holds the point, at most once each, with `Inside`
     /// preferred over `OnBoundary` when two parts of one commune disagree.
-    pub fn hits(&self, lon: f64, lat: f64) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = Vec::new();
-        for entry in self.tree.locate_all_at_point(&[lon, lat]) {
-            let part = &self.parts[entry.data];
-            let position = part.edges.position(lon, lat);
+    pub fn hits(&self, lon: f64, lat: f64) -> Hits {
+        let mut hits = Hits::new();
+        let candidates = match self.grid.cell(lon, lat) {
+            Cell::Nothing => return hits,
+            Cell::Inside(part) => {
+                hits.push(Hit { commune: self.parts[part].commune, position: Position::Inside });
+                return hits;
+            }
+            Cell::Candidates(candidates) => candidates,
+        };
+        for (part, wholly_inside) in candidates.iter() {
+            let part = &self.parts[part];
+            let position = if wholly_inside { Position::Inside } else { part.edges.position(lon, lat) };
             if position == Position::Outside {
                 continue;
             }

@@ -19,6 +19,7 @@ pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod geodesy;
+pub mod grid;
 pub mod index;
 pub mod load;
 pub mod model;

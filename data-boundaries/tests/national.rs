@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use data_boundaries::address::{AddressIndex, Status};
 use data_boundaries::national_address::written_forms;
+use data_boundaries::pip::{IndexedPolygon, Position};
 use data_boundaries::validate::{Check, Severity};
 use data_boundaries::{Dataset, Share};
 
@@ -196,4 +197,77 @@ fn national_dataset_loads_reports_overlaps_and_locates_in_all_overlapping_units(
     let ngo_mon = data.locate(107.5794, 16.4668);
     assert_eq!(data.communes[ngo_mon.commune.unwrap()].code, "19753");
     assert!(ngo_mon.also_in.is_empty());
+}
+
+/// Every commune whose area holds the point, by testing each commune's polygons directly
+/// (no grid, no tree), each with whether the point is inside it (not on its border); inside
+/// wins when two parts of one commune disagree.
+fn every_unit_at(data: &Dataset, polygons: &[(usize, IndexedPolygon)], lon: f64, lat: f64) -> Vec<(String, bool)> {
+    let mut found: Vec<(String, bool)> = Vec::new();
+    for (commune, polygon) in polygons {
+        let position = polygon.position(lon, lat);
+        if position == Position::Outside {
+            continue;
+        }
+        let code = data.communes[*commune].code.clone();
+        let inside = position == Position::Inside;
+        match found.iter_mut().find(|(c, _)| *c == code) {
+            Some(entry) => entry.1 |= inside,
+            None => found.push((code, inside)),
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn locate_agrees_with_testing_every_unit_at_random_points_borders_and_vertices() {
+    let (data, _) = national();
+    let polygons: Vec<(usize, IndexedPolygon)> = data
+        .communes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.geometry.0.iter().map(move |p| (i, IndexedPolygon::new(p))))
+        .collect();
+    let [west, south, east, north] = data.bounds();
+    // Random points over the country's box; every 997th vertex (exactly on a border); and
+    // points a hair off those vertices, where the grid's cells are crossed.
+    let mut state = 20250701u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut points: Vec<(f64, f64)> =
+        (0..4_000).map(|_| (west + next() * (east - west), south + next() * (north - south))).collect();
+    let vertices: Vec<(f64, f64)> = data
+        .communes
+        .iter()
+        .flat_map(|c| c.geometry.0.iter().flat_map(|p| p.exterior().0.iter().map(|v| (v.x, v.y))))
+        .step_by(997)
+        .collect();
+    points.extend(vertices.iter().copied());
+    points.extend(vertices.iter().map(|&(x, y)| (x + 1e-7, y - 1e-7)));
+    let mut on_border = 0;
+    for (lon, lat) in points {
+        let here = data.locate(lon, lat);
+        let expected = every_unit_at(data, &polygons, lon, lat);
+        let mut got: Vec<(String, bool)> = here
+            .commune
+            .into_iter()
+            .chain(here.also_in.iter().copied())
+            .map(|i| (data.communes[i].code.clone(), !here.on_boundary))
+            .chain(here.boundary_with.iter().map(|&i| (data.communes[i].code.clone(), false)))
+            .collect();
+        got.sort();
+        // locate reports the communes it is inside of; only where it is inside none does it
+        // list the borders it is on.
+        let expected: Vec<(String, bool)> = if expected.iter().any(|(_, inside)| *inside) {
+            expected.into_iter().filter(|(_, inside)| *inside).collect()
+        } else {
+            expected
+        };
+        on_border += usize::from(here.on_boundary);
+        assert_eq!(got, expected, "({lon}, {lat})");
+    }
+    assert!(on_border > 1_000, "the vertices are on borders: {on_border}");
 }
