@@ -138,6 +138,7 @@ impl Dataset {
             offices: offices.as_deref(),
             former_units: former_units.as_deref(),
             index: &commune_index,
+            communes_file: &path.file_name().map_or_else(|| "communes.geojson".into(), |n| n.to_string_lossy()),
         });
         let offices = offices.unwrap_or_default();
         let former_units = former_units.unwrap_or_default();

@@ -127,6 +127,9 @@ pub struct Inputs<'a> {
     pub former_units: Option<&'a [FormerUnit]>,
     /// The index built over `communes`, for the point and neighbour checks.
     pub index: &'a CommuneIndex,
+    /// The communes file's name as read (`communes.geojson.gz` for the national folder), which
+    /// the findings about communes name.
+    pub communes_file: &'a str,
 }
 
 const COMMUNES_FILE: &str = "communes.geojson";
@@ -147,6 +150,10 @@ pub fn quality_report(inputs: &Inputs) -> QualityReport {
     timed("gaps", &mut findings, &|f| check_gaps(inputs.communes, inputs.index, f));
     timed("offices", &mut findings, &|f| check_offices(inputs, f));
     timed("former_units", &mut findings, &|f| check_former_units(inputs, f));
+    // The checks name the usual file; the report names the one that was read.
+    for f in findings.iter_mut().filter(|f| f.file == COMMUNES_FILE) {
+        f.file = inputs.communes_file.to_string();
+    }
     findings.sort_by_key(|f| f.severity);
     QualityReport { findings }
 }

@@ -181,6 +181,7 @@ fn national_dataset_loads_reports_overlaps_and_locates_in_all_overlapping_units(
         .iter()
         .find(|f| f.check == Check::Overlap && f.communes.iter().all(|c| lao_cai[..2].contains(&c.as_str())))
         .expect("the Lào Cai overlap is reported");
+    assert_eq!(overlap.file, "communes.geojson.gz", "the findings name the file that was read");
     let area = overlap.area_m2.unwrap();
     assert!((3.0e6..4.0e6).contains(&area), "{area}");
     let overlaps = data.report.findings.iter().filter(|f| f.check == Check::Overlap).count();

@@ -12,7 +12,8 @@
 //   (import-sheet.js).
 // ?mode=edit&office=ID opens one office directly.
 import { $, escape, request, ApiError, invalidParams } from './api.js';
-import { parseCoordinates, formatCoordinates } from './coordinates.js';
+import { parseCoordinates, formatCoordinates, HUE_BOUNDS } from './coordinates.js';
+import { datasetBounds } from './still-map.js';
 import { changeRows } from './history-words.js';
 import { ImportSheet } from './import-sheet.js';
 import { fold, metres } from './offline.js';
@@ -368,7 +369,7 @@ class Editor {
    * moves the marker and the map there, anything else says why in the user's language (and
    * the last good position stays). */
   readPositionField() {
-    const read = parseCoordinates($('f-position').value);
+    const read = parseCoordinates($('f-position').value, datasetBounds ?? HUE_BOUNDS);
     const out = $('position-check');
     const where = (lat, lon) => (Number.isFinite(lat) && Number.isFinite(lon) ? ` ${formatCoordinates(lat, lon)}` : '');
     if (read.error) {

@@ -7,14 +7,14 @@ export const STRINGS = {
     phuong: 'Phường', xa: 'Xã', dac_khu: 'Đặc khu',
     formedFrom: 'Thành lập ngày 1/7/2025 từ:', seat: 'Trụ sở', distance: 'Khoảng cách',
     approximate: 'Vị trí trụ sở trên bản đồ chỉ là gần đúng (điểm giữa của xã, phường), chưa phải toà nhà. Hãy dùng địa chỉ.',
-    nearest: '3 trụ sở gần nhất', outside: 'Điểm này nằm ngoài Thành phố Huế.', nearestCommune: 'Xã, phường gần nhất',
+    nearest: '3 trụ sở gần nhất', outside: 'Điểm này nằm ngoài Thành phố Huế.', outsideNational: 'Điểm này nằm ngoài mọi xã, phường trên bản đồ.', nearestCommune: 'Xã, phường gần nhất',
     onBoundary: 'Điểm này nằm đúng trên ranh giới với', noResults: 'Không tìm thấy kết quả',
     formerUnitJoined: (old, neu) => `${old} (trước 1/7/2025) đã sáp nhập vào ${neu}.`,
     formerUnit: 'đơn vị cũ', office: 'trụ sở', commune: 'xã, phường', landmark: 'địa danh',
     landmarkIn: (name, commune) => `${name} thuộc ${commune}.`,
     geoDenied: 'Không lấy được vị trí: bạn chưa cho phép truy cập vị trí. Hãy bấm vào bản đồ hoặc tìm theo tên.',
     geoUnavailable: 'Trình duyệt không cung cấp được vị trí. Hãy bấm vào bản đồ hoặc tìm theo tên.',
-    unitsTable: '40 đơn vị hành chính', downloadAll: 'Tải tất cả (GeoJSON)', downloadFgb: 'FlatGeobuf', apiDocs: 'Tài liệu API', downloadOne: 'Tải đơn vị này (GeoJSON)',
+    unitsTable: '40 đơn vị hành chính', unitsTableNational: 'Đơn vị hành chính cả nước', populationCaveatNational: '', downloadAll: 'Tải tất cả (GeoJSON)', downloadFgb: 'FlatGeobuf', apiDocs: 'Tài liệu API', downloadOne: 'Tải đơn vị này (GeoJSON)',
     code: 'Mã', name: 'Tên', type: 'Loại', areaOfficial: 'DT công bố (km²)', areaComputed: 'DT tính (km²)',
     population: 'Dân số*', formerCount: 'Số ĐV cũ', seatCol: 'Trụ sở', precision: 'Độ chính xác vị trí',
     populationCaveat: '* Số dân công bố không nhất quán: tổng 40 đơn vị là 1.433.465 trong khi tổng toàn thành phố là 1.236.393. Chỉ dùng để tham khảo.',
@@ -94,14 +94,14 @@ export const STRINGS = {
     phuong: 'Ward (phường)', xa: 'Commune (xã)', dac_khu: 'Special zone',
     formedFrom: 'Formed on 1 July 2025 from:', seat: 'Office (seat)', distance: 'Distance',
     approximate: 'The office position on the map is only approximate (the middle of the commune), not the building. Use the address.',
-    nearest: '3 nearest offices', outside: 'This point is outside Huế City.', nearestCommune: 'Nearest commune or ward',
+    nearest: '3 nearest offices', outside: 'This point is outside Huế City.', outsideNational: 'This point is outside every commune on the map.', nearestCommune: 'Nearest commune or ward',
     onBoundary: 'This point lies exactly on the border with', noResults: 'No results',
     formerUnitJoined: (old, neu) => `${old} (before 1 July 2025) was merged into ${neu}.`,
     formerUnit: 'former unit', office: 'office', commune: 'commune/ward', landmark: 'landmark',
     landmarkIn: (name, commune) => `${name} is in ${commune}.`,
     geoDenied: 'Could not get your location: permission was denied. Tap the map or search by name instead.',
     geoUnavailable: 'Your browser could not provide a location. Tap the map or search by name instead.',
-    unitsTable: '40 administrative units', downloadAll: 'Download all (GeoJSON)', downloadFgb: 'FlatGeobuf', apiDocs: 'API docs', downloadOne: 'Download this unit (GeoJSON)',
+    unitsTable: '40 administrative units', unitsTableNational: 'Administrative units of Vietnam', populationCaveatNational: '', downloadAll: 'Download all (GeoJSON)', downloadFgb: 'FlatGeobuf', apiDocs: 'API docs', downloadOne: 'Download this unit (GeoJSON)',
     code: 'Code', name: 'Name', type: 'Type', areaOfficial: 'Official area (km²)', areaComputed: 'Computed area (km²)',
     population: 'Population*', formerCount: 'Former units', seatCol: 'Seat', precision: 'Position precision',
     populationCaveat: '* Published populations are inconsistent: the 40 units sum to 1,433,465 while the city total is 1,236,393. Indicative only.',
@@ -176,5 +176,16 @@ export const STRINGS = {
   },
 };
 
+// On a national page a position is checked against the country, and the editor says so.
+STRINGS.vi.positionProblemNational = { ...STRINGS.vi.positionProblem, outside: 'Vị trí này nằm ngoài mọi xã, phường trên bản đồ:' };
+STRINGS.en.positionProblemNational = { ...STRINGS.en.positionProblem, outside: 'This position is outside every commune on the map:' };
+
+/** Whether the page is a national dataset's (the server marks it with the box it opens on):
+ * then a key with a national variant (`titleNational` for `title`) speaks of the country. */
+const NATIONAL = typeof document !== 'undefined' && document.querySelector('meta[name="hue-map-bounds"]') !== null;
+
 /** The strings of `lang` ('vi' or 'en'), by key. */
-export const translator = (lang) => (key) => STRINGS[lang][key];
+export const translator = (lang) => (key) => {
+  const strings = STRINGS[lang];
+  return NATIONAL && `${key}National` in strings ? strings[`${key}National`] : strings[key];
+};

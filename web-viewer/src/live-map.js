@@ -5,7 +5,7 @@
 // the camera). The picture follows the camera until the live map has drawn its tiles, so the
 // first drag moves the map at once; then it goes.
 import { $, escape, api } from './api.js';
-import { DEFAULT_VIEW, still, stillArrived, touched } from './still-map.js';
+import { openingView, still, stillArrived, touched } from './still-map.js';
 
 // With no picture after this long (a weak signal that holds the request), the live map starts.
 const STILL_WAIT_MS = 6000;
@@ -14,11 +14,13 @@ const STILL_WAIT_MS = 6000;
  * `t`; returns it with `isLive()`, `goLive()` and `localizeControls()` (MapLibre reads its
  * locale once, at construction, so a switch of language labels its controls again). */
 export function createLiveMap({ maplibregl, t }) {
+  const container = $('map');
+  const opening = openingView(container.clientWidth, container.clientHeight);
   const map = new maplibregl.Map({
     container: 'map',
     style: still ? undefined : '/style.json',
-    center: DEFAULT_VIEW.center,
-    zoom: DEFAULT_VIEW.zoom,
+    center: opening.center,
+    zoom: opening.zoom,
     hash: 'map',
     // Added below, bottom-left: in the corner of the zoom buttons it grew as sources loaded and
     // pushed them up (a layout shift of 0.13 in Lighthouse).

@@ -2,6 +2,7 @@
 // the map to it, and a page opened without a view fits the whole dataset. Hidden for a
 // dataset whose units name no province (Huế's), where nothing changes.
 import { $, api, escape } from './api.js';
+import { datasetBounds } from './still-map.js';
 
 /** `hadView`: the link carried a camera view, which the page keeps. Returns `render()`, to
  * speak the page's language again. */
@@ -38,7 +39,9 @@ export function startProvincePicker({ map, goLive, t, hadView }) {
       const province = provinces.find((p) => p.code === select.value);
       fit(province ? province.bbox : all());
     });
-    if (!hadView) fit(all());
+    // A page the server wrote for the country already opens on it (still-map.js), and a phone
+    // keeps its still picture; an older server's page is fitted here.
+    if (!hadView && !datasetBounds) fit(all());
   }).catch(() => {
     // Offline or an older server: no picker, the map as it was.
   });

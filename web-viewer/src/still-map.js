@@ -8,21 +8,45 @@
 // it loads the rest (app.js, and with it MapLibre's 300 kB) once the picture has arrived, so on
 // a slow connection the picture gets the bandwidth first.
 
-/** Where the map opens without a view in the link. */
+/** Where the map opens without a view in the link: Huế. */
 export const DEFAULT_VIEW = { center: [107.58, 16.46], zoom: 10 };
 
 /** MapLibre's tiles are 512 px: at zoom z the world is 512 · 2^z pixels wide. */
 const TILE_PIXELS = 512;
 
+/** The box [west, south, east, north] a national dataset's page opens on (the server writes
+ * it into the page), or null for a city's page, which opens on DEFAULT_VIEW. */
+export const datasetBounds = (() => {
+  const box = document.querySelector('meta[name="hue-map-bounds"]')?.content.split(',').map(Number);
+  return box?.length === 4 && box.every(Number.isFinite) ? box : null;
+})();
+
+/** The view that shows the box [west, south, east, north] whole in a `width` × `height` map,
+ * with `padding` pixels on every side (as MapLibre's fitBounds does). */
+export function fitView([west, south, east, north], width, height, padding = 24) {
+  const mercatorY = (lat) => (1 - Math.asinh(Math.tan(lat * Math.PI / 180)) / Math.PI) / 2;
+  const [top, bottom] = [mercatorY(north), mercatorY(south)];
+  const scale = Math.min((width - 2 * padding) / ((east - west) / 360), (height - 2 * padding) / (bottom - top));
+  const zoom = Math.min(22, Math.max(0, Math.log2(scale / TILE_PIXELS)));
+  const middle = (top + bottom) / 2;
+  const lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * middle))) * 180 / Math.PI;
+  return { center: [(west + east) / 2, lat], zoom };
+}
+
+/** The view a page opens on without one in its link, for a map `width` × `height`. */
+export function openingView(width, height) {
+  return datasetBounds && width > 0 && height > 0 ? fitView(datasetBounds, width, height) : DEFAULT_VIEW;
+}
+
 /** The view a link asks for (#map=zoom/lat/lon[/bearing[/pitch]], as MapLibre writes it), or
- * the default; null for a turned or tilted view, which a flat picture cannot show. */
-export function linkedView(hash) {
+ * `fallback`; null for a turned or tilted view, which a flat picture cannot show. */
+export function linkedView(hash, fallback = DEFAULT_VIEW) {
   const match = /(?:^#|&)map=([-\d.]+)\/([-\d.]+)\/([-\d.]+)(?:\/([-\d.]+))?(?:\/([-\d.]+))?/.exec(hash);
-  if (!match) return DEFAULT_VIEW;
+  if (!match) return fallback;
   const [zoom, lat, lon] = match.slice(1, 4).map(Number);
   const [bearing, pitch] = match.slice(4).map((v) => Number(v ?? 0));
   if (bearing || pitch) return null;
-  return [zoom, lat, lon].every(Number.isFinite) ? { center: [lon, lat], zoom } : DEFAULT_VIEW;
+  return [zoom, lat, lon].every(Number.isFinite) ? { center: [lon, lat], zoom } : fallback;
 }
 
 /** The lon/lat box [west, south, east, north] that a `width` × `height` map shows. */
@@ -44,7 +68,7 @@ function showStill() {
   const container = document.getElementById('map');
   // The size MapLibre will give its canvas (whole pixels).
   const [width, height] = [container.clientWidth, container.clientHeight];
-  const view = linkedView(location.hash);
+  const view = linkedView(location.hash, openingView(width, height));
   if (startsLive || !view || width < 1 || height < 1) return null;
   const box = boxOf(view, width, height);
   const image = document.createElement('img');

@@ -27,6 +27,11 @@ const bounds = (page) => page.evaluate(() => window.hueMap.getBounds().toArray()
 for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
   test(`the page opens on the whole country and the province picker fits Hồ Chí Minh (${viewport.width}×${viewport.height})`, async () => {
     const { page, errors, context } = await openMap(browser, `${server.base}/`, viewport);
+    // The first picture is the country's, not Huế's: the server's page carries its box.
+    const stillUrl = await (await page.waitForFunction(() => performance.getEntriesByType('resource')
+      .map((entry) => entry.name).find((name) => name.includes('/api/v1/map.svg')))).jsonValue();
+    const [sw, ss, se, sn] = new URL(stillUrl).searchParams.get('bbox').split(',').map(Number);
+    assert.ok(sw <= 102.2 && se >= 109.4 && ss <= 8.6 && sn >= 23.3, `the still picture shows the country: ${stillUrl}`);
     await page.waitForSelector('#province:not([hidden]) option[value="79"]', { state: 'attached' });
     await page.waitForFunction(() => window.hueMap.getBounds().getNorth() > 22 && window.hueMap.getBounds().getSouth() < 9);
     await mapSettled(page);
@@ -45,6 +50,10 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     await page.click('#lang');
     assert.equal(await page.locator('#province option[value=""]').textContent(), 'Whole country');
     assert.equal(await page.textContent('.bar h1'), 'Communes and wards of Vietnam');
+    // No Huế wording is left: the planning table's heading names the country, and Huế's
+    // population caveat is not shown.
+    assert.equal(await page.textContent('h2[data-i18n="unitsTable"]'), 'Administrative units of Vietnam');
+    assert.equal(await page.textContent('[data-i18n="populationCaveat"]'), '');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(errors, []);
     await context.close();

@@ -41,6 +41,17 @@ fn wants_html(headers: &HeaderMap, params: &QueryParams) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// The box of a dataset of many provinces (the country's), from its provinces' boxes; none
+/// for a city's.
+fn national_bounds(data: &data_boundaries::Dataset) -> Option<[f64; 4]> {
+    let provinces = data.provinces();
+    (provinces.len() > 1).then(|| {
+        provinces.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, p| {
+            [b[0].min(p.bbox[0]), b[1].min(p.bbox[1]), b[2].max(p.bbox[2]), b[3].max(p.bbox[3])]
+        })
+    })
+}
+
 /// `/`: the web map for browsers, the OGC landing page for everything else.
 #[utoipa::path(get, path = "/", tag = "ogc",
     params(("f" = Option<LandingFormat>, Query, description = "`json` for the landing page, `html` for the web map")),
@@ -56,7 +67,8 @@ pub async fn landing(
 ) -> ApiResult<Response> {
     if wants_html(&headers, &params) {
         let hosted = state.settings.basemap_style.as_ref().map(|style| style.origin.as_str());
-        let mut response = crate::assets::index_page(&headers, hosted);
+        let country = national_bounds(&state.current().data);
+        let mut response = crate::assets::index_page(&headers, hosted, country);
         response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept"));
         return Ok(response);
     }
