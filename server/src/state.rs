@@ -93,11 +93,17 @@ impl Snapshot {
     }
 }
 
+/// A FlatGeobuf file, or why it could not be encoded.
+pub type EncodedFgb = Result<axum::body::Bytes, crate::formats::fgb::FgbError>;
+
 /// Encoded downloads of one snapshot.
 #[derive(Default)]
 pub struct Exports {
     /// The communes as FlatGeobuf, or why it could not be encoded.
-    pub communes_fgb: std::sync::OnceLock<Result<axum::body::Bytes, crate::formats::fgb::FgbError>>,
+    pub communes_fgb: std::sync::OnceLock<EncodedFgb>,
+    /// One province's communes as FlatGeobuf, by the province's place in
+    /// `Dataset::provinces` (at most 34 files, each encoded on first request).
+    pub province_fgb: std::sync::OnceLock<Box<[std::sync::OnceLock<EncodedFgb>]>>,
     /// The offline pack (`/api/v1/offline-pack`), as JSON.
     pub offline_pack: std::sync::OnceLock<axum::body::Bytes>,
 }

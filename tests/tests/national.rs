@@ -138,6 +138,26 @@ fn the_provinces_are_listed_and_filter_lists_search_collections_and_exports() {
     let export = national().get("/api/v1/export/offices.geojson?province=79");
     assert_eq!(export.json["features"].as_array().unwrap().len(), 168);
     assert!(export.headers["content-disposition"].to_str().unwrap().contains("offices-79"));
+    // The FlatGeobuf file too: one province's units, its own name and ETag, and byte ranges.
+    let whole = national().client.get(national().url("/api/v1/export/communes.fgb?province=79")).send().unwrap();
+    assert_eq!(whole.status(), 200);
+    assert!(whole.headers()["content-disposition"].to_str().unwrap().contains("communes-79.fgb"));
+    let etag = whole.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.contains("-79-"), "{etag}");
+    let bytes = whole.bytes().unwrap();
+    let reader = flatgeobuf::FgbReader::open(std::io::Cursor::new(&bytes)).unwrap();
+    assert_eq!(reader.header().features_count(), 168);
+    assert!(reader.header().title().unwrap().contains("Hồ Chí Minh"));
+    let part = national()
+        .client
+        .get(national().url("/api/v1/export/communes.fgb?province=79"))
+        .header("range", "bytes=0-7")
+        .send()
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(&part.bytes().unwrap()[..], &bytes[..8]);
+    let unknown = national().get("/api/v1/export/communes.fgb?province=Atlantis");
+    assert!(unknown.expect_problem(400).contains("Atlantis"));
 }
 
 #[test]

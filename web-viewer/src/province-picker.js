@@ -38,6 +38,10 @@ export function startProvincePicker({ map, goLive, t, hadView }) {
     select.addEventListener('change', () => {
       const province = provinces.find((p) => p.code === select.value);
       fit(province ? province.bbox : all());
+      // The planning table's downloads are of the province chosen, or of the whole country.
+      for (const [id, path] of [['download-all', '/api/v1/export/communes.geojson'], ['download-fgb', '/api/v1/export/communes.fgb']]) {
+        $(id)?.setAttribute('href', province ? `${path}?province=${encodeURIComponent(province.code)}` : path);
+      }
     });
     // A page the server wrote for the country already opens on it (still-map.js), and a phone
     // keeps its still picture; an older server's page is fitted here.

@@ -141,44 +141,53 @@ pub fn province(data: &data_boundaries::Dataset, name: &str, raw: &str) -> ApiRe
 /// of the units it went into. Without the parameter everything is in.
 pub struct ProvinceFilter<'a> {
     data: &'a data_boundaries::Dataset,
-    code: Option<&'a str>,
+    /// The province's place in `Dataset::provinces`, and its code.
+    province: Option<(usize, &'a str)>,
 }
 
 impl<'a> ProvinceFilter<'a> {
     /// Reads `province` from `params` (a 400 for an unknown one).
     pub fn parse(data: &'a data_boundaries::Dataset, params: &QueryParams) -> ApiResult<ProvinceFilter<'a>> {
-        let code = match params.single("province")? {
+        let province = match params.single("province")? {
             None => None,
-            Some(raw) => Some(data.provinces()[province(data, "province", raw)?].code.as_str()),
+            Some(raw) => {
+                let index = province(data, "province", raw)?;
+                Some((index, data.provinces()[index].code.as_str()))
+            }
         };
-        Ok(ProvinceFilter { data, code })
+        Ok(ProvinceFilter { data, province })
     }
 
     /// The province's code, when one was asked for.
     pub fn code(&self) -> Option<&'a str> {
-        self.code
+        self.province.map(|(_, code)| code)
+    }
+
+    /// The province's place in `Dataset::provinces`, when one was asked for.
+    pub fn index(&self) -> Option<usize> {
+        self.province.map(|(index, _)| index)
     }
 
     /// Whether commune `i` is in the province.
     pub fn commune(&self, i: usize) -> bool {
-        self.code.is_none_or(|code| self.data.communes[i].province_code.as_deref() == Some(code))
+        self.code().is_none_or(|code| self.data.communes[i].province_code.as_deref() == Some(code))
     }
 
     /// Whether office `i`'s commune is in the province.
     pub fn office(&self, i: usize) -> bool {
-        self.code.is_none()
+        self.code().is_none()
             || self.data.commune_by_code(&self.data.offices[i].commune_code).is_some_and(|c| self.commune(c))
     }
 
     /// Whether lineage link `i` went into a unit of the province.
     pub fn former_unit(&self, i: usize) -> bool {
-        self.code.is_none()
+        self.code().is_none()
             || self.data.commune_by_code(&self.data.former_units[i].new_code).is_some_and(|c| self.commune(c))
     }
 
     /// Whether any link of the former unit that link `i` belongs to went into the province.
     pub fn any_link_of(&self, i: usize) -> bool {
-        self.code.is_none()
+        self.code().is_none()
             || self.data.links_of_former_unit(&self.data.former_units[i].old_code).iter().any(|&l| self.former_unit(l))
     }
 }

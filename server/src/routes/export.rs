@@ -106,8 +106,9 @@ pub async fn offices_geojson(State(state): State<AppState>, params: QueryParams)
     Ok(geojson_download("offices", province.code(), body))
 }
 
-/// The communes as a flat table: nested values (seat, lineage) become plain columns.
-pub fn communes_layer(data: &Dataset) -> Layer {
+/// The communes (those `province` keeps) as a flat table: nested values (seat, lineage)
+/// become plain columns.
+pub fn communes_layer(data: &Dataset, province: &ProvinceFilter) -> Layer {
     let text = |name: &str| Column { name: name.into(), kind: ColumnKind::Text };
     let columns = vec![
         text("code"),
@@ -129,6 +130,7 @@ pub fn communes_layer(data: &Dataset) -> Layer {
         .communes
         .iter()
         .enumerate()
+        .filter(|&(i, _)| province.commune(i))
         .map(|(i, c)| {
             let seat = data.seat(i);
             let former: Vec<&str> = data.former_units_of(i).map(|u| u.old_code.as_str()).collect();
@@ -151,33 +153,61 @@ pub fn communes_layer(data: &Dataset) -> Layer {
             (geo::Geometry::MultiPolygon(c.geometry.clone()), cells)
         })
         .collect();
-    Layer {
-        name: "communes".into(), title: Some("Huế communes and wards from 1 July 2025".into()), columns, features
-    }
+    let title = match (province.index(), data.provinces().len()) {
+        (Some(p), _) => format!("Communes and wards of {} from 1 July 2025", data.provinces()[p].name),
+        (None, 0 | 1) => "Huế communes and wards from 1 July 2025".to_string(),
+        (None, _) => "Communes and wards of Vietnam from 1 July 2025".to_string(),
+    };
+    Layer { name: "communes".into(), title: Some(title), columns, features }
 }
 
-/// The communes as FlatGeobuf (with its packed Hilbert R-tree), with HTTP range support.
+/// The communes (or one province's) as FlatGeobuf (with its packed Hilbert R-tree), with
+/// HTTP range support.
 #[utoipa::path(get, path = "/api/v1/export/communes.fgb", tag = "exports",
-    params(("Range" = Option<String>, Header, nullable = false, pattern = "^bytes=[0-9]{1,9}-[0-9]{0,9}$", description = "One byte range, e.g. `bytes=0-8191`")),
+    params(
+        ("Range" = Option<String>, Header, nullable = false, pattern = "^bytes=[0-9]{1,9}-[0-9]{0,9}$", description = "One byte range, e.g. `bytes=0-8191`"),
+        ("province" = Option<String>, Query, description = "Only this province's units: its code or name"),
+    ),
     responses(
         (status = 200, description = "The whole file", content_type = "application/flatgeobuf", body = Vec<u8>),
         (status = 206, description = "The requested byte range", content_type = "application/flatgeobuf", body = Vec<u8>),
         BadRequest, RangeNotSatisfiable,
     ))]
-pub async fn communes_fgb(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn communes_fgb(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: QueryParams,
+) -> ApiResult<Response> {
+    params.reject_unknown(&["province"])?;
     let snapshot = state.current();
-    let encoded = snapshot.exports.communes_fgb.get_or_init(|| {
-        crate::formats::fgb::write(&communes_layer(&snapshot.data), flatgeobuf::GeometryType::MultiPolygon)
+    let data = &snapshot.data;
+    let province = ProvinceFilter::parse(data, &params)?;
+    let encode = || {
+        crate::formats::fgb::write(&communes_layer(data, &province), flatgeobuf::GeometryType::MultiPolygon)
             .map(Bytes::from)
-    });
-    match encoded {
-        Ok(bytes) => {
-            // The file carries each commune's seat, so the registry version is part of its identity.
-            let etag = format!("\"{}-r{}-communes-fgb\"", snapshot.data.version, snapshot.registry_version);
-            crate::formats::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, "hue-communes.fgb")
-        }
-        Err(error) => Problem::from(error).into_response(),
-    }
+    };
+    // Each file is encoded once per snapshot, and kept for the byte ranges that follow.
+    let encoded = match province.index() {
+        None => snapshot.exports.communes_fgb.get_or_init(encode),
+        Some(p) => snapshot
+            .exports
+            .province_fgb
+            .get_or_init(|| data.provinces().iter().map(|_| std::sync::OnceLock::new()).collect())[p]
+            .get_or_init(encode),
+    };
+    let bytes = encoded.as_ref().map_err(Problem::from)?;
+    // The file carries each commune's seat, so the registry version is part of its identity.
+    let (etag, name) = match province.code() {
+        None => (
+            format!("\"{}-r{}-communes-fgb\"", data.version, snapshot.registry_version),
+            "hue-communes.fgb".to_string(),
+        ),
+        Some(code) => (
+            format!("\"{}-r{}-communes-{code}-fgb\"", data.version, snapshot.registry_version),
+            format!("hue-communes-{code}.fgb"),
+        ),
+    };
+    Ok(crate::formats::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, &name))
 }
 
 /// This module's routes, each registered with its OpenAPI operation.
