@@ -106,6 +106,8 @@ pub struct Exports {
     pub province_fgb: std::sync::OnceLock<Box<[std::sync::OnceLock<EncodedFgb>]>>,
     /// The offline pack (`/api/v1/offline-pack`), as JSON.
     pub offline_pack: std::sync::OnceLock<axum::body::Bytes>,
+    /// One province's offline pack, by the province's place in `Dataset::provinces`.
+    pub province_packs: std::sync::OnceLock<Box<[std::sync::OnceLock<axum::body::Bytes>]>>,
 }
 
 /// Settings that do not change with the data.

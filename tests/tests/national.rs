@@ -275,3 +275,38 @@ fn hostile_batches_and_province_names_are_refused_or_answered_in_bounded_memory(
         "RSS went from {before} KiB to a peak of {peak} KiB (the start-up's peak: {peak_before} KiB)"
     );
 }
+
+#[test]
+fn a_phone_can_keep_one_provinces_offline_pack() {
+    let pack = national().get("/api/v1/offline-pack?province=79");
+    assert_eq!(pack.status, 200, "{}", pack.text);
+    assert!(pack.headers["etag"].to_str().unwrap().ends_with("-79\""), "{:?}", pack.headers["etag"]);
+    let pack = pack.json;
+    let communes = pack["communes"].as_array().unwrap();
+    assert_eq!(communes.len(), 168);
+    let codes: Vec<&str> = communes.iter().map(|c| c["code"].as_str().unwrap()).collect();
+    assert_eq!(pack["offices"].as_array().unwrap().len(), 168);
+    let former = pack["former_units"].as_array().unwrap();
+    assert!(!former.is_empty());
+    assert!(
+        former.iter().all(|u| codes.contains(&u["new_code"].as_str().unwrap())),
+        "every link goes into the province"
+    );
+    // Search entries point into the pack's own lists.
+    for entry in pack["search"].as_array().unwrap() {
+        let list = match entry["kind"].as_str().unwrap() {
+            "commune" => "communes",
+            "office" => "offices",
+            _ => "former_units",
+        };
+        assert!(entry["at"].as_u64().unwrap() < pack[list].as_array().unwrap().len() as u64, "{entry}");
+    }
+    let whole = get("/api/v1/offline-pack");
+    assert_eq!(whole["communes"].as_array().unwrap().len(), 3_321);
+    assert!(
+        pack.to_string().len() * 10 < whole.to_string().len(),
+        "a province's pack is a small part of the country's"
+    );
+    let unknown = national().get("/api/v1/offline-pack?province=Atlantis");
+    assert!(unknown.expect_problem(400).contains("Atlantis"));
+}

@@ -114,7 +114,9 @@ const page = {
 };
 
 const offlineStatus = startOfflineStatus({ t, onReady: exposeOfflineReady });
-const provincePicker = startProvincePicker({ map, goLive, t, hadView: view.hadView || Boolean(view.commune) });
+const provincePicker = startProvincePicker({
+  map, goLive, t, hadView: view.hadView || Boolean(view.commune), onChosen: offlineStatus.savePack,
+});
 const languageListeners = [offlineStatus.show, provincePicker];
 
 function applyLanguage() {

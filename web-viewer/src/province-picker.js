@@ -4,9 +4,10 @@
 import { $, api, escape } from './api.js';
 import { datasetBounds } from './still-map.js';
 
-/** `hadView`: the link carried a camera view, which the page keeps. Returns `render()`, to
- * speak the page's language again. */
-export function startProvincePicker({ map, goLive, t, hadView }) {
+/** `hadView`: the link carried a camera view, which the page keeps; `onChosen(code)` runs
+ * when a province is picked (the page saves its offline pack). Returns `render()`, to speak
+ * the page's language again. */
+export function startProvincePicker({ map, goLive, t, hadView, onChosen }) {
   const select = $('province');
   let provinces = [];
   const render = () => {
@@ -38,6 +39,7 @@ export function startProvincePicker({ map, goLive, t, hadView }) {
     select.addEventListener('change', () => {
       const province = provinces.find((p) => p.code === select.value);
       fit(province ? province.bbox : all());
+      if (province) onChosen?.(province.code);
       // The planning table's downloads are of the province chosen, or of the whole country.
       for (const [id, path] of [['download-all', '/api/v1/export/communes.geojson'], ['download-fgb', '/api/v1/export/communes.fgb']]) {
         $(id)?.setAttribute('href', province ? `${path}?province=${encodeURIComponent(province.code)}` : path);

@@ -11,6 +11,10 @@
 const PREFIX = 'hue-map-offline';
 const CURRENT = `${PREFIX}-current`;
 const PACK = '/api/v1/offline-pack';
+// A national page registers the worker as /sw.js?pack=none: it saves the shell, and one
+// province's pack (/api/v1/offline-pack?province=79) once the resident picks it, since the
+// whole country's would be about 15 MB.
+const DEFAULT_PACK = new URL(self.location.href).searchParams.get('pack') === 'none' ? null : PACK;
 const SHELL = [
   '/', '/viewer/app.js', '/viewer/api.js', '/viewer/i18n.js', '/viewer/app.css', '/viewer/report.js', '/viewer/offline.js', '/viewer/hosted-style.js', '/viewer/planning.js', '/viewer/still-map.js',
   // The parts of app.js: every module the page loads is listed (test/shell.unit.test.js).
@@ -31,7 +35,7 @@ const SAVED = /^\/($|viewer\/|vendor\/|style\.json$|tiles\.json$|tiles\/|fonts\/
 const MATCH = { ignoreVary: true, ignoreSearch: true };
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(save().catch(() => undefined).then(() => self.skipWaiting()));
+  event.waitUntil(save(DEFAULT_PACK).catch(() => undefined).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -40,6 +44,9 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data === 'refresh') event.waitUntil(refresh().catch(() => undefined));
+  // A province chosen on a national page: its pack replaces whatever pack was saved.
+  const pack = event.data?.type === 'save-pack' ? String(event.data.pack) : '';
+  if (pack.startsWith(`${PACK}?province=`)) event.waitUntil(save(pack).catch(() => undefined));
 });
 
 self.addEventListener('fetch', (event) => {
@@ -74,13 +81,14 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Saves the shell, every URL the pack lists and then the pack, into a fresh cache that
- * replaces the current one when complete. A URL that fails is left out (the network answers
- * it later), so one bad tile does not cost the whole offline map. */
-async function save() {
-  const pack = await fetch(PACK, { cache: 'no-store' });
-  if (!pack.ok) throw new Error(`offline pack: ${pack.status}`);
-  const { urls } = await pack.clone().json();
+/** Saves the shell, every URL the pack at `packUrl` lists and then the pack (none when
+ * `packUrl` is null), into a fresh cache that replaces the current one when complete. A URL
+ * that fails is left out (the network answers it later), so one bad tile does not cost the
+ * whole offline map. */
+async function save(packUrl) {
+  const pack = packUrl ? await fetch(packUrl, { cache: 'no-store' }) : null;
+  if (pack && !pack.ok) throw new Error(`offline pack: ${pack.status}`);
+  const { urls } = pack ? await pack.clone().json() : { urls: [] };
   const fresh = `${PREFIX}-${Date.now()}`;
   const cache = await caches.open(fresh);
   // "/" answers a browser (Accept: text/html) with the map, anything else with OGC JSON.
@@ -98,7 +106,7 @@ async function save() {
     }
   };
   await Promise.all(Array.from({ length: SAVING_CONCURRENCY }, worker));
-  await cache.put(PACK, pack);
+  if (pack) await cache.put(packUrl, pack);
   await swapIn(fresh);
   await announce();
 }
@@ -120,11 +128,19 @@ async function swapIn(fresh) {
 /** Saves everything again when the pack's version changed. */
 async function refresh() {
   const cache = await caches.open(CURRENT);
-  const saved = await cache.match(PACK, MATCH);
-  const response = await fetch(PACK, { headers: saved ? { 'If-None-Match': saved.headers.get('ETag') ?? '' } : {}, cache: 'no-store' });
+  const packUrl = await savedPackUrl(cache);
+  if (!packUrl) return undefined;
+  const saved = await cache.match(packUrl);
+  const response = await fetch(packUrl, { headers: saved ? { 'If-None-Match': saved.headers.get('ETag') ?? '' } : {}, cache: 'no-store' });
   if (response.status === 304) return announce();
-  if (response.ok) return save();
+  if (response.ok) return save(packUrl);
   return undefined;
+}
+
+/** The pack kept fresh: the one saved (a province's, with its query), else the default. */
+async function savedPackUrl(cache) {
+  const saved = (await cache.keys()).map((request) => new URL(request.url)).find((url) => url.pathname === PACK);
+  return saved ? `${saved.pathname}${saved.search}` : DEFAULT_PACK;
 }
 
 /** Tells every open page which version of the data is saved for offline use. */

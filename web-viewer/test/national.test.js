@@ -26,7 +26,7 @@ const bounds = (page) => page.evaluate(() => window.hueMap.getBounds().toArray()
 
 for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
   test(`the page opens on the whole country and the province picker fits Hồ Chí Minh (${viewport.width}×${viewport.height})`, async () => {
-    const { page, errors, context } = await openMap(browser, `${server.base}/`, viewport);
+    const { page, errors, context } = await openMap(browser, `${server.base}/`, viewport, { serviceWorkers: 'allow' });
     // The first picture is the country's, not Huế's: the server's page carries its box.
     const stillUrl = await (await page.waitForFunction(() => performance.getEntriesByType('resource')
       .map((entry) => entry.name).find((name) => name.includes('/api/v1/map.svg')))).jsonValue();
@@ -41,8 +41,16 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     assert.equal(await page.title(), 'Xã, phường cả nước');
     assert.deepEqual(await axeViolations(page), []);
 
+    // No offline pack is saved for the whole country (about 15 MB): the page says to pick a
+    // province, and picking one saves that province's pack.
+    assert.equal(await page.textContent('#offline-note'), 'Chọn tỉnh, thành phố để lưu bản đồ của tỉnh đó dùng khi mất mạng.');
     await page.selectOption('#province', '79');
     await page.waitForFunction(() => window.hueMap.getBounds().getNorth() < 12);
+    await page.waitForFunction(() => String(window.hueMapOfflineReady ?? '').endsWith('-79'), null, { timeout: 120_000 });
+    const packs = await page.evaluate(async () => (await (await caches.open('hue-map-offline-current')).keys())
+      .map((request) => new URL(request.url)).filter((url) => url.pathname === '/api/v1/offline-pack').map((url) => url.search));
+    assert.deepEqual(packs, ['?province=79']);
+    assert.equal(await page.textContent('#offline-note'), 'Đã lưu bản đồ để dùng khi mất mạng.');
     assert.equal(await page.getAttribute('#download-fgb', 'href'), '/api/v1/export/communes.fgb?province=79');
     assert.equal(await page.getAttribute('#download-all', 'href'), '/api/v1/export/communes.geojson?province=79');
     await mapSettled(page);

@@ -158,6 +158,11 @@ impl<'a> ProvinceFilter<'a> {
         Ok(ProvinceFilter { data, province })
     }
 
+    /// The filter of the province at `index` in `Dataset::provinces` (none: every unit).
+    pub fn of_index(data: &'a data_boundaries::Dataset, index: Option<usize>) -> ProvinceFilter<'a> {
+        ProvinceFilter { data, province: index.map(|i| (i, data.provinces()[i].code.as_str())) }
+    }
+
     /// The province's code, when one was asked for.
     pub fn code(&self) -> Option<&'a str> {
         self.province.map(|(_, code)| code)

@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::conditional::{unchanged, validated};
+use crate::http::error_responses::BadRequest;
+use crate::http::query::ProvinceFilter;
+use crate::http::{ApiResult, QueryParams};
 use crate::state::{AppState, Snapshot};
 use crate::views::{CommuneRef, FormerUnitView, OfficeView};
 use tiles::glyphs::{GlyphRange, FONT_STACK};
@@ -104,7 +107,8 @@ pub struct PackSearchEntry<'a> {
     pub order: &'a (u8, String),
 }
 
-fn search_entries(snapshot: &Snapshot) -> Vec<PackSearchEntry<'_>> {
+/// The search entries of what the pack holds, each pointing at its place in the pack.
+fn search_entries<'a>(snapshot: &'a Snapshot, kept: &Kept) -> Vec<PackSearchEntry<'a>> {
     use data_boundaries::search::Target;
     snapshot
         .search
@@ -112,15 +116,67 @@ fn search_entries(snapshot: &Snapshot) -> Vec<PackSearchEntry<'_>> {
         .iter()
         .filter_map(|entry| {
             let (kind, at) = match entry.target {
-                Target::Commune(i) => ("commune", i),
-                Target::FormerUnit(i) => ("former_unit", i),
-                Target::Office(i) => ("office", i),
+                Target::Commune(i) => ("commune", kept.communes.place(i)?),
+                Target::FormerUnit(i) => ("former_unit", kept.former_units.place(i)?),
+                Target::Office(i) => ("office", kept.offices.place(i)?),
                 // A basemap's landmarks are not in the dataset's index, nor in the pack.
                 Target::Named(_) => return None,
             };
             Some(PackSearchEntry { kind, at, keys: &entry.keys, extra: entry.extra.as_ref(), order: &entry.order })
         })
         .collect()
+}
+
+/// Which of a dataset's items (communes, offices or lineage links) a pack holds, in order.
+struct Selection {
+    /// The dataset's indexes of the items kept.
+    items: Vec<usize>,
+    /// For each dataset index, its place in the pack (None when left out).
+    places: Vec<Option<usize>>,
+}
+
+impl Selection {
+    fn of(count: usize, keep: impl Fn(usize) -> bool) -> Selection {
+        let items: Vec<usize> = (0..count).filter(|&i| keep(i)).collect();
+        let mut places = vec![None; count];
+        for (place, &i) in items.iter().enumerate() {
+            places[i] = Some(place);
+        }
+        Selection { items, places }
+    }
+
+    fn place(&self, i: usize) -> Option<usize> {
+        self.places.get(i).copied().flatten()
+    }
+}
+
+/// What one pack holds: everything, or one province's communes, their offices and the
+/// lineage links into them.
+struct Kept {
+    communes: Selection,
+    offices: Selection,
+    former_units: Selection,
+    /// The province's box, or None for the whole dataset.
+    bbox: Option<[f64; 4]>,
+}
+
+impl Kept {
+    fn new(data: &data_boundaries::Dataset, province: &ProvinceFilter) -> Kept {
+        Kept {
+            communes: Selection::of(data.communes.len(), |i| province.commune(i)),
+            offices: Selection::of(data.offices.len(), |i| province.office(i)),
+            former_units: Selection::of(data.former_units.len(), |i| province.former_unit(i)),
+            bbox: province.index().map(|p| data.provinces()[p].bbox),
+        }
+    }
+
+    /// Whether the tile meets the pack's area.
+    fn tile(&self, id: tiles::TileId) -> bool {
+        let Some([west, south, east, north]) = self.bbox else { return true };
+        let ([x0, y0], [x1, y1]) = (tiles::tile_math::to_unit(west, north), tiles::tile_math::to_unit(east, south));
+        let [tx0, ty0, tx1, ty1] = id.unit_bounds();
+        tx0 <= x1 && x0 <= tx1 && ty0 <= y1 && y0 <= ty1
+    }
 }
 
 /// The glyph ranges the map's labels need: every character of the names it shows.
@@ -143,27 +199,31 @@ fn glyph_urls(snapshot: &Snapshot) -> Vec<String> {
         .collect()
 }
 
-fn pack(snapshot: &Snapshot) -> OfflinePack<'_> {
+fn pack<'a>(snapshot: &'a Snapshot, province: &ProvinceFilter) -> OfflinePack<'a> {
     let data = &snapshot.data;
+    let kept = Kept::new(data, province);
     let tiles = snapshot
         .tiles
         .pyramid_tiles()
         .into_iter()
-        .filter(|(id, _)| id.z <= OFFLINE_MAX_ZOOM)
+        .filter(|(id, _)| id.z <= OFFLINE_MAX_ZOOM && kept.tile(*id))
         .map(|(id, _)| format!("/tiles/{}/{}/{}.mvt", id.z, id.x, id.y));
     let outlines = snapshot.tiles.source().outlines_at(OUTLINE_ZOOM);
     OfflinePack {
-        version: version(snapshot),
+        version: version(snapshot, province.code()),
         border_tolerance_m: BORDER_TOLERANCE_M,
-        communes: data
+        communes: kept
             .communes
+            .items
             .iter()
-            .zip(&outlines)
-            .map(|(c, outline)| PackCommune { commune: CommuneRef::from(c), coordinates: coordinates(outline) })
+            .map(|&i| PackCommune {
+                commune: CommuneRef::from(&data.communes[i]),
+                coordinates: coordinates(&outlines[i]),
+            })
             .collect(),
-        offices: data.offices.iter().map(|o| OfficeView::new(o, None)).collect(),
-        former_units: data.former_units.iter().map(FormerUnitView::from).collect(),
-        search: search_entries(snapshot),
+        offices: kept.offices.items.iter().map(|&i| OfficeView::new(&data.offices[i], None)).collect(),
+        former_units: kept.former_units.items.iter().map(|&i| FormerUnitView::from(&data.former_units[i])).collect(),
+        search: search_entries(snapshot, &kept),
         urls: tiles.chain(glyph_urls(snapshot)).collect(),
     }
 }
@@ -172,28 +232,58 @@ fn pack(snapshot: &Snapshot) -> OfflinePack<'_> {
 /// shape (before `search` was shipped, say) fetches the new one, rather than a 304.
 const PACK_FORMAT: u32 = 2;
 
-fn version(snapshot: &Snapshot) -> String {
-    format!("{}-p{PACK_FORMAT}", snapshot.version())
+fn version(snapshot: &Snapshot, province: Option<&str>) -> String {
+    match province {
+        None => format!("{}-p{PACK_FORMAT}", snapshot.version()),
+        Some(code) => format!("{}-p{PACK_FORMAT}-{code}", snapshot.version()),
+    }
 }
 
-/// The offline pack of the data being served.
+/// The offline pack of the data being served, or of one province's part of it (a phone keeps
+/// the province it lives in: the whole country's pack is about 15 MB compressed).
 #[utoipa::path(get, path = "/api/v1/offline-pack", tag = "residents",
+    params(("province" = Option<String>, Query, description = "Only this province's units, their offices and the former units that went into them, and the tiles over it: its code or name")),
     responses(
         (status = 200, description = "The pack, with an ETag that changes with the dataset and the registry", body = OfflinePack),
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
+        BadRequest,
     ))]
-pub async fn offline_pack(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let snapshot = state.current();
-    let etag = format!("\"{}\"", version(&snapshot));
+pub async fn offline_pack(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: QueryParams,
+) -> ApiResult<Response> {
+    params.reject_unknown(&["province"])?;
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    let province = ProvinceFilter::parse(&snapshot.data, &params)?;
+    let etag = format!("\"{}\"", version(&snapshot, province.code()));
     if let Some(response) = unchanged(&headers, &etag, "no-cache") {
-        return response;
+        return Ok(response);
     }
-    let body = snapshot.exports.offline_pack.get_or_init(|| match serde_json::to_vec(&pack(&snapshot)) {
-        Ok(bytes) => axum::body::Bytes::from(bytes),
-        // Serialising plain strings and numbers cannot fail; an empty object says so if it did.
-        Err(_) => axum::body::Bytes::from_static(b"{}"),
-    });
-    validated(([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response(), &etag, "no-cache")
+    let index = province.index();
+    // Made once per snapshot (and province), off the async workers: the country's takes
+    // seconds.
+    let body = crate::cpu::run(move || {
+        let encode = || {
+            let province = ProvinceFilter::of_index(&snapshot.data, index);
+            match serde_json::to_vec(&pack(&snapshot, &province)) {
+                Ok(bytes) => axum::body::Bytes::from(bytes),
+                // Serialising plain strings and numbers cannot fail; an empty object says so.
+                Err(_) => axum::body::Bytes::from_static(b"{}"),
+            }
+        };
+        let exports = &snapshot.exports;
+        match index {
+            None => exports.offline_pack.get_or_init(encode).clone(),
+            Some(p) => exports
+                .province_packs
+                .get_or_init(|| snapshot.data.provinces().iter().map(|_| std::sync::OnceLock::new()).collect())[p]
+                .get_or_init(encode)
+                .clone(),
+        }
+    })
+    .await?;
+    Ok(validated(([(header::CONTENT_TYPE, "application/json")], body).into_response(), &etag, "no-cache"))
 }
 
 /// This module's routes, each registered with its OpenAPI operation.
