@@ -24,6 +24,10 @@ use crate::pip::{IndexedPolygon, Position};
 /// [`MAX_CELLS`] cells: a city's grid is a few thousand cells, the country's a few million.
 const FINEST_CELLS_PER_DEGREE: f64 = 128.0;
 const MAX_CELLS: usize = 4 << 20;
+/// Cells visited while building, over all parts' boxes, at most (the country: about 3 M).
+const MAX_VISITS: usize = 32 << 20;
+/// The coarsest grid (a cell of 1,024°: one cell for any extent on Earth).
+const MIN_CELLS_PER_DEGREE: f64 = 1.0 / 1024.0;
 /// How far past an edge its cells reach, in degrees: far more than the rounding of the
 /// cell arithmetic (1e-13 at these magnitudes), far less than a cell.
 const MARGIN: f64 = 1e-9;
@@ -112,10 +116,23 @@ impl PartGrid {
             let rows = ((north - south) * cpd).floor() as usize + 1;
             (columns, rows)
         };
+        // The build visits every cell of every part's box: overlapping, far-flung parts (a
+        // hostile or broken file) must not make that unbounded either.
+        let visits = |cpd: f64| -> usize {
+            parts
+                .iter()
+                .map(|(_, index)| {
+                    let [x0, y0, x1, y1] = index.bounds();
+                    let cells = |span: f64| (span.max(0.0) * cpd) as usize + 2;
+                    cells(x1 - x0).saturating_mul(cells(y1 - y0))
+                })
+                .fold(0usize, usize::saturating_add)
+        };
         while {
             let (columns, rows) = size(cells_per_degree);
-            columns.saturating_mul(rows) > MAX_CELLS
-        } {
+            columns.saturating_mul(rows) > MAX_CELLS || visits(cells_per_degree) > MAX_VISITS
+        } && cells_per_degree > MIN_CELLS_PER_DEGREE
+        {
             cells_per_degree /= 2.0;
         }
         let (columns, rows) = size(cells_per_degree);
@@ -135,6 +152,8 @@ impl PartGrid {
         // Every (cell, part) meeting, as `cell << 32 | entry`, then grouped by cell.
         let mut meetings: Vec<u64> = Vec::new();
         for (part, (polygon, index)) in parts.iter().enumerate() {
+            // A part's index and a list's offset share a u32 with the INSIDE bit.
+            debug_assert!(part < INSIDE as usize, "too many parts for the grid");
             grid.meetings_of(part as u32, polygon, index, &mut meetings);
         }
         meetings.sort_unstable();
@@ -146,6 +165,7 @@ impl PartGrid {
             let value = if end - start == 1 && meetings[start] as u32 & INSIDE != 0 {
                 meetings[start] as u32
             } else {
+                debug_assert!(grid.lists.len() < INSIDE as usize - 1, "too many listed cells");
                 let at = 1 + grid.lists.len() as u32;
                 grid.lists.push((end - start) as u32);
                 grid.lists.extend(entries);
@@ -261,7 +281,12 @@ impl PartGrid {
             let left = (self.west + column as f64 / self.cells_per_degree - MARGIN).max(ax);
             let right = (self.west + (column + 1) as f64 / self.cells_per_degree + MARGIN).min(bx);
             let (left, right) = (left.clamp(ax, bx), right.clamp(ax, bx));
-            let y_at = |x: f64| if bx > ax { ay + (x - ax) * (by - ay) / (bx - ax) } else { ay };
+            // Clamped to the segment's own span: the division may round a hair past an end,
+            // and no row may fall outside the part's (its cells are indexed from them).
+            let y_at = |x: f64| {
+                let y = if bx > ax { ay + (x - ax) * (by - ay) / (bx - ax) } else { ay };
+                y.clamp(ay.min(by), ay.max(by))
+            };
             let (low, high) = if bx > ax {
                 let (p, q) = (y_at(left), y_at(right));
                 (p.min(q), p.max(q))
@@ -343,6 +368,17 @@ mod tests {
         }
         let (empty, _) = grid_of(&[]);
         assert_eq!(empty.cell(0.0, 0.0), Cell::Nothing);
+    }
+
+    #[test]
+    fn many_overlapping_wide_parts_get_coarser_cells_and_stay_exact() {
+        // 300 copies of a 40° square: at the finest cells the build would visit 300 × 26 M.
+        let square = polygon![(x: 0., y: 0.), (x: 40., y: 0.), (x: 40., y: 40.), (x: 0., y: 40.)];
+        let (grid, indexes) = grid_of(&vec![square; 300]);
+        // 300 × (40 × 8 + 2)² visits is within the cap; one step finer would not be.
+        assert_eq!(grid.cells_per_degree, 8.0);
+        assert_eq!(answer(&grid, &indexes, 20.0, 20.0).len(), 300);
+        assert!(answer(&grid, &indexes, 40.5, 20.0).is_empty());
     }
 
     #[test]

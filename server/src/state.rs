@@ -101,13 +101,42 @@ pub type EncodedFgb = Result<axum::body::Bytes, crate::formats::fgb::FgbError>;
 pub struct Exports {
     /// The communes as FlatGeobuf, or why it could not be encoded.
     pub communes_fgb: std::sync::OnceLock<EncodedFgb>,
-    /// One province's communes as FlatGeobuf, by the province's place in
-    /// `Dataset::provinces` (at most 34 files, each encoded on first request).
-    pub province_fgb: std::sync::OnceLock<Box<[std::sync::OnceLock<EncodedFgb>]>>,
+    /// The provinces' FlatGeobuf files asked for last (see [`Exports::province_fgb`]).
+    recent_province_fgb: std::sync::Mutex<Vec<(usize, Arc<EncodedFgb>)>>,
     /// The offline pack (`/api/v1/offline-pack`), as JSON.
     pub offline_pack: std::sync::OnceLock<axum::body::Bytes>,
     /// One province's offline pack, by the province's place in `Dataset::provinces`.
     pub province_packs: std::sync::OnceLock<Box<[std::sync::OnceLock<axum::body::Bytes>]>>,
+}
+
+/// How many provinces' FlatGeobuf files are kept: together the country's provinces weigh as
+/// much as the country's own file (about 100 MB), too much to keep them all.
+const KEPT_PROVINCE_FILES: usize = 4;
+
+impl Exports {
+    /// The FlatGeobuf file of the province at `province` (its place in
+    /// `Dataset::provinces`): kept if asked for lately, else made with `encode` and kept in
+    /// place of the one asked for least lately. Two first requests at once may both encode.
+    pub fn province_fgb(&self, province: usize, encode: impl FnOnce() -> EncodedFgb) -> Arc<EncodedFgb> {
+        let recent = || self.recent_province_fgb.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        {
+            let mut kept = recent();
+            if let Some(at) = kept.iter().position(|(p, _)| *p == province) {
+                let entry = kept.remove(at);
+                let file = entry.1.clone();
+                kept.push(entry);
+                return file;
+            }
+        }
+        let file = Arc::new(encode());
+        let mut kept = recent();
+        kept.retain(|(p, _)| *p != province);
+        kept.push((province, file.clone()));
+        if kept.len() > KEPT_PROVINCE_FILES {
+            kept.remove(0);
+        }
+        file
+    }
 }
 
 /// Settings that do not change with the data.

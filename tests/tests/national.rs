@@ -18,6 +18,10 @@ fn national() -> &'static Server {
     })
 }
 
+/// Held by the tests that make the server allocate most (the country's offline pack) and by
+/// the one that measures its memory, so that one does not measure the other.
+static MEMORY_HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn get(path: &str) -> Value {
     let reply = national().get(path);
     assert_eq!(reply.status, 200, "{path}: {}", reply.text);
@@ -206,6 +210,7 @@ fn a_lineage_without_points_serves_every_feature_that_used_them() {
 
 #[test]
 fn hostile_batches_and_province_names_are_refused_or_answered_in_bounded_memory() {
+    let _alone = MEMORY_HEAVY.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let server = national();
     // The most work one address can ask of the reader: 500 characters of unit, district and
     // province words that many places share, so every word finds candidates.
@@ -278,6 +283,7 @@ fn hostile_batches_and_province_names_are_refused_or_answered_in_bounded_memory(
 
 #[test]
 fn a_phone_can_keep_one_provinces_offline_pack() {
+    let _alone = MEMORY_HEAVY.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let pack = national().get("/api/v1/offline-pack?province=79");
     assert_eq!(pack.status, 200, "{}", pack.text);
     assert!(pack.headers["etag"].to_str().unwrap().ends_with("-79\""), "{:?}", pack.headers["etag"]);
@@ -292,6 +298,17 @@ fn a_phone_can_keep_one_provinces_offline_pack() {
         former.iter().all(|u| codes.contains(&u["new_code"].as_str().unwrap())),
         "every link goes into the province"
     );
+    // Every former unit the pack holds can be searched for offline, a split one too (whose
+    // first link may go into another province).
+    let searched: std::collections::HashSet<&str> = pack["search"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "former_unit")
+        .map(|e| former[e["at"].as_u64().unwrap() as usize]["code"].as_str().unwrap())
+        .collect();
+    let held: std::collections::HashSet<&str> = former.iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert_eq!(searched, held);
     // Search entries point into the pack's own lists.
     for entry in pack["search"].as_array().unwrap() {
         let list = match entry["kind"].as_str().unwrap() {

@@ -458,26 +458,21 @@ impl TileSource {
         })
     }
 
-    /// Every commune's outline in lon/lat, built from zoom `z`'s simplified arcs (the
-    /// borders the map draws at that zoom): a border shared by two communes is the same
-    /// vertices in both, so a point on it is on both outlines and neighbours leave no gap.
-    /// `outlines_at(z)[commune]` lists the commune's polygons, rings closed, exterior first.
-    pub fn outlines_at(&self, z: u8) -> Vec<Vec<Vec<Vec<[f64; 2]>>>> {
+    /// A commune's outline in lon/lat, built from zoom `z`'s simplified arcs (the borders the
+    /// map draws at that zoom): a border shared by two communes is the same vertices in both,
+    /// so a point on it is on both outlines and neighbours leave no gap. It lists the
+    /// commune's polygons, rings closed, exterior first.
+    pub fn outline_at(&self, z: u8, commune: usize) -> Vec<Vec<Vec<[f64; 2]>>> {
         let z = z.min(DETAIL_ZOOM);
         let grid_size = EXTENT as f64 * (1u64 << z) as f64;
-        let arcs = self.arcs_at(z);
-        (0..self.base.topology.polygons.len())
-            .map(|commune| {
-                self.base
-                    .topology
-                    .polygons_of(commune, arcs)
+        self.base
+            .topology
+            .polygons_of(commune, self.arcs_at(z))
+            .into_iter()
+            .map(|rings| {
+                rings
                     .into_iter()
-                    .map(|rings| {
-                        rings
-                            .into_iter()
-                            .map(|ring| ring.iter().map(|p| to_lon_lat(p[0] / grid_size, p[1] / grid_size)).collect())
-                            .collect()
-                    })
+                    .map(|ring| ring.iter().map(|p| to_lon_lat(p[0] / grid_size, p[1] / grid_size)).collect())
                     .collect()
             })
             .collect()

@@ -13,10 +13,14 @@
 let pack = null;
 
 /** The saved pack: the service worker's copy, read straight from its cache (a network that
- * hangs would otherwise hold this up too), or the server's when none is saved yet. */
+ * hangs would otherwise hold this up too), or the server's when none is saved yet; but never
+ * the whole country's on a national page (marked by the box it opens on), which saves one
+ * province's. */
 export async function loadPack() {
   if (!pack) {
     const saved = await globalThis.caches?.match('/api/v1/offline-pack', { ignoreVary: true, ignoreSearch: true });
+    const national = Boolean(globalThis.document?.querySelector('meta[name="hue-map-bounds"]'));
+    if (!saved && national) throw new Error('no province is saved for use offline');
     const response = saved ?? await fetch('/api/v1/offline-pack');
     if (!response.ok) throw new Error(`offline pack: ${response.status}`);
     pack = await response.json();

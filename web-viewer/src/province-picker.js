@@ -1,6 +1,7 @@
 // The province picker, for a dataset of many provinces (all of Vietnam): choosing one fits
-// the map to it, and a page opened without a view fits the whole dataset. Hidden for a
-// dataset whose units name no province (Huế's), where nothing changes.
+// the map to it, points the planning table's downloads at it, and saves its offline pack.
+// (The server's page already opens on the whole dataset; an older server's is fitted here.)
+// Hidden for a dataset whose units name no province (Huế's), where nothing changes.
 import { $, api, escape } from './api.js';
 import { datasetBounds } from './still-map.js';
 
@@ -43,6 +44,12 @@ export function startProvincePicker({ map, goLive, t, hadView, onChosen }) {
       // The planning table's downloads are of the province chosen, or of the whole country.
       for (const [id, path] of [['download-all', '/api/v1/export/communes.geojson'], ['download-fgb', '/api/v1/export/communes.fgb']]) {
         $(id)?.setAttribute('href', province ? `${path}?province=${encodeURIComponent(province.code)}` : path);
+      }
+      // The GeoJSON link says whose units it downloads (in either language).
+      const all = $('download-all');
+      if (all) {
+        all.dataset.i18n = province ? 'downloadProvince' : 'downloadAll';
+        all.textContent = t(all.dataset.i18n);
       }
     });
     // A page the server wrote for the country already opens on it (still-map.js), and a phone

@@ -24,9 +24,11 @@ export const datasetBounds = (() => {
 /** The view that shows the box [west, south, east, north] whole in a `width` × `height` map,
  * with `padding` pixels on every side (as MapLibre's fitBounds does). */
 export function fitView([west, south, east, north], width, height, padding = 24) {
+  // A tiny map keeps some room for the box.
+  const pad = Math.min(padding, width / 4, height / 4);
   const mercatorY = (lat) => (1 - Math.asinh(Math.tan(lat * Math.PI / 180)) / Math.PI) / 2;
   const [top, bottom] = [mercatorY(north), mercatorY(south)];
-  const scale = Math.min((width - 2 * padding) / ((east - west) / 360), (height - 2 * padding) / (bottom - top));
+  const scale = Math.min((width - 2 * pad) / ((east - west) / 360), (height - 2 * pad) / (bottom - top));
   const zoom = Math.min(22, Math.max(0, Math.log2(scale / TILE_PIXELS)));
   const middle = (top + bottom) / 2;
   const lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * middle))) * 180 / Math.PI;

@@ -1,6 +1,10 @@
 // The service worker: the map keeps working with no network (Huế floods every year).
 // - On install it saves the app shell, then every URL the offline pack (/api/v1/offline-pack)
 //   lists: the Huế tiles to z14 and the glyph ranges the labels use; the pack itself last.
+//   A national page saves the shell only, and then the pack of the province its resident
+//   picks ({ type: 'save-pack' }); an update keeps the pack already saved.
+// - Saves run one at a time, and one asked for while another runs replaces any still
+//   waiting, so the province picked last is the one kept.
 // - Every request it looks after goes to the network first, and a good answer refreshes the
 //   saved copy, so online users always see the current data; when the network fails (or
 //   hangs for NETWORK_WAIT_MS while a saved copy exists), the saved copy answers.
@@ -35,7 +39,9 @@ const SAVED = /^\/($|viewer\/|vendor\/|style\.json$|tiles\.json$|tiles\/|fonts\/
 const MATCH = { ignoreVary: true, ignoreSearch: true };
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(save(DEFAULT_PACK).catch(() => undefined).then(() => self.skipWaiting()));
+  // An update keeps the pack the resident has (a province's), rather than the default.
+  const saving = caches.open(CURRENT).then(savedPackUrl).then((packUrl) => queueSave(packUrl));
+  event.waitUntil(saving.then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -43,10 +49,10 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data === 'refresh') event.waitUntil(refresh().catch(() => undefined));
+  if (event.data === 'refresh') event.waitUntil(refresh().catch(() => announce()).catch(() => undefined));
   // A province chosen on a national page: its pack replaces whatever pack was saved.
   const pack = event.data?.type === 'save-pack' ? String(event.data.pack) : '';
-  if (pack.startsWith(`${PACK}?province=`)) event.waitUntil(save(pack).catch(() => undefined));
+  if (pack.startsWith(`${PACK}?province=`)) event.waitUntil(queueSave(pack));
 });
 
 self.addEventListener('fetch', (event) => {
@@ -66,7 +72,10 @@ async function networkFirst(event, url) {
     const answer = fetch(event.request);
     const response = await (saved ? withTimeout(answer, NETWORK_WAIT_MS) : answer);
     // "/" is also the OGC landing page (JSON) for non-browsers: only the app page is saved.
-    const keep = response.ok && (key !== '/' || (response.headers.get('Content-Type') ?? '').startsWith('text/html'));
+    // A pack is saved only by save(), with the tiles it lists (a national page's plain
+    // request must not keep the whole country's).
+    const keep = response.ok && url.pathname !== PACK
+      && (key !== '/' || (response.headers.get('Content-Type') ?? '').startsWith('text/html'));
     if (keep) event.waitUntil(cache.put(key, response.clone()).catch(() => undefined));
     return response;
   } catch (error) {
@@ -81,15 +90,26 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+let saving = Promise.resolve();
+let latest = 0;
+
+/** Saves with save(packUrl) after the saves already running; a save still waiting when a
+ * newer one is asked for is dropped. Never rejects. */
+function queueSave(packUrl) {
+  const mine = ++latest;
+  saving = saving.then(() => (mine === latest ? save(packUrl, mine) : undefined)).catch(() => undefined);
+  return saving;
+}
+
 /** Saves the shell, every URL the pack at `packUrl` lists and then the pack (none when
  * `packUrl` is null), into a fresh cache that replaces the current one when complete. A URL
  * that fails is left out (the network answers it later), so one bad tile does not cost the
  * whole offline map. */
-async function save(packUrl) {
+async function save(packUrl, generation = 0) {
   const pack = packUrl ? await fetch(packUrl, { cache: 'no-store' }) : null;
   if (pack && !pack.ok) throw new Error(`offline pack: ${pack.status}`);
   const { urls } = pack ? await pack.clone().json() : { urls: [] };
-  const fresh = `${PREFIX}-${Date.now()}`;
+  const fresh = `${PREFIX}-${Date.now()}-${generation}`;
   const cache = await caches.open(fresh);
   // "/" answers a browser (Accept: text/html) with the map, anything else with OGC JSON.
   await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'no-cache', headers: path === '/' ? { Accept: 'text/html' } : {} })));
@@ -116,8 +136,12 @@ async function save(packUrl) {
 async function swapIn(fresh) {
   const source = await caches.open(fresh);
   const current = await caches.open(CURRENT);
+  const requests = await source.keys();
+  // A save always holds the shell: an empty one was deleted under us (by another worker's
+  // swap, during an update), and must not empty the current cache.
+  if (!requests.length) return;
   const kept = new Set();
-  for (const request of await source.keys()) {
+  for (const request of requests) {
     await current.put(request, await source.match(request));
     kept.add(request.url);
   }
@@ -131,15 +155,18 @@ async function refresh() {
   const packUrl = await savedPackUrl(cache);
   if (!packUrl) return undefined;
   const saved = await cache.match(packUrl);
+  // Offline, this rejects, and the caller says what is saved all the same.
   const response = await fetch(packUrl, { headers: saved ? { 'If-None-Match': saved.headers.get('ETag') ?? '' } : {}, cache: 'no-store' });
   if (response.status === 304) return announce();
-  if (response.ok) return save(packUrl);
-  return undefined;
+  if (response.ok) return queueSave(packUrl);
+  return announce();
 }
 
-/** The pack kept fresh: the one saved (a province's, with its query), else the default. */
+/** The pack kept fresh: the one saved (a province's, with its query, first), else the
+ * default. */
 async function savedPackUrl(cache) {
-  const saved = (await cache.keys()).map((request) => new URL(request.url)).find((url) => url.pathname === PACK);
+  const packs = (await cache.keys()).map((request) => new URL(request.url)).filter((url) => url.pathname === PACK);
+  const saved = packs.find((url) => url.searchParams.has('province')) ?? packs[0];
   return saved ? `${saved.pathname}${saved.search}` : DEFAULT_PACK;
 }
 

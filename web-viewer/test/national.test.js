@@ -53,6 +53,7 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     assert.equal(await page.textContent('#offline-note'), 'Đã lưu bản đồ để dùng khi mất mạng.');
     assert.equal(await page.getAttribute('#download-fgb', 'href'), '/api/v1/export/communes.fgb?province=79');
     assert.equal(await page.getAttribute('#download-all', 'href'), '/api/v1/export/communes.geojson?province=79');
+    assert.equal(await page.textContent('#download-all'), 'Tải tỉnh này (GeoJSON)');
     await mapSettled(page);
     const [w, s, e, n] = await bounds(page);
     assert.ok(w < 106.4 && e > 107.0 && s < 10.4 && n > 11.1 && n < 12.0 && s > 8.0, `Hồ Chí Minh: ${[w, s, e, n]}`);

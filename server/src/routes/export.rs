@@ -179,25 +179,33 @@ pub async fn communes_fgb(
     params: QueryParams,
 ) -> ApiResult<Response> {
     params.reject_unknown(&["province"])?;
-    let snapshot = state.current();
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    let province = ProvinceFilter::parse(&snapshot.data, &params)?;
+    let (index, code) = (province.index(), province.code().map(str::to_string));
+    let file = snapshot.clone();
+    // Encoding is CPU work (seconds for the country): off the async workers. The country's
+    // file is kept for the snapshot, and the last few provinces' (Exports::province_fgb),
+    // for the byte ranges that follow.
+    let bytes = crate::cpu::run(move || {
+        let data = &file.data;
+        let encode = || {
+            let province = ProvinceFilter::of_index(data, index);
+            crate::formats::fgb::write(&communes_layer(data, &province), flatgeobuf::GeometryType::MultiPolygon)
+                .map(Bytes::from)
+        };
+        let served = |encoded: &crate::state::EncodedFgb| match encoded {
+            Ok(bytes) => Ok(bytes.clone()),
+            Err(error) => Err(Problem::from(error)),
+        };
+        match index {
+            None => served(file.exports.communes_fgb.get_or_init(encode)),
+            Some(p) => served(&file.exports.province_fgb(p, encode)),
+        }
+    })
+    .await??;
     let data = &snapshot.data;
-    let province = ProvinceFilter::parse(data, &params)?;
-    let encode = || {
-        crate::formats::fgb::write(&communes_layer(data, &province), flatgeobuf::GeometryType::MultiPolygon)
-            .map(Bytes::from)
-    };
-    // Each file is encoded once per snapshot, and kept for the byte ranges that follow.
-    let encoded = match province.index() {
-        None => snapshot.exports.communes_fgb.get_or_init(encode),
-        Some(p) => snapshot
-            .exports
-            .province_fgb
-            .get_or_init(|| data.provinces().iter().map(|_| std::sync::OnceLock::new()).collect())[p]
-            .get_or_init(encode),
-    };
-    let bytes = encoded.as_ref().map_err(Problem::from)?;
     // The file carries each commune's seat, so the registry version is part of its identity.
-    let (etag, name) = match province.code() {
+    let (etag, name) = match code.as_deref() {
         None => (
             format!("\"{}-r{}-communes-fgb\"", data.version, snapshot.registry_version),
             "hue-communes.fgb".to_string(),
@@ -207,7 +215,7 @@ pub async fn communes_fgb(
             format!("hue-communes-{code}.fgb"),
         ),
     };
-    Ok(crate::formats::ranges::respond(&headers, bytes.clone(), FLATGEOBUF, &etag, &name))
+    Ok(crate::formats::ranges::respond(&headers, bytes, FLATGEOBUF, &etag, &name))
 }
 
 /// This module's routes, each registered with its OpenAPI operation.

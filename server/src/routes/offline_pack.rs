@@ -117,7 +117,14 @@ fn search_entries<'a>(snapshot: &'a Snapshot, kept: &Kept) -> Vec<PackSearchEntr
         .filter_map(|entry| {
             let (kind, at) = match entry.target {
                 Target::Commune(i) => ("commune", kept.communes.place(i)?),
-                Target::FormerUnit(i) => ("former_unit", kept.former_units.place(i)?),
+                // The index points at a unit's first link; a split unit's first link may go
+                // into another province, so any link the pack keeps stands for it.
+                Target::FormerUnit(i) => {
+                    let data = &snapshot.data;
+                    let links = data.links_of_former_unit(&data.former_units[i].old_code);
+                    let place = kept.former_units.place(i);
+                    ("former_unit", place.or_else(|| links.iter().find_map(|&l| kept.former_units.place(l)))?)
+                }
                 Target::Office(i) => ("office", kept.offices.place(i)?),
                 // A basemap's landmarks are not in the dataset's index, nor in the pack.
                 Target::Named(_) => return None,
@@ -208,7 +215,7 @@ fn pack<'a>(snapshot: &'a Snapshot, province: &ProvinceFilter) -> OfflinePack<'a
         .into_iter()
         .filter(|(id, _)| id.z <= OFFLINE_MAX_ZOOM && kept.tile(*id))
         .map(|(id, _)| format!("/tiles/{}/{}/{}.mvt", id.z, id.x, id.y));
-    let outlines = snapshot.tiles.source().outlines_at(OUTLINE_ZOOM);
+    let source = snapshot.tiles.source();
     OfflinePack {
         version: version(snapshot, province.code()),
         border_tolerance_m: BORDER_TOLERANCE_M,
@@ -218,7 +225,7 @@ fn pack<'a>(snapshot: &'a Snapshot, province: &ProvinceFilter) -> OfflinePack<'a
             .iter()
             .map(|&i| PackCommune {
                 commune: CommuneRef::from(&data.communes[i]),
-                coordinates: coordinates(&outlines[i]),
+                coordinates: coordinates(&source.outline_at(OUTLINE_ZOOM, i)),
             })
             .collect(),
         offices: kept.offices.items.iter().map(|&i| OfficeView::new(&data.offices[i], None)).collect(),
