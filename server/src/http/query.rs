@@ -196,3 +196,16 @@ impl<'a> ProvinceFilter<'a> {
             || self.data.links_of_former_unit(&self.data.former_units[i].old_code).iter().any(|&l| self.former_unit(l))
     }
 }
+
+/// The snapshot being served, and the province a download asks for (`province=`, the only
+/// parameter such a download takes) as its place in `Dataset::provinces`; none for the
+/// whole dataset. The snapshot is owned, for work on the CPU pool.
+pub fn province_download(
+    state: &crate::state::AppState,
+    params: &QueryParams,
+) -> ApiResult<(std::sync::Arc<crate::state::Snapshot>, Option<usize>)> {
+    params.reject_unknown(&["province"])?;
+    let snapshot = arc_swap::Guard::into_inner(state.current());
+    let index = ProvinceFilter::parse(&snapshot.data, params)?.index();
+    Ok((snapshot, index))
+}

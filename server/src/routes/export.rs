@@ -15,7 +15,7 @@ use crate::formats::fgb::{Cell, Column, ColumnKind, Layer};
 use crate::http::error_responses::{BadRequest, RangeNotSatisfiable};
 use crate::http::media::{FLATGEOBUF, GEOJSON};
 use crate::http::problem::Problem;
-use crate::http::query::ProvinceFilter;
+use crate::http::query::{province_download, ProvinceFilter};
 use crate::http::{ApiResult, QueryParams};
 use crate::state::AppState;
 use crate::views::{commune_feature, office_feature, round_km2, CommuneFeature, OfficeFeature};
@@ -178,10 +178,8 @@ pub async fn communes_fgb(
     headers: HeaderMap,
     params: QueryParams,
 ) -> ApiResult<Response> {
-    params.reject_unknown(&["province"])?;
-    let snapshot = arc_swap::Guard::into_inner(state.current());
-    let province = ProvinceFilter::parse(&snapshot.data, &params)?;
-    let (index, code) = (province.index(), province.code().map(str::to_string));
+    let (snapshot, index) = province_download(&state, &params)?;
+    let code = index.map(|p| snapshot.data.provinces()[p].code.clone());
     let file = snapshot.clone();
     // Encoding is CPU work (seconds for the country): off the async workers. The country's
     // file is kept for the snapshot, and the last few provinces' (Exports::province_fgb),

@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::conditional::{unchanged, validated};
 use crate::http::error_responses::BadRequest;
-use crate::http::query::ProvinceFilter;
+use crate::http::query::{province_download, ProvinceFilter};
 use crate::http::{ApiResult, QueryParams};
 use crate::state::{AppState, Snapshot};
 use crate::views::{CommuneRef, FormerUnitView, OfficeView};
@@ -260,14 +260,12 @@ pub async fn offline_pack(
     headers: HeaderMap,
     params: QueryParams,
 ) -> ApiResult<Response> {
-    params.reject_unknown(&["province"])?;
-    let snapshot = arc_swap::Guard::into_inner(state.current());
-    let province = ProvinceFilter::parse(&snapshot.data, &params)?;
-    let etag = format!("\"{}\"", version(&snapshot, province.code()));
+    let (snapshot, index) = province_download(&state, &params)?;
+    let code = index.map(|p| snapshot.data.provinces()[p].code.as_str());
+    let etag = format!("\"{}\"", version(&snapshot, code));
     if let Some(response) = unchanged(&headers, &etag, "no-cache") {
         return Ok(response);
     }
-    let index = province.index();
     // Made once per snapshot (and province), off the async workers: the country's takes
     // seconds.
     let body = crate::cpu::run(move || {
