@@ -8,7 +8,7 @@
 //! narrows them, every candidate is reported rather than one guessed. The street part is kept
 //! exactly as written.
 
-use crate::address_words::{name_at, street_before, tokenize, words, Token};
+use crate::address_words::{longest, name_at, street_before, tokenize, words, Token};
 pub use crate::address_words::{Candidate, Conversion, Status};
 use crate::national_address::NationalIndex;
 use crate::search::strip_type;
@@ -158,21 +158,13 @@ impl AddressIndex {
 
     /// Former units whose name stands at `tokens[i..]`, longest name first.
     fn units_named(&self, tokens: &[Token], i: usize) -> (Vec<usize>, usize) {
-        let mut length = 0;
-        let mut found = Vec::new();
-        for (u, unit) in self.units.iter().enumerate() {
-            if name_at(tokens, i, &unit.folded, &unit.toned) {
-                match unit.folded.len().cmp(&length) {
-                    std::cmp::Ordering::Greater => {
-                        length = unit.folded.len();
-                        found = vec![u];
-                    }
-                    std::cmp::Ordering::Equal => found.push(u),
-                    std::cmp::Ordering::Less => {}
-                }
-            }
-        }
-        (found, length)
+        longest(
+            self.units
+                .iter()
+                .enumerate()
+                .filter(|(_, unit)| name_at(tokens, i, &unit.folded, &unit.toned))
+                .map(|(u, unit)| (u, unit.folded.len())),
+        )
     }
 
     /// Converts one pre-reform address to the new one.

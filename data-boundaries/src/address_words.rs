@@ -121,3 +121,21 @@ pub(crate) fn street_before(address: &str, tokens: &[Token], admin_token: usize)
     let street = address[..end].trim().trim_end_matches([',', ';', '-', ' ', '.']).trim();
     (!street.is_empty()).then(|| street.to_string())
 }
+
+/// Of `matches` (an id, and the length in words of the name that matched there), the ids of
+/// the longest, with that length; none and 0 when nothing matched. "Phú Vang" beats "Phú".
+pub(crate) fn longest<T>(matches: impl Iterator<Item = (T, usize)>) -> (Vec<T>, usize) {
+    let mut found = Vec::new();
+    let mut length = 0;
+    for (id, words) in matches {
+        match words.cmp(&length) {
+            std::cmp::Ordering::Greater => {
+                length = words;
+                found = vec![id];
+            }
+            std::cmp::Ordering::Equal => found.push(id),
+            std::cmp::Ordering::Less => {}
+        }
+    }
+    (found, length)
+}

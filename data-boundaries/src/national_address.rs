@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use crate::address_words::{name_at, street_before, tokenize, Candidate, Conversion, Status, Token};
+use crate::address_words::{longest, name_at, street_before, tokenize, Candidate, Conversion, Status, Token};
 use crate::model::Share;
 use crate::text::fold;
 use crate::Dataset;
@@ -857,19 +857,7 @@ fn longest_named<'n>(
     i: usize,
     candidates: impl Iterator<Item = (usize, &'n Name)>,
 ) -> (Vec<usize>, usize) {
-    let mut found = Vec::new();
-    let mut length = 0;
-    for (id, name) in candidates.filter(|(_, name)| name.at(tokens, i)) {
-        match name.folded.len().cmp(&length) {
-            std::cmp::Ordering::Greater => {
-                length = name.folded.len();
-                found = vec![id];
-            }
-            std::cmp::Ordering::Equal => found.push(id),
-            std::cmp::Ordering::Less => {}
-        }
-    }
-    (found, length)
+    longest(candidates.filter(|(_, name)| name.at(tokens, i)).map(|(id, name)| (id, name.folded.len())))
 }
 
 /// The units found at one place in the address.
